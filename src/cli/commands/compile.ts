@@ -1,0 +1,74 @@
+import { parseArgs } from '../args.js';
+import type { CliContext } from '../context.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { FORMATS } from '../format/index.js';
+import { writeOutputs } from '../io.js';
+import { compileInputs, printDiagnostics, requireFormat } from '../pipeline-input.js';
+import { TARGETS, targetByName, type OutputFile } from '../../targets/index.js';
+
+export const HELP = `Usage: pipec compile [FILES...] [options]
+
+Compiles pipeline files into deployable output, one directory per pipeline:
+  <out>/<pipeline>/codepipeline.json   input of 'aws codepipeline create-pipeline --cli-input-json'
+
+With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
+Nothing is written unless every file compiles without errors.
+
+Options:
+  -t, --target NAME   target to emit: ${TARGETS.map((t) => t.name).join(', ')}, or all (repeatable; default codepipeline)
+  -o, --out DIR       output directory (default: out)
+      --templates DIR your own templates, overriding the shipped ones
+  -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
+  -q, --quiet         print nothing on success
+      --color, --no-color
+`;
+
+const FLAGS = {
+  target: { type: 'list', short: 't' },
+  out: { type: 'string', short: 'o' },
+  templates: { type: 'string' },
+  format: { type: 'string', short: 'f', values: FORMATS },
+  quiet: { type: 'bool', short: 'q' },
+  color: { type: 'bool' },
+  help: { type: 'bool', short: 'h' },
+} as const;
+
+/** `pipec compile`: writes every target's files for every pipeline, or nothing. */
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  if (flags.help) {
+    ctx.stdout.write(HELP);
+    return EXIT.OK;
+  }
+  const format = requireFormat(flags.format);
+  const targets = selectTargets(flags.target as string[] | undefined);
+  const outDir = (flags.out as string | undefined) ?? 'out';
+  const result = compileInputs(ctx, positionals);
+  const diags = result.diagnostics;
+  const files = new Map<string, OutputFile[]>();
+  if (!diags.hasErrors())
+    for (const p of result.pipelines) {
+      const list: OutputFile[] = [];
+      for (const t of targets) list.push(...t.emit(p.ir, diags, flags.templates ? { templatesDir: flags.templates as string } : {}));
+      files.set(p.ir.name, list);
+    }
+  printDiagnostics(ctx, diags.list, format, flags.color as boolean | undefined, format === 'text' ? 'stderr' : 'stdout');
+  if (diags.hasErrors()) return EXIT.PROBLEMS;
+  const { resolve } = await import('node:path');
+  const written = writeOutputs(resolve(ctx.cwd, outDir), files);
+  if (!flags.quiet && format === 'text') {
+    const n = result.pipelines.length;
+    ctx.stderr.write(`compiled ${n} pipeline${n === 1 ? '' : 's'} (${targets.map((t) => t.name).join(', ')}): ${written.length} file${written.length === 1 ? '' : 's'} in ${outDir}/\n`);
+  }
+  return EXIT.OK;
+}
+
+export function selectTargets(names: string[] | undefined) {
+  if (!names || names.length === 0) return [targetByName('codepipeline')!];
+  if (names.includes('all')) return [...TARGETS];
+  return [...new Set(names)].map((n) => {
+    const t = targetByName(n);
+    if (!t) throw new UsageError(`unknown target '${n}'; targets: ${TARGETS.map((x) => x.name).join(', ')}, all`);
+    return t;
+  });
+}

@@ -1,0 +1,16 @@
+/** What a command may touch: injected so CLI tests can run commands in-process. */
+export interface CliContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stdinIsTTY: boolean;
+}
+
+/** Colour only on a terminal, never with NO_COLOR or TERM=dumb; --color/--no-color decide when given. */
+export function useColor(ctx: CliContext, stream: { isTTY?: boolean }, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '') return false;
+  if (ctx.env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}

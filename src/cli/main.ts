@@ -1,0 +1,69 @@
+import { didYouMean } from '../compiler/suggest.js';
+import { VERSION } from '../version.js';
+import type { CliContext } from './context.js';
+import { EXIT, UsageError } from './exit-codes.js';
+
+interface CommandModule {
+  HELP: string;
+  run(argv: string[], ctx: CliContext): Promise<number>;
+}
+
+/** Commands load on demand, so `compile` never loads what `plan` needs (the AWS SDK). */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  compile: { summary: 'compile pipeline files into CodePipeline JSON (and other targets)', load: () => import('./commands/compile.js') },
+  validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
+  expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
+};
+
+const HELP = `pipec ${VERSION}: pipelines as code for AWS CodePipeline
+
+Usage: pipec <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run 'pipec <command> --help' for a command's options.
+
+Exit status: 0 success, 1 problems in the input (or a failed AWS call), 2 bad usage.
+`;
+
+/** Runs one pipec invocation and returns its exit code; never throws. */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const debug = argv.includes('--debug') || ctx.env.PIPEC_DEBUG === '1';
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      if (name === 'help' && rest[0] && COMMANDS[rest[0]]) {
+        ctx.stdout.write((await (COMMANDS[rest[0]] as { load: () => Promise<CommandModule> }).load()).HELP);
+        return EXIT.OK;
+      }
+      (name === undefined ? ctx.stderr : ctx.stdout).write(HELP);
+      return name === undefined ? EXIT.USAGE : EXIT.OK;
+    }
+    if (name === '--version' || name === '-V' || name === 'version') {
+      ctx.stdout.write(`pipec ${VERSION}\n`);
+      return EXIT.OK;
+    }
+    const cmd = COMMANDS[name];
+    if (!cmd) {
+      const guess = didYouMean(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command '${name}'${guess ? `; did you mean '${guess}'?` : ''}`);
+    }
+    return await (await cmd.load()).run(rest, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      ctx.stderr.write(`pipec: ${e.message}\nRun 'pipec ${name && COMMANDS[name] ? `${name} ` : ''}--help' for usage.\n`);
+      return EXIT.USAGE;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err.code === 'string' && err.syscall)
+      ctx.stderr.write(`pipec: ${err.syscall} failed${err.path ? ` for ${err.path}` : ''}: ${err.code}\n`);
+    else ctx.stderr.write(`pipec: internal error: ${err instanceof Error ? err.message : String(err)}\n${debug ? '' : 'This is a bug in pipec; run again with --debug and report the output.\n'}`);
+    if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
+    return EXIT.PROBLEMS;
+  }
+}
+

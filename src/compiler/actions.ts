@@ -1,0 +1,208 @@
+import { CATEGORY_KEYS, PROVIDERS, providerByKind, type Category, type Owner, type Provider } from './catalog/index.js';
+import { check } from './check.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { ActionKind } from './model.js';
+import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
+import type { Span } from './source.js';
+import { choices, didYouMean } from './suggest.js';
+import { copyKeySpan, setSpan, spanOf, valueSpan } from './tree.js';
+import type { z } from 'zod';
+
+export type InlineBuild = z.infer<typeof INLINE_BUILD>;
+export type ComputeSpec = z.infer<typeof COMPUTE>;
+export type RawSpec = z.infer<typeof RAW_ACTION>;
+
+/** An action's spec, read and checked: which action type it is and its settings in pipeline.yml terms. */
+export interface ReadSpec {
+  category: Category;
+  owner: Owner;
+  provider: string;
+  version: string;
+  /** The catalog entry; undefined for the raw form of a type pipec does not know. */
+  catalog?: Provider;
+  /** The provider's settings by pipeline.yml name (catalog providers). */
+  fields: Record<string, unknown>;
+  /** The flat settings mapping, for spans of each setting. */
+  fieldsSource: object;
+  inline?: InlineBuild;
+  compute?: ComputeSpec;
+  raw?: RawSpec;
+}
+
+/** Settings the file or pipeline supplies to specs that leave them out. */
+export interface SpecDefaults {
+  connection?: string;
+}
+
+const DEFAULT_KIND: Partial<Record<Category, string>> = { Approval: 'manual', Compute: 'commands' };
+
+/** Reads `source:`, `build:`, `deploy:` ... values (macro or stage action) into a checked spec. */
+export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+  if (kind === 'action') {
+    const raw = check(diags, RAW_ACTION, spec, 'action', span);
+    if (!raw) return undefined;
+    const owner = raw.owner ?? 'AWS';
+    const catalog = PROVIDERS[raw.category].find((p) => p.owner === owner && p.provider === raw.provider && !p.customProvider);
+    return {
+      category: raw.category,
+      owner,
+      provider: raw.provider,
+      version: raw.version ?? '1',
+      ...(catalog ? { catalog } : {}),
+      fields: {},
+      fieldsSource: (spec as object) ?? {},
+      raw,
+    };
+  }
+  const category = CATEGORY_KEYS[kind] as Category;
+  const providers = PROVIDERS[category];
+  if (category === 'Source' && typeof spec === 'string') return readShorthand(diags, spec, span, defaults);
+  if (category === 'Approval' && (spec === null || spec === true)) spec = setSpan({}, span);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    const hint = category === 'Source' ? " or a shorthand such as 'codecommit:repo@main'" : '';
+    diags.add('PC2002', `'${kind}' must be a mapping${hint}, not ${spec === null ? 'nothing' : Array.isArray(spec) ? 'a list' : typeof spec}`, span);
+    return undefined;
+  }
+  const obj = spec as Record<string, unknown>;
+  const kinds = [...new Set(providers.map((p) => p.kind))];
+  const present = Object.keys(obj).filter((k) => kinds.includes(k));
+  if (present.length > 1) {
+    diags.add('PC2007', `'${kind}' names ${present.length} providers (${choices(present)}); an action has exactly one`, valueSpan(obj, present[1] as string) ?? span);
+    return undefined;
+  }
+  const inlineBuild = (category === 'Build' || category === 'Test') && present.length === 0;
+  if (inlineBuild) {
+    const inline = check(diags, INLINE_BUILD, obj, kind, span);
+    if (!inline) return undefined;
+    const catalog = providers.find((p) => p.kind === 'codebuild') as Provider;
+    return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, inline };
+  }
+  let providerKind = present[0] ?? DEFAULT_KIND[category];
+  if (!providerKind) {
+    const unknown = Object.keys(obj)[0];
+    const guess = unknown ? didYouMean(unknown, kinds) : undefined;
+    diags.add('PC2010', `'${kind}' needs a provider: one of ${choices(kinds)}`, spanOf(obj) ?? span, {
+      ...(guess ? { suggestion: `did you mean '${guess}'?` } : { suggestion: `for example: ${kind}: { ${kinds[0]}: ... }` }),
+    });
+    return undefined;
+  }
+  if (category === 'Compute') {
+    const compute = check(diags, COMPUTE, obj, kind, span);
+    if (!compute) return undefined;
+    const catalog = providers[0] as Provider;
+    return { category, owner: 'AWS', provider: 'Commands', version: '1', catalog, fields: {}, fieldsSource: obj, compute };
+  }
+  const catalog = providerByKind(category, providerKind) as Provider;
+  const flat = flatten(diags, obj, providerKind, catalog, span, defaults);
+  if (!flat) return undefined;
+  const fields = check(diags, providerSchema(catalog), flat, providerKind, span) as Record<string, unknown> | undefined;
+  if (!fields) return undefined;
+  const provider = catalog.customProvider ? String(fields.provider) : catalog.provider;
+  const version = catalog.customProvider && fields.version !== undefined ? String(fields.version) : catalog.version;
+  return { category, owner: catalog.owner, provider, version, catalog, fields, fieldsSource: flat };
+}
+
+/**
+ * Merges the two ways of writing settings, beside the provider key or inside it, into one mapping.
+ * `{ s3: site-bucket, extract: true }` and `{ s3: { bucket: site-bucket, extract: true } }` read the same.
+ */
+function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind: string, p: Provider, span: Span, defaults: SpecDefaults): Record<string, unknown> | undefined {
+  const flat: Record<string, unknown> = {};
+  setSpan(flat, spanOf(obj) ?? span);
+  const inner = obj[providerKind];
+  let ok = true;
+  if (inner !== undefined && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
+    for (const [k, v] of Object.entries(inner)) {
+      flat[k] = v;
+      copyKeySpan(flat, inner, k);
+    }
+  } else if (inner !== undefined && inner !== null) {
+    const target = p.customProvider ? 'provider' : p.primary;
+    if (p.primarySplit) {
+      const text = String(inner);
+      const slash = text.indexOf('/');
+      if (slash <= 0 || slash === text.length - 1) {
+        diags.add('PC2009', `'${providerKind}: ${text}' should be written ${p.primarySplit[0]}/${p.primarySplit[1]}`, valueSpan(obj, providerKind) ?? span);
+        return undefined;
+      }
+      flat[p.primarySplit[0]] = text.slice(0, slash);
+      flat[p.primarySplit[1]] = text.slice(slash + 1);
+      copyKeySpan(flat, obj, providerKind, p.primarySplit[0]);
+      copyKeySpan(flat, obj, providerKind, p.primarySplit[1]);
+    } else if (target) {
+      flat[target] = inner;
+      copyKeySpan(flat, obj, providerKind, target);
+    } else {
+      diags.add('PC2002', `'${providerKind}' takes a mapping of settings here, not ${typeof inner}`, valueSpan(obj, providerKind) ?? span);
+      return undefined;
+    }
+  } else if (p.customProvider) {
+    flat.provider = providerKind;
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === providerKind) continue;
+    if (k in flat) {
+      diags.add('PC2008', `'${k}' is given twice, beside '${providerKind}' and inside it`, valueSpan(obj, k) ?? span);
+      ok = false;
+      continue;
+    }
+    flat[k] = v;
+    copyKeySpan(flat, obj, k);
+  }
+  if (p.fields.some((f) => f.key === 'ConnectionArn') && flat.connection === undefined && defaults.connection) flat.connection = defaults.connection;
+  return ok ? flat : undefined;
+}
+
+const SHORTHAND_KINDS = ['codecommit', 'github', 'github-enterprise', 'bitbucket', 'gitlab', 'gitlab-self-managed', 'connection', 's3', 'ecr'];
+
+/** Reads `codecommit:repo@branch`, `github:owner/repo@branch`, `s3:bucket/key`, `ecr:repo@tag`. */
+function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+  const colon = text.indexOf(':');
+  const kind = colon > 0 ? text.slice(0, colon) : '';
+  const rest = colon > 0 ? text.slice(colon + 1) : '';
+  if (!SHORTHAND_KINDS.includes(kind)) {
+    const guess = kind ? didYouMean(kind, SHORTHAND_KINDS) : undefined;
+    diags.add('PC2009', `cannot read source '${text}': expected kind:location, with kind one of ${choices(SHORTHAND_KINDS)}`, span, {
+      suggestion: guess ? `did you mean '${guess}:${rest}'?` : "for example 'codecommit:my-repo@main' or 'github:owner/repo@main'",
+    });
+    return undefined;
+  }
+  const p = providerByKind('Source', kind) as Provider;
+  const flat: Record<string, unknown> = {};
+  setSpan(flat, span);
+  if (kind === 's3') {
+    const slash = rest.indexOf('/');
+    if (slash <= 0 || slash === rest.length - 1) {
+      diags.add('PC2009', `cannot read source '${text}': write s3:bucket/path/to/object.zip`, span);
+      return undefined;
+    }
+    flat.bucket = rest.slice(0, slash);
+    flat.key = rest.slice(slash + 1);
+  } else {
+    const at = kind === 'ecr' ? Math.max(rest.lastIndexOf('@'), rest.lastIndexOf(':')) : rest.lastIndexOf('@');
+    const name = at > 0 ? rest.slice(0, at) : rest;
+    const ref = at > 0 ? rest.slice(at + 1) : '';
+    if (!name || (kind !== 'ecr' && !ref)) {
+      diags.add('PC2009', `cannot read source '${text}': write ${kind}:${kind === 'codecommit' ? 'repository' : 'owner/repository'}@branch`, span, {
+        suggestion: `for example '${kind}:${name || 'name'}@main'`,
+      });
+      return undefined;
+    }
+    flat.repository = name;
+    if (kind === 'ecr') {
+      if (ref) flat.tag = ref;
+    } else flat.branch = ref;
+    if (p.fields.some((f) => f.key === 'ConnectionArn')) {
+      if (!defaults.connection) {
+        diags.add('PC2003', `source '${text}' needs a CodeStar connection ARN`, span, {
+          suggestion: "set 'connection: arn:aws:codestar-connections:...' at the top of the file or the pipeline, or use the long form { " + kind + ': ..., connection: ... }',
+        });
+        return undefined;
+      }
+      flat.connection = defaults.connection;
+    }
+  }
+  const fields = check(diags, providerSchema(p), flat, kind, span) as Record<string, unknown> | undefined;
+  if (!fields) return undefined;
+  return { category: 'Source', owner: p.owner, provider: p.provider, version: p.version, catalog: p, fields, fieldsSource: flat };
+}

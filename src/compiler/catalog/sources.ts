@@ -1,0 +1,101 @@
+import { bool, enm, secret, str } from './fields.js';
+import type { Provider } from './types.js';
+
+const FORMAT = { zip: 'CODE_ZIP', 'clone-ref': 'CODEBUILD_CLONE_REF' };
+
+/** Connection sources share one provider; the kind only names the host, for readers. */
+function connection(kind: string, host: string): Provider {
+  return {
+    kind,
+    category: 'Source',
+    owner: 'AWS',
+    provider: 'CodeStarSourceConnection',
+    version: '1',
+    inputs: [0, 0],
+    outputs: [1, 1],
+    primary: 'repository',
+    fields: [
+      str('repository', 'FullRepositoryId', true),
+      str('branch', 'BranchName', true),
+      str('connection', 'ConnectionArn', true),
+      enm('format', 'OutputArtifactFormat', FORMAT),
+      bool('detect-changes', 'DetectChanges'),
+    ],
+    defaults: { DetectChanges: 'true', OutputArtifactFormat: 'CODE_ZIP' },
+    doc: `${host} repository through a CodeStar connection`,
+  };
+}
+
+/** Source providers (first stage only). */
+export const SOURCES: Provider[] = [
+  {
+    kind: 'codecommit',
+    category: 'Source',
+    owner: 'AWS',
+    provider: 'CodeCommit',
+    version: '1',
+    inputs: [0, 0],
+    outputs: [1, 1],
+    primary: 'repository',
+    fields: [
+      str('repository', 'RepositoryName', true),
+      str('branch', 'BranchName', true),
+      bool('poll', 'PollForSourceChanges'),
+      enm('format', 'OutputArtifactFormat', FORMAT),
+    ],
+    defaults: { PollForSourceChanges: 'true', OutputArtifactFormat: 'CODE_ZIP' },
+    doc: 'CodeCommit repository branch',
+  },
+  connection('github', 'GitHub'),
+  connection('github-enterprise', 'GitHub Enterprise Server'),
+  connection('bitbucket', 'Bitbucket Cloud'),
+  connection('gitlab', 'GitLab.com'),
+  connection('gitlab-self-managed', 'GitLab self-managed'),
+  connection('connection', 'any CodeStar-connection'),
+  {
+    kind: 's3',
+    category: 'Source',
+    owner: 'AWS',
+    provider: 'S3',
+    version: '1',
+    inputs: [0, 0],
+    outputs: [1, 1],
+    primarySplit: ['bucket', 'key'],
+    fields: [str('bucket', 'S3Bucket', true), str('key', 'S3ObjectKey', true), bool('poll', 'PollForSourceChanges')],
+    defaults: { PollForSourceChanges: 'true' },
+    doc: 'object in a versioned S3 bucket (`s3: bucket/path/to/object.zip`)',
+  },
+  {
+    kind: 'ecr',
+    category: 'Source',
+    owner: 'AWS',
+    provider: 'ECR',
+    version: '1',
+    inputs: [0, 0],
+    outputs: [1, 1],
+    primary: 'repository',
+    fields: [str('repository', 'RepositoryName', true), str('tag', 'ImageTag')],
+    defaults: { ImageTag: 'latest' },
+    doc: 'image tag in an ECR repository',
+  },
+  {
+    kind: 'github-v1',
+    category: 'Source',
+    owner: 'ThirdParty',
+    provider: 'GitHub',
+    version: '1',
+    inputs: [0, 0],
+    outputs: [1, 1],
+    primarySplit: ['owner', 'repo'],
+    fields: [
+      str('owner', 'Owner', true),
+      str('repo', 'Repo', true),
+      str('branch', 'Branch', true),
+      secret('token', 'OAuthToken', true),
+      bool('poll', 'PollForSourceChanges'),
+    ],
+    secretKeys: ['OAuthToken'],
+    defaults: { PollForSourceChanges: 'true' },
+    doc: 'GitHub through an OAuth token (legacy; prefer `github` with a connection)',
+  },
+];

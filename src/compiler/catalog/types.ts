@@ -1,0 +1,82 @@
+/** CodePipeline action categories (API enum ActionCategory). */
+export type Category = 'Source' | 'Build' | 'Test' | 'Deploy' | 'Approval' | 'Invoke' | 'Compute';
+export type Owner = 'AWS' | 'ThirdParty' | 'Custom';
+
+/**
+ * How a friendly pipeline.yml value becomes configuration text:
+ * - string: as written; bool: "true"/"false"; int: decimal text
+ * - enum: friendly kebab-case word mapped to the API word (`values`)
+ * - list: list of strings joined with `separator` (default ",")
+ * - json: any value serialised as compact JSON with sorted keys (strings pass through)
+ * - artifact-path: `Artifact::path`, or a bare path read from the action's first input
+ * - artifact: the name of one of the action's input artifacts
+ * - secret: `{ secret: id }` only; never plain text
+ */
+export type FieldType = 'string' | 'bool' | 'int' | 'enum' | 'list' | 'json' | 'artifact-path' | 'artifact' | 'secret';
+
+/** One configuration key of a provider, with its pipeline.yml name. */
+export interface Field {
+  /** The kebab-case name in pipeline.yml. */
+  name: string;
+  /** The configuration key CodePipeline expects. */
+  key: string;
+  type: FieldType;
+  required?: boolean;
+  /** enum: friendly word -> API word. */
+  values?: Record<string, string>;
+  /** list: what joins the items (default ","). */
+  separator?: string;
+  /** int: inclusive bounds. */
+  min?: number;
+  max?: number;
+  /** artifact-path: also fills this key with the artifact name, leaving `key` with the path. */
+  artifactKey?: string;
+}
+
+/** A problem a provider's own check finds in a finished configuration map. */
+export interface ConfigProblem {
+  message: string;
+  /** The configuration key the problem is about (points the diagnostic at it), if any. */
+  key?: string;
+  code?: 'PC3011' | 'PC3012' | 'PC3010';
+}
+
+/** One action provider: the action type CodePipeline knows and how pipeline.yml spells it. */
+export interface Provider {
+  /** The key that selects it in pipeline.yml (`codecommit`, `cloudformation`, ...). */
+  kind: string;
+  category: Category;
+  owner: Owner;
+  provider: string;
+  version: string;
+  /** Allowed input and output artifact counts, inclusive. */
+  inputs: [number, number];
+  outputs: [number, number];
+  fields: Field[];
+  /** The field the kind key's scalar value sets (`codecommit: my-repo`). */
+  primary?: string;
+  /** Instead of `primary`: the scalar is `a/b`, split at the first slash into these two fields. */
+  primarySplit?: [string, string];
+  /** Only on V2 pipelines. */
+  v2Only?: boolean;
+  /** The provider's name is the user's (custom action types): the kind key's value names it. */
+  customProvider?: boolean;
+  /** Configuration keys the service masks as `****` when read back. */
+  secretKeys?: string[];
+  /** Values the service assumes when a key is absent (used when comparing with live pipelines). */
+  defaults?: Record<string, string>;
+  /** Rules between keys that a table cannot say (modes, either/or). */
+  check?: (config: Readonly<Record<string, string>>, inputs: readonly string[]) => ConfigProblem[];
+  /** One line for documentation and `did you mean` listings. */
+  doc: string;
+}
+
+/** A stage-condition rule type (ruleTypeId). */
+export interface RuleProvider {
+  kind: string;
+  provider: string;
+  version: string;
+  fields: Field[];
+  primary?: string;
+  doc: string;
+}

@@ -1,0 +1,200 @@
+import type { z } from 'zod';
+import type { Diagnostics } from './diagnostics.js';
+import type { Span } from './source.js';
+import { choices, didYouMean } from './suggest.js';
+import { spanAtPath } from './tree.js';
+
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+/** Describes a value's type the way a YAML author thinks of it. */
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `a string ('${value.length > 40 ? value.slice(0, 40) + '...' : value}')`;
+  if (typeof value === 'number') return `a number (${value})`;
+  if (typeof value === 'boolean') return `a boolean (${value})`;
+  return typeof value;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
+};
+
+/**
+ * Validates `value` with a zod schema and reports each problem at its place in the YAML.
+ * `where` names the construct for messages ("stage", "action"). Returns the parsed value or undefined.
+ */
+export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, fallback?: Span): T | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) report(diags, schema, value, issue, [], where, fallback);
+  return undefined;
+}
+
+function at(root: unknown, path: Path, which: 'key' | 'value', fallback?: Span): Span | undefined {
+  return spanAtPath(root, path, which) ?? fallback;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return cur;
+}
+
+function label(path: Path, where: string): string {
+  const last = [...path].reverse().find((p) => typeof p === 'string');
+  return last !== undefined ? `'${String(last)}'` : where;
+}
+
+function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Issue, prefix: Path, where: string, fallback?: Span): void {
+  const path = [...prefix, ...issue.path];
+  const actual = valueAt(root, path);
+  const span = at(root, path, 'value', fallback);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeys(schema, path);
+      for (const key of issue.keys) {
+        const suggestion = didYouMean(key, known);
+        diags.add('PC2001', `unknown key '${key}' in ${describe(path, where)}`, at(root, [...path, key], 'key', fallback), {
+          suggestion: suggestion ? `did you mean '${suggestion}'?` : known.length ? `valid keys here: ${choices(known)}` : undefined,
+        } as { suggestion?: string });
+      }
+      return;
+    }
+    case 'invalid_type': {
+      if (actual === undefined) {
+        const key = path[path.length - 1];
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, at(root, path.slice(0, -1), 'value', fallback));
+        return;
+      }
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      diags.add('PC2002', `${label(path, where)} must be ${expected}, not ${typeName(actual)}`, span);
+      return;
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const suggestion = typeof actual === 'string' ? didYouMean(actual, values) : undefined;
+      diags.add('PC2004', `${label(path, where)} must be ${choices(values)}, not ${typeName(actual)}`, span, {
+        ...(suggestion ? { suggestion: `did you mean '${suggestion}'?` } : {}),
+      });
+      return;
+    }
+    case 'invalid_format':
+      diags.add('PC2005', `${label(path, where)}: ${issue.message.startsWith('Invalid') ? `'${String(actual)}' is not in the expected format` : issue.message}`, span);
+      return;
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+      const n = Number(bound);
+      const origin = issue.origin;
+      const have = Array.isArray(actual) ? ` (it has ${actual.length})` : typeof actual === 'string' && !small ? ` (it has ${actual.length})` : typeof actual === 'number' ? ` (it is ${actual})` : '';
+      const name = label(path, where);
+      const msg =
+        origin === 'string' && small && n === 1 ? `${name} must not be empty` :
+        origin === 'number' || origin === 'int' || origin === 'bigint' ? `${name} must be ${small ? 'at least' : 'at most'} ${n}${have}` :
+        `${name} must have ${small ? 'at least' : 'at most'} ${n} ${origin === 'array' || origin === 'set' ? (n === 1 ? 'item' : 'items') : 'characters'}${have}`;
+      diags.add('PC2006', msg, span);
+      return;
+    }
+    case 'invalid_union': {
+      // Report the branch that matches the value's shape: an object value gets the object branch's problems.
+      const branches = (issue as unknown as { errors: Issue[][] }).errors;
+      const shaped = branches.find((b) => b.length > 0 && !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (shaped) {
+        const option = unionOption(schema, path, branches.indexOf(shaped));
+        for (const sub of shaped) report(diags, option ?? schema, option ? actualRoot(root, path) : root, sub, option ? [] : path, where, option ? span : fallback);
+        return;
+      }
+      const expected = branches.map((b) => b.find((i) => i.code === 'invalid_type')).filter(Boolean).map((i) => EXPECTED[(i as { expected: string }).expected] ?? '');
+      const unique = [...new Set(expected.filter(Boolean))];
+      diags.add('PC2002', `${label(path, where)} must be ${choices(unique, false) || 'a different kind of value'}, not ${typeName(actual)}`, span);
+      return;
+    }
+    case 'custom': {
+      const code = (issue.params as { code?: string } | undefined)?.code;
+      diags.add(code === 'PC2007' || code === 'PC2008' ? code : 'PC2005', issue.message, span);
+      return;
+    }
+    default:
+      diags.add('PC2005', `${label(path, where)}: ${issue.message}`, span);
+  }
+}
+
+function actualRoot(root: unknown, path: Path): unknown {
+  return valueAt(root, path);
+}
+
+function describe(path: Path, where: string): string {
+  const key = [...path].reverse().find((p) => typeof p === 'string');
+  return key !== undefined ? `'${String(key)}'` : where;
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  in?: z.ZodType;
+  out?: z.ZodType;
+  getter?: () => z.ZodType;
+}
+
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Follows a schema along a path through objects, lists, records, optionals and unions. */
+function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
+  let cur: z.ZodType | undefined = schema;
+  for (const seg of path) {
+    cur = unwrap(cur);
+    if (!cur) return undefined;
+    const d = defOf(cur);
+    if (d.type === 'object') cur = d.shape?.[String(seg)];
+    else if (d.type === 'array') cur = d.element;
+    else if (d.type === 'record') cur = d.valueType;
+    else if (d.type === 'union') cur = d.options?.map((o) => schemaAt(o, [seg])).find(Boolean);
+    else return undefined;
+  }
+  return unwrap(cur);
+}
+
+function unwrap(s: z.ZodType | undefined): z.ZodType | undefined {
+  let cur = s;
+  for (let i = 0; cur && i < 20; i++) {
+    const d = defOf(cur);
+    if (d.type === 'optional' || d.type === 'nullable' || d.type === 'default' || d.type === 'readonly' || d.type === 'catch') cur = d.innerType;
+    else if (d.type === 'pipe') cur = d.in;
+    else if (d.type === 'lazy') cur = d.getter?.();
+    else break;
+  }
+  return cur;
+}
+
+function unionOption(schema: z.ZodType, path: Path, index: number): z.ZodType | undefined {
+  const u = schemaAt(schema, path);
+  if (!u || defOf(u).type !== 'union') return undefined;
+  return defOf(u).options?.[index];
+}
+
+/** The keys an object schema at `path` defines (for "did you mean"). */
+export function knownKeys(schema: z.ZodType, path: Path): string[] {
+  const s = schemaAt(schema, path);
+  if (!s) return [];
+  const d = defOf(s);
+  if (d.type === 'object') return Object.keys(d.shape ?? {});
+  if (d.type === 'union') return [...new Set(d.options?.flatMap((o) => knownKeys(o, [])) ?? [])];
+  return [];
+}

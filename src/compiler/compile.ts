@@ -1,0 +1,55 @@
+import type { ReadSpec } from './actions.js';
+import { desugarFile } from './desugar.js';
+import { Diagnostics } from './diagnostics.js';
+import type { IrPipeline } from './ir.js';
+import { lowerPipeline } from './lower.js';
+import type { ExAction, ExPipeline } from './model.js';
+import { decodeSource, parseSource } from './parse.js';
+import { resolvePipeline } from './resolve.js';
+import { RULES } from './rules/index.js';
+import type { Span } from './source.js';
+
+/** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
+export interface InputFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** One pipeline through every phase. */
+export interface CompiledPipeline {
+  explicit: ExPipeline;
+  specs: Map<ExAction, ReadSpec>;
+  ir: IrPipeline;
+}
+
+export interface CompileResult {
+  pipelines: CompiledPipeline[];
+  diagnostics: Diagnostics;
+}
+
+/** Parses, checks, expands and lowers every input file; every problem found is in `diagnostics`. */
+export function compile(inputs: readonly InputFile[], diags = new Diagnostics()): CompileResult {
+  const pipelines: CompiledPipeline[] = [];
+  const names = new Map<string, Span>();
+  for (const input of inputs) {
+    const file = decodeSource(input.bytes, input.path, diags);
+    if (!file) continue;
+    const parsed = parseSource(file, diags);
+    if (!parsed) continue;
+    for (const explicit of desugarFile(parsed, diags)) {
+      const first = names.get(explicit.name);
+      if (first) {
+        diags.add('PC3020', `pipeline name '${explicit.name}' is used twice; pipeline names are unique in an account and region`, explicit.span, {
+          notes: [{ message: 'first used here', span: first }],
+        });
+        continue;
+      }
+      names.set(explicit.name, explicit.span);
+      const specs = resolvePipeline(explicit, diags);
+      const ir = lowerPipeline(explicit, specs, diags);
+      for (const rule of RULES) rule(ir, diags);
+      pipelines.push({ explicit, specs, ir });
+    }
+  }
+  return { pipelines, diagnostics: diags };
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { check } from './check.js';
+import type { Diagnostics } from './diagnostics.js';
+import { MACROS } from './macros/index.js';
+import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExStage } from './model.js';
+import type { ParsedFile } from './parse.js';
+import { ACTION_COMMON } from './schema/common.js';
+import { PARALLEL, PIPELINE, STAGE, WORKSPACE } from './schema/pipeline.js';
+import type { Span } from './source.js';
+import { choices, didYouMean } from './suggest.js';
+import { keySpan, spanOf, valueSpan } from './tree.js';
+
+/** Reads one parsed file into pipelines in explicit form: shared settings applied, macros expanded. */
+export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[] {
+  const root = parsed.value;
+  const fileSpan: Span = { file: parsed.file, start: 0, end: 0 };
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+    diags.add('PC2002', `a pipeline file must be a mapping (with 'name' and stages, or 'pipelines'), not ${Array.isArray(root) ? 'a list' : typeof root}`, spanOf(root) ?? fileSpan);
+    return [];
+  }
+  const top = root as Record<string, unknown>;
+  if (!('pipelines' in top)) {
+    const p = check(diags, PIPELINE, top, 'pipeline', fileSpan);
+    if (!p) return [];
+    const ex = desugarPipeline(top, undefined, diags);
+    return ex ? [ex] : [];
+  }
+  const ws = check(diags, WORKSPACE, top, 'file', fileSpan);
+  if (!ws) return [];
+  const out: ExPipeline[] = [];
+  const items = top.pipelines as unknown[];
+  items.forEach((item, i) => {
+    const at = valueSpan(items, i) ?? fileSpan;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
+      return;
+    }
+    if (!check(diags, PIPELINE, item, 'pipeline', at)) return;
+    const ex = desugarPipeline(item as Record<string, unknown>, top, diags);
+    if (ex) out.push(ex);
+  });
+  return out;
+}
+
+const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution'] as const;
+
+function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unknown> | undefined, diags: Diagnostics): ExPipeline | undefined {
+  const span = spanOf(p) as Span;
+  const pick = (k: (typeof SHARED_KEYS)[number]): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
+  const tags = { ...((shared?.tags as Record<string, unknown>) ?? {}), ...((p.tags as Record<string, unknown>) ?? {}) };
+  const stages: ExStage[] = [];
+  for (const macro of MACROS) {
+    const stage = macro(p, span, diags);
+    if (stage) stages.push(stage);
+  }
+  const explicit = p.stages as unknown[] | undefined;
+  explicit?.forEach((s, i) => {
+    const stage = readStage(s, valueSpan(explicit, i) ?? span, diags);
+    if (stage) stages.push(stage);
+  });
+  const type = String(pick('type') ?? 'V2').toUpperCase() as 'V1' | 'V2';
+  const execution = pick('execution');
+  return {
+    name: String(p.name),
+    ...(pick('role') !== undefined ? { role: String(pick('role')) } : {}),
+    ...(pick('region') !== undefined ? { region: String(pick('region')) } : {}),
+    ...(pick('account') !== undefined ? { account: String(pick('account')) } : {}),
+    ...(pick('connection') !== undefined ? { connection: String(pick('connection')) } : {}),
+    ...(pick('artifacts') !== undefined ? { artifacts: pick('artifacts') } : {}),
+    type,
+    ...(execution !== undefined ? { execution: String(execution).toUpperCase() } : {}),
+    ...(p.variables !== undefined ? { variables: p.variables as Record<string, unknown> } : {}),
+    ...(p.triggers !== undefined ? { triggers: p.triggers as unknown[] } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) } : {}),
+    stages,
+    source: p,
+    ...(shared ? { shared } : {}),
+    span,
+  };
+}
+
+/** Reads one entry of `stages:`. */
+function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | undefined {
+  const stage = check(diags, STAGE, value, 'stage', span);
+  if (!stage) return undefined;
+  const obj = value as Record<string, unknown>;
+  if ((stage.actions === undefined) === (stage.steps === undefined)) {
+    diags.add('PC2007', `stage '${stage.name}' needs exactly one of 'actions' (run together) or 'steps' (run in order)`, keySpan(obj, stage.actions ? 'steps' : 'name') ?? span);
+    return undefined;
+  }
+  const actions: ExAction[] = [];
+  if (stage.actions) {
+    const list = obj.actions as unknown[];
+    list.forEach((a, i) => {
+      const action = readAction(a, valueSpan(list, i) ?? span, diags, undefined);
+      if (action) actions.push(action);
+    });
+  } else {
+    const steps = obj.steps as unknown[];
+    steps.forEach((step, i) => {
+      const at = valueSpan(steps, i) ?? span;
+      const order = i + 1;
+      if (typeof step === 'object' && step !== null && 'parallel' in step) {
+        if (!check(diags, PARALLEL, step, 'step', at)) return;
+        const group = (step as { parallel: unknown[] }).parallel;
+        group.forEach((a, j) => {
+          const action = readAction(a, valueSpan(group, j) ?? at, diags, order);
+          if (action) actions.push(action);
+        });
+      } else {
+        const action = readAction(step, at, diags, order);
+        if (action) actions.push(action);
+      }
+    });
+  }
+  return {
+    name: stage.name,
+    actions,
+    ...(obj['before-entry'] !== undefined ? { beforeEntry: obj['before-entry'] } : {}),
+    ...(obj['on-success'] !== undefined ? { onSuccess: obj['on-success'] } : {}),
+    ...(obj['on-failure'] !== undefined ? { onFailure: obj['on-failure'] } : {}),
+    source: obj,
+    span,
+  };
+}
+
+const actionSchemas = new Map<ActionKind, z.ZodType>();
+function actionSchema(kind: ActionKind): z.ZodType {
+  let s = actionSchemas.get(kind);
+  if (!s) {
+    s = z.strictObject({ ...ACTION_COMMON, [kind]: z.unknown() });
+    actionSchemas.set(kind, s);
+  }
+  return s;
+}
+
+/** Reads one action of a stage; `stepOrder` is set for actions in `steps:`, whose order is their place. */
+function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: number | undefined): ExAction | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    diags.add('PC2002', `an action must be a mapping with 'name' and one of ${choices(ACTION_KINDS)}`, span);
+    return undefined;
+  }
+  const obj = value as Record<string, unknown>;
+  const kinds = ACTION_KINDS.filter((k) => k in obj);
+  if (kinds.length !== 1) {
+    const others = Object.keys(obj).filter((k) => !(k in ACTION_COMMON));
+    const guess = others.map((k) => didYouMean(k, ACTION_KINDS)).find(Boolean);
+    const name = typeof obj.name === 'string' ? `action '${obj.name}'` : 'an action';
+    diags.add(
+      'PC2007',
+      kinds.length === 0 ? `${name} needs one of ${choices(ACTION_KINDS)}` : `${name} has ${choices(kinds)}; an action has exactly one kind`,
+      kinds.length === 0 ? (spanOf(obj) ?? span) : (keySpan(obj, kinds[1] as string) ?? span),
+      guess ? { suggestion: `did you mean '${guess}'?` } : {},
+    );
+    return undefined;
+  }
+  const kind = kinds[0] as ActionKind;
+  const a = check(diags, actionSchema(kind), obj, 'action', span) as Record<string, unknown> | undefined;
+  if (!a) return undefined;
+  if (stepOrder !== undefined && a['run-order'] !== undefined) {
+    diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", keySpan(obj, 'run-order') ?? span);
+    return undefined;
+  }
+  const list = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
+  const inputs = list(a.inputs);
+  const outputs = list(a.outputs);
+  return {
+    name: String(a.name),
+    kind,
+    spec: obj[kind],
+    ...(inputs ? { inputs } : {}),
+    ...(outputs ? { outputs } : {}),
+    ...(a.namespace !== undefined ? { namespace: String(a.namespace) } : {}),
+    ...(a.role !== undefined ? { role: String(a.role) } : {}),
+    ...(a.region !== undefined ? { region: String(a.region) } : {}),
+    ...(a.timeout !== undefined ? { timeout: Number(a.timeout) } : {}),
+    runOrder: stepOrder ?? (a['run-order'] as number | undefined) ?? 1,
+    source: obj,
+    span,
+  };
+}

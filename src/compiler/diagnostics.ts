@@ -1,0 +1,68 @@
+import type { Span } from './source.js';
+import { CODES, type Code } from './codes.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A secondary place that explains a diagnostic ("first defined here"). */
+export interface Note {
+  message: string;
+  span?: Span;
+}
+
+/** The one shape every problem pipec reports takes, from file errors to target checks. */
+export interface Diagnostic {
+  code: Code;
+  rule: string;
+  severity: Severity;
+  message: string;
+  span?: Span;
+  /** A file named without a position (unreadable file, directory). */
+  file?: string;
+  notes: Note[];
+  suggestion?: string;
+}
+
+/** Collects diagnostics across phases; phases keep going after a problem. */
+export class Diagnostics {
+  readonly list: Diagnostic[] = [];
+
+  /** Records a diagnostic under a registered code; severity and rule name come from the registry. */
+  add(code: Code, message: string, span?: Span, extra: { notes?: Note[]; suggestion?: string; file?: string } = {}): Diagnostic {
+    const entry = CODES[code];
+    const d: Diagnostic = {
+      code,
+      rule: entry.rule,
+      severity: entry.severity,
+      message,
+      notes: extra.notes ?? [],
+      ...(span ? { span } : {}),
+      ...(extra.file !== undefined ? { file: extra.file } : {}),
+      ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
+    };
+    this.list.push(d);
+    return d;
+  }
+
+  get errorCount(): number {
+    let n = 0;
+    for (const d of this.list) if (d.severity === 'error') n++;
+    return n;
+  }
+
+  hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+}
+
+/** Orders diagnostics by file, then position, then code, so output is stable. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort((a, b) => {
+    const fa = a.span?.file.path ?? a.file ?? '';
+    const fb = b.span?.file.path ?? b.file ?? '';
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const sa = a.span?.start ?? -1;
+    const sb = b.span?.start ?? -1;
+    if (sa !== sb) return sa - sb;
+    return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+  });
+}

@@ -1,0 +1,66 @@
+import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { ExAction, ExPipeline, ExStage } from './model.js';
+
+/** Prints pipelines in explicit form: every macro written out as stages, every default made explicit. */
+export function expandToYaml(pipelines: readonly ExPipeline[], sourceName: string): string {
+  const body = pipelines.length === 1 ? pipelineData(pipelines[0] as ExPipeline) : { pipelines: pipelines.map(pipelineData) };
+  const doc = new Document(body);
+  doc.commentBefore = ` Expanded by pipec from ${sourceName}: macros are written out as explicit stages.\n Compiling this file gives the same output as compiling ${sourceName}.`;
+  const pipelineNodes = pipelines.length === 1 ? [doc.contents as YAMLMap] : ((doc.get('pipelines', true) as YAMLSeq).items as YAMLMap[]);
+  pipelines.forEach((p, i) => {
+    const stagesNode = pipelineNodes[i]?.get('stages', true);
+    if (!isSeq(stagesNode)) return;
+    p.stages.forEach((s, j) => {
+      const node = stagesNode.items[j];
+      if (s.macro && isMap(node)) node.commentBefore = ` from macro '${s.macro}'`;
+    });
+  });
+  return doc.toString({ lineWidth: 0, indentSeq: true });
+}
+
+function pipelineData(p: ExPipeline): Record<string, unknown> {
+  return {
+    name: p.name,
+    ...(p.role !== undefined ? { role: p.role } : {}),
+    ...(p.region !== undefined ? { region: p.region } : {}),
+    ...(p.account !== undefined ? { account: p.account } : {}),
+    ...(p.connection !== undefined ? { connection: p.connection } : {}),
+    ...(p.artifacts !== undefined ? { artifacts: p.artifacts } : {}),
+    type: p.type,
+    ...(p.execution !== undefined ? { execution: p.execution.toLowerCase() } : {}),
+    ...(p.variables !== undefined ? { variables: p.variables } : {}),
+    ...(p.triggers !== undefined ? { triggers: p.triggers } : {}),
+    ...(p.tags !== undefined ? { tags: p.tags } : {}),
+    stages: p.stages.map(stageData),
+  };
+}
+
+function stageData(s: ExStage): Record<string, unknown> {
+  const orders = [...new Set(s.actions.map((a) => a.runOrder))].sort((a, b) => a - b);
+  const asSteps = orders.length > 1 && orders.every((o, i) => o === i + 1);
+  const out: Record<string, unknown> = { name: s.name };
+  if (asSteps) {
+    out.steps = orders.map((o) => {
+      const group = s.actions.filter((a) => a.runOrder === o).map((a) => actionData(a, false));
+      return group.length === 1 ? group[0] : { parallel: group };
+    });
+  } else out.actions = s.actions.map((a) => actionData(a, true));
+  if (s.beforeEntry !== undefined) out['before-entry'] = s.beforeEntry;
+  if (s.onSuccess !== undefined) out['on-success'] = s.onSuccess;
+  if (s.onFailure !== undefined) out['on-failure'] = s.onFailure;
+  return out;
+}
+
+function actionData(a: ExAction, withRunOrder: boolean): Record<string, unknown> {
+  return {
+    name: a.name,
+    [a.kind]: a.spec === null || a.spec === true ? {} : a.spec,
+    inputs: a.inputs ?? [],
+    outputs: a.outputs ?? [],
+    ...(a.namespace !== undefined ? { namespace: a.namespace } : {}),
+    ...(a.role !== undefined ? { role: a.role } : {}),
+    ...(a.region !== undefined ? { region: a.region } : {}),
+    ...(a.timeout !== undefined ? { timeout: a.timeout } : {}),
+    ...(withRunOrder && a.runOrder !== 1 ? { 'run-order': a.runOrder } : {}),
+  };
+}

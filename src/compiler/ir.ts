@@ -1,0 +1,135 @@
+import type { Category, Owner, Provider } from './catalog/index.js';
+import type { Span } from './source.js';
+
+/** An artifact named in an action, with where the name came from. */
+export interface IrArtifactRef {
+  name: string;
+  span: Span;
+  files?: string[];
+}
+
+/** An environment variable of a CodeBuild project or Commands action. */
+export interface IrEnvVar {
+  name: string;
+  value: string;
+  type: 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+  span: Span;
+}
+
+/** A CodeBuild project pipec defines from an inline build (`commands:`); the CloudFormation and buildspec targets read it. */
+export interface IrProject {
+  name: string;
+  image: string;
+  computeType: string;
+  privileged: boolean;
+  timeoutInMinutes?: number;
+  env: IrEnvVar[];
+  phases: { install: string[]; preBuild: string[]; build: string[]; postBuild: string[] };
+  runtimes: Record<string, string>;
+  artifacts?: { files: string[]; baseDirectory?: string; discardPaths?: boolean };
+  reports: Record<string, { files: string[]; format?: string; baseDirectory?: string }>;
+  cache: string[];
+  /** A buildspec file in the source instead of an inline one. */
+  buildspecPath?: string;
+}
+
+/** One action, in CodePipeline's terms, remembering the YAML that defined it. */
+export interface IrAction {
+  name: string;
+  span: Span;
+  category: Category;
+  owner: Owner;
+  provider: string;
+  version: string;
+  /** The catalog entry (undefined for custom types and raw actions of unknown providers). */
+  catalog?: Provider;
+  runOrder: number;
+  configuration: Record<string, string>;
+  /** Where each configuration key was written. */
+  configSpans: Record<string, Span>;
+  inputs: IrArtifactRef[];
+  outputs: IrArtifactRef[];
+  roleArn?: string;
+  region?: string;
+  namespace?: string;
+  timeoutInMinutes?: number;
+  commands?: string[];
+  outputVariables?: string[];
+  environmentVariables?: IrEnvVar[];
+  /** Configuration keys whose value is a secret reference (`{{resolve:secretsmanager:...}}`). */
+  secretKeys: string[];
+  project?: IrProject;
+  spans: { role?: Span; region?: Span; namespace?: Span; timeout?: Span; inputs?: Span; outputs?: Span };
+}
+
+export interface IrRule {
+  name: string;
+  span: Span;
+  provider: string;
+  version: string;
+  configuration: Record<string, string>;
+  commands?: string[];
+  inputs: IrArtifactRef[];
+  roleArn?: string;
+  region?: string;
+  timeoutInMinutes?: number;
+}
+
+export interface IrCondition {
+  result?: 'ROLLBACK' | 'FAIL' | 'RETRY' | 'SKIP';
+  rules: IrRule[];
+  span: Span;
+}
+
+export interface IrStage {
+  name: string;
+  span: Span;
+  actions: IrAction[];
+  beforeEntry?: IrCondition;
+  onSuccess?: IrCondition;
+  onFailure?: { result?: 'ROLLBACK' | 'FAIL' | 'RETRY' | 'SKIP'; retryMode?: 'FAILED_ACTIONS' | 'ALL_ACTIONS'; condition?: IrCondition; span: Span };
+}
+
+export interface IrStore {
+  bucket: string;
+  kmsKey?: string;
+}
+
+export interface IrTrigger {
+  sourceActionName: string;
+  span: Span;
+  push: IrGitFilter[];
+  pullRequest: IrGitFilter[];
+}
+
+export interface IrCriteria {
+  includes?: string[];
+  excludes?: string[];
+}
+
+export interface IrGitFilter {
+  branches?: IrCriteria;
+  tags?: IrCriteria;
+  filePaths?: IrCriteria;
+  events?: Array<'OPEN' | 'UPDATED' | 'CLOSED'>;
+}
+
+/** A whole pipeline after macros and defaults: what every target emits from. */
+export interface IrPipeline {
+  name: string;
+  span: Span;
+  roleArn?: string;
+  region?: string;
+  account?: string;
+  pipelineType: 'V1' | 'V2';
+  executionMode?: 'QUEUED' | 'SUPERSEDED' | 'PARALLEL';
+  /** The store in the pipeline's own region (artifactStore), when set. */
+  store?: IrStore;
+  /** Stores for other regions; with any, the target emits artifactStores. */
+  regionStores: Record<string, IrStore>;
+  variables: Array<{ name: string; defaultValue?: string; description?: string; span: Span }>;
+  triggers: IrTrigger[];
+  stages: IrStage[];
+  tags: Array<{ key: string; value: string }>;
+  spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span };
+}

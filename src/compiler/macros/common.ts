@@ -1,0 +1,46 @@
+import { MACRO_COMMON } from '../schema/common.js';
+import type { ExAction, ExStage, ActionKind } from '../model.js';
+import type { Span } from '../source.js';
+import { copyKeySpan, setSpan, spanOf } from '../tree.js';
+
+/** Separates the action keys a macro value may carry (role, region, ...) from the provider settings. */
+export function splitMacroValue(value: unknown): { spec: unknown; common: Record<string, unknown> } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { spec: value, common: {} };
+  const spec: Record<string, unknown> = {};
+  const common: Record<string, unknown> = {};
+  setSpan(spec, spanOf(value));
+  for (const [k, v] of Object.entries(value)) {
+    if ((MACRO_COMMON as readonly string[]).includes(k)) {
+      common[k] = v;
+      copyKeySpan(common, value, k);
+    } else {
+      spec[k] = v;
+      copyKeySpan(spec, value, k);
+    }
+  }
+  return { spec, common };
+}
+
+/** Builds one explicit action from a macro value. */
+export function macroAction(macro: string, name: string, kind: ActionKind, value: unknown, span: Span): ExAction {
+  const { spec, common } = splitMacroValue(value);
+  const inputs = common.inputs;
+  return {
+    name,
+    kind,
+    spec,
+    ...(inputs !== undefined ? { inputs: Array.isArray(inputs) ? inputs.map(String) : [String(inputs)] } : {}),
+    ...(typeof common.role === 'string' ? { role: common.role } : {}),
+    ...(typeof common.region === 'string' ? { region: common.region } : {}),
+    ...(typeof common.namespace === 'string' ? { namespace: common.namespace } : {}),
+    runOrder: 1,
+    source: common,
+    span,
+    macro,
+  };
+}
+
+/** Builds a stage that a macro wrote. */
+export function macroStage(macro: string, name: string, actions: ExAction[], span: Span): ExStage {
+  return { name, actions, source: {}, span, macro };
+}

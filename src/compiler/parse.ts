@@ -1,0 +1,224 @@
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { Diagnostics } from './diagnostics.js';
+import { SourceFile } from './source.js';
+import { AliasLimitError, MAX_NODES, toData } from './tree.js';
+
+/** Largest input file pipec reads; real pipeline files are a few kilobytes. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Deepest nesting of mappings and lists accepted; pipeline.yml needs fewer than 15 levels. */
+export const MAX_DEPTH = 64;
+
+/** A parsed input file: its YAML document (positions kept) and plain data. */
+export interface ParsedFile {
+  file: SourceFile;
+  doc: Document.Parsed;
+  value: unknown;
+}
+
+/** Checks raw bytes and decodes them as UTF-8 text; reports why a file cannot be a pipeline file. */
+export function decodeSource(bytes: Uint8Array, path: string, diags: Diagnostics): SourceFile | undefined {
+  if (bytes.length > MAX_FILE_BYTES) {
+    diags.add('PC0002', `file is ${formatBytes(bytes.length)}; pipec reads files of at most ${formatBytes(MAX_FILE_BYTES)}`, undefined, {
+      file: path,
+      suggestion: 'split the pipelines into several files under pipelines/',
+    });
+    return undefined;
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    diags.add('PC0004', `file holds binary data (a NUL byte at offset ${nul}); a pipeline file is YAML text`, undefined, { file: path });
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, at));
+    const file = new SourceFile(path, prefix);
+    diags.add('PC0003', `file is not valid UTF-8 (bad byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')})`, { file, start: prefix.length, end: prefix.length }, {
+      suggestion: 'save the file as UTF-8',
+    });
+    return undefined;
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return new SourceFile(path, text);
+}
+
+/** Parses one file's YAML, guarding against hostile input; returns undefined when nothing usable remains. */
+export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | undefined {
+  if (file.text.trim() === '' || /^(\s*(#.*)?\r?\n?)*$/.test(file.text)) {
+    diags.add('PC0005', 'file is empty; it should describe a pipeline (at least `name:` and `stages:`, or `pipelines:`)', undefined, {
+      file: file.path,
+    });
+    return undefined;
+  }
+  const deep = scanNesting(file.text);
+  if (deep !== undefined) {
+    diags.add('PC1003', `nesting is deeper than ${MAX_DEPTH} levels`, { file, start: deep, end: deep + 1 });
+    return undefined;
+  }
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(file.text, { lineCounter: file.lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+    docs = Array.isArray(parsed) ? parsed : [];
+  } catch (e) {
+    if (e instanceof RangeError) {
+      diags.add('PC1003', `nesting is too deep to read`, { file, start: 0, end: 0 });
+      return undefined;
+    }
+    throw e;
+  }
+  if (docs.length === 0) {
+    diags.add('PC0005', 'file holds no YAML document', undefined, { file: file.path });
+    return undefined;
+  }
+  const doc = docs[0] as Document.Parsed;
+  if (docs.length > 1) {
+    const second = docs[1] as Document.Parsed;
+    const at = second.range[0];
+    diags.add('PC1005', 'file holds more than one YAML document', { file, start: at, end: at }, {
+      suggestion: 'put several pipelines in one document under `pipelines:`, or in separate files',
+    });
+  }
+  let syntaxErrors = 0;
+  for (const err of doc.errors) {
+    const [start, end] = err.pos;
+    if (err.code === 'DUPLICATE_KEY') {
+      diags.add('PC1004', `duplicate key${quotedKeyAt(file.text, start)}: a mapping may hold each key once`, { file, start, end }, {
+        suggestion: 'remove one of the two, or merge their values',
+      });
+    } else {
+      diags.add('PC1001', yamlMessage(err.message), { file, start, end });
+    }
+    syntaxErrors++;
+  }
+  for (const warn of doc.warnings) {
+    syntaxErrors++;
+    const [start, end] = warn.pos;
+    diags.add('PC1006', yamlMessage(warn.message), { file, start, end }, warn.code === 'TAG_RESOLVE_FAILED' ? { suggestion: 'remove the tag; pipeline.yml uses plain YAML values' } : {});
+  }
+  if (syntaxErrors > 0) return undefined;
+  const unsupported = findUnsupported(doc.contents);
+  if (unsupported) {
+    diags.add('PC1006', unsupported.message, { file, start: unsupported.at, end: unsupported.at + 1 });
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = toData(doc, file);
+  } catch (e) {
+    if (e instanceof AliasLimitError) {
+      diags.add('PC1002', `aliases expand to more than ${MAX_NODES.toLocaleString('en-US')} values (a YAML "billion laughs" document)`, { file, start: 0, end: 0 }, {
+        suggestion: 'write the values out, or use fewer nested aliases',
+      });
+      return undefined;
+    }
+    if (e instanceof RangeError) {
+      diags.add('PC1003', 'nesting is too deep to read', { file, start: 0, end: 0 });
+      return undefined;
+    }
+    throw e;
+  }
+  if (value === null || value === undefined) {
+    diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', undefined, { file: file.path });
+    return undefined;
+  }
+  return { file, doc, value };
+}
+
+/** Finds, without parsing, the offset where flow brackets or indentation nest past MAX_DEPTH. */
+function scanNesting(text: string): number | undefined {
+  let flow = 0;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  let dashes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      dashes = 0;
+      if (quote === "'" || quote === '"') continue;
+      quote = '';
+      continue;
+    }
+    if (quote) {
+      if (quote === '#') continue;
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ') {
+        indent++;
+        if (indent > MAX_DEPTH * 8) return i;
+        continue;
+      }
+      if (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\n')) {
+        dashes++;
+        if (dashes + indent / 2 > MAX_DEPTH * 2) return i;
+        i++;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ''))) quote = '#';
+    else if (c === '[' || c === '{') {
+      flow++;
+      if (flow > MAX_DEPTH) return i;
+    } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+  }
+  return undefined;
+}
+
+/** Returns the first node that pipec does not accept (non-scalar keys, too deep), walking without recursion. */
+function findUnsupported(root: Node | null): { message: string; at: number } | undefined {
+  if (!root) return undefined;
+  const stack: Array<[Node, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [Node, number];
+    if (depth > MAX_DEPTH) return { message: `nesting is deeper than ${MAX_DEPTH} levels`, at: node.range?.[0] ?? 0 };
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (key && !isScalar(key)) return { message: 'mapping keys must be plain strings, not lists or mappings', at: key.range?.[0] ?? 0 };
+        if (pair.value) stack.push([pair.value as Node, depth + 1]);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item) stack.push([item as Node, depth + 1]);
+    } else if (isAlias(node)) {
+      continue;
+    }
+  }
+  return undefined;
+}
+
+function quotedKeyAt(text: string, at: number): string {
+  const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(at, at + 82));
+  return m ? ` '${m[1]?.trim()}'` : '';
+}
+
+/** The yaml package's messages end with a line:col and a code frame of their own; keep the first line only. */
+function yamlMessage(message: string): string {
+  const first = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  return first.charAt(0).toLowerCase() + first.slice(1);
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    const n = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return Math.max(0, bytes.length - 1);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+}

@@ -1,0 +1,87 @@
+import { readSpec, type ReadSpec } from './actions.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { ExAction, ExPipeline } from './model.js';
+import { copyKeySpan, setSpan, spanOf } from './tree.js';
+
+/** Reads every action's spec and makes its artifacts explicit; returns the spec of each readable action. */
+export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExAction, ReadSpec> {
+  const specs = new Map<ExAction, ReadSpec>();
+  const defaults = ex.connection ? { connection: ex.connection } : {};
+  for (const stage of ex.stages)
+    for (const action of stage.actions) {
+      const spec = readSpec(diags, action.kind, action.spec, action.span, defaults);
+      if (spec) specs.set(action, spec);
+    }
+  let previous: string[] = [];
+  for (const stage of ex.stages) {
+    const produced: string[] = [];
+    for (const action of stage.actions) {
+      const spec = specs.get(action);
+      if (!spec) continue;
+      if (!action.outputs) action.outputs = defaultOutputs(action, spec);
+      if (!action.inputs) action.inputs = defaultInputs(spec, previous);
+      if (spec.provider === 'CodeBuild' && action.inputs.length > 1) setPrimarySource(action, spec);
+      produced.push(...action.outputs);
+    }
+    if (produced.length > 0) previous = produced;
+  }
+  return specs;
+}
+
+/** Artifact names allow fewer characters than action names. */
+export function artifactName(actionName: string): string {
+  return actionName.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
+  const name = artifactName(action.name);
+  if (spec.inline) return spec.inline.artifacts !== undefined ? [name] : [];
+  if (spec.compute) return spec.compute.files ? [name] : [];
+  if (spec.raw) return [];
+  if (spec.provider === 'CloudFormation' && spec.fields['output-file'] !== undefined) return [name];
+  const min = spec.catalog?.outputs[0] ?? 0;
+  return min > 0 ? [name] : [];
+}
+
+function defaultInputs(spec: ReadSpec, previous: string[]): string[] {
+  const catalog = spec.catalog;
+  const referenced = new Set<string>();
+  const fieldList = catalog?.fields ?? [];
+  let barePath = false;
+  for (const f of fieldList) {
+    const v = spec.fields[f.name];
+    if (typeof v !== 'string') continue;
+    if (f.type === 'artifact-path') {
+      if (v.includes('::')) referenced.add(v.split('::')[0] as string);
+      else barePath = true;
+    } else if (f.type === 'artifact') referenced.add(v);
+  }
+  if (spec.raw) return [];
+  const min = catalog?.inputs[0] ?? 0;
+  const max = catalog?.inputs[1] ?? 5;
+  if (referenced.size > 0) {
+    const out = [...referenced];
+    if (barePath && previous[0] && !referenced.has(previous[0])) out.unshift(previous[0]);
+    return out;
+  }
+  if (min === 0 && !barePath && !spec.inline) return [];
+  void max;
+  return [...previous];
+}
+
+function setPrimarySource(action: ExAction, spec: ReadSpec): void {
+  const current = spec.inline ? spec.inline['primary-source'] : spec.fields['primary-source'];
+  if (current !== undefined) return;
+  const primary = action.inputs?.[0];
+  if (!primary || typeof action.spec !== 'object' || action.spec === null) return;
+  const copy: Record<string, unknown> = {};
+  setSpan(copy, spanOf(action.spec) ?? action.span);
+  for (const [k, v] of Object.entries(action.spec)) {
+    copy[k] = v;
+    copyKeySpan(copy, action.spec, k);
+  }
+  copy['primary-source'] = primary;
+  action.spec = copy;
+  if (spec.inline) spec.inline['primary-source'] = primary;
+  else spec.fields['primary-source'] = primary;
+}

@@ -1,0 +1,26 @@
+import type { Rule } from './types.js';
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** Each provider accepts a fixed range of input and output artifacts (S11). */
+export const artifactCount: Rule = (p, diags) => {
+  for (const stage of p.stages)
+    for (const a of stage.actions) {
+      const c = a.catalog;
+      if (!c) continue;
+      const [inMin, inMax] = c.inputs;
+      const [outMin, outMax] = c.outputs;
+      const ni = a.inputs.length;
+      const no = a.outputs.length;
+      if (ni < inMin || ni > inMax) {
+        const range = inMin === inMax ? `exactly ${inMin}` : `${inMin} to ${inMax}`;
+        diags.add('PC3010', `action '${a.name}' (${a.provider}) has ${plural(ni, 'input artifact')}; it takes ${range}`, a.spans.inputs ?? a.span, {
+          suggestion: ni < inMin ? "name the artifact it reads with 'inputs:'" : "choose the artifact it reads with 'inputs:'",
+        });
+      }
+      if (no < outMin || no > outMax) {
+        const range = outMin === outMax ? `exactly ${outMin}` : `${outMin} to ${outMax}`;
+        diags.add('PC3010', `action '${a.name}' (${a.provider}) has ${plural(no, 'output artifact')}; it takes ${range}`, a.spans.outputs ?? a.span);
+      }
+    }
+};

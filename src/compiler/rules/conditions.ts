@@ -1,0 +1,22 @@
+import type { Rule } from './types.js';
+
+/** Results each stage hook can take, and retry settings only with retry. */
+export const conditions: Rule = (p, diags) => {
+  for (const stage of p.stages) {
+    const be = stage.beforeEntry;
+    if (be?.result && !['FAIL', 'SKIP'].includes(be.result))
+      diags.add('PC3024', `before-entry conditions end in 'fail' or 'skip', not '${be.result.toLowerCase()}'`, be.span);
+    const os = stage.onSuccess;
+    if (os?.result && !['ROLLBACK', 'FAIL'].includes(os.result))
+      diags.add('PC3024', `on-success conditions end in 'rollback' or 'fail', not '${os.result.toLowerCase()}'`, os.span);
+    const of = stage.onFailure;
+    if (of) {
+      if (of.result && !['ROLLBACK', 'RETRY'].includes(of.result))
+        diags.add('PC3024', `on-failure takes 'result: rollback' or 'retry', not '${of.result.toLowerCase()}'`, of.span, { suggestion: 'a failed stage fails the execution anyway' });
+      if (of.retryMode && of.result !== 'RETRY') diags.add('PC3024', "'retry-mode' goes with 'result: retry'", of.span);
+      if (!of.result && !of.condition) diags.add('PC3024', "on-failure needs a 'result' or a 'condition'", of.span);
+    }
+    for (const c of [be, os, of?.condition])
+      if (c && c.rules.length === 0) diags.add('PC3024', 'a condition needs at least one rule', c.span);
+  }
+};

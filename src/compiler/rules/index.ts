@@ -1,0 +1,41 @@
+import { actionCount } from './action-count.js';
+import { actionFields } from './action-fields.js';
+import { actionRole } from './action-role.js';
+import { artifactCount } from './artifact-count.js';
+import { artifactWiring } from './artifacts.js';
+import { conditions } from './conditions.js';
+import { configuration } from './configuration.js';
+import { crossRegion } from './cross-region.js';
+import { executionMode } from './execution-mode.js';
+import { firstStageSources } from './first-stage-sources.js';
+import { namespaces } from './namespaces.js';
+import { plaintextSecret } from './plaintext-secret.js';
+import { stageCount } from './stage-count.js';
+import { tags } from './tags.js';
+import { triggers } from './triggers.js';
+import { uniqueNames } from './unique-names.js';
+import { v2Only } from './v2-only.js';
+import { variableRefs } from './variable-refs.js';
+import type { Rule } from './types.js';
+
+/** Every semantic rule, run in this order over each pipeline. */
+export const RULES: readonly Rule[] = [
+  stageCount,
+  firstStageSources,
+  actionCount,
+  uniqueNames,
+  artifactWiring,
+  artifactCount,
+  configuration,
+  v2Only,
+  triggers,
+  executionMode,
+  crossRegion,
+  actionRole,
+  namespaces,
+  variableRefs,
+  tags,
+  conditions,
+  actionFields,
+  plaintextSecret,
+];

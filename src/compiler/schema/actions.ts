@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { Field, Provider, RuleProvider } from '../catalog/index.js';
+import { ARTIFACT, ENV, NAME, SECRET_REF, STRINGS, TEXT } from './common.js';
+
+const SCALAR_TEXT = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
+
+/** The zod type of one catalog field, as pipeline.yml writes it. */
+function fieldSchema(f: Field): z.ZodType {
+  switch (f.type) {
+    case 'string':
+      return SCALAR_TEXT;
+    case 'bool':
+      return z.boolean();
+    case 'int': {
+      let n = z.number().int();
+      if (f.min !== undefined) n = n.min(f.min);
+      if (f.max !== undefined) n = n.max(f.max);
+      return n;
+    }
+    case 'enum': {
+      const values = Object.keys(f.values ?? {});
+      return z.enum([...values, ...Object.values(f.values ?? {}).filter((v) => !values.includes(v))] as [string, ...string[]]);
+    }
+    case 'list': {
+      if (f.values) {
+        const item = z.enum([...Object.keys(f.values), ...Object.values(f.values)] as [string, ...string[]]);
+        return z.union([item, z.array(item).min(1)]);
+      }
+      return z.union([z.string().min(1), z.array(SCALAR_TEXT).min(1)]);
+    }
+    case 'json':
+      return z.union([z.string().min(1), z.number(), z.boolean(), z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+    case 'artifact-path':
+      return z.string().min(1).max(1000);
+    case 'artifact':
+      return ARTIFACT;
+    case 'secret':
+      return SECRET_REF;
+  }
+}
+
+const cache = new Map<object, z.ZodType>();
+
+/** The flat settings object of a provider: its fields, and for custom types the name, version and free configuration. */
+export function providerSchema(p: Provider | RuleProvider): z.ZodType {
+  let s = cache.get(p);
+  if (s) return s;
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of p.fields) shape[f.name] = f.required ? fieldSchema(f) : fieldSchema(f).optional();
+  if ('customProvider' in p && p.customProvider) {
+    shape.provider = z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/, { message: 'provider names use letters, digits, _ and -' });
+    shape.version = SCALAR_TEXT.optional();
+    shape.configuration = z.record(z.string().min(1).max(50), SCALAR_TEXT.or(z.boolean().transform(String))).optional();
+  }
+  if ('category' in p && p.category === 'Approval') shape.timeout = z.number().int().min(5).max(86400).optional();
+  if ('category' in p && p.category === 'Build' && p.provider === 'CodeBuild') shape.env = ENV.optional();
+  if ('category' in p && p.category === 'Test' && p.provider === 'CodeBuild') shape.env = ENV.optional();
+  s = z.strictObject(shape);
+  cache.set(p, s);
+  return s;
+}
+
+const COMMANDS = STRINGS;
+
+/** An inline CodeBuild project: pipec defines the project and its buildspec. */
+export const INLINE_BUILD = z
+  .strictObject({
+    commands: COMMANDS.optional(),
+    install: COMMANDS.optional(),
+    'pre-build': COMMANDS.optional(),
+    'post-build': COMMANDS.optional(),
+    runtimes: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+    image: z.string().min(1).optional(),
+    compute: z.enum(['small', 'medium', 'large', 'xlarge', '2xlarge']).optional(),
+    privileged: z.boolean().optional(),
+    env: ENV.optional(),
+    artifacts: z
+      .union([
+        STRINGS,
+        z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': z.boolean().optional() }),
+      ])
+      .optional(),
+    reports: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'report group names use letters, digits, _ and -' }),
+        z.strictObject({
+          files: STRINGS,
+          format: z.enum(['junitxml', 'cucumberjson', 'testngxml', 'nunitxml', 'nunit3xml', 'visualstudiotrx', 'clover', 'cobertura', 'jacoco', 'simplecov']).optional(),
+          'base-directory': z.string().min(1).optional(),
+        }),
+      )
+      .optional(),
+    cache: STRINGS.optional(),
+    timeout: z.number().int().min(5).max(2160).optional(),
+    buildspec: z.string().min(1).optional(),
+    project: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, { message: 'CodeBuild project names are 2-150 letters, digits, - and _, starting with a letter or digit' })
+      .optional(),
+    'primary-source': ARTIFACT.optional(),
+  })
+  .refine((b) => b.commands !== undefined || b.buildspec !== undefined, {
+    message: "an inline build needs 'commands' (or 'buildspec', a buildspec file in the source)",
+    params: { code: 'PC2007' },
+  })
+  .refine((b) => !(b.buildspec && (b.commands || b.install || b['pre-build'] || b['post-build'])), {
+    message: "'buildspec' reads the build from a file in the source; it cannot be combined with 'commands', 'install', 'pre-build' or 'post-build'",
+    params: { code: 'PC2008' },
+  });
+
+/** The V2 Commands action. */
+export const COMPUTE = z.strictObject({
+  commands: z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]),
+  env: ENV.optional(),
+  exports: z.array(z.string().min(1).max(128)).min(1).max(15).optional(),
+  files: z.array(z.string().min(1).max(128)).min(1).max(10).optional(),
+});
+
+/** The raw action form: any action type and any configuration key. */
+export const RAW_ACTION = z.strictObject({
+  category: z.enum(['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute']),
+  owner: z.enum(['AWS', 'ThirdParty', 'Custom']).optional(),
+  provider: z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/, { message: 'provider names use letters, digits, _ and -' }),
+  version: SCALAR_TEXT.optional(),
+  configuration: z.record(z.string().min(1).max(50), z.union([z.string().min(1).max(1000), z.number(), z.boolean()]).transform(String)).optional(),
+  commands: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
+  'output-variables': z.array(z.string().min(1).max(128)).min(1).max(15).optional(),
+  env: ENV.optional(),
+  files: z.array(z.string().min(1).max(128)).min(1).max(10).optional(),
+});
+
+/** A rule of a stage condition, common keys (the kind key is checked separately). */
+export const RULE_COMMON = {
+  name: NAME.optional(),
+  inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
+  role: z.string().optional(),
+  region: z.string().optional(),
+  timeout: z.number().int().min(5).max(86400).optional(),
+};
+
+/** The raw rule form. */
+export const RAW_RULE = z.strictObject({
+  provider: z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/),
+  version: SCALAR_TEXT.optional(),
+  configuration: z.record(z.string().min(1).max(50), TEXT).optional(),
+  commands: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
+});

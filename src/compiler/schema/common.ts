@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Names of pipelines, stages, actions and rules: 1..100 of A-Z a-z 0-9 . @ - _ (API pattern). */
+export const NAME = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9.@\-_]+$/, { message: 'names use only letters, digits and . @ - _' });
+
+/** Artifact names: like names, without . and @. */
+export const ARTIFACT = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'artifact names use only letters, digits, - and _' });
+
+/** IAM role ARNs (API pattern). Pipeline variables are allowed inside. */
+export const ROLE_ARN = z
+  .string()
+  .max(1024)
+  .regex(/^(arn:aws(-[\w]+)*:iam::[0-9]{12}:role\/.+|.*#\{.+\}.*)$/, { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' });
+
+export const ACCOUNT = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID (quote it: "012345678901")' }));
+
+export const REGION = z
+  .string()
+  .min(4)
+  .max(30)
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' });
+
+export const BUCKET = z
+  .string()
+  .min(3)
+  .max(63)
+  .regex(/^[a-zA-Z0-9.-]+$/, { message: 'bucket names use only letters, digits, . and -' });
+
+/** A scalar written where text is expected; numbers and booleans are read as their text. */
+export const TEXT = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+/** One string or a list of strings. */
+export const STRINGS = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A value kept out of output as text: a Secrets Manager reference. */
+export const SECRET_REF = z.strictObject({ secret: z.string().min(1) });
+
+/** An environment variable value: text, a Secrets Manager or Parameter Store reference. */
+export const ENV_VALUE = z.union([TEXT, SECRET_REF, z.strictObject({ parameter: z.string().min(1) })]);
+export const ENV = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'environment variable names use letters, digits and _' }), ENV_VALUE);
+
+/** Keys an action in `stages:` may carry besides its kind. */
+export const ACTION_COMMON = {
+  name: NAME,
+  inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
+  outputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
+  namespace: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9@_-]+$/, { message: 'namespaces use only letters, digits and @ - _' })
+    .optional(),
+  role: ROLE_ARN.optional(),
+  region: REGION.optional(),
+  timeout: z.number().int().min(5).max(86400).optional(),
+  'run-order': z.number().int().min(1).max(999).optional(),
+};
+
+/** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */
+export const MACRO_COMMON = ['role', 'region', 'namespace', 'inputs'] as const;

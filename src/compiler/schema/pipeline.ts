@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ACCOUNT, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
+
+const KMS_KEY = z.string().min(1).max(400);
+
+const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional() })]);
+
+/** `artifacts:` the bucket (and key) CodePipeline keeps artifacts in, per region when cross-region. */
+export const ARTIFACTS = z.union([
+  BUCKET,
+  z.strictObject({
+    bucket: BUCKET.optional(),
+    'kms-key': KMS_KEY.optional(),
+    stores: z.record(REGION, STORE).optional(),
+  }),
+]);
+
+const CRITERIA = z.union([
+  z.array(z.string().min(1).max(255)).min(1).max(8),
+  z
+    .strictObject({
+      include: z.array(z.string().min(1).max(255)).min(1).max(8).optional(),
+      exclude: z.array(z.string().min(1).max(255)).min(1).max(8).optional(),
+    })
+    .refine((v) => v.include || v.exclude, { message: "give 'include', 'exclude' or both" }),
+]);
+
+const PUSH = z.strictObject({ branches: CRITERIA.optional(), tags: CRITERIA.optional(), paths: CRITERIA.optional() });
+const PULL = z.strictObject({
+  events: z.array(z.enum(['open', 'updated', 'closed'])).min(1).max(3).optional(),
+  branches: CRITERIA,
+  paths: CRITERIA.optional(),
+});
+
+/** `triggers:` git push / pull-request filters on a connection source (V2). */
+export const TRIGGER = z.strictObject({
+  source: NAME.optional(),
+  push: z.union([PUSH, z.array(PUSH).min(1).max(3)]).optional(),
+  'pull-request': z.union([PULL, z.array(PULL).min(1).max(3)]).optional(),
+});
+
+const VARIABLE = z.union([
+  TEXT,
+  z.strictObject({ default: TEXT.optional(), description: z.string().max(200).optional() }),
+]);
+
+/** `variables:` pipeline-level variables (V2). */
+export const VARIABLES = z.record(
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9@\-_]+$/, { message: 'variable names use only letters, digits and @ - _' }),
+  VARIABLE,
+);
+
+export const TAGS = z.record(z.string().min(1).max(128), TEXT.pipe(z.string().max(256)));
+
+/** Settings a pipeline can take from the file's top level when the file holds `pipelines:`. */
+export const SHARED = {
+  role: ROLE_ARN.optional(),
+  region: REGION.optional(),
+  account: ACCOUNT.optional(),
+  connection: z.string().min(1).optional(),
+  artifacts: ARTIFACTS.optional(),
+  type: z.enum(['V1', 'V2', 'v1', 'v2']).optional(),
+  execution: z.enum(['superseded', 'queued', 'parallel', 'SUPERSEDED', 'QUEUED', 'PARALLEL']).optional(),
+  tags: TAGS.optional(),
+};
+
+/** One pipeline's top-level keys; macro and stage values are checked by their own schemas. */
+export const PIPELINE = z.strictObject({
+  name: NAME,
+  ...SHARED,
+  variables: VARIABLES.optional(),
+  triggers: z.array(TRIGGER).max(50).optional(),
+  source: z.unknown().optional(),
+  sources: z.record(z.string(), z.unknown()).optional(),
+  build: z.unknown().optional(),
+  tests: z.record(z.string(), z.unknown()).optional(),
+  deploy: z.unknown().optional(),
+  stages: z.array(z.unknown()).optional(),
+});
+
+/** A file holding several pipelines, with shared settings beside them. */
+export const WORKSPACE = z.strictObject({
+  ...SHARED,
+  pipelines: z.array(z.unknown()).min(1),
+});
+
+const RULE_RESULT = z.enum(['rollback', 'fail', 'retry', 'skip']);
+
+/** A stage condition: the result when it fails, and 1..5 rules. */
+export const CONDITION = z.strictObject({
+  result: RULE_RESULT.optional(),
+  rules: z.array(z.unknown()).min(1).max(5),
+});
+
+export const ON_FAILURE = z.strictObject({
+  result: RULE_RESULT.optional(),
+  'retry-mode': z.enum(['failed-actions', 'all-actions']).optional(),
+  condition: CONDITION.optional(),
+});
+
+/** A stage: exactly one of `actions` (parallel unless run-order says otherwise) or `steps` (in order). */
+export const STAGE = z.strictObject({
+  name: NAME,
+  actions: z.array(z.unknown()).min(1).max(50).optional(),
+  steps: z.array(z.unknown()).min(1).max(50).optional(),
+  'before-entry': CONDITION.optional(),
+  'on-success': CONDITION.optional(),
+  'on-failure': ON_FAILURE.optional(),
+});
+
+/** A step that groups actions which run together. */
+export const PARALLEL = z.strictObject({ parallel: z.array(z.unknown()).min(1).max(50) });

@@ -1,0 +1,115 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { SourceFile, Span } from './source.js';
+
+interface Meta {
+  span: Span;
+  keys: Map<string, { key: Span; value: Span }>;
+  items: Span[];
+}
+
+const META = new WeakMap<object, Meta>();
+
+/** Most values one file may expand to (aliases included), against alias bombs. */
+export const MAX_NODES = 1_000_000;
+
+export class AliasLimitError extends Error {}
+
+/**
+ * Turns a YAML document into plain data, remembering where each mapping, list, key and value
+ * came from so that any later phase can point at the text. Keys are own properties only.
+ */
+export function toData(doc: Document.Parsed, file: SourceFile): unknown {
+  let budget = MAX_NODES;
+  const span = (node: Node | null | undefined, fallback: Span): Span =>
+    node?.range ? { file, start: node.range[0], end: node.range[1] } : fallback;
+
+  const convert = (node: Node | null, fallback: Span): unknown => {
+    if (--budget < 0) throw new AliasLimitError();
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return convert(node.resolve(doc) ?? null, span(node, fallback));
+    if (isScalar(node)) return node.value;
+    const here = span(node, fallback);
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const meta: Meta = { span: here, keys: new Map(), items: [] };
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const k = isScalar(keyNode) ? String(keyNode.value) : '';
+        const keySpan = span(keyNode, here);
+        const valueNode = pair.value as Node | null;
+        const valueSpan = valueNode ? span(valueNode, keySpan) : keySpan;
+        Object.defineProperty(out, k, { value: convert(valueNode, valueSpan), enumerable: true, writable: true, configurable: true });
+        meta.keys.set(k, { key: keySpan, value: valueSpan });
+      }
+      META.set(out, meta);
+      return out;
+    }
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      const meta: Meta = { span: here, keys: new Map(), items: [] };
+      for (const item of node.items) {
+        const itemSpan = span(item as Node, here);
+        meta.items.push(itemSpan);
+        out.push(convert(item as Node, itemSpan));
+      }
+      META.set(out, meta);
+      return out;
+    }
+    return null;
+  };
+  return convert(doc.contents, { file, start: 0, end: 0 });
+}
+
+/** Where a mapping or list came from. */
+export function spanOf(value: unknown): Span | undefined {
+  return typeof value === 'object' && value !== null ? META.get(value)?.span : undefined;
+}
+
+/** Where a key of a mapping is written. */
+export function keySpan(obj: unknown, key: string): Span | undefined {
+  return typeof obj === 'object' && obj !== null ? (META.get(obj)?.keys.get(key)?.key ?? spanOf(obj)) : undefined;
+}
+
+/** Where the value of a mapping's key is written (the mapping itself when the key is absent). */
+export function valueSpan(obj: unknown, key: string | number): Span | undefined {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const meta = META.get(obj);
+  if (!meta) return undefined;
+  if (typeof key === 'number') return meta.items[key] ?? meta.span;
+  return meta.keys.get(key)?.value ?? meta.span;
+}
+
+/** Gives a generated mapping or list the position of the text that caused it. */
+export function setSpan<T extends object>(value: T, span: Span | undefined): T {
+  if (span && !META.has(value)) META.set(value, { span, keys: new Map(), items: [] });
+  return value;
+}
+
+/** The span of the value at a path (zod issue paths), or of the deepest mapping on the way. */
+export function spanAtPath(root: unknown, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): Span | undefined {
+  let cur: unknown = root;
+  let best = spanOf(root);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (typeof cur !== 'object' || cur === null || (typeof seg !== 'string' && typeof seg !== 'number')) break;
+    const last = i === path.length - 1;
+    const has = Array.isArray(cur) ? typeof seg === 'number' && seg < cur.length : Object.prototype.hasOwnProperty.call(cur, seg);
+    if (!has) return best;
+    best = last && which === 'key' && typeof seg === 'string' ? keySpan(cur, seg) : valueSpan(cur, seg);
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return best;
+}
+
+/** Copies where `key` of `from` was written onto `to`, so a rebuilt mapping still points at the text. */
+export function copyKeySpan(to: object, from: unknown, key: string, as: string = key): void {
+  if (typeof from !== 'object' || from === null) return;
+  const src = META.get(from)?.keys.get(key);
+  if (!src) return;
+  let meta = META.get(to);
+  if (!meta) {
+    meta = { span: META.get(from)?.span ?? src.key, keys: new Map(), items: [] };
+    META.set(to, meta);
+  }
+  meta.keys.set(as, src);
+}

@@ -1,0 +1,147 @@
+import type { Diagnostics } from '../compiler/diagnostics.js';
+import type { IrAction, IrCondition, IrCriteria, IrGitFilter, IrPipeline, IrRule, IrStage, IrStore } from '../compiler/ir.js';
+import type { OutputFile, Target } from './types.js';
+
+type Json = Record<string, unknown>;
+
+/** The pipeline declaration as CreatePipeline takes it, fields in the API model's order. */
+export function pipelineDeclaration(p: IrPipeline): Json {
+  const out: Json = { name: p.name, roleArn: p.roleArn ?? '' };
+  const stores = Object.keys(p.regionStores);
+  if (stores.length > 0) {
+    const all: Record<string, IrStore> = { ...p.regionStores };
+    if (p.store && p.region) all[p.region] = p.store;
+    out.artifactStores = Object.fromEntries(
+      Object.keys(all)
+        .sort()
+        .map((r) => [r, store(all[r] as IrStore)]),
+    );
+  } else if (p.store) out.artifactStore = store(p.store);
+  out.stages = p.stages.map(stage);
+  if (p.executionMode) out.executionMode = p.executionMode;
+  out.pipelineType = p.pipelineType;
+  if (p.variables.length > 0)
+    out.variables = p.variables.map((v) => ({
+      name: v.name,
+      ...(v.defaultValue !== undefined ? { defaultValue: v.defaultValue } : {}),
+      ...(v.description !== undefined ? { description: v.description } : {}),
+    }));
+  if (p.triggers.length > 0)
+    out.triggers = p.triggers.map((t) => ({
+      providerType: 'CodeStarSourceConnection',
+      gitConfiguration: {
+        sourceActionName: t.sourceActionName,
+        ...(t.push.length > 0 ? { push: t.push.map(filter) } : {}),
+        ...(t.pullRequest.length > 0 ? { pullRequest: t.pullRequest.map(filter) } : {}),
+      },
+    }));
+  return out;
+}
+
+function store(s: IrStore): Json {
+  return { type: 'S3', location: s.bucket, ...(s.kmsKey ? { encryptionKey: { id: s.kmsKey, type: 'KMS' } } : {}) };
+}
+
+function criteria(c: IrCriteria): Json {
+  return { ...(c.includes ? { includes: c.includes } : {}), ...(c.excludes ? { excludes: c.excludes } : {}) };
+}
+
+function filter(f: IrGitFilter): Json {
+  return {
+    ...(f.events ? { events: f.events } : {}),
+    ...(f.tags ? { tags: criteria(f.tags) } : {}),
+    ...(f.branches ? { branches: criteria(f.branches) } : {}),
+    ...(f.filePaths ? { filePaths: criteria(f.filePaths) } : {}),
+  };
+}
+
+function stage(s: IrStage): Json {
+  const out: Json = { name: s.name, actions: s.actions.map(action) };
+  if (s.onFailure)
+    out.onFailure = {
+      ...(s.onFailure.result ? { result: s.onFailure.result } : {}),
+      ...(s.onFailure.retryMode ? { retryConfiguration: { retryMode: s.onFailure.retryMode } } : {}),
+      ...(s.onFailure.condition ? { conditions: [condition(s.onFailure.condition)] } : {}),
+    };
+  if (s.onSuccess) out.onSuccess = { conditions: [condition(s.onSuccess)] };
+  if (s.beforeEntry) out.beforeEntry = { conditions: [condition(s.beforeEntry)] };
+  return out;
+}
+
+function condition(c: IrCondition): Json {
+  return { ...(c.result ? { result: c.result } : {}), rules: c.rules.map(rule) };
+}
+
+function rule(r: IrRule): Json {
+  return {
+    name: r.name,
+    ruleTypeId: { category: 'Rule', owner: 'AWS', provider: r.provider, version: r.version },
+    ...(Object.keys(r.configuration).length > 0 ? { configuration: sortedMap(r.configuration) } : {}),
+    ...(r.commands ? { commands: r.commands } : {}),
+    ...(r.inputs.length > 0 ? { inputArtifacts: r.inputs.map((i) => ({ name: i.name })) } : {}),
+    ...(r.roleArn ? { roleArn: r.roleArn } : {}),
+    ...(r.region ? { region: r.region } : {}),
+    ...(r.timeoutInMinutes !== undefined ? { timeoutInMinutes: r.timeoutInMinutes } : {}),
+  };
+}
+
+function sortedMap(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k] as string]));
+}
+
+function action(a: IrAction): Json {
+  return {
+    name: a.name,
+    actionTypeId: { category: a.category, owner: a.owner, provider: a.provider, version: a.version },
+    runOrder: a.runOrder,
+    configuration: sortedMap(a.configuration),
+    ...(a.commands ? { commands: a.commands } : {}),
+    outputArtifacts: a.outputs.map((o) => ({ name: o.name, ...(o.files ? { files: o.files } : {}) })),
+    inputArtifacts: a.inputs.map((i) => ({ name: i.name })),
+    ...(a.outputVariables ? { outputVariables: a.outputVariables } : {}),
+    ...(a.roleArn ? { roleArn: a.roleArn } : {}),
+    ...(a.region ? { region: a.region } : {}),
+    ...(a.namespace ? { namespace: a.namespace } : {}),
+    ...(a.timeoutInMinutes !== undefined ? { timeoutInMinutes: a.timeoutInMinutes } : {}),
+    ...(a.environmentVariables
+      ? { environmentVariables: a.environmentVariables.map((e) => ({ name: e.name, value: e.value, type: e.type === 'SECRETS_MANAGER' ? 'SECRETS_MANAGER' : 'PLAINTEXT' })) }
+      : {}),
+  };
+}
+
+/** The exact input of `aws codepipeline create-pipeline --cli-input-json`. */
+export function createPipelineInput(p: IrPipeline): Json {
+  return { pipeline: pipelineDeclaration(p), ...(p.tags.length > 0 ? { tags: p.tags.map((t) => ({ key: t.key, value: t.value })) } : {}) };
+}
+
+/** Reports what the codepipeline target needs that the pipeline does not give. */
+export function checkCodePipeline(p: IrPipeline, diags: Diagnostics): void {
+  if (!p.roleArn)
+    diags.add('PC4001', `pipeline '${p.name}' has no 'role'; the codepipeline target needs the ARN of the role CodePipeline assumes`, p.span, {
+      suggestion: "set 'role: arn:aws:iam::123456789012:role/name' on the pipeline or at the top of the file",
+    });
+  if (!p.store && Object.keys(p.regionStores).length === 0)
+    diags.add('PC4002', `pipeline '${p.name}' has no artifact store; the codepipeline target needs the bucket CodePipeline keeps artifacts in`, p.span, {
+      suggestion: "set 'artifacts: my-artifact-bucket' (or { bucket, kms-key })",
+    });
+  else if (p.region && Object.keys(p.regionStores).length > 0 && !p.store && !p.regionStores[p.region])
+    diags.add('PC4002', `pipeline '${p.name}' has stores for other regions but none for its own region ${p.region}`, p.spans.artifacts ?? p.span, {
+      suggestion: "set 'artifacts.bucket' (the store in the pipeline's region)",
+    });
+  for (const stage of p.stages)
+    for (const a of stage.actions)
+      for (const key of a.secretKeys)
+        diags.add('PC4003', `action '${a.name}' needs secret '${key}', which a CodePipeline JSON file can only hold in plain text`, a.configSpans[key] ?? a.span, {
+          suggestion: a.provider === 'GitHub' ? "use a connection source ('github: owner/repo' with 'connection:') instead of github-v1" : 'deploy this pipeline with the cloudformation target, which resolves the secret from Secrets Manager',
+        });
+}
+
+/** `<pipeline>/codepipeline.json`: the CreatePipeline input, two-space JSON with a final newline. */
+export const codepipelineTarget: Target = {
+  name: 'codepipeline',
+  description: 'the input of aws codepipeline create-pipeline --cli-input-json',
+  emit(p, diags): OutputFile[] {
+    checkCodePipeline(p, diags);
+    return [{ path: 'codepipeline.json', content: JSON.stringify(createPipelineInput(p), null, 2) + '\n' }];
+  },
+};

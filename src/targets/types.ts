@@ -1,0 +1,21 @@
+import type { Diagnostics } from '../compiler/diagnostics.js';
+import type { IrPipeline } from '../compiler/ir.js';
+
+/** A file a target writes, relative to the pipeline's output directory. */
+export interface OutputFile {
+  path: string;
+  content: string;
+}
+
+/** Options every target receives. */
+export interface EmitOptions {
+  /** A directory of user templates that override the shipped ones (buildspec target). */
+  templatesDir?: string;
+}
+
+/** A target turns one pipeline's IR into files; it reports what it cannot express instead of guessing. */
+export interface Target {
+  name: string;
+  description: string;
+  emit(pipeline: IrPipeline, diags: Diagnostics, options: EmitOptions): OutputFile[];
+}
