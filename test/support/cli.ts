@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../dist/cli/main.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs pipec in this process (fast), capturing output. */
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? { PATH: process.env.PATH },
+    stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty ?? false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false },
+    stdinIsTTY: opts.tty ?? false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs pipec as a separate process, as a user would. */
+export function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {}): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { PATH: process.env.PATH, ...opts.env } as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 30000,
+    maxBuffer: 64 * 1024 * 1024,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}

@@ -1,0 +1,22 @@
+"""Starts moto_server for pipec's tests.
+
+Why this file exists: moto 5.2.1 writes the `created`/`updated` timestamps of GetPipeline
+metadata and ListPipelines as ISO-8601 strings, while the real CodePipeline service (JSON 1.1
+protocol) sends epoch seconds. The AWS SDK for JavaScript v3 rejects the strings with
+"Expected real number, got implicit NaN". We replace moto's formatter with one returning
+epoch seconds, as the real service does, and then run moto's own server entry point.
+"""
+import sys
+
+import moto.codepipeline.models as codepipeline_models
+import moto.server
+
+
+def _epoch_seconds(dt):
+    return dt.timestamp()
+
+
+codepipeline_models.iso_8601_datetime_with_milliseconds = _epoch_seconds
+
+if __name__ == "__main__":
+    moto.server.main(sys.argv[1:])
