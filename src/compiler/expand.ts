@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 
 /** Prints pipelines in explicit form: every macro written out as stages, every default made explicit. */
@@ -15,7 +15,18 @@ export function expandToYaml(pipelines: readonly ExPipeline[], sourceName: strin
       if (s.macro && isMap(node)) node.commentBefore = ` from macro '${s.macro}'`;
     });
   });
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  flowShortLists(doc.contents);
+  return doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
+}
+
+/** Short lists of plain words read best on one line: `inputs: [Source]`, `commands: [npm ci, npm test]`. */
+function flowShortLists(node: unknown): void {
+  if (isSeq(node)) {
+    const scalars = node.items.every((i) => isScalar(i) && typeof i.value !== 'object');
+    const width = node.items.reduce((n: number, i) => n + String((i as { value?: unknown }).value ?? '').length + 2, 0);
+    if (scalars && width <= 60) node.flow = true;
+    else for (const i of node.items) flowShortLists(i);
+  } else if (isMap(node)) for (const pair of node.items) flowShortLists(pair.value);
 }
 
 function pipelineData(p: ExPipeline): Record<string, unknown> {
