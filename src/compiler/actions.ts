@@ -27,6 +27,8 @@ export interface ReadSpec {
   inline?: InlineBuild;
   compute?: ComputeSpec;
   raw?: RawSpec;
+  /** The spec had errors (already reported); the action is kept only so its names and artifacts stay known. */
+  invalid?: boolean;
 }
 
 /** Settings the file or pipeline supplies to specs that leave them out. */

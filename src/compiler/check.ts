@@ -75,7 +75,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     case 'invalid_type': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, at(root, path.slice(0, -1), 'value', fallback));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
         return;
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
@@ -83,7 +83,12 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       return;
     }
     case 'invalid_value': {
-      const values = issue.values.map(String);
+      if (actual === undefined) {
+        const key = path[path.length - 1];
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        return;
+      }
+      const values = preferred(issue.values.map(String));
       const suggestion = typeof actual === 'string' ? didYouMean(actual, values) : undefined;
       diags.add('PC2004', `${label(path, where)} must be ${choices(values)}, not ${typeName(actual)}`, span, {
         ...(suggestion ? { suggestion: `did you mean '${suggestion}'?` } : {}),
@@ -130,6 +135,17 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     default:
       diags.add('PC2005', `${label(path, where)}: ${issue.message}`, span);
   }
+}
+
+/** A one-character span at the start of a mapping: where a missing key would go. */
+function startOf(span: Span | undefined): Span | undefined {
+  return span ? { file: span.file, start: span.start, end: span.start + 1 } : undefined;
+}
+
+/** Enum choices without the API spellings that pipec also accepts (CREATE_UPDATE beside create-update). */
+function preferred(values: string[]): string[] {
+  const friendly = new Set(values);
+  return values.filter((v) => !(v !== v.toLowerCase() && friendly.has(v.toLowerCase().replace(/_/g, '-'))) && !(/[A-Z]/.test(v) && values.some((w) => w !== v && w.toLowerCase() === v.toLowerCase())));
 }
 
 function actualRoot(root: unknown, path: Path): unknown {

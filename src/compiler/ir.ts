@@ -59,6 +59,8 @@ export interface IrAction {
   /** Configuration keys whose value is a secret reference (`{{resolve:secretsmanager:...}}`). */
   secretKeys: string[];
   project?: IrProject;
+  /** Its spec had errors (already reported): rules about its provider and configuration skip it. */
+  invalid?: boolean;
   spans: { role?: Span; region?: Span; namespace?: Span; timeout?: Span; inputs?: Span; outputs?: Span };
 }
 

@@ -131,6 +131,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
       outputs: keySpan(src, 'outputs'),
     },
   };
+  if (spec.invalid) ir.invalid = true;
   if (a.role) ir.roleArn = a.role;
   if (a.region) ir.region = a.region;
   if (a.namespace) ir.namespace = a.namespace;
@@ -160,7 +161,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
     if (c.files && outputs[0]) outputs[0].files = c.files;
   } else if (spec.catalog) {
     for (const f of spec.catalog.fields) {
-      const v = spec.fields[f.name];
+      const v = spec.fields[f.name] ?? f.default;
       if (v === undefined) continue;
       const at = valueSpan(spec.fieldsSource, f.name) ?? a.span;
       convertField(f, v, inputNames, ir, at);

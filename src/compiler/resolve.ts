@@ -1,4 +1,5 @@
 import { readSpec, type ReadSpec } from './actions.js';
+import { CATEGORY_KEYS, type Category } from './catalog/index.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ExAction, ExPipeline } from './model.js';
 import { copyKeySpan, setSpan, spanOf } from './tree.js';
@@ -10,7 +11,8 @@ export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExActio
   for (const stage of ex.stages)
     for (const action of stage.actions) {
       const spec = readSpec(diags, action.kind, action.spec, action.span, defaults);
-      if (spec) specs.set(action, spec);
+      // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
+      specs.set(action, spec ?? invalidSpec(action));
     }
   let previous: string[] = [];
   for (const stage of ex.stages) {
@@ -33,8 +35,14 @@ export function artifactName(actionName: string): string {
   return actionName.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
+function invalidSpec(action: ExAction): ReadSpec {
+  const category = action.kind === 'action' ? 'Deploy' : (CATEGORY_KEYS[action.kind] as Category);
+  return { category, owner: 'AWS', provider: '', version: '1', fields: {}, fieldsSource: {}, invalid: true };
+}
+
 function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
   const name = artifactName(action.name);
+  if (spec.invalid) return action.kind === 'source' || action.kind === 'build' ? [name] : [];
   if (spec.inline) return spec.inline.artifacts !== undefined ? [name] : [];
   if (spec.compute) return spec.compute.files ? [name] : [];
   if (spec.raw) return [];
@@ -56,7 +64,7 @@ function defaultInputs(spec: ReadSpec, previous: string[]): string[] {
       else barePath = true;
     } else if (f.type === 'artifact') referenced.add(v);
   }
-  if (spec.raw) return [];
+  if (spec.raw || spec.invalid) return [];
   const min = catalog?.inputs[0] ?? 0;
   const max = catalog?.inputs[1] ?? 5;
   if (referenced.size > 0) {

@@ -67,7 +67,7 @@ export const DEPLOYS: Provider[] = [
     primary: 'stack',
     fields: [
       str('stack', 'StackName', true),
-      enm('mode', 'ActionMode', CFN_MODES, true),
+      { ...enm('mode', 'ActionMode', CFN_MODES), default: 'create-update' },
       path('template', 'TemplatePath'),
       str('stack-role', 'RoleArn'),
       str('change-set', 'ChangeSetName'),

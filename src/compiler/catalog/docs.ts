@@ -14,7 +14,8 @@ const CATEGORY_KEY: Record<string, string> = {
 function describeField(f: Field): string {
   const values = f.values ? ` (${Object.keys(f.values).join(' \\| ')})` : '';
   const type = f.type === 'artifact-path' ? 'Artifact::path' : f.type;
-  return `\`${f.name}\`${f.required ? ' **required**' : ''}: ${type}${values} → \`${f.key}\`${f.artifactKey ? ` + \`${f.artifactKey}\`` : ''}`;
+  const dflt = f.default !== undefined ? ` (default \`${String(f.default)}\`)` : '';
+  return `\`${f.name}\`${f.required ? ' **required**' : ''}${dflt}: ${type}${values} → \`${f.key}\`${f.artifactKey ? ` + \`${f.artifactKey}\`` : ''}`;
 }
 
 /** docs/providers.md, generated from the catalog so that it cannot drift from what pipec accepts. */

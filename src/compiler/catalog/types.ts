@@ -29,6 +29,8 @@ export interface Field {
   /** int: inclusive bounds. */
   min?: number;
   max?: number;
+  /** The pipeline.yml value used when the setting is left out (shown in docs/providers.md). */
+  default?: string | boolean | number;
   /** artifact-path: also fills this key with the artifact name, leaving `key` with the path. */
   artifactKey?: string;
 }

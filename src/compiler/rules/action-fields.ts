@@ -4,6 +4,7 @@ import type { Rule } from './types.js';
 export const actionFields: Rule = (p, diags) => {
   for (const stage of p.stages)
     for (const a of stage.actions) {
+      if (a.invalid) continue;
       if (a.category !== 'Compute') {
         if (a.commands || a.outputVariables || a.environmentVariables || a.outputs.some((o) => o.files))
           diags.add('PC3025', `action '${a.name}' is a ${a.category} action; commands, output variables, environment variables and output files belong to Compute actions`, a.span);
