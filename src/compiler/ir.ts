@@ -16,6 +16,13 @@ export interface IrEnvVar {
   span: Span;
 }
 
+/** The files of one build output artifact. */
+export interface IrBuildArtifact {
+  files: string[];
+  baseDirectory?: string;
+  discardPaths?: boolean;
+}
+
 /** A CodeBuild project pipec defines from an inline build (`commands:`); the CloudFormation and buildspec targets read it. */
 export interface IrProject {
   name: string;
@@ -25,8 +32,14 @@ export interface IrProject {
   timeoutInMinutes?: number;
   env: IrEnvVar[];
   phases: { install: string[]; preBuild: string[]; build: string[]; postBuild: string[] };
+  /** Build-phase commands that run even when a command failed (buildspec `finally`). */
+  finally?: string[];
+  /** Variables the build exports to the pipeline, read as `#{namespace.NAME}` (buildspec exported-variables). */
+  exportedVariables?: string[];
   runtimes: Record<string, string>;
-  artifacts?: { files: string[]; baseDirectory?: string; discardPaths?: boolean };
+  artifacts?: IrBuildArtifact;
+  /** Files per output artifact, by output name, when the build writes several (buildspec secondary-artifacts). */
+  outputArtifacts?: Record<string, IrBuildArtifact>;
   reports: Record<string, { files: string[]; format?: string; baseDirectory?: string }>;
   cache: string[];
   /** A buildspec file in the source instead of an inline one. */
@@ -90,11 +103,25 @@ export interface IrStage {
   beforeEntry?: IrCondition;
   onSuccess?: IrCondition;
   onFailure?: { result?: 'ROLLBACK' | 'FAIL' | 'RETRY' | 'SKIP'; retryMode?: 'FAILED_ACTIONS' | 'ALL_ACTIONS'; condition?: IrCondition; span: Span };
+  /** The inbound transition starts disabled, with this reason (CloudFormation DisableInboundStageTransitions). */
+  disableInbound?: { reason: string; span: Span };
 }
 
 export interface IrStore {
   bucket: string;
   kmsKey?: string;
+  /** The bucket exists already: the cloudformation target uses it instead of creating it. */
+  existing?: boolean;
+}
+
+/** `notifications:` pipeline events sent to an SNS topic through a CodeStar notification rule. */
+export interface IrNotifications {
+  /** The user's topic; without one the cloudformation target creates a topic. */
+  topicArn?: string;
+  /** Event type IDs (`codepipeline-pipeline-pipeline-execution-failed` ...), in a stable order. */
+  events: string[];
+  detail: 'BASIC' | 'FULL';
+  span: Span;
 }
 
 export interface IrTrigger {
@@ -133,5 +160,6 @@ export interface IrPipeline {
   triggers: IrTrigger[];
   stages: IrStage[];
   tags: Array<{ key: string; value: string }>;
+  notifications?: IrNotifications;
   spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span };
 }
