@@ -8,7 +8,8 @@ interface CodeEntry {
 
 /**
  * Every diagnostic code pipec can report. Codes are stable: never renumber or reuse one.
- * PC0xxx input files, PC1xxx YAML, PC2xxx schema, PC3xxx pipeline rules, PC4xxx targets.
+ * PC0xxx input files, PC1xxx YAML, PC2xxx schema, PC3xxx pipeline rules, PC4xxx targets,
+ * PC5xxx macros that write stages (environments, blue/green).
  * docs/diagnostics.md documents each; a test keeps the two in step.
  */
 export const CODES = {
@@ -62,9 +63,22 @@ export const CODES = {
   PC3027: { rule: 'plaintext-secret', severity: 'warning', summary: 'a value that looks like a secret written in plain text' },
   PC3028: { rule: 'clone-ref-consumer', severity: 'error', summary: 'a CODEBUILD_CLONE_REF source artifact read by an action that is not CodeBuild' },
   PC3029: { rule: 'parallel-limit', severity: 'error', summary: 'more than 50 parallel or sequential action groups in a stage' },
+  PC3030: { rule: 'build-outputs', severity: 'error', summary: "an inline build's per-output artifact files that do not match its outputs, or output names CodeBuild cannot use as secondary artifacts" },
+  PC3031: { rule: 'disable-inbound', severity: 'error', summary: 'an inbound transition disabled on the first stage, which has none' },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },
   PC4002: { rule: 'target-needs-artifact-store', severity: 'error', summary: 'the codepipeline target needs an artifact bucket' },
   PC4003: { rule: 'target-secret', severity: 'error', summary: 'a secret the codepipeline target cannot carry without writing it in plain text' },
+  PC4004: { rule: 'target-cannot-express', severity: 'warning', summary: 'a setting the codepipeline target cannot carry (disabled transitions, notifications); the cloudformation target can' },
+  PC4005: { rule: 'cloudformation-unsupported', severity: 'error', summary: 'a setting that the CloudFormation resource schema does not accept' },
+  PC4006: { rule: 'template-error', severity: 'error', summary: 'a user template that cannot be read or rendered, or renders invalid YAML' },
+  PC4007: { rule: 'unknown-permissions', severity: 'warning', summary: 'an action type whose IAM permissions pipec does not know; the generated role lacks them' },
+  PC5001: { rule: 'unknown-environment', severity: 'error', summary: 'a reference to an environment that is not declared before it' },
+  PC5002: { rule: 'production-without-approval', severity: 'warning', summary: 'a production environment deployed without a manual approval (acknowledge with approval: false)' },
+  PC5003: { rule: 'wave-member-setting', severity: 'error', summary: 'a stage setting (approval, conditions) on one environment of a wave instead of the wave' },
+  PC5004: { rule: 'environment-interpolation', severity: 'error', summary: 'a ${env...} or ${deploy...} reference that cannot be filled in where it is written' },
+  PC5005: { rule: 'cross-account-kms', severity: 'warning', summary: 'a cross-account deploy reading artifacts not encrypted with a customer-managed KMS key' },
+  PC5006: { rule: 'blue-green-incomplete', severity: 'error', summary: 'a blue/green deploy without what its kind needs, or of a kind that has no blue/green form' },
+  PC5007: { rule: 'duplicate-environment', severity: 'error', summary: 'two environments (or waves) share a name' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type Code = keyof typeof CODES;
