@@ -1,5 +1,5 @@
 import { CATEGORY_KEYS, PROVIDERS, providerByKind, type Category, type Owner, type Provider } from './catalog/index.js';
-import { check } from './check.js';
+import { check, typeName } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ActionKind } from './model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
@@ -62,7 +62,7 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
   if (category === 'Approval' && (spec === null || spec === true)) spec = setSpan({}, span);
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     const hint = category === 'Source' ? " or a shorthand such as 'codecommit:repo@main'" : '';
-    diags.add('PC2002', `'${kind}' must be a mapping${hint}, not ${spec === null ? 'nothing' : Array.isArray(spec) ? 'a list' : typeof spec}`, span);
+    diags.add('PC2002', `'${kind}' must be a mapping${hint}, not ${typeName(spec)}`, span);
     return undefined;
   }
   const obj = spec as Record<string, unknown>;
@@ -135,7 +135,7 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
       flat[target] = inner;
       copyKeySpan(flat, obj, providerKind, target);
     } else {
-      diags.add('PC2002', `'${providerKind}' takes a mapping of settings here, not ${typeof inner}`, valueSpan(obj, providerKind) ?? span);
+      diags.add('PC2002', `'${providerKind}' takes a mapping of settings here, not ${typeName(inner)}`, valueSpan(obj, providerKind) ?? span);
       return undefined;
     }
   } else if (p.customProvider) {

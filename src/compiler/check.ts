@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Diagnostics } from './diagnostics.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { spanAtPath } from './tree.js';
+import { copyKeySpan, setSpan, spanAtPath, spanOf } from './tree.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -35,8 +35,52 @@ const EXPECTED: Record<string, string> = {
 export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, fallback?: Span): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) report(diags, schema, value, issue, [], where, fallback);
-  return undefined;
+  const issues = result.error.issues;
+  const unknownAt = issues.filter((i) => i.code === 'unrecognized_keys').map((i) => pathKey(i.path));
+  // A refinement of a mapping with an unknown key ("needs 'commands'" beside 'comands') repeats the typo's error.
+  const shown = issues.filter((i) => !(i.code === 'custom' && unknownAt.includes(pathKey(i.path))));
+  for (const issue of shown) report(diags, schema, value, issue, [], where, fallback);
+  if (!shown.every((i) => i.code === 'unrecognized_keys')) return undefined;
+  // Unknown keys are reported, then left out, so the rest of the file is still checked.
+  let stripped = value;
+  for (const i of issues) if (i.code === 'unrecognized_keys') stripped = withoutKeys(stripped, i.path, i.keys);
+  const again = schema.safeParse(stripped);
+  return again.success ? again.data : undefined;
+}
+
+/**
+ * After `check` failed on a mapping: a copy holding only the keys whose values are valid by
+ * themselves (spans kept), so the parts that can be read still are. Undefined when `value` is no mapping.
+ */
+export function salvage(schema: z.ZodType, value: unknown): Record<string, unknown> | undefined {
+  const s = unwrap(schema);
+  if (!s || defOf(s).type !== 'object' || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const shape = defOf(s).shape ?? {};
+  const copy: Record<string, unknown> = {};
+  setSpan(copy, spanOf(value));
+  for (const [k, v] of Object.entries(value)) {
+    const field = Object.prototype.hasOwnProperty.call(shape, k) ? shape[k] : undefined;
+    if (!field || !field.safeParse(v).success) continue;
+    Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+    copyKeySpan(copy, value, k);
+  }
+  return copy;
+}
+
+function pathKey(path: readonly PropertyKey[]): string {
+  return JSON.stringify(path.map(String));
+}
+
+/** A copy of `value` without `keys` in the mapping at `path`; only the mappings and lists on the way are copied. */
+function withoutKeys(value: unknown, path: readonly PropertyKey[], keys: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (path.length === 0) {
+    if (Array.isArray(value)) return value;
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+  }
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? withoutKeys(v, rest, keys) : v));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === head ? withoutKeys(v, rest, keys) : v]));
 }
 
 function at(root: unknown, path: Path, which: 'key' | 'value', fallback?: Span): Span | undefined {

@@ -8,6 +8,7 @@ import { decodeSource, parseSource } from './parse.js';
 import { resolvePipeline } from './resolve.js';
 import { RULES } from './rules/index.js';
 import type { Span } from './source.js';
+import { valueSpan } from './tree.js';
 
 /** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
 export interface InputFile {
@@ -37,16 +38,19 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
     const parsed = parseSource(file, diags);
     if (!parsed) continue;
     for (const explicit of desugarFile(parsed, diags)) {
+      const specs = resolvePipeline(explicit, diags);
+      const ir = lowerPipeline(explicit, specs, diags);
+      // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read.
+      if (explicit.incomplete) continue;
+      const nameSpan = valueSpan(explicit.source, 'name') ?? explicit.span;
       const first = names.get(explicit.name);
       if (first) {
-        diags.add('PC3020', `pipeline name '${explicit.name}' is used twice; pipeline names are unique in an account and region`, explicit.span, {
+        diags.add('PC3020', `pipeline name '${explicit.name}' is used twice; pipeline names are unique in an account and region`, nameSpan, {
           notes: [{ message: 'first used here', span: first }],
         });
         continue;
       }
-      names.set(explicit.name, explicit.span);
-      const specs = resolvePipeline(explicit, diags);
-      const ir = lowerPipeline(explicit, specs, diags);
+      names.set(explicit.name, nameSpan);
       for (const rule of RULES) rule(ir, diags);
       pipelines.push({ explicit, specs, ir });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { check } from './check.js';
+import { check, salvage, typeName } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import { MACROS } from './macros/index.js';
 import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExStage } from './model.js';
@@ -15,37 +15,50 @@ export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[
   const root = parsed.value;
   const fileSpan: Span = { file: parsed.file, start: 0, end: 0 };
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
-    diags.add('PC2002', `a pipeline file must be a mapping (with 'name' and stages, or 'pipelines'), not ${Array.isArray(root) ? 'a list' : typeof root}`, spanOf(root) ?? fileSpan);
+    diags.add('PC2002', `a pipeline file must be a mapping (with 'name' and stages, or 'pipelines'), not ${typeName(root)}`, spanOf(root) ?? fileSpan);
     return [];
   }
   const top = root as Record<string, unknown>;
   if (!('pipelines' in top)) {
-    const p = check(diags, PIPELINE, top, 'pipeline', fileSpan);
+    // A pipeline whose own keys have errors is still read as far as it can be, so every mistake shows in one run.
+    const complete = check(diags, PIPELINE, top, 'pipeline', fileSpan) !== undefined;
+    const p = complete ? top : salvage(PIPELINE, top);
     if (!p) return [];
-    const ex = desugarPipeline(top, undefined, diags);
+    const ex = desugarPipeline(p, undefined, diags, complete);
     return ex ? [ex] : [];
   }
-  const ws = check(diags, WORKSPACE, top, 'file', fileSpan);
-  if (!ws) return [];
+  const wsComplete = check(diags, WORKSPACE, top, 'file', fileSpan) !== undefined;
+  const ws = wsComplete ? top : salvage(WORKSPACE, top);
+  if (!ws || !Array.isArray(ws.pipelines)) return [];
   const out: ExPipeline[] = [];
-  const items = top.pipelines as unknown[];
+  const items = ws.pipelines as unknown[];
   items.forEach((item, i) => {
     const at = valueSpan(items, i) ?? fileSpan;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
       return;
     }
-    if (!check(diags, PIPELINE, item, 'pipeline', at)) return;
-    const ex = desugarPipeline(item as Record<string, unknown>, top, diags);
+    const complete = check(diags, PIPELINE, item, 'pipeline', at) !== undefined;
+    const p = complete ? (item as Record<string, unknown>) : salvage(PIPELINE, item);
+    if (!p) return;
+    const ex = desugarPipeline(p, ws, diags, complete && wsComplete);
     if (ex) out.push(ex);
   });
   return out;
 }
 
+/** Errors that leave part of a pipeline unread (unknown keys are skipped and leave nothing out). */
+function blockingErrors(diags: Diagnostics): number {
+  let n = 0;
+  for (const d of diags.list) if (d.severity === 'error' && d.code !== 'PC2001') n++;
+  return n;
+}
+
 const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution'] as const;
 
-function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unknown> | undefined, diags: Diagnostics): ExPipeline | undefined {
+function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unknown> | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
   const span = spanOf(p) as Span;
+  const before = blockingErrors(diags);
   const pick = (k: (typeof SHARED_KEYS)[number]): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
   const tags = { ...((shared?.tags as Record<string, unknown>) ?? {}), ...((p.tags as Record<string, unknown>) ?? {}) };
   const stages: ExStage[] = [];
@@ -60,8 +73,10 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
   });
   const type = String(pick('type') ?? 'V2').toUpperCase() as 'V1' | 'V2';
   const execution = pick('execution');
+  const incomplete = !complete || blockingErrors(diags) > before;
   return {
-    name: String(p.name),
+    name: typeof p.name === 'string' ? p.name : '(unnamed)',
+    ...(incomplete ? { incomplete } : {}),
     ...(pick('role') !== undefined ? { role: String(pick('role')) } : {}),
     ...(pick('region') !== undefined ? { region: String(pick('region')) } : {}),
     ...(pick('account') !== undefined ? { account: String(pick('account')) } : {}),
@@ -81,21 +96,28 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
 
 /** Reads one entry of `stages:`. */
 function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | undefined {
-  const stage = check(diags, STAGE, value, 'stage', span);
-  if (!stage) return undefined;
-  const obj = value as Record<string, unknown>;
-  if ((stage.actions === undefined) === (stage.steps === undefined)) {
-    diags.add('PC2007', `stage '${stage.name}' needs exactly one of 'actions' (run together) or 'steps' (run in order)`, keySpan(obj, stage.actions ? 'steps' : 'name') ?? span);
-    return undefined;
+  // A stage with errors in its own keys still has its actions read; the pipeline is then incomplete.
+  const obj = check(diags, STAGE, value, 'stage', span) !== undefined ? (value as Record<string, unknown>) : salvage(STAGE, value);
+  if (!obj) return undefined;
+  const name = typeof obj.name === 'string' ? obj.name : '(unnamed)';
+  const written = value as Record<string, unknown>;
+  if ((written.actions === undefined) === (written.steps === undefined)) {
+    diags.add(
+      'PC2007',
+      `stage '${name}' needs exactly one of 'actions' (run together) or 'steps' (run in order)`,
+      keySpan(written, written.actions ? 'steps' : 'name') ?? span,
+      written.actions ? { suggestion: "move the actions into one list: 'steps' runs them in order, 'actions' together" } : {},
+    );
   }
   const actions: ExAction[] = [];
-  if (stage.actions) {
+  if (obj.actions) {
     const list = obj.actions as unknown[];
     list.forEach((a, i) => {
       const action = readAction(a, valueSpan(list, i) ?? span, diags, undefined);
       if (action) actions.push(action);
     });
-  } else {
+  }
+  if (obj.steps) {
     const steps = obj.steps as unknown[];
     steps.forEach((step, i) => {
       const at = valueSpan(steps, i) ?? span;
@@ -114,7 +136,7 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
     });
   }
   return {
-    name: stage.name,
+    name,
     actions,
     ...(obj['before-entry'] !== undefined ? { beforeEntry: obj['before-entry'] } : {}),
     ...(obj['on-success'] !== undefined ? { onSuccess: obj['on-success'] } : {}),
@@ -148,7 +170,7 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
     const name = typeof obj.name === 'string' ? `action '${obj.name}'` : 'an action';
     diags.add(
       'PC2007',
-      kinds.length === 0 ? `${name} needs one of ${choices(ACTION_KINDS)}` : `${name} has ${choices(kinds)}; an action has exactly one kind`,
+      kinds.length === 0 ? `${name} needs one of ${choices(ACTION_KINDS)}` : `${name} has ${kinds.map((k) => `'${k}'`).join(' and ')}; an action has exactly one kind`,
       kinds.length === 0 ? (spanOf(obj) ?? span) : (keySpan(obj, kinds[1] as string) ?? span),
       guess ? { suggestion: `did you mean '${guess}'?` } : {},
     );

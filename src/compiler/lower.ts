@@ -144,7 +144,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
     }
     if (spec.raw.commands) ir.commands = spec.raw.commands;
     if (spec.raw['output-variables']) ir.outputVariables = spec.raw['output-variables'];
-    if (spec.raw.env) ir.environmentVariables = envVars(spec.raw.env, a.span);
+    if (spec.raw.env) ir.environmentVariables = envVars(spec.raw.env, a.span, writtenEnv(spec));
     if (spec.raw.files && outputs[0]) outputs[0].files = spec.raw.files;
   } else if (spec.inline) {
     const project = inlineProject(ex, stage, a, spec);
@@ -157,7 +157,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
     const c = spec.compute;
     ir.commands = typeof c.commands === 'string' ? [c.commands] : c.commands;
     if (c.exports) ir.outputVariables = c.exports;
-    if (c.env) ir.environmentVariables = envVars(c.env, valueSpan(spec.fieldsSource, 'env') ?? a.span);
+    if (c.env) ir.environmentVariables = envVars(c.env, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
     if (c.files && outputs[0]) outputs[0].files = c.files;
   } else if (spec.catalog) {
     for (const f of spec.catalog.fields) {
@@ -174,7 +174,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
       }
     }
     if (spec.provider === 'CodeBuild' && spec.fields.env) {
-      const env = envVars(spec.fields.env as Record<string, unknown>, valueSpan(spec.fieldsSource, 'env') ?? a.span);
+      const env = envVars(spec.fields.env as Record<string, unknown>, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
       ir.configuration.EnvironmentVariables = envJson(env);
     }
     if (spec.category === 'Approval' && spec.fields.timeout !== undefined) {
@@ -224,7 +224,7 @@ function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAct
 function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec): IrProject {
   const b = spec.inline as NonNullable<ReadSpec['inline']>;
   const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span);
+  const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
   const artifacts = b.artifacts === undefined ? undefined : typeof b.artifacts === 'string' || Array.isArray(b.artifacts) ? { files: lines(b.artifacts) } : {
     files: lines(b.artifacts.files),
     ...(b.artifacts['base-directory'] ? { baseDirectory: b.artifacts['base-directory'] } : {}),
@@ -258,9 +258,14 @@ export function projectName(pipeline: string, stage: string, action: string): st
   return `${raw.slice(0, 141)}-${h.toString(16).padStart(8, '0')}`;
 }
 
-function envVars(env: Record<string, unknown>, span: Span): IrEnvVar[] {
+/** The `env` mapping as written: checked values are copies without positions, so each variable's place is read from here. */
+function writtenEnv(spec: ReadSpec): unknown {
+  return (spec.fieldsSource as Record<string, unknown>).env;
+}
+
+function envVars(env: Record<string, unknown>, span: Span, written?: unknown): IrEnvVar[] {
   return Object.entries(env).map(([name, v]) => {
-    const at = valueSpan(env, name) ?? span;
+    const at = (written !== undefined ? valueSpan(written, name) : undefined) ?? valueSpan(env, name) ?? span;
     if (v !== null && typeof v === 'object' && 'secret' in v) return { name, value: String((v as { secret: string }).secret), type: 'SECRETS_MANAGER' as const, span: at };
     if (v !== null && typeof v === 'object' && 'parameter' in v) return { name, value: String((v as { parameter: string }).parameter), type: 'PARAMETER_STORE' as const, span: at };
     return { name, value: String(v), type: 'PLAINTEXT' as const, span: at };

@@ -55,5 +55,7 @@ export interface ExPipeline {
   source: Record<string, unknown>;
   /** The file's top-level mapping when settings came from there. */
   shared?: Record<string, unknown>;
+  /** Part of it could not be read (errors already reported): whole-pipeline rules wait until those are fixed. */
+  incomplete?: boolean;
   span: Span;
 }

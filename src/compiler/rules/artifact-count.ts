@@ -15,7 +15,7 @@ export const artifactCount: Rule = (p, diags) => {
       if (ni < inMin || ni > inMax) {
         const range = inMin === inMax ? `exactly ${inMin}` : `${inMin} to ${inMax}`;
         diags.add('PC3010', `action '${a.name}' (${a.provider}) has ${plural(ni, 'input artifact')}; it takes ${range}`, a.spans.inputs ?? a.span, {
-          suggestion: ni < inMin ? "name the artifact it reads with 'inputs:'" : "choose the artifact it reads with 'inputs:'",
+          suggestion: ni < inMin ? "name the artifact it reads with 'inputs:'" : inMax === 0 ? "remove 'inputs:'; this action reads no artifacts" : `keep at most ${inMax} in 'inputs:'`,
         });
       }
       if (no < outMin || no > outMax) {

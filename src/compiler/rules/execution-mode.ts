@@ -7,7 +7,7 @@ export const executionMode: Rule = (p, diags) => {
   for (const stage of p.stages) {
     const f = stage.onFailure;
     if (f?.result === 'ROLLBACK' || f?.condition?.result === 'ROLLBACK')
-      diags.add('PC3015', `stage '${stage.name}' rolls back on failure, which a PARALLEL pipeline cannot do`, f.span, { notes, suggestion: "use 'result: retry' or 'fail', or another execution mode" });
+      diags.add('PC3015', `stage '${stage.name}' rolls back on failure, which a PARALLEL pipeline cannot do`, f.span, { notes, suggestion: "use 'result: retry', or the execution mode 'queued' or 'superseded'" });
     if (stage.onSuccess?.result === 'ROLLBACK')
       diags.add('PC3015', `stage '${stage.name}' rolls back from an on-success condition, which a PARALLEL pipeline cannot do`, stage.onSuccess.span, { notes });
   }

@@ -5,14 +5,14 @@ import type { Rule } from './types.js';
 export const v2Only: Rule = (p, diags) => {
   if (p.pipelineType !== 'V1') return;
   const report = (what: string, span: Span | undefined): void => {
-    diags.add('PC3013', `${what} needs a V2 pipeline, but pipeline '${p.name}' is V1`, span ?? p.span, {
+    diags.add('PC3013', `pipeline '${p.name}' is V1, which does not support ${what}; only V2 pipelines do`, span ?? p.span, {
       notes: p.spans.type ? [{ message: 'the pipeline type is set here', span: p.spans.type }] : [],
       suggestion: "remove 'type: V1' (pipec makes V2 pipelines by default)",
     });
   };
   if (p.triggers.length > 0) report('triggers', p.spans.triggers);
   if (p.variables.length > 0) report('pipeline variables', p.spans.variables);
-  if (p.executionMode === 'QUEUED' || p.executionMode === 'PARALLEL') report(`execution mode ${p.executionMode.toLowerCase()}`, p.spans.execution);
+  if (p.executionMode === 'QUEUED' || p.executionMode === 'PARALLEL') report(`execution mode '${p.executionMode.toLowerCase()}'`, p.spans.execution);
   for (const stage of p.stages) {
     for (const [cond, label] of [[stage.beforeEntry, 'before-entry'], [stage.onSuccess, 'on-success'], [stage.onFailure, 'on-failure']] as const)
       if (cond) report(`stage condition '${label}'`, cond.span);

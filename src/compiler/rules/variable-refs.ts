@@ -1,5 +1,6 @@
 import { didYouMean } from '../suggest.js';
 import type { IrAction } from '../ir.js';
+import type { Span } from '../source.js';
 import type { Rule } from './types.js';
 
 const REF = /#\{([A-Za-z0-9@_-]+)\.([A-Za-z0-9@_.-]+)\}/g;
@@ -13,14 +14,17 @@ export const variableRefs: Rule = (p, diags) => {
   const variables = new Set(p.variables.map((v) => v.name));
   p.stages.forEach((stage, si) => {
     for (const a of stage.actions) {
-      const texts: Array<[string, string | undefined]> = Object.entries(a.configuration).map(([k, v]) => [v, k]);
+      const texts: Array<[string, Span | undefined]> = [];
+      for (const [k, v] of Object.entries(a.configuration))
+        if (!(k === 'EnvironmentVariables' && a.project)) texts.push([v, a.configSpans[k]]);
       for (const c of a.commands ?? []) texts.push([c, undefined]);
-      for (const e of a.environmentVariables ?? []) texts.push([e.value, undefined]);
-      for (const [text, key] of texts)
+      // An inline build's variables are one JSON value in the configuration; each still knows where it was written.
+      for (const e of [...(a.environmentVariables ?? []), ...(a.project?.env ?? [])]) texts.push([e.value, e.span]);
+      for (const [text, span] of texts)
         for (const m of text.matchAll(REF)) {
           const ns = m[1] as string;
           const name = m[2] as string;
-          const at = (key ? a.configSpans[key] : undefined) ?? a.span;
+          const at = span ?? a.span;
           if (ns === 'codepipeline') continue;
           if (ns === 'variables') {
             if (!variables.has(name)) {
