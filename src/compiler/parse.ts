@@ -47,7 +47,7 @@ export function decodeSource(bytes: Uint8Array, path: string, diags: Diagnostics
 
 /** Parses one file's YAML, guarding against hostile input; returns undefined when nothing usable remains. */
 export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | undefined {
-  if (file.text.trim() === '' || /^(\s*(#.*)?\r?\n?)*$/.test(file.text)) {
+  if (onlyBlankOrComments(file.text)) {
     diags.add('PC0005', 'file is empty; it should describe a pipeline (at least `name:` and `stages:`, or `pipelines:`)', undefined, {
       file: file.path,
     });
@@ -194,6 +194,18 @@ function findUnsupported(root: Node | null): { message: string; at: number } | u
     }
   }
   return undefined;
+}
+
+/**
+ * True when every line is blank or a comment. A line loop, not one regex over the whole text: the
+ * pattern /^(\s*(#.*)?\r?\n?)*$/ backtracks exponentially and took minutes on a 200-line file.
+ */
+function onlyBlankOrComments(text: string): boolean {
+  for (const line of text.split(/\r\n?|\n/)) {
+    const t = line.trimStart();
+    if (t !== '' && !t.startsWith('#')) return false;
+  }
+  return true;
 }
 
 function quotedKeyAt(text: string, at: number): string {
