@@ -1,0 +1,257 @@
+// pipec's benchmark (`npm run bench`; `npm run bench -- --write` also rewrites BENCHMARKS.md).
+//
+// Every figure is a whole process, timed from spawn to exit, as a user or CI sees it:
+//   1. cold start: `pipec compile` of one example against the floor of a bare `node -e ""`,
+//      measured interleaved in the same run;
+//   2. generated workspaces of 100 / 1,000 / 5,000 pipelines of 10 stages (bench/workspace.mjs),
+//      as pipelines/*.yml files and as one pipeline.yml, with the cost per pipeline;
+//   3. peak memory of the 1,000-pipeline compile;
+//   4. every target (`--target all`) against codepipeline alone, when more than one target exists;
+//   5. plan/apply, when bench/plan-apply.mjs exists: it is run as `node bench/plan-apply.mjs [--quick]`
+//      from the repository root and its stdout (a Markdown table) is included as it is.
+// Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, release, totalmem, type } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmtMs, maxRssKiB, table, timeInterleaved } from './measure.mjs';
+import { writeWorkspace } from './workspace.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, 'bench', '.work');
+const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+const EXAMPLE = 'examples/minimal/pipeline.yml';
+const NODE = process.execPath;
+
+const argv = process.argv.slice(2);
+const WRITE = argv.includes('--write');
+const QUICK = argv.includes('--quick');
+const unknown = argv.filter((a) => !['--write', '--quick'].includes(a));
+if (unknown.length > 0) {
+  console.error(`bench/run.mjs: unknown option ${unknown[0]}; options: --write, --quick`);
+  process.exit(2);
+}
+if (!existsSync(BIN)) {
+  console.error('bench/run.mjs: dist/cli/bin.js is missing; run `npm run bench` (it builds first)');
+  process.exit(2);
+}
+
+const COLD_REPS = QUICK ? 8 : 40;
+const SIZES = [
+  { count: 100, reps: QUICK ? 2 : 9 },
+  { count: 1000, reps: QUICK ? 2 : 7 },
+  { count: 5000, reps: QUICK ? 1 : 3 },
+];
+/** The compiler reads files of at most 8 MiB; one file of 5,000 pipelines is larger, so the single-file layout stops at 1,000. */
+const SINGLE_FILE_SIZES = [100, 1000];
+
+const generated = new Set();
+const out = [];
+const say = (text = '') => {
+  out.push(text);
+  console.log(text);
+};
+mkdirSync(WORK, { recursive: true });
+
+// ---- the machine ----
+const machine = {
+  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model?.trim() ?? 'unknown',
+  memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free at start)`,
+  os: `${type()} ${release()}`,
+  node: process.version,
+  commit: gitCommit(),
+};
+say('# pipec benchmarks');
+say();
+say(table(['machine', ''], [
+  ['date', machine.date],
+  ['nproc', machine.nproc],
+  ['cpu', machine.cpu],
+  ['memory', machine.memory],
+  ['os', machine.os],
+  ['node', machine.node],
+  ['pipec commit', machine.commit],
+]));
+say();
+
+// ---- 1. cold start ----
+const coldOut = join(WORK, 'out-cold');
+const pipec = (args, cwd = ROOT, outDir) => ({ cmd: NODE, args: [BIN, ...args], cwd, before: outDir ? () => rmSync(outDir, { recursive: true, force: true }) : undefined });
+const [floor, version, cold] = timeInterleaved(
+  [{ cmd: NODE, args: ['-e', ''], cwd: ROOT }, pipec(['--version']), pipec(['compile', EXAMPLE, '--out', coldOut], ROOT, coldOut)],
+  COLD_REPS,
+);
+const ratio = (s) => `${(s.median / floor.median).toFixed(2)}x`;
+say(`## Cold start: one example, end to end (${COLD_REPS} runs each, interleaved)`);
+say();
+say(table(['command', 'median', 'p90', 'min', 'median / floor'], [
+  ['node -e "" (the floor)', fmtMs(floor.median), fmtMs(floor.p90), fmtMs(floor.min), '1.00x'],
+  ['pipec --version', fmtMs(version.median), fmtMs(version.p90), fmtMs(version.min), ratio(version)],
+  [`pipec compile ${EXAMPLE}`, fmtMs(cold.median), fmtMs(cold.p90), fmtMs(cold.min), ratio(cold)],
+]));
+say();
+say(`Target: compile at most 3x the floor. Now ${ratio(cold)}: ${cold.median <= 3 * floor.median ? 'met' : 'NOT met'}.`);
+say();
+
+// ---- 2. workspaces ----
+say('## Generated workspaces: 10 stages per pipeline, codepipeline target');
+say();
+say('Four pipeline shapes in turn (containers on ECS with blue/green, serverless with CloudFormation change sets and');
+say('cross-account prod, static sites on S3 with Jenkins, Beanstalk/CodeDeploy/AppConfig apps), each with');
+say('sources, a build, parallel tests, deploys behind a manual approval and invoke actions. "files" is');
+say('pipelines/*.yml with 10 pipelines per file; "one file" is a single pipeline.yml with `pipelines:`.');
+say();
+const rows = [];
+const medians = new Map();
+const runs = [];
+for (const { count, reps } of SIZES) runs.push({ count, reps, layout: 'files' });
+for (const count of SINGLE_FILE_SIZES) runs.push({ count, reps: SIZES.find((s) => s.count === count).reps, layout: 'single' });
+for (const { count, reps, layout } of runs) {
+  const dir = workspace(count, layout);
+  const outDir = join(dir, 'out');
+  const [s] = timeInterleaved([pipec(['compile', '--out', outDir, '--quiet'], dir, outDir)], reps, 1);
+  const prev = [...medians.entries()].filter(([k]) => k.startsWith(`${layout}:`)).pop();
+  const marginal = prev ? (s.median - prev[1].median) / (count - prev[1].count) : undefined;
+  medians.set(`${layout}:${count}`, { count, median: s.median });
+  rows.push([
+    count.toLocaleString('en-US'),
+    layout === 'files' ? `files (${Math.ceil(count / 10)})` : 'one file',
+    mib(inputBytes(dir)),
+    s.n,
+    fmtMs(s.median),
+    fmtMs(s.p90),
+    fmtMs(s.median / count),
+    marginal === undefined ? '' : fmtMs(marginal),
+  ]);
+}
+say(table(['pipelines', 'layout', 'input', 'runs', 'median', 'p90', 'per pipeline', 'each added pipeline'], rows));
+say();
+const thousand = medians.get('files:1000').median;
+say(`"each added pipeline" is (this median - the previous size's median) / (added pipelines): equal figures mean linear growth.`);
+say(`Target: 1,000 pipelines under 2 s. Now ${fmtMs(thousand)} (files), ${fmtMs(medians.get('single:1000').median)} (one file): ${thousand < 2000 ? 'met' : 'NOT met'}.`);
+say();
+
+// ---- 3. peak memory ----
+const memRows = [];
+for (const layout of ['files', 'single']) {
+  const dir = workspace(1000, layout);
+  const outDir = join(dir, 'out');
+  const m = maxRssKiB([BIN, 'compile', '--out', outDir, '--quiet'], { cwd: dir, before: () => rmSync(outDir, { recursive: true, force: true }) });
+  memRows.push([`compile 1,000 pipelines (${layout === 'files' ? 'files' : 'one file'})`, `${(m.kib / 1024).toFixed(0)} MiB`, m.how]);
+}
+const floorMem = maxRssKiB(['-e', ''], { cwd: ROOT });
+memRows.unshift(['node -e "" (the floor)', `${(floorMem.kib / 1024).toFixed(0)} MiB`, floorMem.how]);
+say('## Peak memory (max RSS)');
+say();
+say(table(['process', 'max RSS', 'measured with'], memRows));
+say();
+
+// ---- 4. all targets ----
+say('## All targets, 1,000 pipelines (files)');
+say();
+const targets = listTargets();
+if (targets.length <= 1) {
+  say(`not available: only ${targets.join(', ') || 'codepipeline'} is registered, so --target all is the codepipeline figure above.`);
+} else {
+  const dir = workspace(1000, 'files');
+  const outA = join(dir, 'out-all');
+  const outC = join(dir, 'out');
+  const probe = spawnSync(NODE, [BIN, 'compile', '--target', 'all', '--out', outA, '--quiet'], { cwd: dir, encoding: 'utf8' });
+  if (probe.status !== 0) {
+    say(`not available: \`pipec compile --target all\` exited ${probe.status}: ${(probe.stderr || '').trim().split('\n')[0]}`);
+  } else {
+    const reps = QUICK ? 1 : 5;
+    const [one, all] = timeInterleaved([pipec(['compile', '--out', outC, '--quiet'], dir, outC), pipec(['compile', '--target', 'all', '--out', outA, '--quiet'], dir, outA)], reps, 0);
+    say(table(['command', 'runs', 'median', 'p90', 'x codepipeline only'], [
+      ['--target codepipeline', one.n, fmtMs(one.median), fmtMs(one.p90), '1.00x'],
+      [`--target all (${targets.join(', ')})`, all.n, fmtMs(all.median), fmtMs(all.p90), `${(all.median / one.median).toFixed(2)}x`],
+    ]));
+  }
+}
+say();
+
+// ---- 5. plan / apply ----
+say('## plan / apply');
+say();
+const planBench = join(ROOT, 'bench', 'plan-apply.mjs');
+if (!existsSync(planBench)) say('not available: bench/plan-apply.mjs does not exist yet.');
+else {
+  const r = spawnSync(NODE, [planBench, ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, encoding: 'utf8', timeout: 20 * 60 * 1000 });
+  if (r.status === 0 && r.stdout.trim()) say(r.stdout.trim());
+  else say(`not available: bench/plan-apply.mjs exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-1)[0] ?? ''}`);
+}
+say();
+
+if (WRITE) writeBenchmarksMd();
+
+// ---- helpers ----
+
+/** Generates a workspace once per run (they are deterministic) and returns its directory. */
+function workspace(count, layout) {
+  const dir = join(WORK, `ws-${count}-${layout}`);
+  if (!generated.has(dir)) {
+    writeWorkspace(dir, count, layout);
+    generated.add(dir);
+  }
+  return dir;
+}
+
+function inputBytes(dir) {
+  if (existsSync(join(dir, 'pipeline.yml'))) return statSync(join(dir, 'pipeline.yml')).size;
+  const files = execFileSync('find', [join(dir, 'pipelines'), '-name', '*.yml', '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
+  return files.reduce((n, f) => n + statSync(f).size, 0);
+}
+
+function mib(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The targets `pipec compile --help` lists. */
+function listTargets() {
+  const help = spawnSync(NODE, [BIN, 'compile', '--help'], { encoding: 'utf8' }).stdout ?? '';
+  const m = /target to emit: (.*?), or all/.exec(help);
+  return m ? m[1].split(',').map((t) => t.trim()) : [];
+}
+
+function gitCommit() {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${sha} (with uncommitted changes in src/)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Rewrites BENCHMARKS.md: the figures of this run, how to reproduce them, and the kept "History" section. */
+function writeBenchmarksMd() {
+  const path = join(ROOT, 'BENCHMARKS.md');
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const history = /\n## History\n[\s\S]*$/.exec(old)?.[0] ?? '';
+  const body = out.join('\n').replace(/^# pipec benchmarks\n/, '').trim();
+  const text = `# pipec benchmarks
+
+Written by \`npm run bench -- --write\`${QUICK ? ' (--quick: few repetitions)' : ''}; do not edit the figures by hand (the History section at the end is kept).
+
+## How to reproduce
+
+\`\`\`sh
+npm ci
+npm run bench             # builds, then prints these tables
+npm run bench -- --write  # and rewrites this file
+\`\`\`
+
+Method: every figure is a whole process timed from spawn to exit (\`node dist/cli/bin.js ...\`, which is what
+\`npx pipec\` runs, without npx's own start-up). Commands compared with each other run interleaved, so a busy
+moment of the machine slows all of them alike; the output directory is removed before each run, outside the
+timing. Workspaces are generated by \`bench/workspace.mjs\` into \`bench/.work/\` (git-ignored), the same bytes
+every time.
+
+${body}
+${history}`;
+  writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`);
+  console.log(`wrote ${relative(process.cwd(), path) || path}`);
+}
