@@ -11,6 +11,8 @@ export interface OutputFile {
 export interface EmitOptions {
   /** A directory of user templates that override the shipped ones (buildspec target). */
   templatesDir?: string;
+  /** Format of the cloudformation target's templates (default yaml). */
+  cfnFormat?: 'yaml' | 'json';
 }
 
 /** A target turns one pipeline's IR into files; it reports what it cannot express instead of guessing. */

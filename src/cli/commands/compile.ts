@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -10,6 +12,9 @@ export const HELP = `Usage: pipec compile [FILES...] [options]
 
 Compiles pipeline files into deployable output, one directory per pipeline:
   <out>/<pipeline>/codepipeline.json   input of 'aws codepipeline create-pipeline --cli-input-json'
+  <out>/<pipeline>/cloudformation.yml  a deployable stack (plus cloudformation.<region>.yml and
+                                       cloudformation.account-<id>.yml support stacks when needed)
+  <out>/<pipeline>/buildspecs/<stage>-<action>.yml   a buildspec per inline CodeBuild action
 
 With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
 Nothing is written unless every file compiles without errors.
@@ -18,6 +23,7 @@ Options:
   -t, --target NAME   target to emit: ${TARGETS.map((t) => t.name).join(', ')}, or all (repeatable; default codepipeline)
   -o, --out DIR       output directory (default: out)
       --templates DIR your own templates, overriding the shipped ones
+      --cfn-format F  cloudformation templates as yaml (default) or json
   -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
   -q, --quiet         print nothing on success
       --color, --no-color
@@ -27,6 +33,7 @@ const FLAGS = {
   target: { type: 'list', short: 't' },
   out: { type: 'string', short: 'o' },
   templates: { type: 'string' },
+  'cfn-format': { type: 'string', values: ['yaml', 'json'] },
   format: { type: 'string', short: 'f', values: FORMATS },
   quiet: { type: 'bool', short: 'q' },
   color: { type: 'bool' },
@@ -43,13 +50,19 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
   const outDir = (flags.out as string | undefined) ?? 'out';
+  if (flags.templates && !statSync(resolvePath(ctx.cwd, flags.templates as string), { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
   const result = compileInputs(ctx, positionals);
   const diags = result.diagnostics;
   const files = new Map<string, OutputFile[]>();
   if (!diags.hasErrors())
     for (const p of result.pipelines) {
       const list: OutputFile[] = [];
-      for (const t of targets) list.push(...t.emit(p.ir, diags, flags.templates ? { templatesDir: flags.templates as string } : {}));
+      const options = {
+        ...(flags.templates ? { templatesDir: resolvePath(ctx.cwd, flags.templates as string) } : {}),
+        ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
+      };
+      for (const t of targets) list.push(...t.emit(p.ir, diags, options));
       files.set(p.ir.name, list);
     }
   printDiagnostics(ctx, diags.list, format, flags.color as boolean | undefined, format === 'text' ? 'stderr' : 'stdout');

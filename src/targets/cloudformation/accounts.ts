@@ -1,0 +1,146 @@
+import type { Diagnostics } from '../../compiler/diagnostics.js';
+import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
+import { addProject, type CloneSources } from './codebuild.js';
+import { actionGrants, type PermissionContext } from './permissions.js';
+import { storeGrants, type StoreRefs } from './storage.js';
+import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
+
+/** The account of an IAM role ARN. */
+export function accountOf(roleArn: string | undefined): string | undefined {
+  return roleArn ? /^arn:[\w-]+:iam::(\d{12}):role\//.exec(roleArn)?.[1] : undefined;
+}
+
+/** Path and name of the role an ARN names (`role/path/name` -> `/path/`, `name`). */
+function roleNameOf(roleArn: string): { path: string; name: string } {
+  const rest = roleArn.slice(roleArn.indexOf(':role/') + ':role/'.length);
+  const slash = rest.lastIndexOf('/');
+  return slash < 0 ? { path: '/', name: rest } : { path: `/${rest.slice(0, slash + 1)}`, name: rest.slice(slash + 1) };
+}
+
+/** What one target account's stack holds: the roles the pipeline assumes there, and the actions that use each. */
+export interface AccountPlan {
+  account: string;
+  /** Role ARN -> actions that assume it, in pipeline order. */
+  roles: Map<string, IrAction[]>;
+  /** Regions (undefined: the pipeline's own) whose artifact stores these actions read and write. */
+  regions: Set<string | undefined>;
+}
+
+export interface AccountStackOptions {
+  pipeline: IrPipeline;
+  pipelineAccount: string;
+  plan: AccountPlan;
+  /** The stores of the pipeline's region (undefined) and the other regions, as pipeline.yml names them. */
+  stores: Map<string | undefined, IrStore | undefined>;
+  stageOf: Map<IrAction, string>;
+  buildspecs: Map<IrAction, string>;
+  clonesOf(a: IrAction): CloneSources;
+  diags: Diagnostics;
+}
+
+/**
+ * `cloudformation.account-<id>.yml`: in a target account, each role the pipeline's actions assume
+ * there (named as pipeline.yml names it, trusted only by the pipeline's account), allowed what
+ * those actions do and to use the artifact stores and keys, plus the inline CodeBuild projects those
+ * actions run. The stores' names and key ARNs come in as parameters (outputs of the pipeline's stacks).
+ */
+export function accountStack(o: AccountStackOptions): Template {
+  const { pipeline: p, plan } = o;
+  const t = new Template(
+    `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy after the pipeline's stack, passing its ArtifactBucketName and ArtifactKeyArn outputs.`,
+  );
+  const storeRefs = new Map<string | undefined, StoreRefs>();
+  for (const region of [...plan.regions].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
+    const store = o.stores.get(region);
+    const suffix = region ? pascalId(region) : '';
+    const bucketParam = t.parameter(`ArtifactBucket${suffix}`, {
+      Type: 'String',
+      Description: `the pipeline's artifact bucket${region ? ` in ${region}` : ''} (output ArtifactBucketName of its stack)`,
+      ...(store?.bucket ? { Default: store.bucket } : {}),
+      AllowedPattern: '^[a-zA-Z0-9.-]{3,63}$',
+    });
+    const hasKey = !(store?.existing && !store.kmsKey);
+    const userKeyArn = store?.kmsKey?.startsWith('arn:') ? store.kmsKey : undefined;
+    const keyParam = hasKey
+      ? t.parameter(`ArtifactKeyArn${suffix}`, {
+          Type: 'String',
+          Description: `ARN of the KMS key that encrypts the pipeline's artifacts${region ? ` in ${region}` : ''} (output ArtifactKeyArn of its stack)`,
+          ...(userKeyArn ? { Default: userKeyArn } : {}),
+          AllowedPattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$',
+        })
+      : undefined;
+    storeRefs.set(region, {
+      ...(region ? { region } : {}),
+      bucketName: ref(bucketParam),
+      bucketArn: sub(`arn:\${AWS::Partition}:s3:::\${${bucketParam}}`),
+      objectsArn: sub(`arn:\${AWS::Partition}:s3:::\${${bucketParam}}/*`),
+      ...(keyParam ? { keyId: ref(keyParam), keyGrant: { resources: [ref(keyParam)] } } : {}),
+    });
+  }
+  const retention = (): Json => {
+    if (!t.parameters.LogRetentionInDays) t.parameter('LogRetentionInDays', LOG_RETENTION_PARAMETER);
+    return ref('LogRetentionInDays');
+  };
+  const projectArns = new Map<IrAction, Json>();
+  for (const actions of plan.roles.values())
+    for (const a of actions) {
+      if (!a.project) continue;
+      if (a.region && a.region !== p.region) {
+        o.diags.add('PC4005', `inline build '${a.name}' runs in account ${plan.account} and region ${a.region}; pipec defines cross-account projects in the account's stack, which is deployed in the pipeline's region`, a.spans.region ?? a.span, {
+          suggestion: "run it in the pipeline's region, or name an existing project with 'codebuild: project-name'",
+        });
+        continue;
+      }
+      const { projectId } = addProject(t, {
+        pipeline: p.name,
+        stage: o.stageOf.get(a) ?? '',
+        action: a,
+        project: a.project,
+        ...(o.buildspecs.has(a) ? { buildspec: o.buildspecs.get(a) as string } : {}),
+        store: storeRefs.get(undefined) as StoreRefs,
+        logRetention: retention(),
+        clones: o.clonesOf(a),
+        tags: p.tags,
+      });
+      projectArns.set(a, getAtt(projectId, 'Arn'));
+    }
+  const ctx: PermissionContext = { pipeline: p.name, region: (r) => r ?? p.region ?? '${AWS::Region}', projectArn: (a) => projectArns.get(a) };
+  for (const [roleArn, actions] of plan.roles) {
+    const policy = new PolicyBuilder();
+    const regions = new Set(actions.map((a) => (a.region && a.region !== p.region ? a.region : undefined)));
+    for (const r of [...regions].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) policy.addAll(storeGrants(storeRefs.get(r) as StoreRefs, r ? pascalId(r) : ''));
+    for (const a of actions) {
+      const grants = actionGrants(a, ctx);
+      if (grants) policy.addAll(grants);
+      else unknownPermissions(o.diags, a, `role ${roleArn}`);
+    }
+    const { path, name } = roleNameOf(roleArn);
+    const id = t.add(t.uniqueId(`${pascalId(name)}Role`), 'AWS::IAM::Role', {
+      RoleName: name,
+      ...(path !== '/' ? { Path: path } : {}),
+      Description: `pipec: assumed by pipeline ${p.name} for ${actions.map((a) => a.name).join(', ')}`.slice(0, 1000),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: sub(`arn:\${AWS::Partition}:iam::${o.pipelineAccount}:root`) }, Action: 'sts:AssumeRole' }],
+      },
+      ...(policy.size > 0 ? { Policies: [{ PolicyName: 'pipeline-actions', PolicyDocument: policy.document() }] } : {}),
+    });
+    t.output(`${id}Arn`, `role ${name}, assumed by pipeline ${p.name}`, getAtt(id, 'Arn'));
+  }
+  return t;
+}
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_PARAMETER = {
+  Type: 'Number',
+  Description: 'days to keep CodeBuild logs',
+  Default: 30,
+  AllowedValues: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+};
+
+/** PC4007: an action type whose permissions pipec does not know. */
+export function unknownPermissions(diags: Diagnostics, a: IrAction, role: string): void {
+  diags.add('PC4007', `pipec does not know what action type ${a.category}/${a.owner}/${a.provider} needs, so ${role} gets no permissions for action '${a.name}'`, a.span, {
+    suggestion: 'give the action a role of your own with \'role:\', or add the permissions to the generated role after deploying',
+  });
+}

@@ -1,0 +1,119 @@
+import type { IrAction, IrProject } from '../../compiler/ir.js';
+import { storeGrants, type StoreRefs } from './storage.js';
+import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, type Grant, type Json, type Template } from './template.js';
+
+/** Source artifacts an inline build reads as git clones (CODEBUILD_CLONE_REF): the build itself fetches them. */
+export interface CloneSources {
+  repositories: string[];
+  connections: string[];
+}
+
+export interface ProjectOptions {
+  pipeline: string;
+  stage: string;
+  action: IrAction;
+  project: IrProject;
+  /** The rendered buildspec, when the project carries it inline. */
+  buildspec?: string;
+  /** The artifact store of the project's region, as this stack names it. */
+  store: StoreRefs;
+  logRetention: Json;
+  clones: CloneSources;
+  /** Tags of the pipeline, repeated on the project. */
+  tags: Array<{ key: string; value: string }>;
+}
+
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
+
+/** The CodeBuild environment type an image needs. */
+function environmentType(image: string): string {
+  if (/windows/i.test(image)) return /2019/.test(image) ? 'WINDOWS_SERVER_2019_CONTAINER' : 'WINDOWS_SERVER_2022_CONTAINER';
+  if (/aarch64|arm64/i.test(image)) return 'ARM_CONTAINER';
+  return 'LINUX_CONTAINER';
+}
+
+/** The secret a secrets-manager reference (`secret-id:json-key:stage:version`) reads. */
+function secretResource(ref: string): Json {
+  if (ref.startsWith('arn:')) {
+    const base = ref.split(':').slice(0, 7).join(':');
+    return userArn(/-[A-Za-z0-9]{6}$/.test(base) ? base : `${base}-??????`);
+  }
+  const id = ref.split(':')[0] as string;
+  return arn('secretsmanager', `secret:${arnPart(id)}-??????`);
+}
+
+function parameterResource(name: string): Json {
+  return name.startsWith('arn:') ? userArn(name) : arn('ssm', `parameter/${arnPart(name.replace(/^\//, ''))}`);
+}
+
+/** What a project's service role needs: its log group, the artifact store, its parameters and secrets, reports, clones, its image. */
+function projectGrants(o: ProjectOptions): Grant[] {
+  const { project } = o;
+  const group = `log-group:/aws/codebuild/${project.name}`;
+  const grants: Grant[] = [
+    { sid: 'BuildLogs', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: [arn('logs', group), arn('logs', `${group}:*`)] },
+    ...storeGrants(o.store, '', true),
+  ];
+  const params = project.env.filter((e) => e.type === 'PARAMETER_STORE');
+  if (params.length > 0) grants.push({ sid: 'ParameterStore', actions: ['ssm:GetParameters'], resources: params.map((e) => parameterResource(e.value)) });
+  const secrets = project.env.filter((e) => e.type === 'SECRETS_MANAGER');
+  if (secrets.length > 0) grants.push({ sid: 'Secrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((e) => secretResource(e.value)) });
+  if (Object.keys(project.reports).length > 0)
+    grants.push({
+      sid: 'TestReports',
+      actions: ['codebuild:BatchPutCodeCoverages', 'codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:CreateReportGroup', 'codebuild:UpdateReport'],
+      resources: [arn('codebuild', `report-group/${project.name}-*`)],
+    });
+  if (o.clones.repositories.length > 0)
+    grants.push({ sid: 'CloneRepositories', actions: ['codecommit:GitPull'], resources: o.clones.repositories.map((r) => arn('codecommit', arnPart(r))) });
+  for (const conn of o.clones.connections) {
+    const service = conn.includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections';
+    grants.push({ sid: 'CloneThroughConnections', actions: [`${service}:UseConnection`], resources: [userArn(conn)] });
+  }
+  const ecr = ECR_IMAGE.exec(project.image);
+  if (ecr) {
+    grants.push({
+      sid: 'PullBuildImage',
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resources: [arn('ecr', `repository/${ecr[3]}`, ecr[2] as string, ecr[1] as string)],
+    });
+    grants.push({ sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'], comment: 'ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires Resource "*"' });
+  }
+  return grants;
+}
+
+/**
+ * One inline build: its log group, a service role trusted only by CodeBuild and scoped to what this
+ * project touches, and the project itself (CODEPIPELINE source and artifacts). Returns the project's logical ID.
+ */
+export function addProject(t: Template, o: ProjectOptions): { projectId: string; roleId: string } {
+  const { project, action } = o;
+  const base = t.uniqueId(`${o.stage}${action.name}`.replace(/[^A-Za-z0-9]/g, '') || 'Build');
+  const logsId = t.add(`${base}Logs`, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/codebuild/${project.name}`, RetentionInDays: o.logRetention });
+  const policy = new PolicyBuilder();
+  policy.addAll(projectGrants(o));
+  const roleId = t.add(`${base}Role`, 'AWS::IAM::Role', roleProperties(serviceTrust('codebuild.amazonaws.com'), 'codebuild-project', policy, { Description: `pipec: runs CodeBuild project ${project.name}` }));
+  const ecr = ECR_IMAGE.test(project.image);
+  const environment: Record<string, Json> = {
+    Type: environmentType(project.image),
+    Image: project.image,
+    ComputeType: project.computeType,
+    ...(project.privileged ? { PrivilegedMode: true } : {}),
+    ...(ecr ? { ImagePullCredentialsType: 'SERVICE_ROLE' } : {}),
+    ...(project.env.length > 0 ? { EnvironmentVariables: project.env.map((e) => ({ Name: e.name, Type: e.type, Value: e.value })) } : {}),
+  };
+  const projectId = t.add(`${base}Project`, 'AWS::CodeBuild::Project', {
+    Name: project.name,
+    Description: `pipec: action ${action.name} of stage ${o.stage} in pipeline ${o.pipeline}`,
+    ServiceRole: getAtt(roleId, 'Arn'),
+    Source: { Type: 'CODEPIPELINE', BuildSpec: project.buildspecPath ?? o.buildspec ?? '' },
+    Artifacts: { Type: 'CODEPIPELINE' },
+    Environment: environment,
+    ...(o.store.keyId ? { EncryptionKey: o.store.keyId } : {}),
+    ...(project.timeoutInMinutes !== undefined ? { TimeoutInMinutes: project.timeoutInMinutes } : {}),
+    ...(project.cache.length > 0 ? { Cache: { Type: 'LOCAL', Modes: ['LOCAL_CUSTOM_CACHE', ...(project.privileged ? ['LOCAL_DOCKER_LAYER_CACHE'] : [])] } } : {}),
+    LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: ref(logsId) } },
+    ...(o.tags.length > 0 ? { Tags: o.tags.map((x) => ({ Key: x.key, Value: x.value })) } : {}),
+  });
+  return { projectId, roleId };
+}

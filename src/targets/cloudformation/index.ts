@@ -1,0 +1,258 @@
+import type { Diagnostics } from '../../compiler/diagnostics.js';
+import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
+import { renderBuildspecs } from '../buildspec.js';
+import type { EmitOptions, OutputFile, Target } from '../types.js';
+import { accountOf, accountStack, LOG_RETENTION_PARAMETER, unknownPermissions, type AccountPlan } from './accounts.js';
+import { addProject, type CloneSources } from './codebuild.js';
+import { addSourceRules, addSourceTrail, eventSources, PIPELINE_ARN, trailKeyStatements } from './detection.js';
+import { addNotifications } from './notifications.js';
+import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
+import { pipelineProperties } from './pipeline.js';
+import { addArtifactStore, remoteStore, storeGrants, type StoreRefs } from './storage.js';
+import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, type Json, Template } from './template.js';
+
+const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
+
+/** Where an action's AWS resources live: the pipeline's stack, a region's support stack, or a target account's stack. */
+interface Placement {
+  account?: string;
+  region?: string;
+}
+
+/** Builds every stack of one pipeline. */
+class StackSet {
+  private readonly main: Template;
+  private readonly regionStacks = new Map<string, Template>();
+  private readonly accounts = new Map<string, AccountPlan>();
+  private readonly placement = new Map<IrAction, Placement>();
+  private readonly stageOf = new Map<IrAction, string>();
+  private readonly pipelineAccount: string | undefined;
+  private readonly otherRegions: string[];
+
+  constructor(
+    private readonly p: IrPipeline,
+    private readonly diags: Diagnostics,
+    private readonly buildspecs: Map<IrAction, string>,
+  ) {
+    this.pipelineAccount = p.account ?? accountOf(p.roleArn);
+    this.otherRegions = Object.keys(p.regionStores)
+      .filter((r) => r !== p.region)
+      .sort();
+    this.main = new Template(this.describe());
+    for (const stage of p.stages)
+      for (const a of stage.actions) {
+        this.stageOf.set(a, stage.name);
+        const acct = accountOf(a.roleArn);
+        const region = a.region && a.region !== p.region ? a.region : undefined;
+        const account = acct && this.pipelineAccount && acct !== this.pipelineAccount ? acct : undefined;
+        this.placement.set(a, { ...(account ? { account } : {}), ...(region ? { region } : {}) });
+        if (account && a.roleArn) {
+          let plan = this.accounts.get(account);
+          if (!plan) {
+            plan = { account, roles: new Map(), regions: new Set() };
+            this.accounts.set(account, plan);
+          }
+          const list = plan.roles.get(a.roleArn) ?? [];
+          list.push(a);
+          plan.roles.set(a.roleArn, list);
+          plan.regions.add(region);
+        }
+      }
+  }
+
+  private describe(): string {
+    const parts = [`pipec: pipeline ${this.p.name} with its roles, artifact store, CodeBuild projects, change detection and notifications.`];
+    if (this.otherRegions.length > 0) parts.push(`Deploy the support stacks for ${this.otherRegions.join(', ')} first.`);
+    return parts.join(' ');
+  }
+
+  /** Accounts whose roles use the store of a region (undefined: the pipeline's). */
+  private accountsUsing(region: string | undefined): string[] {
+    return [...this.accounts.values()]
+      .filter((plan) => plan.regions.has(region))
+      .map((plan) => plan.account)
+      .sort();
+  }
+
+  private mainStore(): IrStore | undefined {
+    return this.p.store ?? (this.p.region ? this.p.regionStores[this.p.region] : undefined);
+  }
+
+  /** Source repositories and connections an inline build clones (its inputs produced as CODEBUILD_CLONE_REF). */
+  private clonesOf(a: IrAction): CloneSources {
+    const out: CloneSources = { repositories: [], connections: [] };
+    const inputs = new Set(a.inputs.map((i) => i.name));
+    for (const s of this.p.stages[0]?.actions ?? []) {
+      if (s.configuration.OutputArtifactFormat !== 'CODEBUILD_CLONE_REF' || !s.outputs.some((o) => inputs.has(o.name))) continue;
+      if (s.provider === 'CodeCommit' && s.configuration.RepositoryName) out.repositories.push(s.configuration.RepositoryName);
+      if (s.provider === 'CodeStarSourceConnection' && s.configuration.ConnectionArn) out.connections.push(s.configuration.ConnectionArn);
+    }
+    return out;
+  }
+
+  private regionStack(region: string): Template {
+    let t = this.regionStacks.get(region);
+    if (!t) {
+      t = new Template(`pipec: the ${region} artifact store and CodeBuild projects of pipeline ${this.p.name} (region ${this.p.region ?? 'unknown'}). Deploy before the pipeline's stack.`);
+      this.regionStacks.set(region, t);
+    }
+    return t;
+  }
+
+  build(format: 'yaml' | 'json'): OutputFile[] {
+    const p = this.p;
+    const t = this.main;
+    const sources = eventSources(p);
+    const trail = sources.some((a) => a.provider === 'S3');
+    const mainStore = this.mainStore();
+    if (!mainStore?.existing) t.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
+    const createsKey = !mainStore?.existing && !mainStore?.kmsKey;
+    const store = addArtifactStore(t, {
+      pipeline: p.name,
+      ...(mainStore ? { store: mainStore } : {}),
+      ...(p.region ? { region: p.region } : {}),
+      accounts: this.accountsUsing(undefined),
+      ...(trail && createsKey ? { extraKeyStatements: trailKeyStatements(p) } : {}),
+      retentionDays: ref('ArtifactRetentionInDays'),
+    });
+    // Stores of other regions: created by their support stacks, named here by bucket and key alias.
+    const regionLocal = new Map<string, StoreRefs>();
+    const regionRemote = new Map<string, StoreRefs>();
+    for (const r of this.otherRegions) {
+      const s = p.regionStores[r] as IrStore;
+      regionRemote.set(r, remoteStore(p.name, s, r));
+      if (!s.existing) {
+        const rt = this.regionStack(r);
+        rt.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
+        regionLocal.set(r, addArtifactStore(rt, { pipeline: p.name, store: s, region: r, accounts: this.accountsUsing(r), retentionDays: ref('ArtifactRetentionInDays') }));
+      } else regionLocal.set(r, remoteStore(p.name, s, r));
+    }
+
+    // Inline CodeBuild projects, in the stack of the region they run in (cross-account ones in their account's stack).
+    const projectNames = new Map<IrAction, Json>();
+    const projectArns = new Map<IrAction, Json>();
+    const outputs: Array<[Template, string, string, Json]> = [];
+    for (const stage of p.stages)
+      for (const a of stage.actions) {
+        const place = this.placement.get(a) as Placement;
+        if (!a.project || place.account) continue;
+        const target = place.region ? this.regionStack(place.region) : t;
+        if (!target.parameters.LogRetentionInDays) target.parameter('LogRetentionInDays', LOG_RETENTION_PARAMETER);
+        const { projectId, roleId } = addProject(target, {
+          pipeline: p.name,
+          stage: stage.name,
+          action: a,
+          project: a.project,
+          ...(this.buildspecs.has(a) ? { buildspec: this.buildspecs.get(a) as string } : {}),
+          store: place.region ? (regionLocal.get(place.region) as StoreRefs) : store,
+          logRetention: ref('LogRetentionInDays'),
+          clones: this.clonesOf(a),
+          tags: p.tags,
+        });
+        outputs.push([target, `${roleId}Arn`, `service role of CodeBuild project ${a.project.name}`, getAtt(roleId, 'Arn')]);
+        if (!place.region) {
+          projectNames.set(a, ref(projectId));
+          projectArns.set(a, getAtt(projectId, 'Arn'));
+        }
+      }
+
+    // The pipeline role: the stores, what each action run with it needs, and the roles other actions assume.
+    const policy = new PolicyBuilder();
+    policy.addAll(storeGrants(store, ''));
+    for (const r of this.otherRegions) policy.addAll(storeGrants(regionRemote.get(r) as StoreRefs, pascalId(r)));
+    const ctx: PermissionContext = { pipeline: p.name, region: (r) => r ?? '${AWS::Region}', projectArn: (a) => projectArns.get(a) };
+    const assumed = new Map<string, Json>();
+    for (const stage of p.stages) {
+      for (const a of stage.actions) {
+        if (a.roleArn) {
+          assumed.set(a.roleArn, userArn(a.roleArn));
+          continue;
+        }
+        const grants = actionGrants(a, ctx);
+        if (grants) policy.addAll(grants);
+        else unknownPermissions(this.diags, a, 'the pipeline role');
+      }
+      for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])
+        for (const rule of c?.rules ?? []) {
+          if (rule.roleArn) assumed.set(rule.roleArn, userArn(rule.roleArn));
+          else policy.addAll(ruleGrants(rule, ctx));
+        }
+    }
+    if (assumed.size > 0) policy.add({ sid: 'AssumeActionRoles', actions: ['sts:AssumeRole'], resources: [...assumed.values()] });
+    t.add('PipelineRole', 'AWS::IAM::Role', roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }));
+
+    const stores = [store, ...this.otherRegions.map((r) => regionRemote.get(r) as StoreRefs)];
+    t.add('Pipeline', 'AWS::CodePipeline::Pipeline', pipelineProperties(p, this.diags, {
+      roleArn: getAtt('PipelineRole', 'Arn'),
+      stores,
+      ...(p.region ? { region: p.region } : {}),
+      projectNames,
+      eventSources: new Set(sources),
+    }));
+
+    const eventsRole = addSourceRules(t, p, sources);
+    if (trail) addSourceTrail(t, p, sources, createsKey && store.keyId !== undefined ? store.keyId : undefined);
+    const topic = addNotifications(t, p);
+
+    t.output('PipelineName', 'name of the pipeline', ref('Pipeline'));
+    t.output('PipelineArn', 'ARN of the pipeline', PIPELINE_ARN);
+    t.output('PipelineRoleArn', 'the role CodePipeline assumes', getAtt('PipelineRole', 'Arn'));
+    t.output('ArtifactBucketName', 'bucket that holds the artifacts', store.bucketName);
+    if (store.keyId !== undefined) t.output('ArtifactKeyArn', 'KMS key that encrypts the artifacts', store.keyId);
+    if (eventsRole) t.output('SourceEventsRoleArn', 'role EventBridge assumes to start the pipeline', getAtt(eventsRole, 'Arn'));
+    if (topic !== undefined) t.output('NotificationTopicArn', 'SNS topic that receives pipeline events', topic);
+    for (const [target, id, description, value] of outputs) target.output(id, description, value);
+    for (const [r, rt] of this.regionStacks) {
+      const local = regionLocal.get(r) as StoreRefs;
+      if (local.bucketResource) rt.output('ArtifactBucketName', `artifact bucket in ${r}`, local.bucketName);
+      if (local.keyResource) rt.output('ArtifactKeyArn', `KMS key of the artifacts in ${r}`, local.keyId);
+    }
+
+    const files: OutputFile[] = [];
+    const header = (file: string, note: string): string =>
+      `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}`;
+    const ext = format === 'json' ? 'json' : 'yml';
+    files.push({
+      path: `cloudformation.${ext}`,
+      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: aws cloudformation deploy --template-file cloudformation.${ext} --stack-name ${p.name}-pipeline --capabilities CAPABILITY_IAM`)),
+    });
+    for (const [r, rt] of [...this.regionStacks].sort(([a], [b]) => a.localeCompare(b))) {
+      if (Object.keys(rt.resources).length === 0) continue;
+      files.push({
+        path: `cloudformation.${r}.${ext}`,
+        content: rt.render(format, header(`cloudformation.${r}.${ext}`, `Deploy first, in ${r}: aws cloudformation deploy --region ${r} --template-file cloudformation.${r}.${ext} --stack-name ${p.name}-pipeline-${r} --capabilities CAPABILITY_IAM`)),
+      });
+    }
+    const storesByRegion = new Map<string | undefined, IrStore | undefined>([[undefined, mainStore], ...this.otherRegions.map((r) => [r, p.regionStores[r]] as [string, IrStore])]);
+    for (const plan of [...this.accounts.values()].sort((a, b) => a.account.localeCompare(b.account))) {
+      const at = accountStack({
+        pipeline: p,
+        pipelineAccount: this.pipelineAccount as string,
+        plan,
+        stores: storesByRegion,
+        stageOf: this.stageOf,
+        buildspecs: this.buildspecs,
+        clonesOf: (a) => this.clonesOf(a),
+        diags: this.diags,
+      });
+      const file = `cloudformation.account-${plan.account}.${ext}`;
+      files.push({
+        path: file,
+        content: at.render(format, header(file, `Deploy in account ${plan.account} after the pipeline's stack: aws cloudformation deploy --template-file ${file} --stack-name ${p.name}-pipeline-roles --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ArtifactKeyArn=<ArtifactKeyArn output>`)),
+      });
+    }
+    return files;
+  }
+}
+
+/** `<pipeline>/cloudformation.yml` (and support stacks per extra region and target account). */
+export const cloudformationTarget: Target = {
+  name: 'cloudformation',
+  description: 'a deployable CloudFormation stack: pipeline, roles, artifact store, CodeBuild projects, change detection, notifications',
+  emit(p, diags, options: EmitOptions): OutputFile[] {
+    const buildspecs = renderBuildspecs(p, diags, options);
+    if (!buildspecs) return [];
+    return new StackSet(p, diags, buildspecs).build(options.cfnFormat ?? 'yaml');
+  },
+};
+

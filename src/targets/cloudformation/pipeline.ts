@@ -1,0 +1,101 @@
+import type { Diagnostics } from '../../compiler/diagnostics.js';
+import type { IrAction, IrPipeline } from '../../compiler/ir.js';
+import { pipelineDeclaration } from '../codepipeline.js';
+import type { StoreRefs } from './storage.js';
+import type { Json } from './template.js';
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The API's lowerCamelCase declaration in CloudFormation's spelling: every key gets an upper-case
+ * first letter (roleArn -> RoleArn, timeoutInMinutes -> TimeoutInMinutes); configuration keys are
+ * provider keys and stay as written.
+ */
+export function toCloudFormationCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toCloudFormationCase);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'configuration') out.Configuration = v;
+    else out[k.charAt(0).toUpperCase() + k.slice(1)] = toCloudFormationCase(v);
+  }
+  return out;
+}
+
+/** Empty artifact lists mean nothing in a template; leaving them out keeps it short. */
+function dropEmptyLists(o: Obj): void {
+  for (const [k, v] of Object.entries(o)) if (Array.isArray(v) && v.length === 0) delete o[k];
+}
+
+export interface PipelineMapping {
+  roleArn: Json;
+  /** The store of the pipeline's region first, then the other regions' (sorted). */
+  stores: StoreRefs[];
+  /** The pipeline's region, needed in ArtifactStores when there are several stores. */
+  region?: string;
+  /** ProjectName values that refer to projects this stack defines. */
+  projectNames: Map<IrAction, Json>;
+  /** Source actions that an EventBridge rule starts, so they must not poll as well. */
+  eventSources: Set<IrAction>;
+}
+
+function artifactStore(s: StoreRefs): Json {
+  return { Type: 'S3', Location: s.bucketName, ...(s.keyId ? { EncryptionKey: { Id: s.keyId, Type: 'KMS' } } : {}) };
+}
+
+/**
+ * The properties of the AWS::CodePipeline::Pipeline resource: the codepipeline target's declaration
+ * mapped to CloudFormation's names, with the structural differences: ArtifactStores as a list of
+ * {Region, ArtifactStore}, Tags on the resource, and DisableInboundStageTransitions, which only
+ * CloudFormation has. What its schema does not accept is reported (PC4005) rather than dropped.
+ */
+export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: PipelineMapping): Obj {
+  const decl = toCloudFormationCase(pipelineDeclaration(p)) as Obj;
+  const stages = decl.Stages as Obj[];
+  p.stages.forEach((stage, si) => {
+    const s = stages[si] as Obj;
+    const actions = s.Actions as Obj[];
+    stage.actions.forEach((a, ai) => {
+      const out = actions[ai] as Obj;
+      const config = out.Configuration as Record<string, Json>;
+      const project = m.projectNames.get(a);
+      if (project !== undefined) config.ProjectName = project;
+      if (m.eventSources.has(a)) config.PollForSourceChanges = 'false';
+      if (Object.keys(config).length === 0) delete out.Configuration;
+      dropEmptyLists(out);
+    });
+    if (stage.onFailure?.result === 'FAIL' || stage.onFailure?.result === 'SKIP')
+      diags.add('PC4005', `stage '${stage.name}': CloudFormation's AWS::CodePipeline::Pipeline accepts only rollback or retry as the on-failure result, not ${stage.onFailure.result.toLowerCase()}`, stage.onFailure.span, {
+        suggestion: "use 'result: rollback' or 'result: retry', or deploy this pipeline with the codepipeline target",
+      });
+    for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])
+      for (const r of c?.rules ?? [])
+        if (r.timeoutInMinutes !== undefined)
+          diags.add('PC4005', `rule '${r.name}' of stage '${stage.name}' sets a timeout, which CloudFormation's pipeline schema has no property for`, r.span, {
+            suggestion: "remove 'timeout' from the rule, or deploy this pipeline with the codepipeline target",
+          });
+  });
+  const main = m.stores[0];
+  const stores =
+    m.stores.length > 1
+      ? {
+          ArtifactStores: m.stores.map((s) => ({ Region: s.region ?? m.region, ArtifactStore: artifactStore(s) })),
+        }
+      : main
+        ? { ArtifactStore: artifactStore(main) }
+        : {};
+  const disabled = p.stages.filter((s) => s.disableInbound).map((s) => ({ StageName: s.name, Reason: s.disableInbound!.reason }));
+  const { Name, RoleArn: _role, ArtifactStore: _store, ArtifactStores: _stores, Stages, ...rest } = decl;
+  void _role;
+  void _store;
+  void _stores;
+  return {
+    Name,
+    RoleArn: m.roleArn,
+    ...stores,
+    Stages,
+    ...rest,
+    ...(disabled.length > 0 ? { DisableInboundStageTransitions: disabled } : {}),
+    ...(p.tags.length > 0 ? { Tags: p.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
+  };
+}

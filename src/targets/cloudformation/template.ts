@@ -1,0 +1,171 @@
+import { commented, toJson, toYaml } from '../yaml-writer.js';
+
+/** Any JSON-like value of a template (intrinsic functions included). */
+export type Json = unknown;
+
+export const ref = (id: string): Json => ({ Ref: id });
+export const getAtt = (id: string, attribute: string): Json => ({ 'Fn::GetAtt': [id, attribute] });
+export const sub = (text: string): Json => ({ 'Fn::Sub': text });
+
+/** User text placed inside Fn::Sub: `${` would start a substitution, `${!` writes it literally. */
+export function subText(text: string): string {
+  return text.replace(/\$\{/g, '${!');
+}
+
+/** A name as part of an IAM resource ARN: pipeline variables (`#{...}`) are only known at run time, so they match anything. */
+export function arnPart(text: string): string {
+  return subText(text.replace(/#\{[^}]*\}/g, '*'));
+}
+
+/** An ARN in the stack's partition and account; `region` is a region name or `${AWS::Region}`, '' for global services. */
+export function arn(service: string, resource: string, region = '${AWS::Region}', account = '${AWS::AccountId}'): Json {
+  return sub(`arn:\${AWS::Partition}:${service}:${region}:${account}:${resource}`);
+}
+
+/** An ARN the user wrote: taken as written, with run-time variables widened to `*`. */
+export function userArn(text: string): Json {
+  return text.replace(/#\{[^}]*\}/g, '*');
+}
+
+/** A logical ID from free text: its letters and digits in PascalCase (CloudFormation allows only A-Za-z0-9). */
+export function pascalId(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split(/[^A-Za-z0-9]+/))
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export interface ResourceOptions {
+  dependsOn?: string[];
+  retain?: boolean;
+  comment?: string;
+}
+
+/** A CloudFormation template under construction: sections in the order they are written. */
+export class Template {
+  readonly parameters: Record<string, Json> = {};
+  readonly resources: Record<string, Json> = {};
+  readonly outputs: Record<string, Json> = {};
+  private readonly ids = new Set<string>();
+
+  constructor(readonly description: string) {}
+
+  /** A logical ID not used yet in this template, derived from `base`. */
+  uniqueId(base: string): string {
+    const clean = base.replace(/[^A-Za-z0-9]/g, '') || 'Resource';
+    let id = clean;
+    for (let n = 2; this.ids.has(id); n++) id = `${clean}${n}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  has(id: string): boolean {
+    return id in this.resources;
+  }
+
+  /** Adds a resource under an ID from `uniqueId` (or a fixed one) and returns the ID. */
+  add(id: string, type: string, properties: Record<string, Json>, opts: ResourceOptions = {}): string {
+    this.ids.add(id);
+    const body: Record<string, Json> = { Type: type };
+    if (opts.dependsOn && opts.dependsOn.length > 0) body.DependsOn = opts.dependsOn.length === 1 ? opts.dependsOn[0] : opts.dependsOn;
+    if (opts.retain) {
+      body.DeletionPolicy = 'Retain';
+      body.UpdateReplacePolicy = 'Retain';
+    }
+    body.Properties = properties;
+    this.resources[id] = opts.comment ? commented(body, opts.comment) : body;
+    return id;
+  }
+
+  parameter(id: string, body: Record<string, Json>): string {
+    this.parameters[id] = body;
+    return id;
+  }
+
+  output(id: string, description: string, value: Json): void {
+    this.outputs[id] = { Description: description, Value: value };
+  }
+
+  /** The template as a plain tree, sections in CloudFormation's usual order, empty ones left out. */
+  tree(): Record<string, Json> {
+    return {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: this.description,
+      ...(Object.keys(this.parameters).length > 0 ? { Parameters: this.parameters } : {}),
+      Resources: this.resources,
+      ...(Object.keys(this.outputs).length > 0 ? { Outputs: this.outputs } : {}),
+    };
+  }
+
+  /** The template text: YAML with explanatory comments, or JSON. */
+  render(format: 'yaml' | 'json', header: string): string {
+    return format === 'json' ? toJson(this.tree()) : toYaml(this.tree(), header);
+  }
+}
+
+export interface Grant {
+  /** Statement ID: letters and digits; grants with the same Sid share one statement. */
+  sid: string;
+  actions: string[];
+  resources: Json[];
+  condition?: Record<string, Json>;
+  /** Why the statement is needed when it is not obvious (a `*` resource, for example); written as a YAML comment. */
+  comment?: string;
+}
+
+/** Collects grants into IAM statements: one per Sid, actions sorted, resources deduplicated in first-seen order. */
+export class PolicyBuilder {
+  private readonly statements = new Map<string, { actions: Set<string>; resources: Map<string, Json>; condition?: Record<string, Json>; comment?: string }>();
+
+  add(g: Grant): void {
+    let s = this.statements.get(g.sid);
+    if (!s) {
+      s = { actions: new Set(), resources: new Map(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
+      this.statements.set(g.sid, s);
+    }
+    for (const a of g.actions) s.actions.add(a);
+    for (const r of g.resources) s.resources.set(JSON.stringify(r), r);
+  }
+
+  addAll(grants: readonly Grant[]): void {
+    for (const g of grants) this.add(g);
+  }
+
+  get size(): number {
+    return this.statements.size;
+  }
+
+  /** The policy document (2012-10-17). */
+  document(): Json {
+    const list: Json[] = [];
+    for (const [sid, s] of this.statements) {
+      const st: Record<string, Json> = {
+        Sid: sid,
+        Effect: 'Allow',
+        Action: [...s.actions].sort(),
+        Resource: [...s.resources.values()],
+      };
+      if (s.condition) st.Condition = s.condition;
+      list.push(s.comment ? commented(st, s.comment) : st);
+    }
+    return { Version: '2012-10-17', Statement: list };
+  }
+}
+
+/** A trust policy that lets one AWS service assume the role. */
+export function serviceTrust(service: string): Json {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  };
+}
+
+/** An IAM role with one inline policy. */
+export function roleProperties(trust: Json, policyName: string, policy: PolicyBuilder, extra: Record<string, Json> = {}): Record<string, Json> {
+  return {
+    ...extra,
+    AssumeRolePolicyDocument: trust,
+    ...(policy.size > 0 ? { Policies: [{ PolicyName: policyName, PolicyDocument: policy.document() }] } : {}),
+  };
+}
