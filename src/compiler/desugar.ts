@@ -86,6 +86,7 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
     ...(execution !== undefined ? { execution: String(execution).toUpperCase() } : {}),
     ...(p.variables !== undefined ? { variables: p.variables as Record<string, unknown> } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers as unknown[] } : {}),
+    ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
     ...(Object.keys(tags).length > 0 ? { tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) } : {}),
     stages,
     source: p,
@@ -141,6 +142,7 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
     ...(obj['before-entry'] !== undefined ? { beforeEntry: obj['before-entry'] } : {}),
     ...(obj['on-success'] !== undefined ? { onSuccess: obj['on-success'] } : {}),
     ...(obj['on-failure'] !== undefined ? { onFailure: obj['on-failure'] } : {}),
+    ...(obj['disable-inbound'] !== undefined ? { disableInbound: String(obj['disable-inbound']) } : {}),
     source: obj,
     span,
   };

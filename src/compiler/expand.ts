@@ -41,6 +41,7 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.execution !== undefined ? { execution: p.execution.toLowerCase() } : {}),
     ...(p.variables !== undefined ? { variables: p.variables } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers } : {}),
+    ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
     ...(p.tags !== undefined ? { tags: p.tags } : {}),
     stages: p.stages.map(stageData),
   };
@@ -59,6 +60,7 @@ function stageData(s: ExStage): Record<string, unknown> {
   if (s.beforeEntry !== undefined) out['before-entry'] = s.beforeEntry;
   if (s.onSuccess !== undefined) out['on-success'] = s.onSuccess;
   if (s.onFailure !== undefined) out['on-failure'] = s.onFailure;
+  if (s.disableInbound !== undefined) out['disable-inbound'] = s.disableInbound;
   return out;
 }
 

@@ -2,7 +2,8 @@ import type { ReadSpec } from './actions.js';
 import { ruleByKind, RULES, type Field } from './catalog/index.js';
 import { check } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { IrAction, IrArtifactRef, IrCondition, IrEnvVar, IrPipeline, IrProject, IrRule, IrStage, IrStore, IrTrigger, IrCriteria, IrGitFilter } from './ir.js';
+import type { IrAction, IrArtifactRef, IrBuildArtifact, IrCondition, IrEnvVar, IrNotifications, IrPipeline, IrProject, IrRule, IrStage, IrStore, IrTrigger, IrCriteria, IrGitFilter } from './ir.js';
+import { NOTIFICATION_EVENTS } from './schema/pipeline.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 import { RAW_RULE, RULE_COMMON, providerSchema } from './schema/actions.js';
 import type { Span } from './source.js';
@@ -15,7 +16,8 @@ import { z } from 'zod';
 export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, diags: Diagnostics): IrPipeline {
   const src = ex.source;
   const sharedSpan = (k: string): Span | undefined => (k in src ? keySpan(src, k) : ex.shared ? keySpan(ex.shared, k) : undefined);
-  const { store, regionStores } = lowerArtifacts(ex.artifacts);
+  // A bucket named at the top of a file with `pipelines:` is shared, so no one pipeline's stack may create it.
+  const { store, regionStores } = lowerArtifacts(ex.artifacts, !('artifacts' in ex.source) && ex.shared !== undefined && 'artifacts' in ex.shared);
   const ir: IrPipeline = {
     name: ex.name,
     span: ex.span,
@@ -44,18 +46,29 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
     },
   };
   ir.triggers = lowerTriggers(ex, ir, diags);
+  if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex);
   return ir;
 }
 
-function lowerArtifacts(value: unknown): { store?: IrStore; regionStores: Record<string, IrStore> } {
+function lowerArtifacts(value: unknown, shared: boolean): { store?: IrStore; regionStores: Record<string, IrStore> } {
   const regionStores: Record<string, IrStore> = {};
+  const existing = (flag: boolean | undefined): { existing?: true } => (flag || shared ? { existing: true } : {});
   if (value === undefined) return { regionStores };
-  if (typeof value === 'string') return { store: { bucket: value }, regionStores };
-  const a = value as { bucket?: string; 'kms-key'?: string; stores?: Record<string, unknown> };
+  if (typeof value === 'string') return { store: { bucket: value, ...existing(false) }, regionStores };
+  const a = value as { bucket?: string; 'kms-key'?: string; existing?: boolean; stores?: Record<string, unknown> };
   for (const [region, s] of Object.entries(a.stores ?? {})) {
-    regionStores[region] = typeof s === 'string' ? { bucket: s } : { bucket: String((s as { bucket: string }).bucket), ...((s as { 'kms-key'?: string })['kms-key'] ? { kmsKey: String((s as { 'kms-key': string })['kms-key']) } : {}) };
+    const o = (typeof s === 'string' ? { bucket: s } : s) as { bucket: string; 'kms-key'?: string; existing?: boolean };
+    regionStores[region] = { bucket: String(o.bucket), ...(o['kms-key'] ? { kmsKey: String(o['kms-key']) } : {}), ...existing(o.existing) };
   }
-  return { ...(a.bucket ? { store: { bucket: a.bucket, ...(a['kms-key'] ? { kmsKey: a['kms-key'] } : {}) } } : {}), regionStores };
+  return { ...(a.bucket ? { store: { bucket: a.bucket, ...(a['kms-key'] ? { kmsKey: a['kms-key'] } : {}), ...existing(a.existing) } } : {}), regionStores };
+}
+
+/** `notifications:` with event names turned into CodeStar event type IDs, in a fixed order. */
+function lowerNotifications(ex: ExPipeline): IrNotifications {
+  const n = ex.notifications as { topic?: string; events: string[]; detail?: 'basic' | 'full' };
+  const order = Object.keys(NOTIFICATION_EVENTS);
+  const events = [...new Set(n.events)].sort((x, y) => order.indexOf(x) - order.indexOf(y)).map((e) => NOTIFICATION_EVENTS[e] as string);
+  return { ...(n.topic ? { topicArn: n.topic } : {}), events, detail: n.detail === 'basic' ? 'BASIC' : 'FULL', span: valueSpan(ex.source, 'notifications') ?? ex.span };
 }
 
 function lowerVariables(ex: ExPipeline): IrPipeline['variables'] {
@@ -78,6 +91,7 @@ function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpe
   }
   const obj = stage.source as Record<string, unknown>;
   const out: IrStage = { name: stage.name, span: stage.span, actions };
+  if (stage.disableInbound !== undefined) out.disableInbound = { reason: stage.disableInbound, span: valueSpan(obj, 'disable-inbound') ?? stage.span };
   if (stage.beforeEntry !== undefined) out.beforeEntry = lowerCondition(stage.beforeEntry, valueSpan(obj, 'before-entry') ?? stage.span, diags);
   if (stage.onSuccess !== undefined) out.onSuccess = lowerCondition(stage.onSuccess, valueSpan(obj, 'on-success') ?? stage.span, diags);
   if (stage.onFailure !== undefined) {
@@ -225,11 +239,14 @@ function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSp
   const b = spec.inline as NonNullable<ReadSpec['inline']>;
   const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
-  const artifacts = b.artifacts === undefined ? undefined : typeof b.artifacts === 'string' || Array.isArray(b.artifacts) ? { files: lines(b.artifacts) } : {
-    files: lines(b.artifacts.files),
-    ...(b.artifacts['base-directory'] ? { baseDirectory: b.artifacts['base-directory'] } : {}),
-    ...(b.artifacts['discard-paths'] !== undefined ? { discardPaths: b.artifacts['discard-paths'] } : {}),
-  };
+  type Files = string | string[] | { files: string | string[]; 'base-directory'?: string | undefined; 'discard-paths'?: boolean | undefined };
+  const artifactOf = (v: Files): IrBuildArtifact =>
+    typeof v === 'string' || Array.isArray(v)
+      ? { files: lines(v) }
+      : { files: lines(v.files), ...(v['base-directory'] ? { baseDirectory: v['base-directory'] } : {}), ...(v['discard-paths'] !== undefined ? { discardPaths: v['discard-paths'] } : {}) };
+  // `artifacts: { Name: files, ... }`: files per output artifact (the outputs are named after the keys)
+  const perOutput = typeof b.artifacts === 'object' && !Array.isArray(b.artifacts) && !('files' in b.artifacts) ? (b.artifacts as Record<string, Files>) : undefined;
+  const artifacts = b.artifacts === undefined || perOutput ? undefined : artifactOf(b.artifacts as Files);
   const reports: IrProject['reports'] = {};
   for (const [name, r] of Object.entries(b.reports ?? {}))
     reports[name] = { files: lines(r.files), ...(r.format ? { format: r.format.toUpperCase() } : {}), ...(r['base-directory'] ? { baseDirectory: r['base-directory'] } : {}) };
@@ -243,6 +260,9 @@ function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSp
     phases: { install: lines(b.install), preBuild: lines(b['pre-build']), build: lines(b.commands), postBuild: lines(b['post-build']) },
     runtimes: b.runtimes ?? {},
     ...(artifacts ? { artifacts } : {}),
+    ...(perOutput ? { outputArtifacts: Object.fromEntries(Object.entries(perOutput).map(([k, v]) => [k, artifactOf(v)])) } : {}),
+    ...(b.finally ? { finally: lines(b.finally) } : {}),
+    ...(b.exports ? { exportedVariables: b.exports } : {}),
     reports,
     cache: lines(b.cache),
     ...(b.buildspec ? { buildspecPath: b.buildspec } : {}),

@@ -32,6 +32,8 @@ export interface ExStage {
   beforeEntry?: unknown;
   onSuccess?: unknown;
   onFailure?: unknown;
+  /** `disable-inbound:` the reason the stage's inbound transition starts disabled. */
+  disableInbound?: string;
   source: unknown;
   span: Span;
   macro?: string;
@@ -49,6 +51,8 @@ export interface ExPipeline {
   execution?: string;
   variables?: Record<string, unknown>;
   triggers?: unknown[];
+  /** `notifications:` as written (checked by the schema). */
+  notifications?: unknown;
   tags?: Record<string, string>;
   stages: ExStage[];
   /** The pipeline's own mapping, for key spans. */

@@ -43,7 +43,12 @@ function invalidSpec(action: ExAction): ReadSpec {
 function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
   const name = artifactName(action.name);
   if (spec.invalid) return action.kind === 'source' || action.kind === 'build' ? [name] : [];
-  if (spec.inline) return spec.inline.artifacts !== undefined ? [name] : [];
+  if (spec.inline) {
+    const files = spec.inline.artifacts;
+    // `artifacts: { Name: files, ... }` names the outputs of a build that writes several
+    if (typeof files === 'object' && !Array.isArray(files) && !('files' in files)) return Object.keys(files);
+    return files !== undefined ? [name] : [];
+  }
   if (spec.compute) return spec.compute.files ? [name] : [];
   if (spec.raw) return [];
   if (spec.provider === 'CloudFormation' && spec.fields['output-file'] !== undefined) return [name];

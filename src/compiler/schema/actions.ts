@@ -62,6 +62,8 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
 
 const COMMANDS = STRINGS;
 
+const BUILD_ARTIFACT = z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': z.boolean().optional() });
+
 /** An inline CodeBuild project: pipec defines the project and its buildspec. */
 export const INLINE_BUILD = z
   .strictObject({
@@ -77,9 +79,13 @@ export const INLINE_BUILD = z
     artifacts: z
       .union([
         STRINGS,
-        z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': z.boolean().optional() }),
+        BUILD_ARTIFACT,
+        // several outputs: files per output artifact, by name (buildspec secondary-artifacts)
+        z.record(ARTIFACT, z.union([STRINGS, BUILD_ARTIFACT])).refine((m) => Object.keys(m).length > 0, { message: 'name at least one output artifact' }),
       ])
       .optional(),
+    finally: COMMANDS.optional(),
+    exports: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'exported variable names use letters, digits and _' })).min(1).optional(),
     reports: z
       .record(
         z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'report group names use letters, digits, _ and -' }),
@@ -103,8 +109,8 @@ export const INLINE_BUILD = z
     message: "an inline build needs 'commands' (or 'buildspec', a buildspec file in the source)",
     params: { code: 'PC2007' },
   })
-  .refine((b) => !(b.buildspec && (b.commands || b.install || b['pre-build'] || b['post-build'])), {
-    message: "'buildspec' reads the build from a file in the source; it cannot be combined with 'commands', 'install', 'pre-build' or 'post-build'",
+  .refine((b) => !(b.buildspec && (b.commands || b.install || b['pre-build'] || b['post-build'] || b.finally)), {
+    message: "'buildspec' reads the build from a file in the source; it cannot be combined with 'commands', 'install', 'pre-build', 'post-build' or 'finally'",
     params: { code: 'PC2008' },
   });
 

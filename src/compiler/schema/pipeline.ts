@@ -3,7 +3,10 @@ import { ACCOUNT, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
 
 const KMS_KEY = z.string().min(1).max(400);
 
-const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional() })]);
+/** `existing: true`: the bucket is there already, so the cloudformation target refers to it instead of creating it. */
+const EXISTING = z.boolean().optional();
+
+const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional(), existing: EXISTING })]);
 
 /** `artifacts:` the bucket (and key) CodePipeline keeps artifacts in, per region when cross-region. */
 export const ARTIFACTS = z.union([
@@ -11,9 +14,42 @@ export const ARTIFACTS = z.union([
   z.strictObject({
     bucket: BUCKET.optional(),
     'kms-key': KMS_KEY.optional(),
+    existing: EXISTING,
     stores: z.record(REGION, STORE).optional(),
   }),
 ]);
+
+/** `notifications:` events by their pipeline.yml names, and the CodeStar notification event type each stands for. */
+export const NOTIFICATION_EVENTS: Readonly<Record<string, string>> = {
+  'pipeline-started': 'codepipeline-pipeline-pipeline-execution-started',
+  'pipeline-succeeded': 'codepipeline-pipeline-pipeline-execution-succeeded',
+  'pipeline-failed': 'codepipeline-pipeline-pipeline-execution-failed',
+  'pipeline-canceled': 'codepipeline-pipeline-pipeline-execution-canceled',
+  'pipeline-resumed': 'codepipeline-pipeline-pipeline-execution-resumed',
+  'pipeline-superseded': 'codepipeline-pipeline-pipeline-execution-superseded',
+  'stage-started': 'codepipeline-pipeline-stage-execution-started',
+  'stage-succeeded': 'codepipeline-pipeline-stage-execution-succeeded',
+  'stage-failed': 'codepipeline-pipeline-stage-execution-failed',
+  'stage-canceled': 'codepipeline-pipeline-stage-execution-canceled',
+  'stage-resumed': 'codepipeline-pipeline-stage-execution-resumed',
+  'action-started': 'codepipeline-pipeline-action-execution-started',
+  'action-succeeded': 'codepipeline-pipeline-action-execution-succeeded',
+  'action-failed': 'codepipeline-pipeline-action-execution-failed',
+  'action-canceled': 'codepipeline-pipeline-action-execution-canceled',
+  'approval-needed': 'codepipeline-pipeline-manual-approval-needed',
+  'approval-succeeded': 'codepipeline-pipeline-manual-approval-succeeded',
+  'approval-failed': 'codepipeline-pipeline-manual-approval-failed',
+};
+
+/** `notifications:` pipeline events to an SNS topic (the user's, or one the cloudformation target creates). */
+export const NOTIFICATIONS = z.strictObject({
+  topic: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, { message: 'expected an SNS topic ARN (arn:aws:sns:us-east-1:123456789012:name)' })
+    .optional(),
+  events: z.array(z.enum(Object.keys(NOTIFICATION_EVENTS) as [string, ...string[]])).min(1),
+  detail: z.enum(['basic', 'full']).optional(),
+});
 
 const CRITERIA = z.union([
   z.array(z.string().min(1).max(255)).min(1).max(8),
@@ -74,6 +110,7 @@ export const PIPELINE = z.strictObject({
   ...SHARED,
   variables: VARIABLES.optional(),
   triggers: z.array(TRIGGER).max(50).optional(),
+  notifications: NOTIFICATIONS.optional(),
   source: z.unknown().optional(),
   sources: z.record(z.string(), z.unknown()).optional(),
   build: z.unknown().optional(),
@@ -110,6 +147,13 @@ export const STAGE = z.strictObject({
   'before-entry': CONDITION.optional(),
   'on-success': CONDITION.optional(),
   'on-failure': ON_FAILURE.optional(),
+  /** The inbound transition starts disabled, with this reason (DisableStageTransition's limits). */
+  'disable-inbound': z
+    .string()
+    .min(1)
+    .max(300)
+    .regex(/^[a-zA-Z0-9!@ ().*?-]+$/, { message: 'a transition reason uses only letters, digits, spaces and ! @ ( ) . * ? -' })
+    .optional(),
 });
 
 /** A step that groups actions which run together. */
