@@ -79,6 +79,7 @@ export const CODES = {
   PC5005: { rule: 'cross-account-kms', severity: 'warning', summary: 'a cross-account deploy reading artifacts not encrypted with a customer-managed KMS key' },
   PC5006: { rule: 'blue-green-incomplete', severity: 'error', summary: 'a blue/green deploy without what its kind needs, or of a kind that has no blue/green form' },
   PC5007: { rule: 'duplicate-environment', severity: 'error', summary: 'two environments (or waves) share a name' },
+  PC5008: { rule: 'deployment-group-conflict', severity: 'error', summary: 'a CodeDeploy deployment group defined twice, or an application given groups of two platforms' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type Code = keyof typeof CODES;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { check, salvage, typeName } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
-import { MACROS } from './macros/index.js';
+import { withStores } from './macros/common.js';
+import { MACROS, type MacroContext } from './macros/index.js';
 import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExStage } from './model.js';
 import type { ParsedFile } from './parse.js';
 import { ACTION_COMMON } from './schema/common.js';
@@ -62,10 +63,13 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
   const pick = (k: (typeof SHARED_KEYS)[number]): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
   const tags = { ...((shared?.tags as Record<string, unknown>) ?? {}), ...((p.tags as Record<string, unknown>) ?? {}) };
   const stages: ExStage[] = [];
+  const ctx: MacroContext = { ...(shared ? { shared } : {}), stages, stores: {}, deploymentGroups: [] };
   for (const macro of MACROS) {
-    const stage = macro(p, span, diags);
-    if (stage) stages.push(stage);
+    const made = macro(p, span, diags, ctx);
+    if (made) stages.push(...(Array.isArray(made) ? made : [made]));
   }
+  const artifacts = withStores(pick('artifacts'), ctx.stores);
+  const deploymentGroups = [...((p['deployment-groups'] as unknown[] | undefined) ?? []), ...ctx.deploymentGroups];
   const explicit = p.stages as unknown[] | undefined;
   explicit?.forEach((s, i) => {
     const stage = readStage(s, valueSpan(explicit, i) ?? span, diags);
@@ -81,13 +85,14 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
     ...(pick('region') !== undefined ? { region: String(pick('region')) } : {}),
     ...(pick('account') !== undefined ? { account: String(pick('account')) } : {}),
     ...(pick('connection') !== undefined ? { connection: String(pick('connection')) } : {}),
-    ...(pick('artifacts') !== undefined ? { artifacts: pick('artifacts') } : {}),
+    ...(artifacts !== undefined ? { artifacts } : {}),
     type,
     ...(execution !== undefined ? { execution: String(execution).toUpperCase() } : {}),
     ...(p.variables !== undefined ? { variables: p.variables as Record<string, unknown> } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers as unknown[] } : {}),
     ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
     ...(Object.keys(tags).length > 0 ? { tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) } : {}),
+    ...(deploymentGroups.length > 0 ? { deploymentGroups } : {}),
     stages,
     source: p,
     ...(shared ? { shared } : {}),

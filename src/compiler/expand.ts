@@ -12,7 +12,7 @@ export function expandToYaml(pipelines: readonly ExPipeline[], sourceName: strin
     if (!isSeq(stagesNode)) return;
     p.stages.forEach((s, j) => {
       const node = stagesNode.items[j];
-      if (s.macro && isMap(node)) node.commentBefore = ` from macro '${s.macro}'`;
+      if (s.macro && isMap(node)) node.commentBefore = ` from macro '${s.macro}'${s.origin ? `: ${s.origin}` : ''}`;
     });
   });
   flowShortLists(doc.contents);
@@ -43,6 +43,7 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.triggers !== undefined ? { triggers: p.triggers } : {}),
     ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
     ...(p.tags !== undefined ? { tags: p.tags } : {}),
+    ...(p.deploymentGroups !== undefined ? { 'deployment-groups': p.deploymentGroups } : {}),
     stages: p.stages.map(stageData),
   };
 }

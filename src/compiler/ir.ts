@@ -143,6 +143,24 @@ export interface IrGitFilter {
   events?: Array<'OPEN' | 'UPDATED' | 'CLOSED'>;
 }
 
+/** A CodeDeploy application and blue/green deployment group that the cloudformation target creates (`deployment-groups:`). */
+export interface IrDeploymentGroup {
+  application: string;
+  name: string;
+  platform: 'ECS' | 'Lambda' | 'Server';
+  /** DeploymentConfigName (traffic shifting); CodeDeploy's default for the platform when unset. */
+  config?: string;
+  /** The role CodeDeploy assumes; the target creates one when unset. */
+  serviceRoleArn?: string;
+  /** CloudWatch alarms that stop and roll back a deployment. */
+  alarms: string[];
+  /** Minutes the old (blue) tasks or instances live on after traffic moved. */
+  terminateAfterMinutes?: number;
+  ecs?: { cluster: string; service: string; listener: string; testListener?: string; targetGroups: [string, string] };
+  servers?: { autoScalingGroups: string[]; targetGroup: string };
+  span: Span;
+}
+
 /** A whole pipeline after macros and defaults: what every target emits from. */
 export interface IrPipeline {
   name: string;
@@ -161,5 +179,6 @@ export interface IrPipeline {
   stages: IrStage[];
   tags: Array<{ key: string; value: string }>;
   notifications?: IrNotifications;
+  deploymentGroups?: IrDeploymentGroup[];
   spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span };
 }

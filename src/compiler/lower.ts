@@ -1,6 +1,7 @@
 import type { ReadSpec } from './actions.js';
 import { ruleByKind, RULES, type Field } from './catalog/index.js';
 import { check } from './check.js';
+import { lowerDeploymentGroups } from './deployment-groups.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { IrAction, IrArtifactRef, IrBuildArtifact, IrCondition, IrEnvVar, IrNotifications, IrPipeline, IrProject, IrRule, IrStage, IrStore, IrTrigger, IrCriteria, IrGitFilter } from './ir.js';
 import { NOTIFICATION_EVENTS } from './schema/pipeline.js';
@@ -47,6 +48,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
   };
   ir.triggers = lowerTriggers(ex, ir, diags);
   if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex);
+  if (ex.deploymentGroups?.length) ir.deploymentGroups = lowerDeploymentGroups(ex, diags);
   return ir;
 }
 

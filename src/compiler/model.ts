@@ -37,6 +37,8 @@ export interface ExStage {
   source: unknown;
   span: Span;
   macro?: string;
+  /** What in the macro wrote it (an environment, a wave, a blue/green kind), for `pipec expand` comments. */
+  origin?: string;
 }
 
 /** A pipeline after its file's shared settings and its macros are applied. */
@@ -54,6 +56,8 @@ export interface ExPipeline {
   /** `notifications:` as written (checked by the schema). */
   notifications?: unknown;
   tags?: Record<string, string>;
+  /** `deployment-groups:` CodeDeploy groups the cloudformation target creates (written, or added by blue/green). */
+  deploymentGroups?: unknown[];
   stages: ExStage[];
   /** The pipeline's own mapping, for key spans. */
   source: Record<string, unknown>;

@@ -40,7 +40,8 @@ function invalidSpec(action: ExAction): ReadSpec {
   return { category, owner: 'AWS', provider: '', version: '1', fields: {}, fieldsSource: {}, invalid: true };
 }
 
-function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
+/** The artifacts an action produces when its `outputs` are not written. */
+export function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
   const name = artifactName(action.name);
   if (spec.invalid) return action.kind === 'source' || action.kind === 'build' ? [name] : [];
   if (spec.inline) {

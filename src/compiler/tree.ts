@@ -113,3 +113,16 @@ export function copyKeySpan(to: object, from: unknown, key: string, as: string =
   }
   meta.keys.set(as, src);
 }
+
+/** Gives a rebuilt copy of a mapping or list every position of the original: its own, its keys' and its items'. */
+export function copySpans(to: object, from: unknown): void {
+  if (typeof from !== 'object' || from === null) return;
+  const meta = META.get(from);
+  if (!meta) return;
+  const own = META.get(to);
+  if (own) {
+    for (const [k, v] of meta.keys) if (!own.keys.has(k)) own.keys.set(k, v);
+    return;
+  }
+  META.set(to, { span: meta.span, keys: new Map(meta.keys), items: [...meta.items] });
+}

@@ -134,6 +134,16 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics): void {
         diags.add('PC4003', `action '${a.name}' needs secret '${key}', which a CodePipeline JSON file can only hold in plain text`, a.configSpans[key] ?? a.span, {
           suggestion: a.provider === 'GitHub' ? "use a connection source ('github: owner/repo' with 'connection:') instead of github-v1" : 'deploy this pipeline with the cloudformation target, which resolves the secret from Secrets Manager',
         });
+  // Settings outside the pipeline declaration: CreatePipeline has no place for them.
+  for (const stage of p.stages)
+    if (stage.disableInbound)
+      diags.add('PC4004', `stage '${stage.name}' disables its inbound transition, which codepipeline.json cannot carry (it is not part of the pipeline declaration)`, stage.disableInbound.span, {
+        suggestion: `after creating the pipeline run 'aws codepipeline disable-stage-transition --pipeline-name ${p.name} --stage-name ${stage.name} --transition-type Inbound --reason "${stage.disableInbound.reason}"', or deploy with the cloudformation target`,
+      });
+  if (p.notifications)
+    diags.add('PC4004', `notifications of pipeline '${p.name}' are a CodeStar notification rule, which codepipeline.json cannot carry`, p.notifications.span, {
+      suggestion: 'deploy with the cloudformation target, which creates the rule (and the topic), or create the rule with aws codestar-notifications create-notification-rule',
+    });
 }
 
 /** `<pipeline>/codepipeline.json`: the CreatePipeline input, two-space JSON with a final newline. */

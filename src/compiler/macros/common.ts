@@ -44,3 +44,11 @@ export function macroAction(macro: string, name: string, kind: ActionKind, value
 export function macroStage(macro: string, name: string, actions: ExAction[], span: Span): ExStage {
   return { name, actions, source: {}, span, macro };
 }
+
+/** The pipeline's `artifacts` with the stores macros added for other regions (stores the user named win). */
+export function withStores(artifacts: unknown, stores: Record<string, unknown>): unknown {
+  if (Object.keys(stores).length === 0) return artifacts;
+  const base = typeof artifacts === 'string' ? { bucket: artifacts } : typeof artifacts === 'object' && artifacts !== null ? (artifacts as Record<string, unknown>) : {};
+  const named = (base.stores as Record<string, unknown> | undefined) ?? {};
+  return { ...base, stores: { ...named, ...Object.fromEntries(Object.entries(stores).filter(([r]) => !(r in named))) } };
+}

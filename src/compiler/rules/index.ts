@@ -3,9 +3,11 @@ import { actionFields } from './action-fields.js';
 import { actionRole } from './action-role.js';
 import { artifactCount } from './artifact-count.js';
 import { artifactWiring } from './artifacts.js';
+import { buildOutputs } from './build-outputs.js';
 import { conditions } from './conditions.js';
 import { configuration } from './configuration.js';
 import { crossRegion } from './cross-region.js';
+import { disableInbound } from './disable-inbound.js';
 import { executionMode } from './execution-mode.js';
 import { firstStageSources } from './first-stage-sources.js';
 import { namespaces } from './namespaces.js';
@@ -38,4 +40,6 @@ export const RULES: readonly Rule[] = [
   conditions,
   actionFields,
   plaintextSecret,
+  buildOutputs,
+  disableInbound,
 ];

@@ -102,6 +102,8 @@ export const SHARED = {
   type: z.enum(['V1', 'V2', 'v1', 'v2']).optional(),
   execution: z.enum(['superseded', 'queued', 'parallel', 'SUPERSEDED', 'QUEUED', 'PARALLEL']).optional(),
   tags: TAGS.optional(),
+  /** Conventions of `environments:` (checked by that macro). */
+  promotion: z.unknown().optional(),
 };
 
 /** One pipeline's top-level keys; macro and stage values are checked by their own schemas. */
@@ -116,6 +118,8 @@ export const PIPELINE = z.strictObject({
   build: z.unknown().optional(),
   tests: z.record(z.string(), z.unknown()).optional(),
   deploy: z.unknown().optional(),
+  environments: z.unknown().optional(),
+  'deployment-groups': z.array(z.unknown()).optional(),
   stages: z.array(z.unknown()).optional(),
 });
 

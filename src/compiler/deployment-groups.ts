@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { check } from './check.js';
+import type { Diagnostics } from './diagnostics.js';
+import type { IrDeploymentGroup } from './ir.js';
+import type { ExPipeline } from './model.js';
+import { ROLE_ARN } from './schema/common.js';
+import type { Span } from './source.js';
+import { keySpan, spanOf } from './tree.js';
+
+const NAME = z.string().min(1).max(100);
+const TEXT = z.string().min(1).max(1000);
+
+/**
+ * One entry of `deployment-groups:`: a CodeDeploy application and blue/green deployment group the
+ * cloudformation target creates. Blue/green deploys add theirs; `pipec expand` writes them out.
+ */
+export const DEPLOYMENT_GROUP = z.strictObject({
+  application: NAME,
+  name: NAME,
+  platform: z.enum(['ecs', 'lambda', 'servers']),
+  config: NAME.optional(),
+  'service-role': ROLE_ARN.optional(),
+  alarms: z.array(z.string().min(1).max(255)).min(1).max(10).optional(),
+  wait: z.number().int().min(0).max(2880).optional(),
+  ecs: z
+    .strictObject({ cluster: TEXT, service: TEXT, listener: TEXT, 'test-listener': TEXT.optional(), 'target-groups': z.array(TEXT).length(2) })
+    .optional(),
+  servers: z.strictObject({ 'auto-scaling-groups': z.array(TEXT).min(1), 'target-group': TEXT }).optional(),
+});
+
+const PLATFORMS = { ecs: 'ECS', lambda: 'Lambda', servers: 'Server' } as const;
+
+/** Reads a pipeline's deployment groups into the IR; a group named twice, or an application of two platforms, is an error. */
+export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDeploymentGroup[] {
+  const out: IrDeploymentGroup[] = [];
+  const seen = new Map<string, Span>();
+  const platformOf = new Map<string, { platform: string; span: Span }>();
+  for (const entry of ex.deploymentGroups ?? []) {
+    const span = spanOf(entry) ?? ex.span;
+    const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', span);
+    if (!g) continue;
+    const block = g.platform === 'lambda' ? undefined : g.platform;
+    const stray = (['ecs', 'servers'] as const).find((k) => k !== block && g[k] !== undefined);
+    if (stray) {
+      diags.add('PC2008', `'${stray}' describes a ${PLATFORMS[stray]} group, but this one is for ${g.platform}`, keySpan(entry, stray) ?? span);
+      continue;
+    }
+    if (block && g[block] === undefined) {
+      diags.add('PC2003', `a ${g.platform} deployment group needs '${block}' (${block === 'ecs' ? 'cluster, service, listener, target-groups' : 'auto-scaling-groups, target-group'})`, span);
+      continue;
+    }
+    if (g.platform === 'lambda' && g.wait !== undefined) {
+      diags.add('PC2008', "'wait' keeps old tasks or instances; a Lambda group has none", keySpan(entry, 'wait') ?? span);
+      continue;
+    }
+    const id = `${g.application}/${g.name}`;
+    const first = seen.get(id);
+    if (first) {
+      diags.add('PC5008', `deployment group '${g.name}' of application '${g.application}' is defined twice`, span, {
+        notes: [{ message: 'first defined here', span: first }],
+        suggestion: "give each deploy its own 'group' (environments inherit blue/green settings, names included)",
+      });
+      continue;
+    }
+    seen.set(id, span);
+    const app = platformOf.get(g.application);
+    if (app && app.platform !== g.platform) {
+      diags.add('PC5008', `application '${g.application}' holds a ${app.platform} group already; a CodeDeploy application has one compute platform`, span, {
+        notes: [{ message: `the ${app.platform} group`, span: app.span }],
+      });
+      continue;
+    }
+    platformOf.set(g.application, { platform: g.platform, span });
+    out.push({
+      application: g.application,
+      name: g.name,
+      platform: PLATFORMS[g.platform],
+      ...(g.config ? { config: g.config } : {}),
+      ...(g['service-role'] ? { serviceRoleArn: g['service-role'] } : {}),
+      alarms: g.alarms ?? [],
+      ...(g.wait !== undefined ? { terminateAfterMinutes: g.wait } : {}),
+      ...(g.ecs
+        ? {
+            ecs: {
+              cluster: g.ecs.cluster,
+              service: g.ecs.service,
+              listener: g.ecs.listener,
+              ...(g.ecs['test-listener'] ? { testListener: g.ecs['test-listener'] } : {}),
+              targetGroups: [g.ecs['target-groups'][0] as string, g.ecs['target-groups'][1] as string],
+            },
+          }
+        : {}),
+      ...(g.servers ? { servers: { autoScalingGroups: g.servers['auto-scaling-groups'], targetGroup: g.servers['target-group'] } } : {}),
+      span,
+    });
+  }
+  return out;
+}

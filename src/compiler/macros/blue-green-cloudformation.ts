@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { check } from '../check.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { ActionKind, ExAction } from '../model.js';
+import { NAME } from '../schema/common.js';
+import type { Span } from '../source.js';
+import { setSpan, valueSpan } from '../tree.js';
+import { actionSource, assumeRole, placeKeys, withPlaceEnv } from './blue-green-codedeploy.js';
+import type { DeployPlace, DeployPlan } from './blue-green.js';
+import { stepActions } from './steps.js';
+import { isObj, put, rebuild, type Obj } from './values.js';
+
+const BLOCK = z.strictObject({
+  routing: z.record(z.string(), z.unknown()).optional(),
+  'color-parameter': z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,255}$/, { message: 'a CloudFormation parameter name: letters and digits' })
+    .optional(),
+  validate: z.record(NAME, z.unknown()).optional(),
+  rollback: z.boolean().optional(),
+});
+
+/**
+ * The four-step pattern for any app deployed with CloudFormation. Two stacks, `<stack>-blue` and
+ * `<stack>-green`, take turns; the routing stack takes the live colour as a parameter and gives it
+ * back as an output of the same name. Each release:
+ *   Select-color    reads the live colour from the routing stack (none yet: blue goes first)
+ *   Create-green    creates or updates the idle colour's stack with the new version
+ *   <validate>      tests the idle stack, reading its outputs as ${deploy.Name}
+ *   Shift-traffic   updates the routing stack to the idle colour
+ *   Retire-blue     deletes the stack that was live
+ * A failure before the shift leaves traffic where it was; the stage also rolls back on failure
+ * (`rollback: false` to not).
+ */
+export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
+  const block = check(diags, BLOCK, blockIn, 'blue-green', at) as Obj | undefined;
+  if (!block) return undefined;
+  const missing = [
+    ...(settings.stack === undefined ? ["'stack' (the app's stack; -blue and -green are added)"] : []),
+    ...(block.routing === undefined ? ["'routing' (the stack that sends traffic to one colour)"] : []),
+    ...(block.validate === undefined ? ["'validate' (the tests of the green stack before traffic moves)"] : []),
+  ];
+  if (missing.length > 0) {
+    place.report.add('PC5006', `cfn:${missing.join()}`, `CloudFormation blue/green needs ${missing.join(' and ')}`, at, {
+      suggestion: 'blue-green: { routing: { stack: app-routing, template: routing.yml }, validate: { smoke: curl -f ${deploy.Url}/health } }',
+    });
+    return undefined;
+  }
+  const routing = block.routing as Obj;
+  for (const [what, s] of [['the app', settings], ['the routing', routing]] as const) {
+    if (s.mode !== undefined && s.mode !== 'create-update') {
+      place.report.add('PC5006', `mode:${what}`, `blue/green creates, updates and deletes ${what} stack itself; remove 'mode: ${String(s.mode)}'`, valueSpan(s, 'mode') ?? at);
+      return undefined;
+    }
+    if (s.parameters !== undefined && !isObj(s.parameters)) {
+      place.report.add('PC5006', `params:${what}`, `blue/green adds the colour to ${what} stack's parameters, so write 'parameters' as a mapping`, valueSpan(s, 'parameters') ?? at);
+      return undefined;
+    }
+  }
+  if (routing.stack === undefined) {
+    place.report.add('PC5006', 'routing.stack', "'routing' needs 'stack', the routing stack's name", valueSpan(blockIn, 'routing') ?? at);
+    return undefined;
+  }
+  const source = place.handoff[0];
+  if (source === undefined) {
+    place.report.add('PC5006', 'handoff', 'CloudFormation blue/green reads its templates from an artifact, and no earlier stage produced one', at);
+    return undefined;
+  }
+  const colorParam = String(block['color-parameter'] ?? 'Color');
+  const colorNs = place.namespace('color');
+  const idle = `#{${colorNs}.IDLE}`;
+  const live = `#{${colorNs}.LIVE}`;
+  const stackRole = settings['stack-role'];
+  const artifacts = new Map<ExAction, string>();
+  const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
+    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...placeKeys(place), ...extra };
+    artifacts.set(a, place.artifactName(base));
+    return a;
+  };
+  const withColor = (s: Obj, stack: unknown): Obj => {
+    const params = isObj(s.parameters) ? rebuild(s.parameters, Object.entries(s.parameters)) : rebuild(undefined, [], at);
+    put(params, colorParam, idle);
+    const out = rebuild(s, Object.entries(s));
+    put(out, 'stack', stack);
+    put(out, 'parameters', params);
+    if (out['stack-role'] === undefined && stackRole !== undefined) put(out, 'stack-role', stackRole);
+    return out;
+  };
+  const select = action(
+    'Select-color',
+    'compute',
+    {
+      commands: [
+        ...assumeRole(place),
+        `LIVE=$(aws cloudformation describe-stacks --stack-name "$ROUTING_STACK" --query "Stacks[0].Outputs[?OutputKey=='$COLOR_OUTPUT'].OutputValue" --output text 2>/dev/null || true)`,
+        'case "$LIVE" in blue) IDLE=green ;; green) IDLE=blue ;; *) LIVE=none; IDLE=blue ;; esac',
+      ],
+      env: withPlaceEnv({ ROUTING_STACK: routing.stack, COLOR_OUTPUT: colorParam }, place),
+      exports: ['LIVE', 'IDLE'],
+    },
+    { inputs: [source], namespace: colorNs },
+  );
+  const variables = typeof deploy.namespace === 'string' ? deploy.namespace : place.namespace('deploy');
+  const green = action('Create-green', 'deploy', { cloudformation: withColor(settings, `${String(settings.stack)}-${idle}`) }, { namespace: variables });
+  const validate = stepActions(block.validate as Obj, { macro: place.macro, actionName: place.actionName, deployNamespace: variables, refuse: '', report: place.report, fallback: at });
+  for (const v of validate) artifacts.set(v, place.artifactName(v.name.slice(v.name.lastIndexOf('.') + 1)));
+  const shift = action('Shift-traffic', 'deploy', { cloudformation: withColor(routing, routing.stack) });
+  const retire = action('Retire-blue', 'deploy', { cloudformation: { stack: `${String(settings.stack)}-${live}`, mode: 'delete-only', ...(stackRole !== undefined ? { 'stack-role': stackRole } : {}) } });
+  return {
+    phases: [[select], [green], validate, [shift], [retire]],
+    variables,
+    groups: [],
+    ...(block.rollback === false ? {} : { onFailure: setSpan({ result: 'rollback' }, at) }),
+    artifacts,
+    label: 'blue/green, CloudFormation four steps',
+  };
+}

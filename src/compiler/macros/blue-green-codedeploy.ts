@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { check } from '../check.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { ActionKind, ExAction } from '../model.js';
+import { ARTIFACT } from '../schema/common.js';
+import type { Span } from '../source.js';
+import { choices } from '../suggest.js';
+import { copyKeySpan, setSpan, valueSpan } from '../tree.js';
+import type { DeployPlace, DeployPlan } from './blue-green.js';
+import { put, rebuild, type Obj } from './values.js';
+
+type Platform = 'ecs' | 'lambda' | 'servers';
+
+const TEXT = z.string().min(1).max(1000);
+const NAMES = z.union([TEXT, z.array(TEXT).min(1)]);
+const COMMON = {
+  application: TEXT.optional(),
+  group: TEXT.optional(),
+  existing: z.boolean().optional(),
+  traffic: TEXT.optional(),
+  'service-role': TEXT.optional(),
+  alarms: z.union([TEXT, z.array(TEXT).min(1).max(10)]).optional(),
+};
+const WAIT = z.number().int().min(0).max(2880).optional();
+
+/** The `blue-green:` settings of each CodeDeploy kind. */
+const BLOCKS: Record<Platform, z.ZodType> = {
+  ecs: z.strictObject({
+    ...COMMON,
+    container: TEXT.optional(),
+    image: ARTIFACT.optional(),
+    'task-definition': TEXT.optional(),
+    appspec: TEXT.optional(),
+    listener: TEXT.optional(),
+    'test-listener': TEXT.optional(),
+    'target-groups': z.array(TEXT).length(2).optional(),
+    wait: WAIT,
+  }),
+  lambda: z.strictObject({ ...COMMON, package: TEXT.optional(), hooks: z.strictObject({ 'pre-traffic': TEXT.optional(), 'post-traffic': TEXT.optional() }).optional() }),
+  servers: z.strictObject({ ...COMMON, wait: WAIT }),
+};
+
+/** What the provider key of each kind holds. */
+const SETTINGS: Record<Platform, z.ZodType> = {
+  ecs: z.strictObject({ cluster: TEXT.optional(), service: TEXT.optional() }),
+  lambda: z.strictObject({ function: TEXT, alias: TEXT }),
+  servers: z.strictObject({ 'auto-scaling-groups': NAMES.optional(), 'target-group': TEXT.optional() }),
+};
+
+/** Friendly traffic words to CodeDeploy's predefined deployment configurations, per compute platform. */
+export const TRAFFIC: Record<Platform, Record<string, string>> = {
+  ecs: {
+    'all-at-once': 'CodeDeployDefault.ECSAllAtOnce',
+    'canary-10-5': 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+    'canary-10-15': 'CodeDeployDefault.ECSCanary10Percent15Minutes',
+    'linear-10-1': 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+    'linear-10-3': 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+  },
+  lambda: {
+    'all-at-once': 'CodeDeployDefault.LambdaAllAtOnce',
+    'canary-10-5': 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+    'canary-10-10': 'CodeDeployDefault.LambdaCanary10Percent10Minutes',
+    'canary-10-15': 'CodeDeployDefault.LambdaCanary10Percent15Minutes',
+    'canary-10-30': 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+    'linear-10-1': 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+    'linear-10-2': 'CodeDeployDefault.LambdaLinear10PercentEvery2Minutes',
+    'linear-10-3': 'CodeDeployDefault.LambdaLinear10PercentEvery3Minutes',
+    'linear-10-10': 'CodeDeployDefault.LambdaLinear10PercentEvery10Minutes',
+  },
+  servers: {
+    'all-at-once': 'CodeDeployDefault.AllAtOnce',
+    'half-at-a-time': 'CodeDeployDefault.HalfAtATime',
+    'one-at-a-time': 'CodeDeployDefault.OneAtATime',
+  },
+};
+
+const LABEL: Record<Platform, string> = { ecs: 'ECS', lambda: 'Lambda', servers: 'EC2/on-premises' };
+
+/** ECS, Lambda and EC2/on-premises blue/green: CodeDeploy actions, and the deployment group pipec creates unless it exists. */
+export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
+  const settings = check(diags, SETTINGS[platform], settingsIn, platform, at) as Obj | undefined;
+  const block = check(diags, BLOCKS[platform], blockIn, 'blue-green', at) as Obj | undefined;
+  if (!settings || !block) return undefined;
+  const need = (what: string[]): boolean => {
+    const missing = what.filter((k) => block[k] === undefined && settings[k] === undefined);
+    if (missing.length === 0) return true;
+    place.report.add('PC5006', `needs:${missing.join(',')}`, `${LABEL[platform]} blue/green needs ${missing.map((m) => `'${m}'`).join(' and ')}${block.existing ? '' : ' for the deployment group pipec creates'}`, at, {
+      suggestion: block.existing ? undefined : `or name an existing deployment group: blue-green: { existing: true, application: ..., group: ... }`,
+    } as { suggestion?: string });
+    return false;
+  };
+  const defaultName = place.key ? `${place.pipeline}-${place.key}` : place.pipeline;
+  const application = String(block.application ?? defaultName);
+  const group = String(block.group ?? defaultName);
+  const groups: Obj[] = [];
+  if (block.existing) {
+    if (!need(['application', 'group'])) return undefined;
+    for (const k of ['traffic', 'alarms', 'service-role', 'wait', 'listener', 'test-listener', 'target-groups'])
+      if (block[k] !== undefined) {
+        place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, valueSpan(blockIn, k) ?? at, { suggestion: `remove '${k}', or 'existing: true' to let pipec create the group` });
+        return undefined;
+      }
+  } else {
+    if (place.elsewhere) {
+      place.report.add('PC5006', 'elsewhere', `pipec creates CodeDeploy deployment groups only in the pipeline's own account and region; this ${LABEL[platform]} blue/green deploy runs in another`, at, {
+        suggestion: 'create the group there and name it: blue-green: { existing: true, application: ..., group: ... }',
+      });
+      return undefined;
+    }
+    const required = platform === 'ecs' ? ['cluster', 'service', 'listener', 'target-groups'] : platform === 'servers' ? ['auto-scaling-groups', 'target-group'] : [];
+    if (!need(required)) return undefined;
+    const config = trafficConfig(platform, block.traffic, place, valueSpan(blockIn, 'traffic') ?? at);
+    if (block.traffic !== undefined && !config) return undefined;
+    groups.push(groupEntry(platform, application, group, config, settings, block, at));
+  }
+  if (platform === 'ecs' && !need(['container'])) return undefined;
+  const artifacts = new Map<ExAction, string>();
+  const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
+    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...placeKeys(place), ...extra };
+    artifacts.set(a, place.artifactName(base));
+    return a;
+  };
+  const target = { application, group };
+  if (platform === 'ecs') {
+    const image = block.image ?? place.handoff[0];
+    if (image === undefined) {
+      place.report.add('PC5006', 'image', "ECS blue/green needs 'image': the artifact holding imageDetail.json (no earlier stage produced one)", at);
+      return undefined;
+    }
+    const spec = {
+      application,
+      group,
+      'task-definition': block['task-definition'] ?? 'taskdef.json',
+      appspec: block.appspec ?? 'appspec.yaml',
+      'image1-artifact': image,
+      'image1-container': block.container,
+    };
+    return { phases: [[action('Deploy', 'deploy', { 'ecs-blue-green': spec })]], groups, artifacts, label: 'blue/green, ECS' };
+  }
+  if (platform === 'servers') return { phases: [[action('Deploy', 'deploy', { codedeploy: target })]], groups, artifacts, label: 'blue/green, EC2/on-premises' };
+  const pkg = String(block.package ?? 'function.zip');
+  const sep = pkg.indexOf('::');
+  const pkgArtifact = sep >= 0 ? pkg.slice(0, sep) : place.handoff[0];
+  if (pkgArtifact === undefined) {
+    place.report.add('PC5006', 'package', "Lambda blue/green needs 'package' as Artifact::path/to/function.zip (no earlier stage produced an artifact)", at);
+    return undefined;
+  }
+  const appspec = place.artifactName('Publish');
+  const hooks = (block.hooks ?? {}) as Obj;
+  const env: Obj = { FUNCTION: settings.function, ALIAS: settings.alias, PACKAGE: sep >= 0 ? pkg.slice(sep + 2) : pkg };
+  if (hooks['pre-traffic'] !== undefined) env.PRE_TRAFFIC_HOOK = hooks['pre-traffic'];
+  if (hooks['post-traffic'] !== undefined) env.POST_TRAFFIC_HOOK = hooks['post-traffic'];
+  const publish = action('Publish', 'compute', { commands: publishCommands(env, place), env: withPlaceEnv(env, place), files: ['appspec.yml'] }, { inputs: [pkgArtifact], outputs: [appspec] });
+  const deploy = action('Deploy', 'deploy', { codedeploy: target }, { inputs: [appspec] });
+  return { phases: [[publish], [deploy]], groups, artifacts, label: 'blue/green, Lambda' };
+}
+
+/** The deployment configuration a `traffic:` word names; other names pass as they are (custom configurations). */
+function trafficConfig(platform: Platform, value: unknown, place: DeployPlace, at: Span): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  const known = TRAFFIC[platform][text];
+  if (known) return known;
+  if (/^[A-Z]/.test(text) || text.includes('.')) return text;
+  place.report.add('PC2004', `traffic:${text}`, `'traffic' for ${LABEL[platform]} must be ${choices(Object.keys(TRAFFIC[platform]))} or the name of a deployment configuration, not '${text}'`, at);
+  return undefined;
+}
+
+function groupEntry(platform: Platform, application: string, name: string, config: string | undefined, settings: Obj, block: Obj, at: Span): Obj {
+  const g: Obj = { application, name, platform };
+  if (config) g.config = config;
+  if (block['service-role'] !== undefined) g['service-role'] = block['service-role'];
+  if (block.alarms !== undefined) g.alarms = Array.isArray(block.alarms) ? block.alarms : [block.alarms];
+  if (block.wait !== undefined) g.wait = block.wait;
+  if (platform === 'ecs')
+    g.ecs = {
+      cluster: settings.cluster,
+      service: settings.service,
+      listener: block.listener,
+      ...(block['test-listener'] !== undefined ? { 'test-listener': block['test-listener'] } : {}),
+      'target-groups': block['target-groups'],
+    };
+  if (platform === 'servers') {
+    const asg = settings['auto-scaling-groups'];
+    g.servers = { 'auto-scaling-groups': Array.isArray(asg) ? asg : [asg], 'target-group': settings['target-group'] };
+  }
+  return setSpan(g, at);
+}
+
+/** The action keys of a deploy in another account or region. */
+export function placeKeys(place: DeployPlace): Partial<ExAction> {
+  return { ...(place.role ? { role: place.role } : {}), ...(place.region ? { region: place.region } : {}) };
+}
+
+/** The mapping an action's `role` and `region` point at. */
+export function actionSource(place: DeployPlace): Obj {
+  const src = rebuild(undefined, [], place.at);
+  copyKeySpan(src, place.placeSource, 'role');
+  copyKeySpan(src, place.placeSource, 'region');
+  return src;
+}
+
+/**
+ * Commands actions run in the pipeline's account and region: in another region they name it, in
+ * another account they first assume the deploy role there.
+ */
+export function withPlaceEnv(env: Obj, place: DeployPlace): Obj {
+  const out = rebuild(undefined, Object.entries(env), place.at);
+  if (place.region) put(out, 'AWS_DEFAULT_REGION', place.region);
+  if (place.role) put(out, 'DEPLOY_ROLE', place.role);
+  return out;
+}
+
+/** The command that switches a Commands action to the deploy role, when there is one. */
+export function assumeRole(place: DeployPlace): string[] {
+  if (!place.role) return [];
+  return [
+    `eval "$(aws sts assume-role --role-arn "$DEPLOY_ROLE" --role-session-name pipec --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text | awk '{print "export AWS_ACCESS_KEY_ID=" $1 " AWS_SECRET_ACCESS_KEY=" $2 " AWS_SESSION_TOKEN=" $3}')"`,
+  ];
+}
+
+/**
+ * Publishes a new version from the package and writes the appspec CodeDeploy shifts the alias with
+ * (the current version from the alias, the target just published, the hooks if any).
+ */
+function publishCommands(env: Obj, place: DeployPlace): string[] {
+  const hooks: string[] = [];
+  if (env.PRE_TRAFFIC_HOOK !== undefined) hooks.push(`printf '  - BeforeAllowTraffic: "%s"\\n' "$PRE_TRAFFIC_HOOK" >> appspec.yml`);
+  if (env.POST_TRAFFIC_HOOK !== undefined) hooks.push(`printf '  - AfterAllowTraffic: "%s"\\n' "$POST_TRAFFIC_HOOK" >> appspec.yml`);
+  return [
+    ...assumeRole(place),
+    'CURRENT=$(aws lambda get-alias --function-name "$FUNCTION" --name "$ALIAS" --query FunctionVersion --output text)',
+    'aws lambda update-function-code --function-name "$FUNCTION" --zip-file "fileb://$PACKAGE" > /dev/null',
+    'aws lambda wait function-updated --function-name "$FUNCTION"',
+    'TARGET=$(aws lambda publish-version --function-name "$FUNCTION" --query Version --output text)',
+    `printf 'version: 0.0\\nResources:\\n  - target:\\n      Type: AWS::Lambda::Function\\n      Properties:\\n        Name: "%s"\\n        Alias: "%s"\\n        CurrentVersion: "%s"\\n        TargetVersion: "%s"\\n' "$FUNCTION" "$ALIAS" "$CURRENT" "$TARGET" > appspec.yml`,
+    ...(hooks.length > 0 ? [`printf 'Hooks:\\n' >> appspec.yml`, ...hooks] : []),
+  ];
+}
+

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ACCOUNT, NAME, REGION } from '../schema/common.js';
+import { ON_FAILURE } from '../schema/pipeline.js';
+
+/**
+ * Environment names become stage names, namespaces (`<env>-deploy`) and artifact names
+ * (`Deploy-<env>`), so they use what all three allow.
+ */
+export const ENV_NAME = z
+  .string()
+  .min(1)
+  .max(60)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'environment names use only letters, digits, - and _ (they name stages, namespaces and artifacts)' });
+
+/** `before:` / `after:` steps, by name: commands (a CodeBuild test), a test spec, or `{ lambda: ... }`. */
+const STEPS = z.record(NAME, z.unknown()).nullable();
+
+const ALARMS = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(5)]);
+
+/** `rollback-on-alarm:` an on-success condition that rolls the stage back when an alarm fires after the deploy. */
+export const ROLLBACK_ON_ALARM = z.union([ALARMS, z.strictObject({ alarms: ALARMS, wait: z.number().int().min(0).max(1440).optional() })]);
+
+/** `deployment-window:` a before-entry condition: the stage runs only inside a cron window. */
+export const DEPLOYMENT_WINDOW = z.union([z.string().min(1), z.strictObject({ cron: z.string().min(1), timezone: z.string().min(1).optional() })]);
+
+/** `on-failure:` a word for the common cases, or the stage form. */
+export const ENV_ON_FAILURE = z.union([z.enum(['rollback', 'retry', 'retry-all']), ON_FAILURE]);
+
+/** The settings of one stage that an environment (or a wave) gates with; they are never inherited. */
+export const STAGE_SETTINGS = ['approval', 'rollback-on-alarm', 'deployment-window', 'on-failure'] as const;
+
+const STAGE_SHAPE = {
+  production: z.boolean().optional(),
+  approval: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  'rollback-on-alarm': ROLLBACK_ON_ALARM.nullable().optional(),
+  'deployment-window': DEPLOYMENT_WINDOW.nullable().optional(),
+  'on-failure': ENV_ON_FAILURE.nullable().optional(),
+};
+
+/** One entry of `environments:`. */
+export const ENVIRONMENT = z.strictObject({
+  name: ENV_NAME,
+  inherit: ENV_NAME.optional(),
+  account: ACCOUNT.optional(),
+  region: REGION.optional(),
+  role: z.string().min(1).max(1024).optional(),
+  deploy: z.record(z.string(), z.unknown()).optional(),
+  before: STEPS.optional(),
+  after: STEPS.optional(),
+  ...STAGE_SHAPE,
+});
+
+/** An entry of `environments:` that deploys several environments in one stage. */
+export const WAVE = z.strictObject({
+  wave: ENV_NAME,
+  'at-a-time': z.number().int().min(1).max(50).optional(),
+  environments: z.array(z.unknown()).min(1).max(50),
+  ...STAGE_SHAPE,
+});
+
+/** `promotion:` the conventions environments follow, for the user to override. */
+export const PROMOTION = z.strictObject({
+  'cross-account-role': z.string().min(1).max(1024).optional(),
+  'region-store': z.union([z.string().min(1), z.strictObject({ bucket: z.string().min(1), 'kms-key': z.string().min(1).optional() })]).optional(),
+});
+
+/** The role a cross-account action assumes, unless `promotion.cross-account-role` or the environment's `role` says otherwise. */
+export const DEFAULT_CROSS_ACCOUNT_ROLE = 'arn:aws:iam::${env.account}:role/pipec-deploy';
+
+/** The artifact bucket of another region, unless `artifacts.stores` names it or `promotion.region-store` sets the pattern. */
+export const DEFAULT_REGION_STORE = '${bucket}-${region}';

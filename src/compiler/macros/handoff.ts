@@ -1,0 +1,49 @@
+import { Diagnostics } from '../diagnostics.js';
+import type { ExAction, ExPipeline, ExStage } from '../model.js';
+import { defaultOutputs, resolvePipeline } from '../resolve.js';
+import type { Span } from '../source.js';
+
+/**
+ * The artifacts a deploy after the given stages reads by default: those of the nearest stage that
+ * produced any, exactly as the resolver will find them (it runs on copies; problems are reported later, once).
+ */
+export function handoffArtifacts(stages: readonly ExStage[], connection: string | undefined, span: Span): string[] {
+  const copies = stages.map((s) => ({ ...s, actions: s.actions.map((a) => ({ ...a })) }));
+  resolvePipeline(scratch(copies, connection, span), new Diagnostics());
+  for (let i = copies.length - 1; i >= 0; i--) {
+    const produced = (copies[i] as ExStage).actions.flatMap((a) => a.outputs ?? []);
+    if (produced.length > 0) return produced;
+  }
+  return [];
+}
+
+/**
+ * Makes the artifacts of the stages a macro wrote explicit: every action reads what it would read
+ * right after `handoff` (so one environment's outputs never become the next one's inputs), and
+ * what it produces is named by `artifactBase` (so the same action in two environments produces
+ * two artifacts). Settings the user wrote are kept.
+ */
+export function wireArtifacts(made: readonly ExStage[], handoff: readonly string[], artifactBase: ReadonlyMap<ExAction, string>, connection: string | undefined, span: Span): void {
+  const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, span };
+  const pairs: Array<[ExAction, ExAction]> = [];
+  const copies: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }];
+  for (const stage of made) {
+    const actions = stage.actions.map((a) => {
+      const copy: ExAction = { ...a, outputs: a.outputs ?? [] };
+      pairs.push([a, copy]);
+      return copy;
+    });
+    copies.push({ ...stage, actions });
+  }
+  const specs = resolvePipeline(scratch(copies, connection, span), new Diagnostics());
+  for (const [original, copy] of pairs) {
+    const spec = specs.get(copy);
+    if (!spec || spec.invalid) continue;
+    if (original.inputs === undefined) original.inputs = copy.inputs ?? [];
+    if (original.outputs === undefined) original.outputs = defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
+  }
+}
+
+function scratch(stages: ExStage[], connection: string | undefined, span: Span): ExPipeline {
+  return { name: 'scratch', type: 'V2', stages, source: {}, span, ...(connection ? { connection } : {}) };
+}

@@ -1,0 +1,77 @@
+import { check } from '../check.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { Span } from '../source.js';
+import { valueSpan } from '../tree.js';
+import { DEFAULT_REGION_STORE, PROMOTION } from './environment-schema.js';
+import type { OnceReporter } from './interpolate.js';
+import { isObj, roleAccount, type Obj } from './values.js';
+
+/** What environments need to know about their pipeline, and the stores they add to it. */
+export interface PipelineFacts {
+  name: string;
+  account?: string;
+  region?: string;
+  connection?: string;
+  /** `promotion.cross-account-role`, and where it is written. */
+  crossAccountRole?: string;
+  crossAccountRoleSpan?: Span;
+  /** Stores for other regions that `artifacts.stores` does not name, made by the `region-store` convention. */
+  addedStores: Map<string, unknown>;
+  /** Asks for an artifact store in a region an environment deploys to. */
+  needStore(region: string, at: Span | undefined): void;
+  /** Warns when a cross-account deploy would read artifacts without a customer-managed KMS key. */
+  needKey(region: string | undefined, env: string, at: Span | undefined, report: OnceReporter): void;
+}
+
+const checked = new WeakSet<object>();
+
+/** The pipeline's account, region, artifact stores and `promotion:` conventions (from the pipeline or the file's top). */
+export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostics): PipelineFacts {
+  const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
+  const promotionValue = pick('promotion');
+  let promotion: Obj = {};
+  if (isObj(promotionValue)) {
+    const owner = p.promotion !== undefined ? p : (shared as Obj);
+    // A shared `promotion:` is checked once, not once per pipeline of the file.
+    if (checked.has(promotionValue)) promotion = promotionValue;
+    else if (check(diags, PROMOTION, promotionValue, 'promotion', valueSpan(owner, 'promotion'))) {
+      promotion = promotionValue;
+      checked.add(promotionValue);
+    }
+  } else if (promotionValue !== undefined) check(diags, PROMOTION, promotionValue, 'promotion', valueSpan(p.promotion !== undefined ? p : shared, 'promotion'));
+  const artifacts = pick('artifacts');
+  const bucket = typeof artifacts === 'string' ? artifacts : isObj(artifacts) && typeof artifacts.bucket === 'string' ? artifacts.bucket : undefined;
+  const kmsKey = isObj(artifacts) && typeof artifacts['kms-key'] === 'string' ? artifacts['kms-key'] : undefined;
+  const stores = isObj(artifacts) && isObj(artifacts.stores) ? artifacts.stores : {};
+  const account = typeof pick('account') === 'string' ? (pick('account') as string) : typeof pick('account') === 'number' ? String(pick('account')) : roleAccount(pick('role'));
+  const region = typeof pick('region') === 'string' ? (pick('region') as string) : undefined;
+  const pattern = promotion['region-store'] ?? DEFAULT_REGION_STORE;
+  const storeBucket = String(isObj(pattern) ? pattern.bucket : pattern);
+  const storeKey = isObj(pattern) && typeof pattern['kms-key'] === 'string' ? pattern['kms-key'] : undefined;
+  const addedStores = new Map<string, unknown>();
+  const fill = (text: string, r: string): string | undefined => (text.includes('${bucket}') && !bucket ? undefined : text.split('${bucket}').join(bucket ?? '').split('${region}').join(r));
+  const keyOf = (store: unknown): string | undefined => (isObj(store) && typeof store['kms-key'] === 'string' ? store['kms-key'] : undefined);
+  return {
+    name: typeof p.name === 'string' ? p.name : 'pipeline',
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    ...(typeof pick('connection') === 'string' ? { connection: pick('connection') as string } : {}),
+    ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: valueSpan(promotion, 'cross-account-role') } : {}),
+    addedStores,
+    needStore(r) {
+      // Without the pipeline's own region, or with the store named, the cross-region rule has the last word.
+      if (!region || r === region || stores[r] !== undefined || addedStores.has(r)) return;
+      const b = fill(storeBucket, r);
+      if (b === undefined) return;
+      const k = storeKey !== undefined ? fill(storeKey, r) : undefined;
+      addedStores.set(r, k ? { bucket: b, 'kms-key': k } : b);
+    },
+    needKey(r, env, at, report) {
+      const key = r && r !== region ? (keyOf(stores[r]) ?? keyOf(addedStores.get(r))) : (kmsKey ?? (region ? keyOf(stores[region]) : undefined));
+      if (key) return;
+      report.add('PC5005', `kms:${r ?? ''}`, `environment '${env}' deploys to another account, which cannot read artifacts encrypted with the default S3 key${r && r !== region ? ` (the store for ${r})` : ''}`, at, {
+        suggestion: r && r !== region ? `give the ${r} store a 'kms-key' (artifacts.stores, or promotion.region-store: { bucket, kms-key })` : "set 'artifacts: { bucket: ..., kms-key: <customer-managed key ARN> }' and let the other account use the key",
+      });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { Diagnostics } from '../diagnostics.js';
+import type { ExAction, ExStage } from '../model.js';
+import type { Span } from '../source.js';
+import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan } from '../tree.js';
+import { interpolateEnv, refuseDeployRefs, type EnvFacts, type OnceReporter } from './interpolate.js';
+import { isObj, rebuild, type Obj } from './values.js';
+
+/** Names that mark an environment as production when `production:` does not say. */
+const PRODUCTION = /^(prod|production)([-_].*)?$/i;
+
+/** Whether an environment (or wave) deploys to production. */
+export function isProduction(entry: Obj, name: string): boolean {
+  return typeof entry.production === 'boolean' ? entry.production : PRODUCTION.test(name);
+}
+
+/** The manual approval action an `approval:` value asks for, if any. */
+export function approvalAction(entry: Obj, env: EnvFacts, report: OnceReporter): ExAction | undefined {
+  const value = entry.approval;
+  if (value === undefined || value === false) return undefined;
+  const at = valueSpan(entry, 'approval') ?? spanOf(entry);
+  const spec = value === true ? setSpan({}, at) : interpolateEnv(value, env, report, at);
+  refuseDeployRefs(spec, 'is in an approval, which comes before the deploy', report, at);
+  return { name: 'Approve', kind: 'approval', spec, runOrder: 1, source: rebuild(undefined, [], at), span: at as Span, macro: 'environments' };
+}
+
+/** Warns about a production environment or wave that nobody approves, unless `approval: false` says that is meant. */
+export function warnUnapproved(entry: Obj, kind: 'environment' | 'wave', name: string, diags: Diagnostics): void {
+  if (entry.approval !== undefined) return;
+  const key = kind === 'wave' ? 'wave' : 'name';
+  diags.add('PC5002', `${kind} '${name}' deploys to production without a manual approval`, valueSpan(entry, key) ?? spanOf(entry), {
+    suggestion: "add 'approval: { notify: <sns-topic-arn> }', or write 'approval: false' to deploy to production without one",
+  });
+}
+
+/** The stage conditions an environment or wave asks for: alarms after the deploy, a window before it, what to do on failure. */
+export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter, fallbackFailure: Obj | undefined): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> {
+  const source = rebuild(undefined, [], spanOf(entry));
+  const out: Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> = { source };
+  const alarms = interpolateEnv(entry['rollback-on-alarm'] ?? undefined, env, report, valueSpan(entry, 'rollback-on-alarm'));
+  if (alarms !== undefined && alarms !== null) {
+    const list = isObj(alarms) ? alarms.alarms : alarms;
+    const wait = isObj(alarms) ? alarms.wait : undefined;
+    const names = (Array.isArray(list) ? list : [list]).map(String);
+    out.onSuccess = setSpan(
+      { result: 'rollback', rules: names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) } })) },
+      valueSpan(entry, 'rollback-on-alarm'),
+    );
+    copyKeySpan(source, entry, 'rollback-on-alarm', 'on-success');
+  }
+  const window = interpolateEnv(entry['deployment-window'] ?? undefined, env, report, valueSpan(entry, 'deployment-window'));
+  if (window !== undefined && window !== null) {
+    out.beforeEntry = setSpan({ rules: [{ 'deployment-window': typeof window === 'string' ? { cron: window } : window }] }, valueSpan(entry, 'deployment-window'));
+    copyKeySpan(source, entry, 'deployment-window', 'before-entry');
+  }
+  const failure = interpolateEnv(entry['on-failure'] ?? undefined, env, report, valueSpan(entry, 'on-failure'));
+  if (failure === 'rollback') out.onFailure = { result: 'rollback' };
+  else if (failure === 'retry') out.onFailure = { result: 'retry', 'retry-mode': 'failed-actions' };
+  else if (failure === 'retry-all') out.onFailure = { result: 'retry', 'retry-mode': 'all-actions' };
+  else if (isObj(failure)) out.onFailure = failure;
+  else if (failure === undefined && fallbackFailure) out.onFailure = fallbackFailure;
+  if (out.onFailure && entry['on-failure'] !== undefined) copyKeySpan(source, entry, 'on-failure');
+  return out;
+}
+
+/** Stage settings written on one environment of a wave, where only the wave can have them. */
+export function refuseOnMember(member: Obj, name: string, wave: string, keys: readonly string[], diags: Diagnostics): void {
+  for (const k of keys)
+    if (member[k] !== undefined)
+      diags.add('PC5003', `'${k}' is set on environment '${name}', which is part of wave '${wave}'; its environments deploy side by side in one stage, so '${k}' belongs to the wave`, keySpan(member, k) ?? spanOf(member), {
+        suggestion: `move '${k}' to the wave (beside 'wave: ${wave}')`,
+      });
+}
