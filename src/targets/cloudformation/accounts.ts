@@ -50,7 +50,7 @@ export function accountStack(o: AccountStackOptions): Template {
     `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy after the pipeline's stack, passing its ArtifactBucketName and ArtifactKeyArn outputs.`,
   );
   const storeRefs = new Map<string | undefined, StoreRefs>();
-  for (const region of [...plan.regions].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
+  for (const region of sortRegions(plan.regions)) {
     const store = o.stores.get(region);
     const suffix = region ? pascalId(region) : '';
     const bucketParam = t.parameter(`ArtifactBucket${suffix}`, {
@@ -60,7 +60,8 @@ export function accountStack(o: AccountStackOptions): Template {
       AllowedPattern: '^[a-zA-Z0-9.-]{3,63}$',
     });
     const hasKey = !(store?.existing && !store.kmsKey);
-    const userKeyArn = store?.kmsKey?.startsWith('arn:') ? store.kmsKey : undefined;
+    // only a key ARN can be named across accounts (an alias works only in its own account)
+    const userKeyArn = store?.kmsKey && /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\//.test(store.kmsKey) ? store.kmsKey : undefined;
     const keyParam = hasKey
       ? t.parameter(`ArtifactKeyArn${suffix}`, {
           Type: 'String',
@@ -108,7 +109,7 @@ export function accountStack(o: AccountStackOptions): Template {
   for (const [roleArn, actions] of plan.roles) {
     const policy = new PolicyBuilder();
     const regions = new Set(actions.map((a) => (a.region && a.region !== p.region ? a.region : undefined)));
-    for (const r of [...regions].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) policy.addAll(storeGrants(storeRefs.get(r) as StoreRefs, r ? pascalId(r) : ''));
+    for (const r of sortRegions(regions)) policy.addAll(storeGrants(storeRefs.get(r) as StoreRefs, r ? pascalId(r) : ''));
     for (const a of actions) {
       const grants = actionGrants(a, ctx);
       if (grants) policy.addAll(grants);
@@ -128,6 +129,11 @@ export function accountStack(o: AccountStackOptions): Template {
     t.output(`${id}Arn`, `role ${name}, assumed by pipeline ${p.name}`, getAtt(id, 'Arn'));
   }
   return t;
+}
+
+/** Regions in name order, the pipeline's own (undefined) first. */
+function sortRegions(regions: Iterable<string | undefined>): Array<string | undefined> {
+  return [...regions].map((r) => r ?? '').sort().map((r) => r || undefined);
 }
 
 /** CloudWatch Logs accepts only these retention periods. */
