@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { sharedArtifacts } from './lower.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 
 /** Prints pipelines in explicit form: every macro written out as stages, every default made explicit. */
@@ -29,6 +30,18 @@ function flowShortLists(node: unknown): void {
   } else if (isMap(node)) for (const pair of node.items) flowShortLists(pair.value);
 }
 
+/** Shared buckets are existing ones (see lower); written per pipeline, they say so. */
+function markExisting(artifacts: unknown): unknown {
+  const mark = (s: unknown): unknown => (typeof s === 'string' ? { bucket: s, existing: true } : { ...(s as object), existing: true });
+  if (typeof artifacts === 'string') return mark(artifacts);
+  const a = artifacts as { bucket?: string; stores?: Record<string, unknown> };
+  return {
+    ...a,
+    ...(a.bucket !== undefined ? { existing: true } : {}),
+    ...(a.stores ? { stores: Object.fromEntries(Object.entries(a.stores).map(([r, s]) => [r, mark(s)])) } : {}),
+  };
+}
+
 function pipelineData(p: ExPipeline): Record<string, unknown> {
   return {
     name: p.name,
@@ -36,7 +49,7 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.region !== undefined ? { region: p.region } : {}),
     ...(p.account !== undefined ? { account: p.account } : {}),
     ...(p.connection !== undefined ? { connection: p.connection } : {}),
-    ...(p.artifacts !== undefined ? { artifacts: p.artifacts } : {}),
+    ...(p.artifacts !== undefined ? { artifacts: sharedArtifacts(p) ? markExisting(p.artifacts) : p.artifacts } : {}),
     type: p.type,
     ...(p.execution !== undefined ? { execution: p.execution.toLowerCase() } : {}),
     ...(p.variables !== undefined ? { variables: p.variables } : {}),

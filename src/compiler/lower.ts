@@ -17,8 +17,7 @@ import { z } from 'zod';
 export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, diags: Diagnostics): IrPipeline {
   const src = ex.source;
   const sharedSpan = (k: string): Span | undefined => (k in src ? keySpan(src, k) : ex.shared ? keySpan(ex.shared, k) : undefined);
-  // A bucket named at the top of a file with `pipelines:` is shared, so no one pipeline's stack may create it.
-  const { store, regionStores } = lowerArtifacts(ex.artifacts, !('artifacts' in ex.source) && ex.shared !== undefined && 'artifacts' in ex.shared);
+  const { store, regionStores } = lowerArtifacts(ex.artifacts, sharedArtifacts(ex));
   const ir: IrPipeline = {
     name: ex.name,
     span: ex.span,
@@ -50,6 +49,11 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
   if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex);
   if (ex.deploymentGroups?.length) ir.deploymentGroups = lowerDeploymentGroups(ex, diags);
   return ir;
+}
+
+/** A bucket named at the top of a file with `pipelines:` is shared, so no one pipeline's stack may create it. */
+export function sharedArtifacts(ex: ExPipeline): boolean {
+  return !('artifacts' in ex.source) && ex.shared !== undefined && 'artifacts' in ex.shared;
 }
 
 function lowerArtifacts(value: unknown, shared: boolean): { store?: IrStore; regionStores: Record<string, IrStore> } {

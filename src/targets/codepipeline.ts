@@ -115,7 +115,7 @@ export function createPipelineInput(p: IrPipeline): Json {
 }
 
 /** Reports what the codepipeline target needs that the pipeline does not give. */
-export function checkCodePipeline(p: IrPipeline, diags: Diagnostics): void {
+export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformationToo = false): void {
   if (!p.roleArn)
     diags.add('PC4001', `pipeline '${p.name}' has no 'role'; the codepipeline target needs the ARN of the role CodePipeline assumes`, p.span, {
       suggestion: "set 'role: arn:aws:iam::123456789012:role/name' on the pipeline or at the top of the file",
@@ -134,7 +134,9 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics): void {
         diags.add('PC4003', `action '${a.name}' needs secret '${key}', which a CodePipeline JSON file can only hold in plain text`, a.configSpans[key] ?? a.span, {
           suggestion: a.provider === 'GitHub' ? "use a connection source ('github: owner/repo' with 'connection:') instead of github-v1" : 'deploy this pipeline with the cloudformation target, which resolves the secret from Secrets Manager',
         });
-  // Settings outside the pipeline declaration: CreatePipeline has no place for them.
+  // Settings outside the pipeline declaration: CreatePipeline has no place for them (said once, unless
+  // the cloudformation target, which carries them, is written in the same run).
+  if (cloudformationToo) return;
   for (const stage of p.stages)
     if (stage.disableInbound)
       diags.add('PC4004', `stage '${stage.name}' disables its inbound transition, which codepipeline.json cannot carry (it is not part of the pipeline declaration)`, stage.disableInbound.span, {
@@ -150,8 +152,8 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics): void {
 export const codepipelineTarget: Target = {
   name: 'codepipeline',
   description: 'the input of aws codepipeline create-pipeline --cli-input-json',
-  emit(p, diags): OutputFile[] {
-    checkCodePipeline(p, diags);
+  emit(p, diags, options): OutputFile[] {
+    checkCodePipeline(p, diags, options.targets?.includes('cloudformation') ?? false);
     return [{ path: 'codepipeline.json', content: JSON.stringify(createPipelineInput(p), null, 2) + '\n' }];
   },
 };

@@ -13,6 +13,8 @@ export interface EmitOptions {
   templatesDir?: string;
   /** Format of the cloudformation target's templates (default yaml). */
   cfnFormat?: 'yaml' | 'json';
+  /** Names of every target written in this run, so one need not warn about what another carries. */
+  targets?: readonly string[];
 }
 
 /** A target turns one pipeline's IR into files; it reports what it cannot express instead of guessing. */

@@ -61,6 +61,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       const options = {
         ...(flags.templates ? { templatesDir: resolvePath(ctx.cwd, flags.templates as string) } : {}),
         ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
+        targets: targets.map((t) => t.name),
       };
       for (const t of targets) list.push(...t.emit(p.ir, diags, options));
       files.set(p.ir.name, list);
