@@ -73,7 +73,9 @@ export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj
   const stackRole = settings['stack-role'];
   const artifacts = new Map<ExAction, string>();
   const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
-    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...placeKeys(place), ...extra };
+    // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
+    const where = kind === 'compute' ? {} : placeKeys(place);
+    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
     artifacts.set(a, place.artifactName(base));
     return a;
   };

@@ -116,7 +116,9 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
   if (platform === 'ecs' && !need(['container'])) return undefined;
   const artifacts = new Map<ExAction, string>();
   const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
-    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...placeKeys(place), ...extra };
+    // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
+    const where = kind === 'compute' ? {} : placeKeys(place);
+    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
     artifacts.set(a, place.artifactName(base));
     return a;
   };
@@ -200,14 +202,17 @@ export function actionSource(place: DeployPlace): Obj {
   return src;
 }
 
+/** Environment variables of the Commands actions blue/green writes; the cloudformation target grants what they do by them. */
+export const HELPER_ENV = { function: 'FUNCTION', alias: 'ALIAS', routingStack: 'ROUTING_STACK', region: 'AWS_DEFAULT_REGION', role: 'DEPLOY_ROLE' } as const;
+
 /**
  * Commands actions run in the pipeline's account and region: in another region they name it, in
  * another account they first assume the deploy role there.
  */
 export function withPlaceEnv(env: Obj, place: DeployPlace): Obj {
   const out = rebuild(undefined, Object.entries(env), place.at);
-  if (place.region) put(out, 'AWS_DEFAULT_REGION', place.region);
-  if (place.role) put(out, 'DEPLOY_ROLE', place.role);
+  if (place.region) put(out, HELPER_ENV.region, place.region);
+  if (place.role) put(out, HELPER_ENV.role, place.role);
   return out;
 }
 

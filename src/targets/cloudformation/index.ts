@@ -5,6 +5,7 @@ import type { EmitOptions, OutputFile, Target } from '../types.js';
 import { accountOf, accountStack, LOG_RETENTION_PARAMETER, unknownPermissions, type AccountPlan } from './accounts.js';
 import { addProject, type CloneSources } from './codebuild.js';
 import { addSourceRules, addSourceTrail, eventSources, PIPELINE_ARN, trailKeyStatements } from './detection.js';
+import { addDeploymentGroups } from './codedeploy.js';
 import { addNotifications } from './notifications.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
 import { pipelineProperties } from './pipeline.js';
@@ -193,6 +194,7 @@ class StackSet {
     const eventsRole = addSourceRules(t, p, sources);
     if (trail) addSourceTrail(t, p, sources, createsKey && store.keyId !== undefined ? store.keyId : undefined);
     const topic = addNotifications(t, p);
+    addDeploymentGroups(t, p, 'PipelineRole');
 
     t.output('PipelineName', 'name of the pipeline', ref('Pipeline'));
     t.output('PipelineArn', 'ARN of the pipeline', PIPELINE_ARN);

@@ -1,0 +1,133 @@
+import type { IrAction, IrDeploymentGroup, IrPipeline } from '../../compiler/ir.js';
+import { HELPER_ENV } from '../../compiler/macros/blue-green-codedeploy.js';
+import { arn, arnPart, getAtt, pascalId, PolicyBuilder, ref, serviceTrust, sub, userArn, type Json, type Template } from './template.js';
+
+/** The AWS managed policy CodeDeploy's service role needs per compute platform. */
+const MANAGED_POLICY: Record<IrDeploymentGroup['platform'], string> = {
+  ECS: 'arn:${AWS::Partition}:iam::aws:policy/AWSCodeDeployRoleForECS',
+  Lambda: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda',
+  Server: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRole',
+};
+
+/**
+ * `deployment-groups:` (written, or added by blue/green deploys): a CodeDeploy application per
+ * application name and a blue/green deployment group per entry, rolling back on failure and on
+ * the group's alarms, with a service role for the groups that do not name one. Also the grants of
+ * the Commands actions blue/green writes (publishing a Lambda version, reading the live colour).
+ */
+export function addDeploymentGroups(t: Template, p: IrPipeline, pipelineRole: string): void {
+  const groups = p.deploymentGroups ?? [];
+  const apps = new Map<string, string>();
+  const needsRole = groups.filter((g) => !g.serviceRoleArn);
+  let serviceRole: Json | undefined;
+  if (needsRole.length > 0) {
+    const platforms = [...new Set(needsRole.map((g) => g.platform))].sort();
+    const id = t.add(t.uniqueId('CodeDeployServiceRole'), 'AWS::IAM::Role', {
+      Description: `pipec: the role CodeDeploy assumes for the blue/green deployment groups of pipeline ${p.name}`,
+      AssumeRolePolicyDocument: serviceTrust('codedeploy.amazonaws.com'),
+      ManagedPolicyArns: platforms.map((pl) => sub(MANAGED_POLICY[pl])),
+      ...(platforms.includes('Server') ? { Policies: [{ PolicyName: 'green-fleet', PolicyDocument: greenFleetPolicy() }] } : {}),
+    });
+    serviceRole = getAtt(id, 'Arn');
+  }
+  for (const g of groups) {
+    let app = apps.get(g.application);
+    if (!app) {
+      app = t.add(t.uniqueId(`${pascalId(g.application)}CodeDeployApplication`), 'AWS::CodeDeploy::Application', { ApplicationName: g.application, ComputePlatform: g.platform });
+      apps.set(g.application, app);
+    }
+    t.add(t.uniqueId(`${pascalId(g.application, g.name)}DeploymentGroup`), 'AWS::CodeDeploy::DeploymentGroup', groupProperties(g, ref(app), g.serviceRoleArn ? userArn(g.serviceRoleArn) : (serviceRole as Json)));
+  }
+  const policy = helperGrants(p);
+  if (policy.size > 0)
+    t.add(t.uniqueId('BlueGreenCommandsPolicy'), 'AWS::IAM::Policy', {
+      PolicyName: 'blue-green-commands',
+      Roles: [ref(pipelineRole)],
+      PolicyDocument: policy.document(),
+    });
+}
+
+function groupProperties(g: IrDeploymentGroup, app: Json, role: Json): Record<string, Json> {
+  const wait = g.terminateAfterMinutes ?? (g.platform === 'Lambda' ? undefined : 5);
+  const props: Record<string, Json> = {
+    ApplicationName: app,
+    DeploymentGroupName: g.name,
+    ServiceRoleArn: role,
+    ...(g.config ? { DeploymentConfigName: g.config } : {}),
+    DeploymentStyle: { DeploymentType: 'BLUE_GREEN', DeploymentOption: 'WITH_TRAFFIC_CONTROL' },
+    AutoRollbackConfiguration: { Enabled: true, Events: g.alarms.length > 0 ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] : ['DEPLOYMENT_FAILURE'] },
+    ...(g.alarms.length > 0 ? { AlarmConfiguration: { Enabled: true, Alarms: g.alarms.map((Name) => ({ Name })) } } : {}),
+  };
+  if (g.ecs) {
+    props.BlueGreenDeploymentConfiguration = {
+      DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT', WaitTimeInMinutes: 0 },
+      TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: wait },
+    };
+    props.ECSServices = [{ ClusterName: g.ecs.cluster, ServiceName: g.ecs.service }];
+    props.LoadBalancerInfo = {
+      TargetGroupPairInfoList: [
+        {
+          ProdTrafficRoute: { ListenerArns: [g.ecs.listener] },
+          ...(g.ecs.testListener ? { TestTrafficRoute: { ListenerArns: [g.ecs.testListener] } } : {}),
+          TargetGroups: g.ecs.targetGroups.map((Name) => ({ Name })),
+        },
+      ],
+    };
+  }
+  if (g.servers) {
+    props.BlueGreenDeploymentConfiguration = {
+      GreenFleetProvisioningOption: { Action: 'COPY_AUTO_SCALING_GROUP' },
+      DeploymentReadyOption: { ActionOnTimeout: 'CONTINUE_DEPLOYMENT', WaitTimeInMinutes: 0 },
+      TerminateBlueInstancesOnDeploymentSuccess: { Action: 'TERMINATE', TerminationWaitTimeInMinutes: wait },
+    };
+    props.AutoScalingGroups = g.servers.autoScalingGroups;
+    props.LoadBalancerInfo = { TargetGroupInfoList: [{ Name: g.servers.targetGroup }] };
+  }
+  return props;
+}
+
+/** Copying an Auto Scaling group launches instances with its launch template and instance profile. */
+function greenFleetPolicy(): Json {
+  const p = new PolicyBuilder();
+  p.add({
+    sid: 'CopyAutoScalingGroup',
+    actions: ['ec2:CreateTags', 'ec2:RunInstances', 'iam:PassRole'],
+    resources: ['*'],
+    comment: "the green fleet's instances, volumes and instance profile come from the copied group's launch template, unknown here",
+  });
+  return p.document();
+}
+
+/** What the Commands actions of blue/green deploys do with the pipeline role: recognised by their environment. */
+function helperGrants(p: IrPipeline): PolicyBuilder {
+  const policy = new PolicyBuilder();
+  for (const stage of p.stages)
+    for (const a of stage.actions) {
+      if (a.category !== 'Compute') continue;
+      const env = envOf(a);
+      const region = env[HELPER_ENV.region] ?? '${AWS::Region}';
+      if (env[HELPER_ENV.role]) {
+        // In another account the commands switch to the deploy role, which must allow the rest.
+        policy.add({ sid: 'AssumeDeployRoles', actions: ['sts:AssumeRole'], resources: [userArn(env[HELPER_ENV.role] as string)] });
+        continue;
+      }
+      const fn = env[HELPER_ENV.function];
+      if (fn && env[HELPER_ENV.alias]) {
+        const name = arnPart(fn);
+        policy.add({
+          sid: 'PublishLambdaVersions',
+          actions: ['lambda:GetAlias', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:PublishVersion', 'lambda:UpdateFunctionCode'],
+          resources: fn.startsWith('arn:') ? [userArn(fn), userArn(`${fn}:*`)] : [arn('lambda', `function:${name}`, region), arn('lambda', `function:${name}:*`, region)],
+        });
+      }
+      const routing = env[HELPER_ENV.routingStack];
+      if (routing) policy.add({ sid: 'ReadLiveColour', actions: ['cloudformation:DescribeStacks'], resources: [arn('cloudformation', `stack/${arnPart(routing)}/*`, region)] });
+    }
+  return policy;
+}
+
+function envOf(a: IrAction): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of a.environmentVariables ?? []) if (e.type === 'PLAINTEXT') out[e.name] = e.value;
+  return out;
+}
