@@ -5,6 +5,8 @@ export interface CliContext {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown; isTTY?: boolean };
   stdinIsTTY: boolean;
+  /** Where `apply` reads its confirmation; process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Colour only on a terminal, never with NO_COLOR or TERM=dumb; --color/--no-color decide when given. */

@@ -13,6 +13,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   compile: { summary: 'compile pipeline files into CodePipeline JSON (and other targets)', load: () => import('./commands/compile.js') },
   validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
+  plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
+  apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
 };
 
 const HELP = `pipec ${VERSION}: pipelines as code for AWS CodePipeline

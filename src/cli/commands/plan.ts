@@ -1,0 +1,82 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildPlan, type Plan } from '../../live/plan.js';
+import { PLAN_FORMAT, PLAN_FORMAT_VERSION, serializePlan, type InputsFingerprint } from '../../live/plan-file.js';
+import { hasChanges } from '../../live/render/common.js';
+import { renderJson } from '../../live/render/json.js';
+import { renderMarkdown } from '../../live/render/markdown.js';
+import { renderText } from '../../live/render/text.js';
+import { sdkClientProvider } from '../../live/sdk-client.js';
+import { VERSION } from '../../version.js';
+import { parseArgs } from '../args.js';
+import { useColor, type CliContext } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
+
+export const HELP = `Usage: pipec plan [FILES...] [options]
+
+Compares the compiled pipelines with the live ones (GetPipeline, tags) and shows what
+'pipec apply' would change: per pipeline, stage, action and field, with old and new values.
+Service defaults, masked secrets (****) and key order are not changes.
+
+With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
+
+Options:
+  -o, --out FILE      save the plan, to apply exactly it later with 'pipec apply FILE'
+  -f, --format FMT    text, json or markdown (default text)
+      --detailed-exitcode
+                      exit 0 with no changes, 2 with changes, 1 on errors
+${LIVE_HELP}
+Exit status: 0 success, 1 errors (input, AWS, or a pipeline pipec does not manage), 2 bad
+usage or, with --detailed-exitcode, changes to apply.
+`;
+
+const FLAGS = {
+  ...LIVE_FLAGS,
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f', values: ['text', 'json', 'markdown'] },
+  'detailed-exitcode': { type: 'bool' },
+} as const;
+
+/** `pipec plan`: reads live state, prints the changes, optionally saves the plan. */
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, FLAGS);
+  if (flags.help) {
+    ctx.stdout.write(HELP);
+    return EXIT.OK;
+  }
+  const settings = awsSettings(flags, ctx);
+  const limit = concurrency(flags);
+  const adopt = (flags.adopt as string[] | undefined) ?? [];
+  const compiled = compileDesired(ctx, positionals, adopt);
+  if (!compiled) return EXIT.PROBLEMS;
+  const clients = await sdkClientProvider(settings);
+  const result = await buildPlan(compiled.desired, clients, { prune: flags.prune === true, adopt: new Set(adopt), concurrency: limit });
+  if (!result.ok) {
+    printFailures(ctx, result.failures);
+    return EXIT.PROBLEMS;
+  }
+  const plan = result.plan;
+  const format = (flags.format as string | undefined) ?? 'text';
+  ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
+  if (flags.out) {
+    savePlan(resolve(ctx.cwd, flags.out as string), plan, compiled.inputs);
+    if (format === 'text') ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
+  }
+  return exitStatus(plan, flags['detailed-exitcode'] === true, ctx);
+}
+
+/** 1 when a configured pipeline is blocked by one pipec does not manage; else 0, or 2 for changes with --detailed-exitcode. */
+function exitStatus(plan: Plan, detailed: boolean, ctx: CliContext): number {
+  const conflicts = plan.pipelines.filter((p) => p.action === 'conflict');
+  for (const p of conflicts) ctx.stderr.write(`pipec: ${p.reason ?? `pipeline '${p.name}' is not managed by pipec`}\n`);
+  if (conflicts.length > 0) return EXIT.PROBLEMS;
+  return detailed && hasChanges(plan) ? 2 : EXIT.OK;
+}
+
+/** Writes the plan file whole or not at all. */
+function savePlan(path: string, plan: Plan, inputs: InputsFingerprint): void {
+  const tmp = `${path}.pipec-${process.pid}.tmp`;
+  writeFileSync(tmp, serializePlan({ format: PLAN_FORMAT, formatVersion: PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs, plan }));
+  renameSync(tmp, path);
+}
