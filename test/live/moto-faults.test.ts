@@ -1,0 +1,217 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runBin } from '../support/cli.js';
+import { awsTestEnv, freePort, startMoto, type Moto } from '../support/moto.js';
+import { createRoles, pipec, startProxy, workspace, type ProxyVerdict } from './support.js';
+
+const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
+const THROTTLED = { status: 400, error: 'ThrottlingException', message: 'Rate exceeded' } as const;
+
+/** `count` small pipelines in one file, named `${prefix}-0`, `${prefix}-1`, ... */
+function pipelines(prefix: string, count: number): string {
+  const list = Array.from({ length: count }, (_, i) => `  - name: ${prefix}-${i}\n    source: codecommit:app-${i}@main\n    build: { codebuild: app-${i} }\n`).join('');
+  return `role: ${ROLE}\nartifacts: acme-artifacts\npipelines:\n${list}`;
+}
+
+const created = (forwarded: Array<{ operation: string; status: number; body: Record<string, unknown> }>) =>
+  forwarded.filter((c) => c.operation === 'CreatePipeline' && c.status === 200).map((c) => (c.body.pipeline as { name: string }).name);
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto({ accountId: '111111111111' });
+  await createRoles(moto.endpoint, [ROLE]);
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('an endpoint that does not answer', () => {
+  it('is one clear line naming it, exit 1, no stack trace and no SDK warning', async () => {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const ws = workspace({ 'pipeline.yml': pipelines('gone', 3) });
+    try {
+      for (const command of [['plan'], ['apply', '--auto-approve']]) {
+        const r = runBin([...command], { cwd: ws.dir, env: awsTestEnv(endpoint) });
+        expect(r.stderr).toBe(`pipec: cannot reach CodePipeline at ${endpoint}: connection refused; is it running?\n`);
+        expect(r.stdout).toBe('');
+        expect(r.code).toBe(1);
+      }
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('credentials and permissions', () => {
+  it('says when there are no credentials', () => {
+    const ws = workspace({ 'pipeline.yml': pipelines('nocreds', 1) });
+    try {
+      const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, ...env } = awsTestEnv(moto.endpoint);
+      const r = runBin(['plan'], { cwd: ws.dir, env });
+      expect(r.stderr).toMatch(/^pipec: no AWS credentials found \(.*\); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or --profile\n$/);
+      expect(r.code).toBe(1);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('says which call was denied', async () => {
+    const proxy = await startProxy(moto.port, (c): ProxyVerdict => (c.operation === 'CreatePipeline' ? { status: 400, error: 'AccessDeniedException', message: 'User: arn:aws:iam::111111111111:user/ci is not authorized to perform: codepipeline:CreatePipeline' } : undefined));
+    const ws = workspace({ 'pipeline.yml': pipelines('denied', 1) });
+    try {
+      const r = await pipec(['apply', '--auto-approve'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(r.stdout).toContain("\"denied-0\" (us-east-1): create failed: access denied for CreatePipeline ('denied-0'): User: arn:aws:iam::111111111111:user/ci is not authorized");
+      expect(r.stdout).toContain('Apply incomplete: 0 created, 0 updated, 0 deleted; 1 failed.');
+      expect(r.code).toBe(1);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+    }
+  });
+});
+
+describe('throttling', () => {
+  it('is retried: apply succeeds when the first calls are throttled', async () => {
+    let throttled = 0;
+    const proxy = await startProxy(moto.port, (): ProxyVerdict => (throttled < 4 ? (throttled++, THROTTLED) : undefined));
+    const ws = workspace({ 'pipeline.yml': pipelines('throttled', 3) });
+    try {
+      const r = await pipec(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('Apply complete: 3 created, 0 updated, 0 deleted.');
+      expect(r.code).toBe(0);
+      expect(throttled).toBe(4);
+      expect(created(proxy.forwarded).sort()).toEqual(['throttled-0', 'throttled-1', 'throttled-2']);
+      const again = await pipec(['plan', '--detailed-exitcode'], { cwd: ws.dir, endpoint: moto.endpoint });
+      expect(again.code).toBe(0);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+    }
+  });
+
+  it('that never ends is a clear error once the attempts are used up', async () => {
+    const proxy = await startProxy(moto.port, (): ProxyVerdict => THROTTLED);
+    const ws = workspace({ 'pipeline.yml': pipelines('always', 1) });
+    try {
+      const r = await pipec(['plan'], { cwd: ws.dir, endpoint: proxy.endpoint, env: { AWS_MAX_ATTEMPTS: '2' } });
+      expect(r.stderr).toBe("pipec: CodePipeline kept throttling GetPipeline ('always-0') after 2 attempts; lower --concurrency or raise AWS_MAX_ATTEMPTS\n");
+      expect(r.code).toBe(1);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+    }
+  });
+});
+
+describe('the endpoint going away in the middle of an apply', () => {
+  /** Parses the per-pipeline lines of apply's report. */
+  function report(stdout: string) {
+    const lines = stdout.split('\n');
+    const pick = (re: RegExp) => lines.filter((l) => re.test(l)).map((l) => /"([^"]+)"/.exec(l)?.[1] as string);
+    return { created: pick(/: created, now version/), failed: pick(/: create failed: /), notStarted: pick(/: create not applied; not started: /) };
+  }
+
+  it('moto stopped: pipec says which pipelines were applied and which not, exits 1; after a restart a rerun converges', async () => {
+    const own = await startMoto({ accountId: '111111111111' });
+    await createRoles(own.endpoint, [ROLE]);
+    let creates = 0;
+    const proxy = await startProxy(own.port, async (c): Promise<ProxyVerdict> => {
+      if (c.operation === 'CreatePipeline' && ++creates === 5) await own.stop();
+      return undefined;
+    });
+    const ws = workspace({ 'pipeline.yml': pipelines('many', 12) });
+    let restarted: Moto | undefined;
+    try {
+      const r = await pipec(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(r.code).toBe(1);
+      const seen = report(r.stdout);
+      // Exactly the pipelines moto confirmed are reported as created; every other one as failed or not started.
+      expect(seen.created.sort()).toEqual(created(proxy.forwarded).sort());
+      expect(seen.created.length).toBeGreaterThanOrEqual(3);
+      expect(seen.failed.length).toBeGreaterThanOrEqual(1);
+      expect(seen.created.length + seen.failed.length + seen.notStarted.length).toBe(12);
+      expect(r.stdout).toContain(`cannot reach CodePipeline at ${proxy.endpoint}`);
+      expect(r.stdout).toMatch(new RegExp(`Apply incomplete: ${seen.created.length} created, 0 updated, 0 deleted; ${seen.failed.length} failed(, ${seen.notStarted.length} not started)?\\.`));
+
+      // moto keeps nothing across a restart: the account is empty again (roles too), so converging
+      // means the rerun creates all twelve and the plan after it is empty.
+      restarted = await startMoto({ accountId: '111111111111', port: own.port });
+      await createRoles(restarted.endpoint, [ROLE]);
+      const rerun = await pipec(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(rerun.stdout).toContain('Apply complete: 12 created, 0 updated, 0 deleted.');
+      expect(rerun.code).toBe(0);
+      const plan = await pipec(['plan', '--detailed-exitcode'], { cwd: ws.dir, endpoint: restarted.endpoint });
+      expect(plan.stdout).toContain('No changes.');
+      expect(plan.code).toBe(0);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+      await restarted?.stop();
+      await own.stop();
+    }
+  });
+
+  it('an outage with the service state kept: the rerun creates only what is missing', async () => {
+    let down = false;
+    let creates = 0;
+    const proxy = await startProxy(moto.port, (c): ProxyVerdict => {
+      if (c.operation === 'CreatePipeline' && ++creates === 4) down = true;
+      return down ? 'drop' : undefined;
+    });
+    const ws = workspace({ 'pipeline.yml': pipelines('outage', 10) });
+    try {
+      const r = await pipec(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(r.code).toBe(1);
+      const seen = report(r.stdout);
+      expect(seen.created.sort()).toEqual(created(proxy.forwarded).sort());
+      expect(seen.created.length + seen.failed.length + seen.notStarted.length).toBe(10);
+
+      down = false;
+      const rerun = await pipec(['apply', '--auto-approve'], { cwd: ws.dir, endpoint: proxy.endpoint });
+      expect(rerun.stdout).toContain(`Apply complete: ${10 - seen.created.length} created, 0 updated, 0 deleted.`);
+      expect(rerun.code).toBe(0);
+      const plan = await pipec(['plan', '--detailed-exitcode'], { cwd: ws.dir, endpoint: moto.endpoint });
+      expect(plan.stdout).toContain('No changes. All 10 pipelines match the configuration.');
+      expect(plan.code).toBe(0);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+    }
+  });
+});
+
+describe('the process as users see it', () => {
+  it("keeps the SDK's Node-version warning out of the output, but not other warnings", () => {
+    const ws = workspace({ 'pipeline.yml': pipelines('quiet', 1) });
+    try {
+      const canary = `data:text/javascript,${encodeURIComponent("process.emitWarning('canary: other warnings still show')")}`;
+      const r = spawnSync(process.execPath, ['--import', canary, BIN, 'plan'], { cwd: ws.dir, env: { PATH: process.env.PATH, ...awsTestEnv(moto.endpoint) }, encoding: 'utf8' });
+      expect(r.stdout).toContain('Plan: 1 to create, 0 to update, 0 to delete.');
+      expect(r.stderr).toContain('canary: other warnings still show');
+      expect(r.stderr).not.toContain('NodeVersionSupportWarning');
+      expect(r.status).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('loads the AWS SDK for plan only, never for compile', () => {
+    const ws = workspace({ 'pipeline.yml': pipelines('light', 1) });
+    try {
+      const deny = pathToFileURL(join(__dirname, 'deny-aws-sdk.mjs')).href;
+      const withHook = (args: string[]) => spawnSync(process.execPath, ['--import', deny, BIN, ...args], { cwd: ws.dir, env: { PATH: process.env.PATH, ...awsTestEnv(moto.endpoint) }, encoding: 'utf8' });
+      const compiled = withHook(['compile', '-o', 'out']);
+      expect(compiled.stderr).not.toContain('AWS SDK loaded');
+      expect(compiled.status).toBe(0);
+      const planned = withHook(['plan']);
+      expect(planned.stderr).toContain('AWS SDK loaded');
+      expect(planned.status).not.toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

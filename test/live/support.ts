@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCli, type RunResult } from '../support/cli.js';
+import { PIPELINE_TRUST_POLICY, awsTestEnv } from '../support/moto.js';
+
+/** A scratch directory with the given files; removed by `cleanup()`. */
+export function workspace(files: Record<string, string>): { dir: string; write(files: Record<string, string>): void; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pipec-live-'));
+  const write = (f: Record<string, string>) => {
+    for (const [path, text] of Object.entries(f)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+  };
+  write(files);
+  return { dir, write, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs pipec in-process against a loopback endpoint with dummy credentials (and nothing else from the environment). */
+export function pipec(args: string[], opts: { cwd: string; endpoint: string; env?: Record<string, string | undefined> }): Promise<RunResult> {
+  return runCli(args, { cwd: opts.cwd, env: { ...awsTestEnv(opts.endpoint), ...opts.env } });
+}
+
+/**
+ * Creates IAM roles in moto (through its IAM query API) so that CreatePipeline accepts the
+ * pipelines naming them, as a real account would need. Roles are named by ARN.
+ */
+export async function createRoles(endpoint: string, arns: Iterable<string>): Promise<void> {
+  awsTestEnv(endpoint);
+  for (const arn of new Set(arns)) {
+    const m = /^arn:aws:iam::\d{12}:role\/(.*\/)?([^/]+)$/.exec(arn);
+    if (!m) throw new Error(`not a role ARN: ${arn}`);
+    const body = new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: m[2] as string, Path: `/${m[1] ?? ''}`, AssumeRolePolicyDocument: PIPELINE_TRUST_POLICY });
+    const res = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0' },
+      body,
+    });
+    const text = await res.text();
+    if (!res.ok && !text.includes('EntityAlreadyExists')) throw new Error(`CreateRole ${arn}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+/** A CodePipeline JSON 1.1 request as the proxy sees it. */
+export interface ProxiedCall {
+  operation: string;
+  body: Record<string, unknown>;
+}
+
+/** What a proxy hook may do with a call: answer it itself, drop the connection, or let it through (undefined). */
+export type ProxyVerdict = { status: number; error: string; message: string } | 'drop' | undefined;
+
+/**
+ * An HTTP proxy on loopback in front of moto, to inject faults: `hook` sees each call first.
+ * `forwarded` lists the calls moto answered, with moto's status.
+ */
+export async function startProxy(targetPort: number, hook: (call: ProxiedCall) => ProxyVerdict | Promise<ProxyVerdict>) {
+  const forwarded: Array<ProxiedCall & { status: number }> = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const raw = Buffer.concat(chunks);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        // not JSON: pass it on untouched
+      }
+      const call = { operation: target.split('.').pop() ?? '', body };
+      const verdict = await hook(call);
+      if (verdict === 'drop') return req.socket.destroy();
+      if (verdict) {
+        res.writeHead(verdict.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
+        return res.end(JSON.stringify({ __type: verdict.error, message: verdict.message }));
+      }
+      const up = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+        const out: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => out.push(c));
+        upRes.on('end', () => {
+          forwarded.push({ ...call, status: upRes.statusCode ?? 0 });
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          res.end(Buffer.concat(out));
+        });
+      });
+      up.on('error', () => req.socket.destroy());
+      up.end(raw);
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    forwarded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
