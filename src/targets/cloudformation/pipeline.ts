@@ -29,7 +29,7 @@ function dropEmptyLists(o: Obj): void {
 
 export interface PipelineMapping {
   roleArn: Json;
-  /** The store of the pipeline's region first, then the other regions' (sorted). */
+  /** The store of the pipeline's region first, then the other regions'; written sorted by region, as the codepipeline target does. */
   stores: StoreRefs[];
   /** The pipeline's region, needed in ArtifactStores when there are several stores. */
   region?: string;
@@ -79,7 +79,9 @@ export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: Pipelin
   const stores =
     m.stores.length > 1
       ? {
-          ArtifactStores: m.stores.map((s) => ({ Region: s.region ?? m.region, ArtifactStore: artifactStore(s) })),
+          ArtifactStores: m.stores
+            .map((s) => ({ Region: s.region ?? m.region, ArtifactStore: artifactStore(s) }))
+            .sort((a, b) => String(a.Region).localeCompare(String(b.Region))),
         }
       : main
         ? { ArtifactStore: artifactStore(main) }
