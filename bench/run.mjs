@@ -11,8 +11,8 @@
 //      from the repository root and its stdout (a Markdown table) is included as it is.
 // Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, release, totalmem, type } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmtMs, maxRssKiB, table, timeInterleaved } from './measure.mjs';
@@ -20,7 +20,9 @@ import { writeWorkspace } from './workspace.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work');
-const BIN = join(ROOT, 'dist', 'cli', 'bin.js');
+/** What `npx pipec` runs: the package's bin. */
+const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.pipec);
+const TRASH = join(WORK, 'trash');
 const EXAMPLE = 'examples/minimal/pipeline.yml';
 const NODE = process.execPath;
 
@@ -33,7 +35,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 if (!existsSync(BIN)) {
-  console.error('bench/run.mjs: dist/cli/bin.js is missing; run `npm run bench` (it builds first)');
+  console.error(`bench/run.mjs: ${relative(ROOT, BIN)} is missing; run \`npm run bench\` (it builds first)`);
   process.exit(2);
 }
 
@@ -63,6 +65,7 @@ const machine = {
   os: `${type()} ${release()}`,
   node: process.version,
   commit: gitCommit(),
+  load: loadavg().map((l) => l.toFixed(2)).join(' '),
 };
 say('# pipec benchmarks');
 say();
@@ -74,12 +77,18 @@ say(table(['machine', ''], [
   ['os', machine.os],
   ['node', machine.node],
   ['pipec commit', machine.commit],
+  ['load average at start (1, 5, 15 min)', machine.load],
 ]));
 say();
 
 // ---- 1. cold start ----
 const coldOut = join(WORK, 'out-cold');
-const pipec = (args, cwd = ROOT, outDir) => ({ cmd: NODE, args: [BIN, ...args], cwd, before: outDir ? () => rmSync(outDir, { recursive: true, force: true }) : undefined });
+/**
+ * A pipec command; with `outDir`, each run writes a fresh output directory: the previous one is
+ * moved aside (deleting 1,000 directories here costs seconds, and the file system would charge
+ * part of that to the next run) and the moved ones are deleted when the benchmark ends.
+ */
+const pipec = (args, cwd = ROOT, outDir) => ({ cmd: NODE, args: [BIN, ...args], cwd, before: outDir ? () => moveAside(outDir) : undefined });
 const [floor, version, cold] = timeInterleaved(
   [{ cmd: NODE, args: ['-e', ''], cwd: ROOT }, pipec(['--version']), pipec(['compile', EXAMPLE, '--out', coldOut], ROOT, coldOut)],
   COLD_REPS,
@@ -127,9 +136,17 @@ for (const { count, reps, layout } of runs) {
     marginal === undefined ? '' : fmtMs(marginal),
   ]);
 }
+{
+  // The edit-compile loop: compiling again into an output directory that is already there.
+  const dir = workspace(1000, 'files');
+  const outDir = join(dir, 'out-kept');
+  const [s] = timeInterleaved([pipec(['compile', '--out', outDir, '--quiet'], dir)], SIZES[1].reps, 1);
+  rows.push(['1,000', 'files, output kept', mib(inputBytes(dir)), s.n, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.median / 1000), '']);
+}
 say(table(['pipelines', 'layout', 'input', 'runs', 'median', 'p90', 'per pipeline', 'each added pipeline'], rows));
 say();
 const thousand = medians.get('files:1000').median;
+say('"output kept": compiled again into the output directory of the previous run, as in an edit-compile loop.');
 say(`"each added pipeline" is (this median - the previous size's median) / (added pipelines): equal figures mean linear growth.`);
 say(`Target: 1,000 pipelines under 2 s. Now ${fmtMs(thousand)} (files), ${fmtMs(medians.get('single:1000').median)} (one file): ${thousand < 2000 ? 'met' : 'NOT met'}.`);
 say();
@@ -139,7 +156,7 @@ const memRows = [];
 for (const layout of ['files', 'single']) {
   const dir = workspace(1000, layout);
   const outDir = join(dir, 'out');
-  const m = maxRssKiB([BIN, 'compile', '--out', outDir, '--quiet'], { cwd: dir, before: () => rmSync(outDir, { recursive: true, force: true }) });
+  const m = maxRssKiB([BIN, 'compile', '--out', outDir, '--quiet'], { cwd: dir, before: () => moveAside(outDir) });
   memRows.push([`compile 1,000 pipelines (${layout === 'files' ? 'files' : 'one file'})`, `${(m.kib / 1024).toFixed(0)} MiB`, m.how]);
 }
 const floorMem = maxRssKiB(['-e', ''], { cwd: ROOT });
@@ -185,6 +202,7 @@ else {
 }
 say();
 
+rmSync(TRASH, { recursive: true, force: true });
 if (WRITE) writeBenchmarksMd();
 
 // ---- helpers ----
@@ -197,6 +215,12 @@ function workspace(count, layout) {
     generated.add(dir);
   }
   return dir;
+}
+
+function moveAside(dir) {
+  if (!existsSync(dir)) return;
+  mkdirSync(TRASH, { recursive: true });
+  renameSync(dir, join(TRASH, `${Date.now()}-${Math.random().toString(36).slice(2)}`));
 }
 
 function inputBytes(dir) {
@@ -244,10 +268,10 @@ npm run bench             # builds, then prints these tables
 npm run bench -- --write  # and rewrites this file
 \`\`\`
 
-Method: every figure is a whole process timed from spawn to exit (\`node dist/cli/bin.js ...\`, which is what
-\`npx pipec\` runs, without npx's own start-up). Commands compared with each other run interleaved, so a busy
-moment of the machine slows all of them alike; the output directory is removed before each run, outside the
-timing. Workspaces are generated by \`bench/workspace.mjs\` into \`bench/.work/\` (git-ignored), the same bytes
+Method: every figure is a whole process timed from spawn to exit (\`node ${relative(ROOT, BIN)} ...\`, the package's
+bin, which is what \`npx pipec\` runs, without npx's own start-up). Commands compared with each other run interleaved, so a busy
+moment of the machine slows all of them alike; each run writes a fresh output directory (the previous one is moved
+aside, outside the timing) unless the row says "output kept". Workspaces are generated by \`bench/workspace.mjs\` into \`bench/.work/\` (git-ignored), the same bytes
 every time.
 
 ${body}
