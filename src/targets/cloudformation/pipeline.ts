@@ -64,10 +64,6 @@ export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: Pipelin
       if (Object.keys(config).length === 0) delete out.Configuration;
       dropEmptyLists(out);
     });
-    if (stage.onFailure?.result === 'FAIL' || stage.onFailure?.result === 'SKIP')
-      diags.add('PC4005', `stage '${stage.name}': CloudFormation's AWS::CodePipeline::Pipeline accepts only rollback or retry as the on-failure result, not ${stage.onFailure.result.toLowerCase()}`, stage.onFailure.span, {
-        suggestion: "use 'result: rollback' or 'result: retry', or deploy this pipeline with the codepipeline target",
-      });
     for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])
       for (const r of c?.rules ?? [])
         if (r.timeoutInMinutes !== undefined)
