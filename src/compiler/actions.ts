@@ -67,7 +67,9 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
   }
   const obj = spec as Record<string, unknown>;
   const kinds = [...new Set(providers.map((p) => p.kind))];
-  const present = Object.keys(obj).filter((k) => kinds.includes(k));
+  let present = Object.keys(obj).filter((k) => kinds.includes(k));
+  // `connection:` is both a kind and the ARN setting of github/bitbucket/...: beside another kind it is that setting.
+  if (present.length > 1) present = present.filter((k) => !present.some((o) => o !== k && providerByKind(category, o)?.fields.some((f) => f.name === k)));
   if (present.length > 1) {
     diags.add('PC2007', `'${kind}' names ${present.length} providers (${choices(present)}); an action has exactly one`, valueSpan(obj, present[1] as string) ?? span);
     return undefined;

@@ -78,7 +78,8 @@ function defaultInputs(spec: ReadSpec, previous: string[]): string[] {
     if (barePath && previous[0] && !referenced.has(previous[0])) out.unshift(previous[0]);
     return out;
   }
-  if (min === 0 && !barePath && !spec.inline) return [];
+  // Build and test servers (custom Jenkins/TeamCity types take 0..5) build the code before them.
+  if (min === 0 && !barePath && !spec.inline && spec.category !== 'Build' && spec.category !== 'Test') return [];
   void max;
   return [...previous];
 }
