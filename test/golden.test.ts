@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runBin, runCli } from './support/cli.js';
+
+/**
+ * Golden files: every examples/<name>/pipeline.yml compiles to exactly the files under
+ * test/golden/<name>/. Review changes as a diff; rewrite them with `npm run golden:update`
+ * (PIPEC_UPDATE_GOLDEN=1).
+ */
+
+const EXAMPLES = join(ROOT, 'examples');
+const GOLDEN = join(ROOT, 'test', 'golden');
+const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
+const TARGET = 'codepipeline';
+
+const examples = readdirSync(EXAMPLES)
+  .filter((name) => statSync(join(EXAMPLES, name, 'pipeline.yml'), { throwIfNoEntry: false })?.isFile())
+  .sort();
+
+const scratch = mkdtempSync(join(tmpdir(), 'pipec-golden-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Every file under dir, as sorted paths relative to it. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk(dir);
+  return out.sort();
+}
+
+function readTree(dir: string): Map<string, string> {
+  return new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+/**
+ * Compiles one pipeline file in-process into a fresh directory; returns that directory.
+ * Warnings are allowed here (a setting only the cloudformation target can carry, PC4004);
+ * the 'every target' test below holds each example to no diagnostics at all.
+ */
+async function compileTo(file: string, out: string): Promise<string> {
+  const r = await runCli(['compile', file, '-t', TARGET, '-o', out, '-q', '--no-color']);
+  expect(r.stderr, `diagnostics compiling ${relative(ROOT, file)}`).not.toMatch(/error\[/);
+  expect(r.code, r.stderr).toBe(0);
+  return out;
+}
+
+it('finds the examples', () => {
+  expect(examples.length).toBeGreaterThanOrEqual(10);
+});
+
+it('has no golden directory without its example', () => {
+  const orphans = (statSync(GOLDEN, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(GOLDEN, { withFileTypes: true }) : [])
+    .filter((d) => d.isDirectory() && !examples.includes(d.name))
+    .map((d) => d.name);
+  expect(orphans).toEqual([]);
+});
+
+describe.each(examples)('example %s', (name) => {
+  const file = join(EXAMPLES, name, 'pipeline.yml');
+  const golden = join(GOLDEN, name);
+  const out = join(scratch, name);
+
+  it('starts with a comment saying what it shows', () => {
+    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^# ${name}: \\S`));
+  });
+
+  it('compiles with every target and no diagnostics at all', async () => {
+    const r = await runCli(['compile', file, '-t', 'all', '-o', join(out, 'all'), '-q', '--no-color']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('compiles to exactly its golden files', async () => {
+    const produced = readTree(await compileTo(file, join(out, 'first')));
+    expect(produced.size).toBeGreaterThan(0);
+    if (UPDATE) {
+      rmSync(golden, { recursive: true, force: true });
+      for (const [path, content] of produced) {
+        mkdirSync(dirname(join(golden, path)), { recursive: true });
+        writeFileSync(join(golden, path), content);
+      }
+    }
+    const expected = readTree(golden);
+    expect([...produced.keys()], `files of ${name} (run npm run golden:update and review the diff)`).toEqual([...expected.keys()]);
+    for (const [path, content] of produced) expect(content, `${name}/${path} differs from its golden file`).toBe(expected.get(path));
+  });
+
+  it('golden files hold no absolute paths of this machine', () => {
+    for (const [path, content] of readTree(golden)) {
+      expect(content, path).not.toContain(ROOT);
+      expect(content, path).not.toContain(tmpdir());
+      expect(content, path).not.toMatch(/"\/(work|home|root|Users|tmp)\//);
+    }
+  });
+
+  it('compiles to the same bytes in a separate process', () => {
+    const again = join(out, 'again');
+    const r = runBin(['compile', file, '-t', TARGET, '-o', again, '-q', '--no-color']);
+    expect(r.stderr).not.toMatch(/error\[|internal error/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readTree(again)).toEqual(readTree(golden));
+  });
+
+  it('expands to a file that compiles to the same bytes', async () => {
+    const expanded = await runCli(['expand', file, '--no-color']);
+    expect(expanded.stderr).toBe('');
+    expect(expanded.code).toBe(0);
+    expect(expanded.stdout).toMatch(/^stages:|\nstages:|\n {4}stages:/);
+    const expandedFile = join(out, 'expanded.yml');
+    writeFileSync(expandedFile, expanded.stdout);
+    expect(readTree(await compileTo(expandedFile, join(out, 'round-trip')))).toEqual(readTree(golden));
+  });
+});
