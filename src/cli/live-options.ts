@@ -87,12 +87,13 @@ export function currentInputs(ctx: CliContext, planned: InputsFingerprint): Inpu
   return fingerprintInputs(files, planned.discovered);
 }
 
-/** Prints each failure once, as `pipec: message`. */
+/** Prints each failure once, as `pipec: message`; with PIPEC_DEBUG=1 also what the SDK threw. */
 export function printFailures(ctx: CliContext, failures: readonly AwsFailure[]): void {
   const seen = new Set<string>();
   for (const f of failures) {
     if (seen.has(f.message)) continue;
     seen.add(f.message);
     ctx.stderr.write(`pipec: ${f.message}\n`);
+    if (ctx.env.PIPEC_DEBUG === '1' && f.original instanceof Error) ctx.stderr.write(`${f.original.stack ?? f.original.message}\n`);
   }
 }

@@ -1,9 +1,14 @@
 import { CodePipelineClient, CreatePipelineCommand, GetPipelineCommand, ListPipelinesCommand, ListTagsForResourceCommand, UpdatePipelineCommand } from '@aws-sdk/client-codepipeline';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverFiles, readInputs } from '../../dist/cli/io.js';
 import { main } from '../../dist/cli/main.js';
+import { compile } from '../../dist/compiler/compile.js';
+import { Diagnostics } from '../../dist/compiler/diagnostics.js';
+import { desiredPipelines } from '../../dist/live/desired.js';
+import type { DesiredPipeline } from '../../dist/live/plan.js';
 import { ROOT } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createRoles, pipec, workspace } from './support.js';
@@ -39,39 +44,42 @@ async function expectNoChanges(cwd: string) {
   expect(r.code).toBe(0);
 }
 
-describe('every example: create from nothing, apply, then the plan is empty', () => {
-  const examples = readdirSync(join(ROOT, 'examples'))
-    .map((name) => join(ROOT, 'examples', name))
-    .filter((dir) => existsSync(join(dir, 'pipeline.yml')) || existsSync(join(dir, 'pipelines')));
-
-  it('finds the examples', () => expect(examples.length).toBeGreaterThan(0));
-
-  for (const dir of examples) {
-    it(dir.split('/').pop() as string, async () => {
-      const out = workspace({});
-      try {
-        const compiled = await pipec(['compile', '-o', out.dir], { cwd: dir, endpoint: moto.endpoint });
-        // Examples that do not compile are the compiler's tests' business; those that do must deploy.
-        if (compiled.code !== 0) return;
-        await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
-        const inputs = readdirSync(out.dir).map((p) => JSON.parse(readFileSync(join(out.dir, p, 'codepipeline.json'), 'utf8')) as { pipeline: { roleArn: string } });
-        const accounts = new Set(inputs.map((i) => i.pipeline.roleArn.split(':')[4]));
-        expect([...accounts], 'examples deploy into account 111111111111 in these tests').toEqual(['111111111111']);
-        await createRoles(moto.endpoint, inputs.map((i) => i.pipeline.roleArn));
-
-        const before = await run(['plan', '--detailed-exitcode'], dir);
-        expect(before.stdout).toContain(`Plan: ${inputs.length} to create, 0 to update, 0 to delete.`);
-        expect(before.code).toBe(2);
-        const applied = await run(['apply', '--auto-approve'], dir);
-        expect(applied.stderr).toBe('');
-        expect(applied.stdout).toContain(`Apply complete: ${inputs.length} created, 0 updated, 0 deleted.`);
-        expect(applied.code).toBe(0);
-        await expectNoChanges(dir);
-      } finally {
-        out.cleanup();
-      }
-    });
+/** The examples that compile without errors, with their desired pipelines; the compiler's own tests cover the rest. */
+function deployableExamples(): Array<{ name: string; dir: string; desired: DesiredPipeline[] }> {
+  const out = [];
+  for (const name of readdirSync(join(ROOT, 'examples')).sort()) {
+    const dir = join(ROOT, 'examples', name);
+    const diags = new Diagnostics();
+    const files = readInputs(discoverFiles(dir), dir, diags);
+    if (files.length === 0) continue;
+    const compiled = compile(files, diags);
+    const desired = diags.hasErrors() ? [] : desiredPipelines(compiled.pipelines, diags);
+    if (!diags.hasErrors()) out.push({ name, dir, desired });
   }
+  return out;
+}
+
+describe('every example that compiles: create from nothing, apply, then the plan is empty', () => {
+  const examples = deployableExamples();
+
+  it('includes the minimal example', () => expect(examples.map((e) => e.name)).toContain('minimal'));
+
+  for (const { name, dir, desired } of examples)
+    it(name, async () => {
+      await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+      const roles = desired.map((d) => String(d.pipeline.roleArn));
+      expect(new Set(roles.map((r) => r.split(':')[4])), 'examples deploy into account 111111111111 in these tests').toEqual(new Set(['111111111111']));
+      await createRoles(moto.endpoint, roles);
+
+      const before = await run(['plan', '--detailed-exitcode'], dir);
+      expect(before.stdout).toContain(`Plan: ${desired.length} to create, 0 to update, 0 to delete.`);
+      expect(before.code).toBe(2);
+      const applied = await run(['apply', '--auto-approve'], dir);
+      expect(applied.stderr).toBe('');
+      expect(applied.stdout).toContain(`Apply complete: ${desired.length} created, 0 updated, 0 deleted.`);
+      expect(applied.code).toBe(0);
+      await expectNoChanges(dir);
+    });
 });
 
 const SHOP = `name: shop

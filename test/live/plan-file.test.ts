@@ -54,11 +54,15 @@ describe('plan and apply usage', () => {
         [['plan', '--endpoint-url', 'localhost:4566'], "--endpoint-url 'localhost:4566' is not an http:// or https:// URL"],
         [['plan', '--format', 'yaml'], "option '--format' takes 'text', 'json', 'markdown', not 'yaml'"],
         [['apply', '--format', 'markdown', '--auto-approve'], "option '--format' takes 'text', 'json', not 'markdown'"],
+        [['apply', '--format', 'json'], 'apply asks for confirmation, but there is no terminal to ask on'],
       ] as const) {
         const r = await runCli([...args], { cwd: ws.dir, env });
         expect(r.stderr).toContain(`pipec: ${message}`);
         expect(r.code).toBe(2);
       }
+      const json = await runCli(['apply', '--format', 'json'], { cwd: ws.dir, env, tty: true });
+      expect(json.stderr).toContain('pipec: --format json shows no plan to confirm: pass --auto-approve, or apply a saved plan');
+      expect(json.code).toBe(2);
     } finally {
       ws.cleanup();
     }

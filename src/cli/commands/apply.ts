@@ -80,6 +80,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   } else {
     if (!flags['auto-approve'] && !ctx.stdinIsTTY)
       throw new UsageError("apply asks for confirmation, but there is no terminal to ask on: pass --auto-approve, or apply a saved plan ('pipec plan --out plan.json', then 'pipec apply plan.json')");
+    if (!flags['auto-approve'] && json) throw new UsageError('--format json shows no plan to confirm: pass --auto-approve, or apply a saved plan');
     const compiled = compileDesired(ctx, positionals, adopt);
     if (!compiled) return EXIT.PROBLEMS;
     clients = await sdkClientProvider(settings);
