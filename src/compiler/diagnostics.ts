@@ -25,9 +25,17 @@ export interface Diagnostic {
 /** Collects diagnostics across phases; phases keep going after a problem. */
 export class Diagnostics {
   readonly list: Diagnostic[] = [];
+  private readonly seen = new Map<string, Diagnostic>();
 
-  /** Records a diagnostic under a registered code; severity and rule name come from the registry. */
+  /**
+   * Records a diagnostic under a registered code; severity and rule name come from the registry.
+   * The same problem at the same place is kept once: text that a macro repeats (a deploy that five
+   * environments inherit) is still one mistake in pipeline.yml.
+   */
   add(code: Code, message: string, span?: Span, extra: { notes?: Note[]; suggestion?: string; file?: string } = {}): Diagnostic {
+    const key = span ? `${code}\u0000${span.file.path}\u0000${span.start}\u0000${span.end}\u0000${message}` : undefined;
+    const same = key !== undefined ? this.seen.get(key) : undefined;
+    if (same) return same;
     const entry = CODES[code];
     const d: Diagnostic = {
       code,
@@ -40,6 +48,7 @@ export class Diagnostics {
       ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
     };
     this.list.push(d);
+    if (key !== undefined) this.seen.set(key, d);
     return d;
   }
 

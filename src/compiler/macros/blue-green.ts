@@ -71,7 +71,7 @@ export const BLUE_GREEN_FORMS: Readonly<Record<string, string>> = {
 
 /** Turns a blue/green deploy (long form, `${env}` filled in) into the phases of its stage. */
 export function blueGreenPlan(deploy: Obj, place: DeployPlace, diags: Diagnostics): DeployPlan | undefined {
-  const at = keySpan(deploy, 'blue-green') ?? keySpan(deploy, 'strategy') ?? place.at;
+  const at = keySpan(deploy, 'blue-green' in deploy ? 'blue-green' : 'strategy') ?? place.at;
   if (deploy.strategy !== undefined && !check(diags, STRATEGY, deploy.strategy, 'strategy', valueSpan(deploy, 'strategy') ?? at)) return undefined;
   const block = deploy['blue-green'] === undefined || deploy['blue-green'] === true ? setSpan({}, at) : deploy['blue-green'];
   if (!isObj(block)) {

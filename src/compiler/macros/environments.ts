@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { check } from '../check.js';
+import { check, salvage } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import { ROLE_ARN } from '../schema/common.js';
@@ -22,7 +22,10 @@ import { deployKind, isObj, mergeDeploy, put, rebuild, type Obj } from './values
 const INHERITED = ['account', 'region', 'role', 'deploy', 'before', 'after'] as const;
 
 interface EnvEntry {
+  /** The environment's mapping (its readable keys, when some had errors). */
   env: Obj;
+  /** The mapping as written in `environments:`. */
+  item: unknown;
   name: string;
   wave?: string;
 }
@@ -50,12 +53,12 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
   const list = check(diags, z.array(z.unknown()).min(1), p.environments, 'environments', valueSpan(p, 'environments') ?? where);
   if (!list) return undefined;
   const report = new OnceReporter(diags);
-  const entries = readEntries(p.environments as unknown[], diags);
+  const { entries, waves } = readEntries(p.environments as unknown[], diags);
   const effective = inherit(entries, diags);
   const handoff = handoffArtifacts(ctx.stages, facts.connection, span);
   const artifacts = new Map<ExAction, string>();
   const stages: ExStage[] = [];
-  const units = groupUnits(p.environments as unknown[], entries);
+  const units = groupUnits(p.environments as unknown[], entries, waves);
   for (const unit of units) {
     if (unit.wave === undefined) {
       const entry = unit.members[0] as EnvEntry;
@@ -111,9 +114,10 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
   return stages;
 }
 
-/** Reads each entry (environment or wave), reporting duplicates; entries with errors are left out. */
-function readEntries(items: unknown[], diags: Diagnostics): EnvEntry[] {
+/** Reads each entry (environment or wave, as written -> as read), reporting duplicates. */
+function readEntries(items: unknown[], diags: Diagnostics): { entries: EnvEntry[]; waves: Map<unknown, Obj> } {
   const out: EnvEntry[] = [];
+  const waves = new Map<unknown, Obj>();
   const seen = new Map<string, Span | undefined>();
   const named = (name: string, obj: Obj): boolean => {
     const at = valueSpan(obj, 'wave' in obj ? 'wave' : 'name');
@@ -125,34 +129,41 @@ function readEntries(items: unknown[], diags: Diagnostics): EnvEntry[] {
     seen.set(name, at);
     return true;
   };
+  // An entry with errors is still read as far as it can be, so later environments do not report what it lacks.
+  const read = (schema: z.ZodType, value: unknown, at: Span | undefined, key: 'name' | 'wave'): Obj | undefined => {
+    const obj = check(diags, schema, value, key === 'wave' ? 'wave' : 'environment', at) !== undefined ? (value as Obj) : salvage(schema, value);
+    return obj && typeof obj[key] === 'string' && named(obj[key], value as Obj) ? obj : undefined;
+  };
   items.forEach((item, i) => {
     const at = valueSpan(items, i);
     if (isObj(item) && 'wave' in item) {
-      const wave = check(diags, WAVE, item, 'wave', at);
-      if (!wave || !named(wave.wave, item)) return;
-      const members = item.environments as unknown[];
+      const wave = read(WAVE, item, at, 'wave');
+      if (!wave || !Array.isArray(wave.environments)) return;
+      waves.set(item, wave);
+      const members = wave.environments;
       members.forEach((m, j) => {
-        const env = check(diags, ENVIRONMENT, m, 'environment', valueSpan(members, j) ?? at);
-        if (env && named(env.name, m as Obj)) out.push({ env: m as Obj, name: env.name, wave: wave.wave });
+        const env = read(ENVIRONMENT, m, valueSpan(members, j) ?? at, 'name');
+        if (env) out.push({ env, item: m, name: env.name as string, wave: wave.wave as string });
       });
       return;
     }
-    const env = check(diags, ENVIRONMENT, item, 'environment', at);
-    if (env && named(env.name, item as Obj)) out.push({ env: item as Obj, name: env.name });
+    const env = read(ENVIRONMENT, item, at, 'name');
+    if (env) out.push({ env, item, name: env.name as string });
   });
-  return out;
+  return { entries: out, waves };
 }
 
 /** Entries grouped as they become stages: one environment, or a wave with its environments. */
-function groupUnits(items: unknown[], entries: EnvEntry[]): Array<{ wave?: Obj; members: EnvEntry[] }> {
+function groupUnits(items: unknown[], entries: EnvEntry[], waves: Map<unknown, Obj>): Array<{ wave?: Obj; members: EnvEntry[] }> {
   const out: Array<{ wave?: Obj; members: EnvEntry[] }> = [];
   for (const item of items) {
     if (!isObj(item)) continue;
     if ('wave' in item) {
-      const members = entries.filter((e) => e.wave !== undefined && e.wave === item.wave);
-      if (members.length > 0) out.push({ wave: item, members });
+      const wave = waves.get(item);
+      const members = entries.filter((e) => wave !== undefined && e.wave === wave.wave);
+      if (wave && members.length > 0) out.push({ wave, members });
     } else {
-      const entry = entries.find((e) => e.env === item);
+      const entry = entries.find((e) => e.item === item);
       if (entry) out.push({ members: [entry] });
     }
   }
@@ -175,7 +186,7 @@ function inherit(entries: EnvEntry[], diags: Diagnostics): Map<EnvEntry, Obj> {
         diags.add('PC5001', later ? `environment '${entry.name}' inherits from '${name}', which comes after it; an environment inherits only from one written before it` : `environment '${entry.name}' inherits from '${name}', which is not an environment of this pipeline`, valueSpan(entry.env, 'inherit'), {
           ...(guess ? { suggestion: `did you mean '${guess}'?` } : byName.size > 0 ? { suggestion: `environments before it: ${[...byName.keys()].map((n) => `'${n}'`).join(', ')}` } : {}),
         });
-        continue;
+        base = previous;
       }
     }
     const eff = rebuild(undefined, [], spanOf(entry.env));
