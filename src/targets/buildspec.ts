@@ -120,6 +120,19 @@ export function buildspecPath(stage: IrStage, action: IrAction): string {
  * as diagnostics; returns what rendered (by action), or undefined after a template error.
  */
 export function renderBuildspecs(p: IrPipeline, diags: Diagnostics, options: EmitOptions): Map<IrAction, string> | undefined {
+  // the buildspec and cloudformation targets both need them: render (and report) once per pipeline and template directory
+  let byDir = rendered.get(p);
+  if (!byDir) rendered.set(p, (byDir = new Map()));
+  const key = options.templatesDir ?? '';
+  if (byDir.has(key)) return byDir.get(key);
+  const result = renderAll(p, diags, options);
+  byDir.set(key, result);
+  return result;
+}
+
+const rendered = new WeakMap<IrPipeline, Map<string, Map<IrAction, string> | undefined>>();
+
+function renderAll(p: IrPipeline, diags: Diagnostics, options: EmitOptions): Map<IrAction, string> | undefined {
   const out = new Map<IrAction, string>();
   let templates: TemplateSet | undefined;
   for (const stage of p.stages)

@@ -89,14 +89,8 @@ function emitItem(out: string[], raw: unknown, indent: string): void {
     item = item.value;
   }
   if (isMap(item) && Object.keys(item).length > 0) {
-    // "- firstKey: ..." then the other keys aligned under it
-    const sub: string[] = [];
-    emitMap(sub, item, indent + '  ');
-    const first = sub.findIndex((l) => !l.trimStart().startsWith('#'));
-    for (let i = 0; i < sub.length; i++) {
-      const line = sub[i] as string;
-      out.push(i === first ? `${indent}- ${line.slice(indent.length + 2)}` : line);
-    }
+    // "- firstKey: ..." with the other keys aligned under it
+    emitMap(out, item, indent + '  ', true);
     return;
   }
   if (Array.isArray(item) && item.length > 0) {
@@ -107,7 +101,9 @@ function emitItem(out: string[], raw: unknown, indent: string): void {
   emitValue(out, item, indent, `${indent}-`);
 }
 
-function emitMap(out: string[], map: Record<string, unknown>, indent: string): void {
+/** Writes a mapping's keys at `indent`; as a list item (`dash`), its first key goes on the "- " line. */
+function emitMap(out: string[], map: Record<string, unknown>, indent: string, dash = false): void {
+  let lead = dash ? `${indent.slice(2)}- ` : indent;
   for (const [k, raw] of Object.entries(map)) {
     if (raw === undefined) continue;
     let v: unknown = raw;
@@ -117,9 +113,10 @@ function emitMap(out: string[], map: Record<string, unknown>, indent: string): v
     }
     const key = yamlScalar(k);
     if (Array.isArray(v) && v.length > 0) {
-      out.push(`${indent}${key}:`);
+      out.push(`${lead}${key}:`);
       for (const item of v) emitItem(out, item, indent + '  ');
-    } else emitValue(out, v, indent, `${indent}${key}:`);
+    } else emitValue(out, v, indent, `${lead}${key}:`);
+    lead = indent;
   }
 }
 

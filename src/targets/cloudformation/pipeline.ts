@@ -17,9 +17,19 @@ export function toCloudFormationCase(value: unknown): unknown {
   const out: Obj = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'configuration') out.Configuration = v;
-    else out[k.charAt(0).toUpperCase() + k.slice(1)] = toCloudFormationCase(v);
+    else out[pascalKey(k)] = toCloudFormationCase(v);
   }
   return out;
+}
+
+const keys = new Map<string, string>();
+function pascalKey(k: string): string {
+  let p = keys.get(k);
+  if (p === undefined) {
+    p = k.charAt(0).toUpperCase() + k.slice(1);
+    keys.set(k, p);
+  }
+  return p;
 }
 
 /** Empty artifact lists mean nothing in a template; leaving them out keeps it short. */
