@@ -168,6 +168,7 @@ describe('user templates (--templates DIR)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[PC4006]');
     expect(r.stderr).toContain(join(custom, 'buildspec.yml.hbs'));
+    expect(r.stderr.match(/error\[PC4006\]/g), 'reported once, though two targets render buildspecs').toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   });
 
