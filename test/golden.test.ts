@@ -5,15 +5,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli } from './support/cli.js';
 
 /**
- * Golden files: every examples/<name>/pipeline.yml compiles to exactly the files under
- * test/golden/<name>/. Review changes as a diff; rewrite them with `npm run golden:update`
+ * Golden files: every examples/<name>/pipeline.yml compiles, with every target, to exactly the
+ * files under test/golden/<name>/ (each pipeline's codepipeline.json, cloudformation*.yml and
+ * buildspecs/). Review changes as a diff; rewrite them with `npm run golden:update`
  * (PIPEC_UPDATE_GOLDEN=1).
  */
 
 const EXAMPLES = join(ROOT, 'examples');
 const GOLDEN = join(ROOT, 'test', 'golden');
 const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
-const TARGET = 'codepipeline';
+const TARGET = 'all';
 
 const examples = readdirSync(EXAMPLES)
   .filter((name) => statSync(join(EXAMPLES, name, 'pipeline.yml'), { throwIfNoEntry: false })?.isFile())
