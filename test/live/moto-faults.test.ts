@@ -184,6 +184,54 @@ describe('the endpoint going away in the middle of an apply', () => {
   });
 });
 
+describe('pagination', () => {
+  it('reads every page of ListPipelines and ListTagsForResource', async () => {
+    const env = { AWS_REGION: 'ap-south-1' };
+    const ws = workspace({ 'pipeline.yml': pipelines('paged', 3) });
+    const proxy = await startProxy(moto.port, (c): ProxyVerdict => {
+      // Two pages of names, and the managed-by tag of 'paged-2' only on the second page of its tags.
+      if (c.operation === 'ListPipelines') return { status: 200, json: c.body.nextToken ? { pipelines: [{ name: 'paged-2' }] } : { pipelines: [{ name: 'paged-0' }, { name: 'paged-1' }], nextToken: 'page-2' } };
+      if (c.operation === 'ListTagsForResource' && String(c.body.resourceArn).endsWith(':paged-2'))
+        return { status: 200, json: c.body.nextToken ? { tags: [{ key: 'managed-by', value: 'pipec' }] } : { tags: [{ key: 'team', value: 'a' }], nextToken: 'tags-2' } };
+      return undefined;
+    });
+    try {
+      expect((await pipec(['apply', '--auto-approve'], { cwd: ws.dir, endpoint: moto.endpoint, env })).code).toBe(0);
+      ws.write({ 'pipeline.yml': pipelines('paged', 3).replace(/ {2}- name: paged-[12]\n(?: {4}.*\n)+/g, '') });
+      const r = await pipec(['plan', '--prune', '--format', 'json'], { cwd: ws.dir, endpoint: proxy.endpoint, env });
+      const plan = JSON.parse(r.stdout) as { pipelines: Array<{ name: string; action: string }> };
+      expect(plan.pipelines.filter((p) => p.action === 'delete').map((p) => p.name)).toEqual(['paged-1', 'paged-2']);
+    } finally {
+      ws.cleanup();
+      await proxy.close();
+    }
+  });
+});
+
+describe('region and profile', () => {
+  it('come from --region, or from the profile named with --profile (its region and keys)', async () => {
+    const ws = workspace({
+      'pipeline.yml': pipelines('where', 1),
+      'aws/config': '[profile ci]\nregion = eu-north-1\n',
+      'aws/credentials': '[ci]\naws_access_key_id = ci-key\naws_secret_access_key = ci-secret\n',
+    });
+    try {
+      const flag = await pipec(['plan', '--region', 'sa-east-1'], { cwd: ws.dir, endpoint: moto.endpoint });
+      expect(flag.stdout).toContain('+ pipeline "where-0" (sa-east-1): create');
+      const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, ...rest } = awsTestEnv(moto.endpoint);
+      const env = { ...rest, AWS_CONFIG_FILE: join(ws.dir, 'aws/config'), AWS_SHARED_CREDENTIALS_FILE: join(ws.dir, 'aws/credentials') };
+      const profile = runBin(['plan', '--profile', 'ci'], { cwd: ws.dir, env });
+      expect(profile.stderr).toBe('');
+      expect(profile.stdout).toContain('+ pipeline "where-0" (eu-north-1): create');
+      const none = runBin(['plan'], { cwd: ws.dir, env: { ...rest, AWS_CONFIG_FILE: '/dev/null', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } });
+      expect(none.stderr).toBe('pipec: no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile\n');
+      expect(none.code).toBe(1);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
 describe('the process as users see it', () => {
   it("keeps the SDK's Node-version warning out of the output, but not other warnings", () => {
     const ws = workspace({ 'pipeline.yml': pipelines('quiet', 1) });

@@ -50,8 +50,8 @@ export interface ProxiedCall {
   body: Record<string, unknown>;
 }
 
-/** What a proxy hook may do with a call: answer it itself, drop the connection, or let it through (undefined). */
-export type ProxyVerdict = { status: number; error: string; message: string } | 'drop' | undefined;
+/** What a proxy hook may do with a call: answer with an error or a body of its own, drop the connection, or let it through (undefined). */
+export type ProxyVerdict = { status: number; error: string; message: string } | { status: 200; json: unknown } | 'drop' | undefined;
 
 /**
  * An HTTP proxy on loopback in front of moto, to inject faults: `hook` sees each call first.
@@ -77,7 +77,7 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
       if (verdict === 'drop') return req.socket.destroy();
       if (verdict) {
         res.writeHead(verdict.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
-        return res.end(JSON.stringify({ __type: verdict.error, message: verdict.message }));
+        return res.end(JSON.stringify('json' in verdict ? verdict.json : { __type: verdict.error, message: verdict.message }));
       }
       const up = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
         const out: Buffer[] = [];
