@@ -47,11 +47,13 @@ function pipelineBlock(p: PipelinePlan, c: Palette): string[] {
     const removed = s.own.find((o) => o.op === 'remove' && o.field === undefined);
     if (added) {
       lines.push(`    ${c.green('+')} stage ${JSON.stringify(s.name)}`);
+      for (const [path, v] of flatten(added.new as Json)) if (!path.startsWith('actions.')) lines.push(`        ${path}: ${formatValue(v)}`);
+      const movedHere = new Set(s.actions.filter((a) => a.changes.some((ch) => ch.op === 'move')).map((a) => a.name));
       for (const [name, body] of Object.entries(((added.new as Record<string, Json>).actions ?? {}) as Record<string, Json>)) {
+        if (movedHere.has(name)) continue;
         lines.push(`        ${c.green('+')} action ${JSON.stringify(name)} (${actionType(body)})`);
         for (const [path, v] of flatten(body)) if (!path.startsWith('actionTypeId.')) lines.push(`            ${path}: ${formatValue(v)}`);
       }
-      for (const [path, v] of flatten(added.new as Json)) if (!path.startsWith('actions')) lines.push(`        ${path}: ${formatValue(v)}`);
     } else if (removed) lines.push(`    ${c.red('-')} stage ${JSON.stringify(s.name)}`);
     else {
       const notes = headerNotes(s.own);
