@@ -76,7 +76,8 @@ function withoutKeys(value: unknown, path: readonly PropertyKey[], keys: readonl
   if (typeof value !== 'object' || value === null) return value;
   if (path.length === 0) {
     if (Array.isArray(value)) return value;
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)));
+    const drop = new Set(keys);
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !drop.has(k)));
   }
   const [head, ...rest] = path;
   if (Array.isArray(value)) return value.map((v, i) => (i === head ? withoutKeys(v, rest, keys) : v));

@@ -60,7 +60,9 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
   }
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(file.text, { lineCounter: file.lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+    // Duplicate keys are found by findDuplicateKeys: the yaml package's own check compares each key with
+    // every earlier one, and 20,000 keys in one mapping took half a minute.
+    const parsed = parseAllDocuments(file.text, { lineCounter: file.lineCounter, prettyErrors: false, uniqueKeys: false, merge: false });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (e) {
     if (e instanceof RangeError) {
@@ -84,10 +86,9 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
   let syntaxErrors = 0;
   for (const err of doc.errors) {
     const [start, end] = err.pos;
-    if (err.code === 'DUPLICATE_KEY') {
-      diags.add('PC1004', `duplicate key${quotedKeyAt(file.text, start)}: a mapping may hold each key once`, { file, start, end }, {
-        suggestion: 'remove one of the two, or merge their values',
-      });
+    if (/call stack/i.test(err.message)) {
+      // The yaml package turns its own stack overflow into a syntax error; it means the nesting is too deep.
+      diags.add('PC1003', 'nesting is too deep to read', { file, start, end });
     } else {
       diags.add('PC1001', yamlMessage(err.message), { file, start, end });
     }
@@ -98,7 +99,18 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     const [start, end] = warn.pos;
     diags.add('PC1006', yamlMessage(warn.message), { file, start, end }, warn.code === 'TAG_RESOLVE_FAILED' ? { suggestion: 'remove the tag; pipeline.yml uses plain YAML values' } : {});
   }
-  if (syntaxErrors > 0) return undefined;
+  const duplicates = findDuplicateKeys(doc.contents);
+  duplicates.slice(0, MAX_REPORTED_DUPLICATES).forEach(({ key, at, first }) => {
+    diags.add('PC1004', `duplicate key '${key.length > 80 ? key.slice(0, 80) + '...' : key}': a mapping may hold each key once`, { file, start: at[0], end: at[1] }, {
+      notes: [{ message: 'first written here', span: { file, start: first[0], end: first[1] } }],
+      suggestion: 'remove one of the two, or merge their values',
+    });
+  });
+  if (duplicates.length > MAX_REPORTED_DUPLICATES) {
+    const more = duplicates[MAX_REPORTED_DUPLICATES] as { at: [number, number] };
+    diags.add('PC1004', `${duplicates.length - MAX_REPORTED_DUPLICATES} more duplicate keys not shown`, { file, start: more.at[0], end: more.at[1] });
+  }
+  if (syntaxErrors > 0 || duplicates.length > 0) return undefined;
   const unsupported = findUnsupported(doc.contents);
   if (unsupported) {
     diags.add('PC1006', unsupported.message, { file, start: unsupported.at, end: unsupported.at + 1 });
@@ -108,6 +120,13 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
   try {
     value = toData(doc, file);
   } catch (e) {
+    if (e instanceof AliasLimitError && !e.aliases) {
+      diags.add('PC0002', `file holds more than ${MAX_NODES.toLocaleString('en-US')} YAML values; pipec reads pipeline files of at most that many`, undefined, {
+        file: file.path,
+        suggestion: 'split the pipelines into several files under pipelines/',
+      });
+      return undefined;
+    }
     if (e instanceof AliasLimitError) {
       diags.add('PC1002', `aliases expand to more than ${MAX_NODES.toLocaleString('en-US')} values (a YAML "billion laughs" document)`, { file, start: 0, end: 0 }, {
         suggestion: 'write the values out, or use fewer nested aliases',
@@ -156,7 +175,8 @@ function scanNesting(text: string): number | undefined {
         if (indent > MAX_DEPTH * 8) return i;
         continue;
       }
-      if (c === '-' && (text[i + 1] === ' ' || text[i + 1] === '\n')) {
+      // `- - -` nests lists and `? ? ?` nests explicit keys, without any indentation.
+      if ((c === '-' || c === '?') && (text[i + 1] === ' ' || text[i + 1] === '\n')) {
         dashes++;
         if (dashes + indent / 2 > MAX_DEPTH * 2) return i;
         i++;
@@ -172,6 +192,35 @@ function scanNesting(text: string): number | undefined {
     } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
   }
   return undefined;
+}
+
+const MAX_REPORTED_DUPLICATES = 100;
+
+/** Keys written twice in one mapping, with where each was first written; one pass, without recursion. */
+function findDuplicateKeys(root: Node | null): Array<{ key: string; at: [number, number]; first: [number, number] }> {
+  const out: Array<{ key: string; at: [number, number]; first: [number, number] }> = [];
+  const stack: Node[] = root ? [root] : [];
+  while (stack.length > 0) {
+    const node = stack.pop() as Node;
+    if (isMap(node)) {
+      const seen = new Map<string, [number, number]>();
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        if (isScalar(key) && key.range) {
+          // Keys become property names, so `1` and '1' are the same key.
+          const name = String(key.value);
+          const at: [number, number] = [key.range[0], key.range[1]];
+          const first = seen.get(name);
+          if (first) out.push({ key: name, at, first });
+          else seen.set(name, at);
+        }
+        if (pair.value) stack.push(pair.value as Node);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (item) stack.push(item as Node);
+    }
+  }
+  return out.sort((a, b) => a.at[0] - b.at[0]);
 }
 
 /** Returns the first node that pipec does not accept (non-scalar keys, too deep), walking without recursion. */
@@ -206,11 +255,6 @@ function onlyBlankOrComments(text: string): boolean {
     if (t !== '' && !t.startsWith('#')) return false;
   }
   return true;
-}
-
-function quotedKeyAt(text: string, at: number): string {
-  const m = /^["']?([^"':\n]{1,80})/.exec(text.slice(at, at + 82));
-  return m ? ` '${m[1]?.trim()}'` : '';
 }
 
 /** The yaml package's messages end with a line:col and a code frame of their own; keep the first line only. */

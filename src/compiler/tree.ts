@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
 import type { SourceFile, Span } from './source.js';
 
 interface Meta {
@@ -12,7 +12,31 @@ const META = new WeakMap<object, Meta>();
 /** Most values one file may expand to (aliases included), against alias bombs. */
 export const MAX_NODES = 1_000_000;
 
-export class AliasLimitError extends Error {}
+/** Thrown when a document expands to more than MAX_NODES values; `aliases` tells whether aliases did it. */
+export class AliasLimitError extends Error {
+  constructor(readonly aliases: boolean) {
+    super('too many values');
+  }
+}
+
+/**
+ * Where each alias points: the last node before it that carries its anchor, as YAML defines it.
+ * Found in one walk; the yaml package's own `Alias.resolve` walks the whole document for every
+ * alias, which lets a few hundred kilobytes of aliases take minutes.
+ */
+function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
+  const targets = new Map<Alias, Node>();
+  const anchors = new Map<string, Node>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (target) targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
 
 /**
  * Turns a YAML document into plain data, remembering where each mapping, list, key and value
@@ -20,13 +44,17 @@ export class AliasLimitError extends Error {}
  */
 export function toData(doc: Document.Parsed, file: SourceFile): unknown {
   let budget = MAX_NODES;
+  let targets: Map<Alias, Node> | undefined;
   const span = (node: Node | null | undefined, fallback: Span): Span =>
     node?.range ? { file, start: node.range[0], end: node.range[1] } : fallback;
 
   const convert = (node: Node | null, fallback: Span): unknown => {
-    if (--budget < 0) throw new AliasLimitError();
+    if (--budget < 0) throw new AliasLimitError(targets !== undefined);
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return convert(node.resolve(doc) ?? null, span(node, fallback));
+    if (isAlias(node)) {
+      targets ??= aliasTargets(doc);
+      return convert(targets.get(node) ?? null, span(node, fallback));
+    }
     if (isScalar(node)) return node.value;
     const here = span(node, fallback);
     if (isMap(node)) {
