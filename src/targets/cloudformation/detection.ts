@@ -67,7 +67,11 @@ export function addSourceRules(t: Template, p: IrPipeline, sources: readonly IrA
 }
 
 /** The trail that turns S3 object writes into the EventBridge events an S3 source rule matches. */
-export const TRAIL_NAME = (p: IrPipeline): string => `${p.name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100)}-source-events`;
+export const TRAIL_NAME = (p: IrPipeline): string => {
+  const base = p.name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100);
+  // trail names start with a letter or digit; pipeline names may not
+  return `${/^[A-Za-z0-9]/.test(base) ? '' : 'pipec-'}${base}-source-events`;
+};
 
 /** Key-policy statements that let CloudTrail encrypt the trail's log files with a key of this stack. */
 export function trailKeyStatements(p: IrPipeline): Json[] {

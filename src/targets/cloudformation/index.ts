@@ -180,7 +180,9 @@ class StackSet {
         }
     }
     if (assumed.size > 0) policy.add({ sid: 'AssumeActionRoles', actions: ['sts:AssumeRole'], resources: [...assumed.values()] });
-    t.add('PipelineRole', 'AWS::IAM::Role', roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }));
+    t.add('PipelineRole', 'AWS::IAM::Role', roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }), {
+      ...(p.roleArn ? { comment: `the stack's own least-privilege role; ${p.roleArn} (pipeline.yml 'role') is the one codepipeline.json names` } : {}),
+    });
 
     const stores = [store, ...this.otherRegions.map((r) => regionRemote.get(r) as StoreRefs)];
     t.add('Pipeline', 'AWS::CodePipeline::Pipeline', pipelineProperties(p, this.diags, {

@@ -246,7 +246,7 @@ const ACTIONS: Record<string, GrantFn> = {
         sid: 'ElasticBeanstalkDescribe',
         actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'autoscaling:DescribeScalingActivities', 'autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'],
         resources: ['*'],
-        comment: `an environment update reads its instances and scaling group with the caller's permissions; these calls ${NO_RESOURCE_LEVEL.replace('has', 'have')} (or name generated resources)`,
+        comment: "an environment update reads its instances and pauses its scaling group with the caller's permissions;\nthese calls have no resource-level permissions or act on resources Elastic Beanstalk names itself, so Resource is \"*\"",
       },
     ];
   },
