@@ -88,7 +88,7 @@ stages:
 `;
 }
 
-/** Serverless API: GitHub connection source, V2 triggers and variables, CloudFormation change sets, cross-account prod. */
+/** Serverless API: GitHub connection source, V2 triggers, variables and stage conditions, CloudFormation change sets, cross-account prod. */
 function serverlessApi(name, i) {
   return `
 name: ${name}
@@ -137,6 +137,14 @@ stages:
         deploy: { cloudformation: { stack: ${name}, mode: create-update, template: Build::packaged.yml, stack-role: arn:aws:iam::${PROD_ACCOUNT}:role/cfn, capabilities: [iam, auto-expand], parameters: { Stage: prod } } }
         inputs: Build
         role: arn:aws:iam::${PROD_ACCOUNT}:role/pipeline-deploy
+    before-entry:
+      result: fail
+      rules:
+        - deployment-window: { cron: "0 0 9-17 ? * MON-FRI *", timezone: Europe/Berlin }
+    on-success:
+      result: rollback
+      rules:
+        - alarm: { name: ${name}-5xx, states: [alarm], wait: 10 }
   - name: Notify
     actions:
       - name: Announce

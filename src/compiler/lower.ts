@@ -315,6 +315,18 @@ function lowerCondition(value: unknown, span: Span, diags: Diagnostics): IrCondi
 }
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];
+const RULE_COMMANDS = z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]);
+
+// Built once per kind: zod compiles each object schema on first use, so a schema per call costs that every time.
+const ruleSchemas = new Map<string, z.ZodType>();
+function ruleSchema(kind: string): z.ZodType {
+  let s = ruleSchemas.get(kind);
+  if (!s) {
+    s = z.strictObject({ ...RULE_COMMON, [kind]: z.unknown() });
+    ruleSchemas.set(kind, s);
+  }
+  return s;
+}
 
 function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number): IrRule | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -329,7 +341,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
     return undefined;
   }
   const kind = kinds[0] as string;
-  const common = check(diags, z.strictObject({ ...RULE_COMMON, [kind]: z.unknown() }), obj, 'rule', span) as Record<string, unknown> | undefined;
+  const common = check(diags, ruleSchema(kind), obj, 'rule', span) as Record<string, unknown> | undefined;
   if (!common) return undefined;
   const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((n) => ({ name: String(n), span: valueSpan(obj, 'inputs') ?? span }));
   const base = {
@@ -348,7 +360,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
   if (!rp) return undefined;
   const name = String(common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`);
   if (rp.provider === 'Commands') {
-    const cmds = check(diags, z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]), obj.commands, 'commands', valueSpan(obj, 'commands') ?? span);
+    const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', valueSpan(obj, 'commands') ?? span);
     if (cmds === undefined) return undefined;
     return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };
   }
