@@ -7,25 +7,42 @@ import { fileURLToPath } from 'node:url';
 const RSS_HOOK = fileURLToPath(new URL('./report-rss.mjs', import.meta.url));
 const GNU_TIME = '/usr/bin/time';
 
-/** Runs a command once and returns its wall-clock time in milliseconds; throws when it fails. */
+/**
+ * Runs a command once and returns its wall-clock time and, where GNU time is installed, the CPU time
+ * (user + system) it used, in milliseconds; throws when it fails. On a machine shared with other work
+ * the wall time includes waiting for a core; the CPU time does not.
+ */
 export function timeOnce(cmd, args, { cwd, allowFail = false, before } = {}) {
   before?.();
+  const cpuFile = existsSync(GNU_TIME) ? join(cwd ?? process.cwd(), `.cputime-${process.pid}`) : undefined;
+  const [exe, argv] = cpuFile ? [GNU_TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...args]] : [cmd, args];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(exe, argv, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!allowFail && r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(0, 5).join(' | ')}`);
-  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  let cpuMs;
+  if (cpuFile && existsSync(cpuFile)) {
+    const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    cpuMs = (user + sys) * 1000;
+    rmSync(cpuFile, { force: true });
+  }
+  return { ms, cpuMs, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Times several commands `reps` times each, interleaved so that a slow moment of the machine hits all of them alike. */
+/**
+ * Times several commands `reps` times each, interleaved so that a slow moment of the machine hits all
+ * of them alike. Each result is the wall-time stats, plus `cpu` (median CPU ms) when it was measured.
+ */
 export function timeInterleaved(commands, reps, warmup = 2) {
-  const samples = commands.map(() => []);
+  const samples = commands.map(() => ({ wall: [], cpu: [] }));
   for (let r = -warmup; r < reps; r++)
     commands.forEach((c, i) => {
-      const { ms } = timeOnce(c.cmd, c.args, c);
-      if (r >= 0) samples[i].push(ms);
+      const { ms, cpuMs } = timeOnce(c.cmd, c.args, c);
+      if (r < 0) return;
+      samples[i].wall.push(ms);
+      if (cpuMs !== undefined) samples[i].cpu.push(cpuMs);
     });
-  return samples.map(stats);
+  return samples.map((s) => ({ ...stats(s.wall), ...(s.cpu.length === s.wall.length ? { cpu: stats(s.cpu).median } : {}) }));
 }
 
 /** Median, 90th percentile, minimum and count of a list of milliseconds. */

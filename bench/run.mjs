@@ -7,8 +7,9 @@
 //      as pipelines/*.yml files and as one pipeline.yml, with the cost per pipeline;
 //   3. peak memory of the 1,000-pipeline compile;
 //   4. every target (`--target all`) against codepipeline alone, when more than one target exists;
-//   5. plan/apply, when bench/plan-apply.mjs exists: it is run as `node bench/plan-apply.mjs [--quick]`
-//      from the repository root and its stdout (a Markdown table) is included as it is.
+//   5. plan/apply and the environments macro, when bench/plan-apply.mjs and bench/promotion.mjs
+//      exist: each is run as `node bench/<script> [--quick]` from the repository root and its stdout
+//      (Markdown) is included as it is.
 // Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -94,15 +95,19 @@ const [floor, version, cold] = timeInterleaved(
   COLD_REPS,
 );
 const ratio = (s) => `${(s.median / floor.median).toFixed(2)}x`;
+const cpuMs = (s) => (s.cpu === undefined ? 'n/a' : fmtMs(s.cpu));
+const cpuRatio = (s) => (s.cpu === undefined || floor.cpu === undefined ? 'n/a' : `${(s.cpu / floor.cpu).toFixed(2)}x`);
 say(`## Cold start: one example, end to end (${COLD_REPS} runs each, interleaved)`);
 say();
-say(table(['command', 'median', 'p90', 'min', 'median / floor'], [
-  ['node -e "" (the floor)', fmtMs(floor.median), fmtMs(floor.p90), fmtMs(floor.min), '1.00x'],
-  ['pipec --version', fmtMs(version.median), fmtMs(version.p90), fmtMs(version.min), ratio(version)],
-  [`pipec compile ${EXAMPLE}`, fmtMs(cold.median), fmtMs(cold.p90), fmtMs(cold.min), ratio(cold)],
+say(table(['command', 'median', 'p90', 'min', 'median / floor', 'cpu (median)', 'cpu / floor cpu'], [
+  ['node -e "" (the floor)', fmtMs(floor.median), fmtMs(floor.p90), fmtMs(floor.min), '1.00x', cpuMs(floor), '1.00x'],
+  ['pipec --version', fmtMs(version.median), fmtMs(version.p90), fmtMs(version.min), ratio(version), cpuMs(version), cpuRatio(version)],
+  [`pipec compile ${EXAMPLE}`, fmtMs(cold.median), fmtMs(cold.p90), fmtMs(cold.min), ratio(cold), cpuMs(cold), cpuRatio(cold)],
 ]));
 say();
-say(`Target: compile at most 3x the floor. Now ${ratio(cold)}: ${cold.median <= 3 * floor.median ? 'met' : 'NOT met'}.`);
+say('Times are wall clock from spawn to exit; cpu is user + system time of the process (GNU time), which waiting for a busy machine does not inflate.');
+say();
+say(`Target: compile at most 3x the floor. Now ${ratio(cold)} (cpu ${cpuRatio(cold)}): ${cold.median <= 3 * floor.median ? 'met' : 'NOT met'}.`);
 say();
 
 // ---- 2. workspaces ----
@@ -124,7 +129,7 @@ for (const { count, reps, layout } of runs) {
   const [s] = timeInterleaved([pipec(['compile', '--out', outDir, '--quiet'], dir, outDir)], reps, 1);
   const prev = [...medians.entries()].filter(([k]) => k.startsWith(`${layout}:`)).pop();
   const marginal = prev ? (s.median - prev[1].median) / (count - prev[1].count) : undefined;
-  medians.set(`${layout}:${count}`, { count, median: s.median });
+  medians.set(`${layout}:${count}`, { count, median: s.median, cpu: s.cpu });
   rows.push([
     count.toLocaleString('en-US'),
     layout === 'files' ? `files (${Math.ceil(count / 10)})` : 'one file',
@@ -132,6 +137,7 @@ for (const { count, reps, layout } of runs) {
     s.n,
     fmtMs(s.median),
     fmtMs(s.p90),
+    cpuMs(s),
     fmtMs(s.median / count),
     marginal === undefined ? '' : fmtMs(marginal),
   ]);
@@ -141,14 +147,15 @@ for (const { count, reps, layout } of runs) {
   const dir = workspace(1000, 'files');
   const outDir = join(dir, 'out-kept');
   const [s] = timeInterleaved([pipec(['compile', '--out', outDir, '--quiet'], dir)], SIZES[1].reps, 1);
-  rows.push(['1,000', 'files, output kept', mib(inputBytes(dir)), s.n, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.median / 1000), '']);
+  rows.push(['1,000', 'files, output kept', mib(inputBytes(dir)), s.n, fmtMs(s.median), fmtMs(s.p90), cpuMs(s), fmtMs(s.median / 1000), '']);
 }
-say(table(['pipelines', 'layout', 'input', 'runs', 'median', 'p90', 'per pipeline', 'each added pipeline'], rows));
+say(table(['pipelines', 'layout', 'input', 'runs', 'median', 'p90', 'cpu (median)', 'per pipeline', 'each added pipeline'], rows));
 say();
 const thousand = medians.get('files:1000').median;
 say('"output kept": compiled again into the output directory of the previous run, as in an edit-compile loop.');
 say(`"each added pipeline" is (this median - the previous size's median) / (added pipelines): equal figures mean linear growth.`);
-say(`Target: 1,000 pipelines under 2 s. Now ${fmtMs(thousand)} (files), ${fmtMs(medians.get('single:1000').median)} (one file): ${thousand < 2000 ? 'met' : 'NOT met'}.`);
+const cpu1000 = medians.get('files:1000').cpu;
+say(`Target: 1,000 pipelines under 2 s. Now ${fmtMs(thousand)} (files), ${fmtMs(medians.get('single:1000').median)} (one file)${cpu1000 === undefined ? '' : `; cpu ${fmtMs(cpu1000)} (files)`}: ${thousand < 2000 ? 'met' : 'NOT met'}.`);
 say();
 
 // ---- 3. peak memory ----
@@ -182,25 +189,37 @@ if (targets.length <= 1) {
   } else {
     const reps = QUICK ? 1 : 5;
     const [one, all] = timeInterleaved([pipec(['compile', '--out', outC, '--quiet'], dir, outC), pipec(['compile', '--target', 'all', '--out', outA, '--quiet'], dir, outA)], reps, 0);
-    say(table(['command', 'runs', 'median', 'p90', 'x codepipeline only'], [
-      ['--target codepipeline', one.n, fmtMs(one.median), fmtMs(one.p90), '1.00x'],
-      [`--target all (${targets.join(', ')})`, all.n, fmtMs(all.median), fmtMs(all.p90), `${(all.median / one.median).toFixed(2)}x`],
+    say(table(['command', 'runs', 'median', 'p90', 'cpu (median)', 'x codepipeline only'], [
+      ['--target codepipeline', one.n, fmtMs(one.median), fmtMs(one.p90), cpuMs(one), '1.00x'],
+      [`--target all (${targets.join(', ')})`, all.n, fmtMs(all.median), fmtMs(all.p90), cpuMs(all), `${(all.median / one.median).toFixed(2)}x`],
     ]));
   }
 }
 say();
 
-// ---- 5. plan / apply ----
-say('## plan / apply');
-say();
-const planBench = join(ROOT, 'bench', 'plan-apply.mjs');
-if (!existsSync(planBench)) say('not available: bench/plan-apply.mjs does not exist yet.');
-else {
-  const r = spawnSync(NODE, [planBench, ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, encoding: 'utf8', timeout: 20 * 60 * 1000 });
-  if (r.status === 0 && r.stdout.trim()) say(r.stdout.trim());
-  else say(`not available: bench/plan-apply.mjs exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-1)[0] ?? ''}`);
+// ---- 5. the other benchmarks: each a script beside this one that prints Markdown ----
+for (const [title, script] of [
+  ['plan / apply', 'plan-apply.mjs'],
+  ['environments macro', 'promotion.mjs'],
+]) {
+  const path = join(ROOT, 'bench', script);
+  const heading = () => {
+    say(`## ${title}`);
+    say();
+  };
+  if (!existsSync(path)) {
+    heading();
+    say(`not available: bench/${script} does not exist yet.`);
+  } else {
+    console.error(`running bench/${script}...`);
+    const r = spawnSync(NODE, [path, ...(QUICK ? ['--quick'] : [])], { cwd: ROOT, encoding: 'utf8', timeout: 30 * 60 * 1000, maxBuffer: 16 * 1024 * 1024 });
+    const text = (r.stdout ?? '').trim();
+    if (!text.startsWith('#')) heading();
+    if (r.status === 0 && text) say(text);
+    else say(`not available: bench/${script} exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-1)[0] ?? ''}`);
+  }
+  say();
 }
-say();
 
 rmSync(TRASH, { recursive: true, force: true });
 if (WRITE) writeBenchmarksMd();
