@@ -6,8 +6,10 @@ import { compileInputs, inputPaths, printDiagnostics } from '../pipeline-input.j
 
 export const HELP = `Usage: pipec expand [FILE] [options]
 
-Prints FILE with every macro (source, sources, build, tests, deploy) written out as
-explicit stages and every default (artifact names, inputs, run order) made explicit.
+Prints FILE with every macro (source, sources, build, tests, deploy, environments,
+blue/green) written out as explicit stages, each with a comment naming the macro (and the
+environment or wave) it came from, and every default (artifact names, inputs, run order,
+stores and CodeDeploy groups the macros add) made explicit.
 The printed file compiles to the same output as FILE.
 
 With no FILE, reads ./pipeline.yml.
