@@ -300,12 +300,12 @@ describe('mistakes, each reported once at the line that caused it', () => {
     const yaml = `${HEAD}environments:
   - name: dev
     aproval: true
-    deploy: { s3: { bucket: b, extrct: true } }
+    deploy: { s3: { bucket: b, extract: true, cache-contrl: no-cache } }
   - name: staging
   - name: qa
 `;
     const r = compileYaml(yaml);
-    expect(r.codes).toEqual([at('PC2001', yaml, 'aproval'), at('PC2003', yaml, '{ s3'), at('PC2001', yaml, 'extrct')]);
-    expect(r.found.map((f) => f.suggestion)).toEqual(["did you mean 'approval'?", undefined, "did you mean 'extract'?"]);
+    expect(r.codes).toEqual([at('PC2001', yaml, 'aproval'), at('PC2001', yaml, 'cache-contrl')]);
+    expect(r.found.map((f) => f.suggestion)).toEqual(["did you mean 'approval'?", "did you mean 'cache-control'?"]);
   });
 });
