@@ -21,9 +21,9 @@ export function compileInputs(ctx: CliContext, positionals: readonly string[]): 
   const diags = new Diagnostics();
   const paths = inputPaths(ctx, positionals);
   if (paths.length === 0) {
+    // About no file in particular: printed without a location rather than as '.'.
     diags.add('PC0007', `no pipeline files found in ${ctx.cwd}: expected pipeline.yml or pipelines/*.yml`, undefined, {
-      file: '.',
-      suggestion: 'name the files to read: pipec compile path/to/pipeline.yml',
+      suggestion: 'run pipec where pipeline.yml is, or name the files to read (pipec validate path/to/pipeline.yml)',
     });
     return { pipelines: [], diagnostics: diags };
   }

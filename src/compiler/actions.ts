@@ -38,8 +38,18 @@ export interface SpecDefaults {
 
 const DEFAULT_KIND: Partial<Record<Category, string>> = { Approval: 'manual', Compute: 'commands' };
 
-/** Reads `source:`, `build:`, `deploy:` ... values (macro or stage action) into a checked spec. */
+/**
+ * Reads `source:`, `build:`, `deploy:` ... values (macro or stage action) into a checked spec.
+ * A spec with any error is not used, even when only unknown keys were left out: 'templat' must
+ * not be followed by "needs 'template'" from the provider's own checks.
+ */
 export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+  const before = diags.errorCount;
+  const read = readSpecValue(diags, kind, spec, span, defaults);
+  return diags.errorCount === before ? read : undefined;
+}
+
+function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
   if (kind === 'action') {
     const raw = check(diags, RAW_ACTION, spec, 'action', span);
     if (!raw) return undefined;
@@ -71,12 +81,12 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
   // `connection:` is both a kind and the ARN setting of github/bitbucket/...: beside another kind it is that setting.
   if (present.length > 1) present = present.filter((k) => !present.some((o) => o !== k && providerByKind(category, o)?.fields.some((f) => f.name === k)));
   if (present.length > 1) {
-    diags.add('PC2007', `'${kind}' names ${present.length} providers (${choices(present)}); an action has exactly one`, valueSpan(obj, present[1] as string) ?? span);
+    diags.add('PC2007', `'${kind}' names ${present.length} providers (${present.map((k) => `'${k}'`).join(' and ')}); an action has exactly one`, valueSpan(obj, present[1] as string) ?? span);
     return undefined;
   }
   const inlineBuild = (category === 'Build' || category === 'Test') && present.length === 0;
   if (inlineBuild) {
-    const inline = check(diags, INLINE_BUILD, obj, kind, span);
+    const inline = check(diags, INLINE_BUILD, obj, `'${kind}'`, span);
     if (!inline) return undefined;
     const catalog = providers.find((p) => p.kind === 'codebuild') as Provider;
     return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, inline };
@@ -91,7 +101,7 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
     return undefined;
   }
   if (category === 'Compute') {
-    const compute = check(diags, COMPUTE, obj, kind, span);
+    const compute = check(diags, COMPUTE, obj, `'${kind}'`, span);
     if (!compute) return undefined;
     const catalog = providers[0] as Provider;
     return { category, owner: 'AWS', provider: 'Commands', version: '1', catalog, fields: {}, fieldsSource: obj, compute };
@@ -99,7 +109,7 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
   const catalog = providerByKind(category, providerKind) as Provider;
   const flat = flatten(diags, obj, providerKind, catalog, span, defaults);
   if (!flat) return undefined;
-  const fields = check(diags, providerSchema(catalog), flat, providerKind, span) as Record<string, unknown> | undefined;
+  const fields = check(diags, providerSchema(catalog), flat, `'${providerKind}'`, span) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
   const provider = catalog.customProvider ? String(fields.provider) : catalog.provider;
   const version = catalog.customProvider && fields.version !== undefined ? String(fields.version) : catalog.version;
@@ -188,7 +198,7 @@ function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: S
     const ref = at > 0 ? rest.slice(at + 1) : '';
     if (!name || (kind !== 'ecr' && !ref)) {
       diags.add('PC2009', `cannot read source '${text}': write ${kind}:${kind === 'codecommit' ? 'repository' : 'owner/repository'}@branch`, span, {
-        suggestion: `for example '${kind}:${name || 'name'}@main'`,
+        suggestion: `for example '${kind}:${name || (kind === 'codecommit' ? 'repository' : 'owner/repository')}@main'`,
       });
       return undefined;
     }
@@ -206,7 +216,7 @@ function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: S
       flat.connection = defaults.connection;
     }
   }
-  const fields = check(diags, providerSchema(p), flat, kind, span) as Record<string, unknown> | undefined;
+  const fields = check(diags, providerSchema(p), flat, `'${kind}'`, span) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
   return { category: 'Source', owner: p.owner, provider: p.provider, version: p.version, catalog: p, fields, fieldsSource: flat };
 }

@@ -37,8 +37,19 @@ export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknow
   if (result.success) return result.data;
   const issues = result.error.issues;
   const unknownAt = issues.filter((i) => i.code === 'unrecognized_keys').map((i) => pathKey(i.path));
-  // A refinement of a mapping with an unknown key ("needs 'commands'" beside 'comands') repeats the typo's error.
-  const shown = issues.filter((i) => !(i.code === 'custom' && unknownAt.includes(pathKey(i.path))));
+  // What each unknown key was probably meant to be: 'rulez' beside a missing 'rules'.
+  const meant = new Set<string>();
+  for (const i of issues)
+    if (i.code === 'unrecognized_keys')
+      for (const key of i.keys) {
+        const guess = didYouMean(key, knownKeys(schema, i.path));
+        if (guess) meant.add(pathKey([...i.path, guess]));
+      }
+  // A refinement of a mapping with an unknown key ("needs 'commands'" beside 'comands'), and a
+  // missing key that an unknown key was meant to be, repeat the typo's error.
+  const shown = issues.filter(
+    (i) => !(i.code === 'custom' && unknownAt.includes(pathKey(i.path))) && !(meant.has(pathKey(i.path)) && valueAt(value, i.path) === undefined),
+  );
   for (const issue of shown) report(diags, schema, value, issue, [], where, fallback);
   if (!shown.every((i) => i.code === 'unrecognized_keys')) return undefined;
   // Unknown keys are reported, then left out, so the rest of the file is still checked.
@@ -141,7 +152,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       return;
     }
     case 'invalid_format':
-      diags.add('PC2005', `${label(path, where)}: ${issue.message.startsWith('Invalid') ? `'${String(actual)}' is not in the expected format` : issue.message}`, span);
+      diags.add('PC2005', `${label(path, where)} cannot be ${valueText(actual)}: ${issue.message.startsWith('Invalid') ? 'it is not in the expected format' : issue.message}`, span);
       return;
     case 'too_small':
     case 'too_big': {
@@ -159,6 +170,11 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       return;
     }
     case 'invalid_union': {
+      if (actual === undefined) {
+        const key = path[path.length - 1];
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        return;
+      }
       // Report the branch that matches the value's shape: an object value gets the object branch's problems.
       const branches = (issue as unknown as { errors: Issue[][] }).errors;
       const shaped = branches.find((b) => b.length > 0 && !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
@@ -182,6 +198,12 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
   }
 }
 
+/** A value as a message quotes it: strings in quotes (shortened), other scalars as they read. */
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 60 ? value.slice(0, 60) + '...' : value}'`;
+  return typeof value === 'object' && value !== null ? typeName(value) : String(value);
+}
+
 /** A one-character span at the start of a mapping: where a missing key would go. */
 function startOf(span: Span | undefined): Span | undefined {
   return span ? { file: span.file, start: span.start, end: span.start + 1 } : undefined;
@@ -189,8 +211,9 @@ function startOf(span: Span | undefined): Span | undefined {
 
 /** Enum choices without the API spellings that pipec also accepts (CREATE_UPDATE beside create-update). */
 function preferred(values: string[]): string[] {
-  const friendly = new Set(values);
-  return values.filter((v) => !(v !== v.toLowerCase() && friendly.has(v.toLowerCase().replace(/_/g, '-'))) && !(/[A-Z]/.test(v) && values.some((w) => w !== v && w.toLowerCase() === v.toLowerCase())));
+  // Of two spellings of one choice the schema lists the documented one first ('V1' before 'v1', 'queued' before 'QUEUED').
+  const same = (v: string): string => v.toLowerCase().replace(/_/g, '-');
+  return values.filter((v, i) => !values.slice(0, i).some((w) => same(w) === same(v)));
 }
 
 function actualRoot(root: unknown, path: Path): unknown {

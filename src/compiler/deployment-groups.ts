@@ -57,7 +57,8 @@ export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDep
     const first = seen.get(id);
     if (first) {
       diags.add('PC5008', `deployment group '${g.name}' of application '${g.application}' is defined twice`, span, {
-        notes: [{ message: 'first defined here', span: first }],
+        // An inherited block is defined twice at one place; a note pointing at the same text says nothing.
+        notes: first.file === span.file && first.start === span.start ? [] : [{ message: 'first defined here', span: first }],
         suggestion: "give each deploy its own 'group' (environments inherit blue/green settings, names included)",
       });
       continue;

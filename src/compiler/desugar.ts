@@ -9,7 +9,7 @@ import { ACTION_COMMON } from './schema/common.js';
 import { PARALLEL, PIPELINE, STAGE, WORKSPACE } from './schema/pipeline.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { keySpan, spanOf, valueSpan } from './tree.js';
+import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './tree.js';
 
 /** Reads one parsed file into pipelines in explicit form: shared settings applied, macros expanded. */
 export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[] {
@@ -20,6 +20,12 @@ export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[
     return [];
   }
   const top = root as Record<string, unknown>;
+  const workspaceTypo = 'name' in top ? undefined : Object.keys(top).find((k) => k !== 'pipelines' && didYouMean(k, ['pipelines']));
+  if (workspaceTypo !== undefined) {
+    // Read as one pipeline, 'pipeline:' would only be "missing 'name'" and "unknown key" among twenty others.
+    diags.add('PC2001', `unknown key '${workspaceTypo}' at the top of the file`, keySpan(top, workspaceTypo) ?? fileSpan, { suggestion: "did you mean 'pipelines'?" });
+    return [];
+  }
   if (!('pipelines' in top)) {
     // A pipeline whose own keys have errors is still read as far as it can be, so every mistake shows in one run.
     const complete = check(diags, PIPELINE, top, 'pipeline', fileSpan) !== undefined;
@@ -103,15 +109,27 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
 /** Reads one entry of `stages:`. */
 function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | undefined {
   // A stage with errors in its own keys still has its actions read; the pipeline is then incomplete.
-  const obj = check(diags, STAGE, value, 'stage', span) !== undefined ? (value as Record<string, unknown>) : salvage(STAGE, value);
+  let obj = check(diags, STAGE, value, 'stage', span) !== undefined ? (value as Record<string, unknown>) : salvage(STAGE, value);
   if (!obj) return undefined;
   const name = typeof obj.name === 'string' ? obj.name : '(unnamed)';
-  const written = value as Record<string, unknown>;
+  const written = { ...(value as Record<string, unknown>) };
+  // A misspelled 'actions' or 'steps' (reported as an unknown key) is read as meant, so its actions are still checked.
+  for (const list of ['actions', 'steps'] as const)
+    if (written[list] === undefined && (value as Record<string, unknown>)[list === 'actions' ? 'steps' : 'actions'] === undefined) {
+      const typo = Object.keys(written).find((k) => !(k in STAGE.shape) && didYouMean(k, [list]) === list && Array.isArray(written[k]));
+      if (typo !== undefined) {
+        written[list] = written[typo];
+        const read: Record<string, unknown> = { ...obj, [list]: written[typo] };
+        copySpans(read, obj);
+        copyKeySpan(read, value, typo, list);
+        obj = read;
+      }
+    }
   if ((written.actions === undefined) === (written.steps === undefined)) {
     diags.add(
       'PC2007',
       `stage '${name}' needs exactly one of 'actions' (run together) or 'steps' (run in order)`,
-      keySpan(written, written.actions ? 'steps' : 'name') ?? span,
+      keySpan(value, written.actions ? 'steps' : 'name') ?? span,
       written.actions ? { suggestion: "move the actions into one list: 'steps' runs them in order, 'actions' together" } : {},
     );
   }
@@ -184,12 +202,11 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
     return undefined;
   }
   const kind = kinds[0] as ActionKind;
-  const a = check(diags, actionSchema(kind), obj, 'action', span) as Record<string, unknown> | undefined;
-  if (!a) return undefined;
-  if (stepOrder !== undefined && a['run-order'] !== undefined) {
+  // An action whose own keys have errors keeps the rest, so its spec is still checked (the pipeline is then incomplete).
+  const a = (check(diags, actionSchema(kind), obj, 'action', span) as Record<string, unknown> | undefined) ?? salvage(actionSchema(kind), obj);
+  if (!a || typeof a.name !== 'string') return undefined;
+  if (stepOrder !== undefined && a['run-order'] !== undefined)
     diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", keySpan(obj, 'run-order') ?? span);
-    return undefined;
-  }
   const list = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
   const inputs = list(a.inputs);
   const outputs = list(a.outputs);
@@ -203,7 +220,7 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
     ...(a.role !== undefined ? { role: String(a.role) } : {}),
     ...(a.region !== undefined ? { region: String(a.region) } : {}),
     ...(a.timeout !== undefined ? { timeout: Number(a.timeout) } : {}),
-    runOrder: stepOrder ?? (a['run-order'] as number | undefined) ?? 1,
+    runOrder: stepOrder ?? (typeof a['run-order'] === 'number' ? a['run-order'] : 1),
     source: obj,
     span,
   };

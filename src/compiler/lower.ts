@@ -410,7 +410,8 @@ function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics): IrTr
       source = (connectionSources[0] as IrAction).name;
     }
     if (tr.push === undefined && tr['pull-request'] === undefined) {
-      diags.add('PC2007', "a trigger needs 'push', 'pull-request' or both", span);
+      // A misspelled 'pull_request' is already reported as an unknown key with the right spelling.
+      if (!Object.keys(tr).some((k) => didYouMean(k, ['push', 'pull-request']))) diags.add('PC2007', "a trigger needs 'push', 'pull-request' or both", span);
       return;
     }
     const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

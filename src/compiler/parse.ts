@@ -90,14 +90,19 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
       // The yaml package turns its own stack overflow into a syntax error; it means the nesting is too deep.
       diags.add('PC1003', 'nesting is too deep to read', { file, start, end });
     } else {
-      diags.add('PC1001', yamlMessage(err.message), { file, start, end });
+      diags.add('PC1001', yamlMessage(err.message), { file, start, end }, err.code === 'TAB_AS_INDENT' ? { suggestion: 'indent with spaces' } : {});
     }
     syntaxErrors++;
   }
   for (const warn of doc.warnings) {
     syntaxErrors++;
     const [start, end] = warn.pos;
-    diags.add('PC1006', yamlMessage(warn.message), { file, start, end }, warn.code === 'TAG_RESOLVE_FAILED' ? { suggestion: 'remove the tag; pipeline.yml uses plain YAML values' } : {});
+    if (warn.code === 'TAG_RESOLVE_FAILED') {
+      const tag = /tag: (\S+)/.exec(warn.message)?.[1];
+      diags.add('PC1006', `tag${tag ? ` '${tag}'` : ''} is not supported: pipeline.yml holds plain YAML values (CloudFormation's !Ref, !Sub and the like do not apply)`, { file, start, end }, {
+        suggestion: 'remove the tag',
+      });
+    } else diags.add('PC1006', yamlMessage(warn.message), { file, start, end });
   }
   const duplicates = findDuplicateKeys(doc.contents);
   duplicates.slice(0, MAX_REPORTED_DUPLICATES).forEach(({ key, at, first }) => {
@@ -128,7 +133,8 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
       return undefined;
     }
     if (e instanceof AliasLimitError) {
-      diags.add('PC1002', `aliases expand to more than ${MAX_NODES.toLocaleString('en-US')} values (a YAML "billion laughs" document)`, { file, start: 0, end: 0 }, {
+      const [start, end] = e.at ?? [0, 0];
+      diags.add('PC1002', `aliases expand to more than ${MAX_NODES.toLocaleString('en-US')} values (a YAML "billion laughs" document)`, { file, start, end }, {
         suggestion: 'write the values out, or use fewer nested aliases',
       });
       return undefined;
@@ -234,6 +240,8 @@ function findUnsupported(root: Node | null): { message: string; at: number } | u
       for (const pair of node.items) {
         const key = pair.key as Node | null;
         if (key && !isScalar(key)) return { message: 'mapping keys must be plain strings, not lists or mappings', at: key.range?.[0] ?? 0 };
+        if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN')
+          return { message: "merge keys ('<<: *anchor') are not supported; write the keys out, or alias the whole mapping ('build: *anchor')", at: key.range?.[0] ?? 0 };
         if (pair.value) stack.push([pair.value as Node, depth + 1]);
       }
     } else if (isSeq(node)) {

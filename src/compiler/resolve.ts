@@ -2,7 +2,7 @@ import { readSpec, type ReadSpec } from './actions.js';
 import { CATEGORY_KEYS, type Category } from './catalog/index.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ExAction, ExPipeline } from './model.js';
-import { copyKeySpan, setSpan, spanOf } from './tree.js';
+import { copyKeySpan, setSpan, spanOf, valueSpan } from './tree.js';
 
 /** Reads every action's spec and makes its artifacts explicit; returns the spec of each readable action. */
 export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExAction, ReadSpec> {
@@ -10,7 +10,8 @@ export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExActio
   const defaults = ex.connection ? { connection: ex.connection } : {};
   for (const stage of ex.stages)
     for (const action of stage.actions) {
-      const spec = readSpec(diags, action.kind, action.spec, action.span, defaults);
+      // The spec's own place (the value of 'source:' in an action), so a bad shorthand is pointed at, not its action.
+      const spec = readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults);
       // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
       specs.set(action, spec ?? invalidSpec(action));
     }

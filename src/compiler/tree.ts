@@ -12,9 +12,15 @@ const META = new WeakMap<object, Meta>();
 /** Most values one file may expand to (aliases included), against alias bombs. */
 export const MAX_NODES = 1_000_000;
 
-/** Thrown when a document expands to more than MAX_NODES values; `aliases` tells whether aliases did it. */
+/**
+ * Thrown when a document expands to more than MAX_NODES values; `aliases` tells whether aliases
+ * did it, and `at` is the range of the alias (written in the document itself) that was being expanded.
+ */
 export class AliasLimitError extends Error {
-  constructor(readonly aliases: boolean) {
+  constructor(
+    readonly aliases: boolean,
+    readonly at?: [number, number],
+  ) {
     super('too many values');
   }
 }
@@ -45,15 +51,22 @@ function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
 export function toData(doc: Document.Parsed, file: SourceFile): unknown {
   let budget = MAX_NODES;
   let targets: Map<Alias, Node> | undefined;
+  let outerAlias: Alias | undefined;
   const span = (node: Node | null | undefined, fallback: Span): Span =>
     node?.range ? { file, start: node.range[0], end: node.range[1] } : fallback;
 
   const convert = (node: Node | null, fallback: Span): unknown => {
-    if (--budget < 0) throw new AliasLimitError(targets !== undefined);
+    if (--budget < 0) throw new AliasLimitError(targets !== undefined, outerAlias?.range ? [outerAlias.range[0], outerAlias.range[1]] : undefined);
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
       targets ??= aliasTargets(doc);
-      return convert(targets.get(node) ?? null, span(node, fallback));
+      const outermost = outerAlias === undefined;
+      if (outermost) outerAlias = node;
+      try {
+        return convert(targets.get(node) ?? null, span(node, fallback));
+      } finally {
+        if (outermost) outerAlias = undefined;
+      }
     }
     if (isScalar(node)) return node.value;
     const here = span(node, fallback);
