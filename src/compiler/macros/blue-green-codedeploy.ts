@@ -97,7 +97,7 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
     if (!need(['application', 'group'])) return undefined;
     for (const k of ['traffic', 'alarms', 'service-role', 'wait', 'listener', 'test-listener', 'target-groups'])
       if (block[k] !== undefined) {
-        place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, valueSpan(blockIn, k) ?? at, { suggestion: `remove '${k}', or 'existing: true' to let pipec create the group` });
+        place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, valueSpan(blockIn, k) ?? at, { suggestion: `remove '${k}', or remove 'existing: true' so that pipec creates the group with it` });
         return undefined;
       }
   } else {
