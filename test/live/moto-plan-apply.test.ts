@@ -9,8 +9,8 @@ import { compile } from '../../dist/compiler/compile.js';
 import { Diagnostics } from '../../dist/compiler/diagnostics.js';
 import { desiredPipelines } from '../../dist/live/desired.js';
 import type { DesiredPipeline } from '../../dist/live/plan.js';
-import { ROOT } from '../support/cli.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
 import { createRoles, pipec, workspace } from './support.js';
 
 const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
@@ -286,13 +286,31 @@ describe('--prune', () => {
   });
 });
 
+describe('colour', () => {
+  it('only on a terminal, and never with NO_COLOR', async () => {
+    const ws = workspace({ 'pipeline.yml': SHOP.replace('name: shop', 'name: colour') });
+    try {
+      const env = awsTestEnv(moto.endpoint);
+      const tty = await runCli(['plan'], { cwd: ws.dir, env, tty: true });
+      expect(tty.stdout).toContain('\x1b[32m+\x1b[0m pipeline');
+      const noColor = await runCli(['plan'], { cwd: ws.dir, env: { ...env, NO_COLOR: '1' }, tty: true });
+      expect(noColor.stdout).toContain('+ pipeline "colour"');
+      expect(noColor.stdout).not.toContain('\x1b[');
+      const pipe = await runCli(['plan'], { cwd: ws.dir, env, tty: false });
+      expect(pipe.stdout).not.toContain('\x1b[');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
 describe('confirmation', () => {
   async function withAnswer(answer: string, cwd: string) {
     let stdout = '';
     let stderr = '';
     const code = await main(['apply'], {
       cwd,
-      env: { ...(await import('../support/moto.js')).awsTestEnv(moto.endpoint) },
+      env: awsTestEnv(moto.endpoint),
       stdout: { write: (s: string) => (stdout += s), isTTY: true },
       stderr: { write: (s: string) => (stderr += s), isTTY: true },
       stdinIsTTY: true,
