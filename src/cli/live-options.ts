@@ -22,13 +22,14 @@ export const LIVE_FLAGS = {
   help: { type: 'bool', short: 'h' },
 } as const;
 
-export const LIVE_HELP = `  --region R          region of pipelines that name none (default: AWS_REGION, then the profile's)
-  --profile P         AWS profile for credentials and region (default: AWS_PROFILE, then the usual chain)
-  --endpoint-url URL  CodePipeline endpoint (default: AWS_ENDPOINT_URL_CODEPIPELINE, AWS_ENDPOINT_URL)
+export const LIVE_HELP = `      --region R      region of pipelines that name none (default: AWS_REGION, then the profile's)
+      --profile P     AWS profile for credentials and region (default: AWS_PROFILE, then the usual chain)
+      --endpoint-url URL
+                      CodePipeline endpoint (default: AWS_ENDPOINT_URL_CODEPIPELINE, AWS_ENDPOINT_URL)
   -j, --concurrency N pipelines read or written at once (default 8)
-  --prune             also delete pipelines pipec manages that the configuration no longer has
-  --adopt NAME        take over an existing pipeline pipec did not create (repeatable)
-  --color, --no-color
+      --prune         also delete pipelines pipec manages that the configuration no longer has
+      --adopt NAME    take over an existing pipeline pipec did not create (repeatable)
+      --color, --no-color
 `;
 
 export const DEFAULT_CONCURRENCY = 8;
