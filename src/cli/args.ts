@@ -39,8 +39,10 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
       if (!long) throw new UsageError(`unknown option '${arg}'`);
       name = long;
     }
-    let s = spec[name];
-    if (!s && name.startsWith('no-') && spec[name.slice(3)]?.type === 'bool') {
+    // Own keys only: '--toString' is an unknown option, not Object.prototype's.
+    const specOf = (n: string): FlagSpec | undefined => (Object.hasOwn(spec, n) ? spec[n] : undefined);
+    let s = specOf(name);
+    if (!s && name.startsWith('no-') && specOf(name.slice(3))?.type === 'bool') {
       flags[name.slice(3)] = false;
       continue;
     }

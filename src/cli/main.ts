@@ -31,6 +31,11 @@ Run 'pipec <command> --help' for a command's options.
 Exit status: 0 success, 1 problems in the input (or a failed AWS call), 2 bad usage.
 `;
 
+/** The command of that name; own keys only, so `pipec toString` is an unknown command, not Object.prototype's. */
+function commandNamed(name: string): (typeof COMMANDS)[string] | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 /** Runs one pipec invocation and returns its exit code; never throws. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const debug = argv.includes('--debug') || ctx.env.PIPEC_DEBUG === '1';
@@ -38,7 +43,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const [name, ...rest] = args;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      if (name === 'help' && rest[0] && COMMANDS[rest[0]]) {
+      if (name === 'help' && rest[0] && commandNamed(rest[0])) {
         ctx.stdout.write((await (COMMANDS[rest[0]] as { load: () => Promise<CommandModule> }).load()).HELP);
         return EXIT.OK;
       }
@@ -49,7 +54,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stdout.write(`pipec ${VERSION}\n`);
       return EXIT.OK;
     }
-    const cmd = COMMANDS[name];
+    const cmd = commandNamed(name);
     if (!cmd) {
       const guess = didYouMean(name, Object.keys(COMMANDS));
       throw new UsageError(`unknown command '${name}'${guess ? `; did you mean '${guess}'?` : ''}`);
@@ -57,7 +62,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return await (await cmd.load()).run(rest, ctx);
   } catch (e) {
     if (e instanceof UsageError) {
-      ctx.stderr.write(`pipec: ${e.message}\nRun 'pipec ${name && COMMANDS[name] ? `${name} ` : ''}--help' for usage.\n`);
+      ctx.stderr.write(`pipec: ${e.message}\nRun 'pipec ${name && commandNamed(name) ? `${name} ` : ''}--help' for usage.\n`);
       return EXIT.USAGE;
     }
     const err = e as NodeJS.ErrnoException;

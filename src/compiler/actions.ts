@@ -155,7 +155,7 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
   }
   for (const [k, v] of Object.entries(obj)) {
     if (k === providerKind) continue;
-    if (k in flat) {
+    if (Object.hasOwn(flat, k)) {
       diags.add('PC2008', `'${k}' is given twice, beside '${providerKind}' and inside it`, valueSpan(obj, k) ?? span);
       ok = false;
       continue;

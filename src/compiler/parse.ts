@@ -240,6 +240,9 @@ function findUnsupported(root: Node | null): { message: string; at: number } | u
       for (const pair of node.items) {
         const key = pair.key as Node | null;
         if (key && !isScalar(key)) return { message: 'mapping keys must be plain strings, not lists or mappings', at: key.range?.[0] ?? 0 };
+        // Assigned as a property name, '__proto__' would replace an object's prototype instead of adding a key.
+        if (isScalar(key) && key.value === '__proto__')
+          return { message: "'__proto__' cannot be a key: no setting, variable, tag or name in pipeline.yml may be called that", at: key.range?.[0] ?? 0 };
         if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN')
           return { message: "merge keys ('<<: *anchor') are not supported; write the keys out, or alias the whole mapping ('build: *anchor')", at: key.range?.[0] ?? 0 };
         if (pair.value) stack.push([pair.value as Node, depth + 1]);

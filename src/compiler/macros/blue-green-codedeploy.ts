@@ -161,7 +161,7 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
 function trafficConfig(platform: Platform, value: unknown, place: DeployPlace, at: Span): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  const known = TRAFFIC[platform][text];
+  const known = Object.hasOwn(TRAFFIC[platform], text) ? TRAFFIC[platform][text] : undefined;
   if (known) return known;
   if (/^[A-Z]/.test(text) || text.includes('.')) return text;
   place.report.add('PC2004', `traffic:${text}`, `'traffic' for ${LABEL[platform]} must be ${choices(Object.keys(TRAFFIC[platform]))} or the name of a deployment configuration, not '${text}'`, at);

@@ -79,7 +79,8 @@ export function blueGreenPlan(deploy: Obj, place: DeployPlace, diags: Diagnostic
     return undefined;
   }
   const kind = deployKind(deploy);
-  if (!kind || !(kind in BLUE_GREEN_FORMS)) {
+  // Own keys only: a deploy keyed 'toString' is no blue/green form.
+  if (!kind || !Object.hasOwn(BLUE_GREEN_FORMS, kind)) {
     const hint = kind === 'ecs-blue-green' || kind === 'codedeploy' ? `; '${kind}' is already a CodeDeploy action, use it without 'strategy'` : '';
     place.report.add('PC5006', `kind:${kind ?? ''}`, `blue/green deploys are ${choices(Object.keys(BLUE_GREEN_FORMS))}${kind ? `, not '${kind}'${hint}` : ''}`, kind ? (keySpan(deploy, kind) ?? at) : (spanOf(deploy) ?? at), {
       suggestion: kind === 'ec2' || kind === 'codedeploy' ? "for EC2 instances behind a load balancer write 'servers: { auto-scaling-groups: [...], target-group: ... }'" : `for example: deploy: { ecs: { cluster: main, service: web }, blue-green: { container: web, ... } }`,

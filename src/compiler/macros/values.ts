@@ -71,7 +71,7 @@ export const BLUE_GREEN_KINDS: Readonly<Record<string, { primary?: string }>> = 
 
 /** The provider key a deploy value names (`cloudformation`, `ecs`, ...), if exactly one. */
 export function deployKind(value: Obj): string | undefined {
-  const kinds = Object.keys(value).filter((k) => PROVIDERS.Deploy.some((p) => p.kind === k) || k in BLUE_GREEN_KINDS);
+  const kinds = Object.keys(value).filter((k) => PROVIDERS.Deploy.some((p) => p.kind === k) || Object.hasOwn(BLUE_GREEN_KINDS, k));
   return kinds.length === 1 ? kinds[0] : undefined;
 }
 

@@ -19,7 +19,7 @@ export const buildOutputs: Rule = (p, diags) => {
               suggestion: `add '${key}' to 'outputs', or remove it from 'artifacts'`,
             });
         for (const o of a.outputs)
-          if (!(o.name in perOutput)) diags.add('PC3030', `build '${a.name}' has output '${o.name}' but 'artifacts' names no files for it`, o.span);
+          if (!Object.hasOwn(perOutput, o.name)) diags.add('PC3030', `build '${a.name}' has output '${o.name}' but 'artifacts' names no files for it`, o.span);
       } else if (names.length > 1 && !project.artifacts)
         diags.add('PC3030', `build '${a.name}' has ${names.length} outputs but no 'artifacts' saying which files go in each`, a.spans.outputs ?? a.span, {
           suggestion: `write 'artifacts: { ${names.map((n) => `${n}: [files]`).join(', ')} }'`,
