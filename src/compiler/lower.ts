@@ -124,9 +124,22 @@ const COMPUTE_TYPES: Record<string, string> = {
 /** The default CodeBuild image for inline builds. */
 export const DEFAULT_IMAGE = 'aws/codebuild/standard:7.0';
 
+/** Where a setting names an input artifact (`template: Build::t.yml`), for inputs read from settings rather than written. */
+function referenceSpan(spec: ReadSpec, artifact: string): Span | undefined {
+  for (const f of spec.catalog?.fields ?? []) {
+    const v = spec.fields[f.name];
+    if ((f.type === 'artifact-path' || f.type === 'artifact') && typeof v === 'string' && (v === artifact || v.startsWith(`${artifact}::`)))
+      return valueSpan(spec.fieldsSource, f.name);
+  }
+  return undefined;
+}
+
 function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, diags: Diagnostics): IrAction {
   const src = a.source;
-  const inputs = (a.inputs ?? []).map((name, i) => ({ name, span: (Array.isArray((src as Record<string, unknown>).inputs) ? valueSpan((src as Record<string, unknown>).inputs, i) : valueSpan(src, 'inputs')) ?? a.span }));
+  const written = (src as Record<string, unknown>).inputs;
+  const inputSpan = (name: string, i: number): Span | undefined =>
+    Array.isArray(written) ? valueSpan(written, i) : written !== undefined ? valueSpan(src, 'inputs') : referenceSpan(spec, name);
+  const inputs = (a.inputs ?? []).map((name, i) => ({ name, span: inputSpan(name, i) ?? a.span }));
   const outputs: IrArtifactRef[] = (a.outputs ?? []).map((name, i) => ({ name, span: (Array.isArray((src as Record<string, unknown>).outputs) ? valueSpan((src as Record<string, unknown>).outputs, i) : valueSpan(src, 'outputs')) ?? a.span }));
   const ir: IrAction = {
     name: a.name,

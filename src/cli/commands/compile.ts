@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { didYouMean } from '../../compiler/suggest.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -82,7 +83,10 @@ export function selectTargets(names: string[] | undefined) {
   if (names.includes('all')) return [...TARGETS];
   return [...new Set(names)].map((n) => {
     const t = targetByName(n);
-    if (!t) throw new UsageError(`unknown target '${n}'; targets: ${TARGETS.map((x) => x.name).join(', ')}, all`);
+    if (!t) {
+      const guess = didYouMean(n, [...TARGETS.map((x) => x.name), 'all']);
+      throw new UsageError(`unknown target '${n}' (targets: ${TARGETS.map((x) => x.name).join(', ')}, all)${guess ? `; did you mean '${guess}'?` : ''}`);
+    }
     return t;
   });
 }

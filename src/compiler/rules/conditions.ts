@@ -16,7 +16,6 @@ export const conditions: Rule = (p, diags) => {
       if (of.retryMode && of.result !== 'RETRY') diags.add('PC3024', "'retry-mode' goes with 'result: retry'", of.span);
       if (!of.result && !of.condition) diags.add('PC3024', "on-failure needs a 'result' or a 'condition'", of.span);
     }
-    for (const c of [be, os, of?.condition])
-      if (c && c.rules.length === 0) diags.add('PC3024', 'a condition needs at least one rule', c.span);
+    // A condition without rules is a schema error (PC2006), or its rules had errors of their own: nothing to add here.
   }
 };
