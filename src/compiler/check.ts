@@ -42,7 +42,7 @@ export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknow
   for (const i of issues)
     if (i.code === 'unrecognized_keys')
       for (const key of i.keys) {
-        const guess = didYouMean(key, knownKeys(schema, i.path));
+        const guess = suggestKey(key, knownKeys(schema, i.path));
         if (guess) meant.add(pathKey([...i.path, guess]));
       }
   // A refinement of a mapping with an unknown key ("needs 'commands'" beside 'comands'), and a
@@ -76,6 +76,17 @@ export function salvage(schema: z.ZodType, value: unknown): Record<string, unkno
     copyKeySpan(copy, value, k);
   }
   return copy;
+}
+
+/**
+ * The key an unknown key was probably meant to be: a near spelling ('comands'), or a valid key
+ * that is one of its words ('requre_approval' where 'approval' is a key).
+ */
+function suggestKey(key: string, known: readonly string[]): string | undefined {
+  const near = didYouMean(key, known);
+  if (near) return near;
+  const words = key.toLowerCase().split(/[-_.\s]+/).filter((w) => w.length >= 4);
+  return known.find((k) => words.includes(k.toLowerCase()));
 }
 
 function pathKey(path: readonly PropertyKey[]): string {
@@ -121,7 +132,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     case 'unrecognized_keys': {
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
-        const suggestion = didYouMean(key, known);
+        const suggestion = suggestKey(key, known);
         diags.add('PC2001', `unknown key '${key}' in ${describe(path, where)}`, at(root, [...path, key], 'key', fallback), {
           suggestion: suggestion ? `did you mean '${suggestion}'?` : known.length ? `valid keys here: ${choices(known)}` : undefined,
         } as { suggestion?: string });
