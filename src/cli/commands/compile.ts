@@ -51,6 +51,10 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
   const outDir = (flags.out as string | undefined) ?? 'out';
+  if (outDir === '') throw new UsageError("option '--out' needs a directory");
+  // Checked before compiling, so a file in the way is one clear line rather than a failed mkdir.
+  if (statSync(resolvePath(ctx.cwd, outDir), { throwIfNoEntry: false })?.isDirectory() === false)
+    throw new UsageError(`--out: '${outDir}' is a file; name a directory to write into`);
   if (flags.templates && !statSync(resolvePath(ctx.cwd, flags.templates as string), { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
   const result = compileInputs(ctx, positionals);
