@@ -121,8 +121,8 @@ describe('buildspecs of every example', () => {
   });
 
   it('are not written for a build that reads its buildspec from the source; the project names that file', () => {
-    expect(buildspecs.filter((b) => b.example === 'shared-artifact-store' && b.pipeline === 'storefront')).toEqual([]);
-    const stack = templates.find((t) => t.example === 'shared-artifact-store' && t.pipeline === 'storefront' && t.file === 'cloudformation.yml');
+    expect(buildspecs.filter((b) => b.example === 'shared-artifact-store' && b.pipeline === 'storefront-edge')).toEqual([]);
+    const stack = templates.find((t) => t.example === 'shared-artifact-store' && t.pipeline === 'storefront-edge' && t.file === 'cloudformation.yml');
     const project = Object.values(stack!.tree.Resources).find((r) => r.Type === 'AWS::CodeBuild::Project');
     expect((project!.Properties.Source as Obj).BuildSpec).toBe('ci/buildspec.yml');
   });
