@@ -58,6 +58,7 @@ export type ProxyVerdict = { status: number; error: string; message: string } | 
  * `forwarded` lists the calls moto answered, with moto's status.
  */
 export async function startProxy(targetPort: number, hook: (call: ProxiedCall) => ProxyVerdict | Promise<ProxyVerdict>) {
+  let upstreamPort = targetPort;
   const forwarded: Array<ProxiedCall & { status: number }> = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -79,7 +80,7 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
         res.writeHead(verdict.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
         return res.end(JSON.stringify('json' in verdict ? verdict.json : { __type: verdict.error, message: verdict.message }));
       }
-      const up = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+      const up = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
         const out: Buffer[] = [];
         upRes.on('data', (c: Buffer) => out.push(c));
         upRes.on('end', () => {
@@ -101,6 +102,10 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
   return {
     endpoint: `http://127.0.0.1:${port}`,
     forwarded,
+    /** Sends the calls from now on to another port (a restarted moto). */
+    retarget: (newPort: number) => {
+      upstreamPort = newPort;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
