@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli } from './support/cli.js';
+import { listFiles } from './support/targets.js';
 
 /**
  * Golden files: every examples/<name>/pipeline.yml compiles, with every target, to exactly the
@@ -22,20 +23,6 @@ const examples = readdirSync(EXAMPLES)
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-golden-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Every file under dir, as sorted paths relative to it. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) walk(dir);
-  return out.sort();
-}
 
 function readTree(dir: string): Map<string, string> {
   return new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
-import type { ActionKind, ExAction } from '../model.js';
 import { NAME } from '../schema/common.js';
 import type { Span } from '../source.js';
 import { setSpan, valueSpan } from '../tree.js';
-import { actionSource, assumeRole, placeKeys, withPlaceEnv } from './blue-green-codedeploy.js';
+import { actionFactory, assumeRole, withPlaceEnv } from './blue-green-codedeploy.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { stepActions } from './steps.js';
 import { isObj, put, rebuild, type Obj } from './values.js';
@@ -71,14 +70,7 @@ export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj
   const idle = `#{${colorNs}.IDLE}`;
   const live = `#{${colorNs}.LIVE}`;
   const stackRole = settings['stack-role'];
-  const artifacts = new Map<ExAction, string>();
-  const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
-    // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
-    const where = kind === 'compute' ? {} : placeKeys(place);
-    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
-    artifacts.set(a, place.artifactName(base));
-    return a;
-  };
+  const { artifacts, action } = actionFactory(place, at);
   const withColor = (s: Obj, stack: unknown): Obj => {
     const params = isObj(s.parameters) ? rebuild(s.parameters, Object.entries(s.parameters)) : rebuild(undefined, [], at);
     put(params, colorParam, idle);

@@ -114,14 +114,7 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
     groups.push(groupEntry(platform, application, group, config, settings, block, at));
   }
   if (platform === 'ecs' && !need(['container'])) return undefined;
-  const artifacts = new Map<ExAction, string>();
-  const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
-    // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
-    const where = kind === 'compute' ? {} : placeKeys(place);
-    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
-    artifacts.set(a, place.artifactName(base));
-    return a;
-  };
+  const { artifacts, action } = actionFactory(place, at);
   const target = { application, group };
   if (platform === 'ecs') {
     const image = block.image ?? place.handoff[0];
@@ -190,6 +183,22 @@ function groupEntry(platform: Platform, application: string, name: string, confi
 }
 
 /** The action keys of a deploy in another account or region. */
+/** Builds the actions a blue/green plan writes, remembering the artifact name each one would produce. */
+export function actionFactory(place: DeployPlace, at: Span): {
+  artifacts: Map<ExAction, string>;
+  action: (base: string, kind: ActionKind, spec: Obj, extra?: Partial<ExAction>) => ExAction;
+} {
+  const artifacts = new Map<ExAction, string>();
+  const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
+    // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
+    const where = kind === 'compute' ? {} : placeKeys(place);
+    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
+    artifacts.set(a, place.artifactName(base));
+    return a;
+  };
+  return { artifacts, action };
+}
+
 export function placeKeys(place: DeployPlace): Partial<ExAction> {
   return { ...(place.role ? { role: place.role } : {}), ...(place.region ? { region: place.region } : {}) };
 }

@@ -1,4 +1,5 @@
 import type { IrAction, IrPipeline } from '../../compiler/ir.js';
+import { denyInsecureTransport } from './storage.js';
 import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, sub, subText, type Json, type Template } from './template.js';
 
 /** The pipeline's ARN (the resource has no Arn attribute; its Ref is the name). */
@@ -147,14 +148,7 @@ export function addSourceTrail(t: Template, p: IrPipeline, sources: readonly IrA
     PolicyDocument: {
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'DenyInsecureConnections',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [bucketArn, sub(`\${${bucket}.Arn}/*`)],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(bucketArn, sub(`\${${bucket}.Arn}/*`)),
         { Sid: 'CloudTrailChecksAcl', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: bucketArn, Condition: { StringEquals: { 'aws:SourceArn': trailArn } } },
         {
           Sid: 'CloudTrailWritesLogs',

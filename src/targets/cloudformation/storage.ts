@@ -22,6 +22,18 @@ export interface StoreRefs {
 }
 
 /** The alias pipec gives the artifact key it creates: one per pipeline and region. */
+/** The bucket-policy statement that refuses every request not made over TLS. */
+export function denyInsecureTransport(bucketArn: Json, objectsArn: Json): Json {
+  return {
+    Sid: 'DenyInsecureConnections',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, objectsArn],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
 export function keyAlias(pipeline: string): string {
   return `alias/pipec/${pipeline.replace(/[^a-zA-Z0-9:/_-]/g, '-')}/artifacts`;
 }
@@ -179,14 +191,7 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
     PolicyDocument: {
       Version: '2012-10-17',
       Statement: [
-        {
-          Sid: 'DenyInsecureConnections',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [bucketArn, objectsArn],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(bucketArn, objectsArn),
         {
           Sid: 'DenyUnencryptedObjectUploads',
           Effect: 'Deny',
