@@ -3,6 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { InputFile } from '../compiler/compile.js';
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import { MAX_FILE_BYTES } from '../compiler/parse.js';
+import { makeDirs, notWritable, OutputError, removeDirs, shownPath } from './output-path.js';
 
 /** With no files named: ./pipeline.yml and ./pipelines/*.yml (and .yaml), in name order. */
 export function discoverFiles(cwd: string): string[] {
@@ -56,42 +57,61 @@ function reason(e: unknown): string {
 }
 
 /**
- * Writes every pipeline's files or none: all files go to a staging directory first, then each
- * pipeline's directory is swapped into place, so an interrupted or failed run leaves no half-written output.
- * A pipeline whose directory already holds exactly its files, byte for byte, is left untouched: swapping
- * it would cost the removal of the old directory, the slowest step here (seconds for 1,000 pipelines).
+ * Writes every pipeline's files or none: all files go to a staging directory inside the output directory
+ * first, then each pipeline's directory is swapped into place, so an interrupted or failed run leaves no
+ * half-written output. A pipeline whose directory already holds exactly its files, byte for byte, is left
+ * untouched: swapping it would cost the removal of the old directory, the slowest step here (seconds for
+ * 1,000 pipelines). A pipeline with no files (no inline build for `--target buildspec`) gets an empty directory.
+ * Failures are OutputErrors naming the user's path; directories made for a failed run are removed again.
  */
-export function writeOutputs(outDir: string, files: ReadonlyMap<string, ReadonlyArray<{ path: string; content: string }>>): string[] {
-  const root = resolve(outDir);
-  mkdirSync(dirname(root), { recursive: true });
-  const staging = `${root}.pipec-staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+export function writeOutputs(outDir: string, files: ReadonlyMap<string, ReadonlyArray<{ path: string; content: string }>>, cwd = process.cwd()): string[] {
+  const root = resolve(cwd, outDir);
+  const made = makeDirs(cwd, root);
+  const staging = join(root, `.pipec-staging-${process.pid}`);
   const written: string[] = [];
   const unchanged = new Set<string>();
+  let swapped = false;
+  let current = root;
   try {
+    rmSync(staging, { recursive: true, force: true });
     for (const [pipeline, list] of files) {
       if (holdsExactly(join(root, pipeline), list)) {
         unchanged.add(pipeline);
         for (const f of list) written.push(join(outDir, pipeline, f.path));
         continue;
       }
+      current = join(root, pipeline);
+      mkdirSync(join(staging, pipeline), { recursive: true });
       for (const f of list) {
         const target = join(staging, pipeline, f.path);
         if (relative(staging, target).startsWith('..')) throw new Error(`refusing to write outside the output directory: ${f.path}`);
+        current = join(root, pipeline, f.path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, f.content);
         written.push(join(outDir, pipeline, f.path));
       }
     }
-    mkdirSync(root, { recursive: true });
     for (const pipeline of files.keys()) {
       if (unchanged.has(pipeline)) continue;
       const dest = join(root, pipeline);
+      current = dest;
       const old = `${dest}.pipec-old-${process.pid}`;
       if (existsSync(dest)) renameSync(dest, old);
-      renameSync(join(staging, pipeline), dest);
+      try {
+        renameSync(join(staging, pipeline), dest);
+      } catch (e) {
+        if (existsSync(old)) renameSync(old, dest);
+        throw e;
+      }
+      swapped = true;
       rmSync(old, { recursive: true, force: true });
     }
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!swapped) removeDirs(made);
+    // An fs error is about the user's path; anything else is a bug and stays as it is.
+    if (typeof (e as { code?: unknown }).code === 'string') throw new OutputError(`cannot write '${shownPath(cwd, current)}': ${notWritable(cwd, e, dirname(current))}`);
+    throw e;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

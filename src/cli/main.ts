@@ -2,6 +2,7 @@ import { didYouMean } from '../compiler/suggest.js';
 import { VERSION } from '../version.js';
 import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { fsReason, OutputError } from './output-path.js';
 
 interface CommandModule {
   HELP: string;
@@ -65,9 +66,13 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stderr.write(`pipec: ${e.message}\nRun 'pipec ${name && commandNamed(name) ? `${name} ` : ''}--help' for usage.\n`);
       return EXIT.USAGE;
     }
+    if (e instanceof OutputError) {
+      ctx.stderr.write(`pipec: ${e.message}\n`);
+      return EXIT.PROBLEMS;
+    }
     const err = e as NodeJS.ErrnoException;
     if (err && typeof err.code === 'string' && err.syscall)
-      ctx.stderr.write(`pipec: ${err.syscall} failed${err.path ? ` for ${err.path}` : ''}: ${err.code}\n`);
+      ctx.stderr.write(`pipec: cannot ${err.syscall}${err.path ? ` '${err.path}'` : ''}: ${fsReason(err)}\n`);
     else ctx.stderr.write(`pipec: internal error: ${err instanceof Error ? err.message : String(err)}\n${debug ? '' : 'This is a bug in pipec; run again with --debug and report the output.\n'}`);
     if (debug && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);
     return EXIT.PROBLEMS;

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
 import { writeOutputs } from '../io.js';
+import { checkOutputDir } from '../output-path.js';
 import { compileInputs, printDiagnostics, requireFormat } from '../pipeline-input.js';
 import { TARGETS, targetByName, type OutputFile } from '../../targets/index.js';
 
@@ -53,8 +54,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const outDir = (flags.out as string | undefined) ?? 'out';
   if (outDir === '') throw new UsageError("option '--out' needs a directory");
   // Checked before compiling, so a file in the way is one clear line rather than a failed mkdir.
-  if (statSync(resolvePath(ctx.cwd, outDir), { throwIfNoEntry: false })?.isDirectory() === false)
-    throw new UsageError(`--out: '${outDir}' is a file; name a directory to write into`);
+  checkOutputDir(ctx.cwd, '--out', outDir);
   if (flags.templates && !statSync(resolvePath(ctx.cwd, flags.templates as string), { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
   const result = compileInputs(ctx, positionals);
@@ -73,10 +73,12 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     }
   printDiagnostics(ctx, diags.list, format, flags.color as boolean | undefined, format === 'text' ? 'stderr' : 'stdout');
   if (diags.hasErrors()) return EXIT.PROBLEMS;
-  const { resolve } = await import('node:path');
-  const written = writeOutputs(resolve(ctx.cwd, outDir), files);
+  const written = writeOutputs(outDir, files, ctx.cwd);
   if (!flags.quiet && format === 'text') {
     const n = result.pipelines.length;
+    for (const [name, list] of files)
+      if (list.length === 0)
+        ctx.stderr.write(`pipeline '${name}' has nothing for ${targets.map((t) => t.name).join(', ')}${targets.every((t) => t.name === 'buildspec') ? ' (no inline CodeBuild action)' : ''}: its directory is empty\n`);
     ctx.stderr.write(`compiled ${n} pipeline${n === 1 ? '' : 's'} (${targets.map((t) => t.name).join(', ')}): ${written.length} file${written.length === 1 ? '' : 's'} in ${outDir}/\n`);
   }
   return EXIT.OK;

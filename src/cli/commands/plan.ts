@@ -1,5 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { buildPlan, type Plan } from '../../live/plan.js';
 import { PLAN_FORMAT, PLAN_FORMAT_VERSION, serializePlan, type InputsFingerprint } from '../../live/plan-file.js';
 import { hasChanges } from '../../live/render/common.js';
@@ -10,7 +8,8 @@ import { sdkClientProvider } from '../../live/sdk-client.js';
 import { VERSION } from '../../version.js';
 import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
+import { checkOutputFile, writeFileAtomically } from '../output-path.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
 
 export const HELP = `Usage: pipec plan [FILES...] [options]
@@ -45,6 +44,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(HELP);
     return EXIT.OK;
   }
+  // Checked before talking to AWS, so a directory in the way is one clear line, not a plan lost after the work.
+  if (flags.out === '') throw new UsageError("option '--out' needs a file name");
+  const outPath = flags.out ? checkOutputFile(ctx.cwd, '--out', flags.out as string) : undefined;
   const settings = awsSettings(flags, ctx);
   const limit = concurrency(flags);
   const adopt = (flags.adopt as string[] | undefined) ?? [];
@@ -59,8 +61,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const plan = result.plan;
   const format = (flags.format as string | undefined) ?? 'text';
   ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
-  if (flags.out) {
-    savePlan(resolve(ctx.cwd, flags.out as string), plan, compiled.inputs);
+  if (outPath) {
+    savePlan(ctx.cwd, outPath, plan, compiled.inputs);
     if (format === 'text') ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
   }
   return exitStatus(plan, flags['detailed-exitcode'] === true, ctx);
@@ -75,8 +77,6 @@ function exitStatus(plan: Plan, detailed: boolean, ctx: CliContext): number {
 }
 
 /** Writes the plan file whole or not at all. */
-function savePlan(path: string, plan: Plan, inputs: InputsFingerprint): void {
-  const tmp = `${path}.pipec-${process.pid}.tmp`;
-  writeFileSync(tmp, serializePlan({ format: PLAN_FORMAT, formatVersion: PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs, plan }));
-  renameSync(tmp, path);
+function savePlan(cwd: string, path: string, plan: Plan, inputs: InputsFingerprint): void {
+  writeFileAtomically(cwd, path, serializePlan({ format: PLAN_FORMAT, formatVersion: PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs, plan }));
 }
