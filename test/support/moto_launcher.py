@@ -5,11 +5,17 @@ metadata and ListPipelines as ISO-8601 strings, while the real CodePipeline serv
 protocol) sends epoch seconds. The AWS SDK for JavaScript v3 rejects the strings with
 "Expected real number, got implicit NaN". We replace moto's formatter with one returning
 epoch seconds, as the real service does, and then run moto's own server entry point.
+
+It also loads moto_cfn (this folder), which extends moto's CloudFormation with the resource
+types pipec's stacks use and with CloudFormation's failure, rollback and change set behaviour;
+see moto_cfn/__init__.py.
 """
 import sys
 
 import moto.codepipeline.models as codepipeline_models
 import moto.server
+
+import moto_cfn  # noqa: F401  (installs itself)
 
 
 def _epoch_seconds(dt):

@@ -1,0 +1,21 @@
+"""Extends moto's CloudFormation for pipec's tests (loaded by ../moto_launcher.py).
+
+moto 5.2.1's CloudFormation leaves out the resource types pipec's stacks use most
+(AWS::CodePipeline::Pipeline, AWS::CodeBuild::Project, AWS::CodeDeploy::Application and
+::DeploymentGroup, AWS::CodeStarNotifications::NotificationRule, AWS::S3::BucketPolicy,
+AWS::SNS::TopicPolicy, AWS::CloudTrail::Trail) and simplifies how stacks fail and change.
+Each module adds one part, through moto's own service backends, and says in its docstring which
+behaviour comes from which AWS document:
+- pipeline.py, codebuild.py, codedeploy.py, policies.py: the resource types;
+- events.py: per-resource stack events;
+- stacks.py: failures, rollback, change set details and execution.
+"""
+from moto.cloudformation import parsing
+
+from . import codebuild, codedeploy, events, pipeline, policies, stacks  # noqa: F401  (defines the types)
+
+parsing.get_model_list.cache_clear()
+parsing.get_model_map.cache_clear()
+parsing.get_name_type_map.cache_clear()
+events.install()
+stacks.install()
