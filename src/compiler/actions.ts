@@ -5,7 +5,7 @@ import type { ActionKind } from './model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, setSpan, spanOf, valueSpan } from './tree.js';
+import { copyKeySpan, setSpan, spanOf, valueSpan, yamlBoolean } from './tree.js';
 import type { z } from 'zod';
 
 export type InlineBuild = z.infer<typeof INLINE_BUILD>;
@@ -69,7 +69,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   const category = CATEGORY_KEYS[kind] as Category;
   const providers = PROVIDERS[category];
   if (category === 'Source' && typeof spec === 'string') return readShorthand(diags, spec, span, defaults);
-  if (category === 'Approval' && (spec === null || spec === true)) spec = setSpan({}, span);
+  if (category === 'Approval' && (spec === null || yamlBoolean(spec) === true)) spec = setSpan({}, span);
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     const hint = category === 'Source' ? " or a shorthand such as 'codecommit:repo@main'" : '';
     diags.add('PC2002', `'${kind}' must be a mapping${hint}, not ${typeName(spec)}`, span);

@@ -146,7 +146,9 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
         return;
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      diags.add('PC2002', `${label(path, where)} must be ${expected}, not ${typeName(actual)}`, span);
+      // YAML reads `name: 2024` or `branch: true` as a number or boolean; quoted, it is the text it looks like.
+      const quote = issue.expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean');
+      diags.add('PC2002', `${label(path, where)} must be ${expected}, not ${typeName(actual)}`, span, quote ? { suggestion: `quote it: "${String(actual)}"` } : {});
       return;
     }
     case 'invalid_value': {

@@ -3,7 +3,7 @@ import { check } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { IrDeploymentGroup } from './ir.js';
 import type { ExPipeline } from './model.js';
-import { ROLE_ARN } from './schema/common.js';
+import { ROLE_ARN, whole } from './schema/common.js';
 import type { Span } from './source.js';
 import { keySpan, spanOf } from './tree.js';
 
@@ -21,7 +21,7 @@ export const DEPLOYMENT_GROUP = z.strictObject({
   config: NAME.optional(),
   'service-role': ROLE_ARN.optional(),
   alarms: z.array(z.string().min(1).max(255)).min(1).max(10).optional(),
-  wait: z.number().int().min(0).max(2880).optional(),
+  wait: whole(0, 2880).optional(),
   ecs: z
     .strictObject({ cluster: TEXT, service: TEXT, listener: TEXT, 'test-listener': TEXT.optional(), 'target-groups': z.array(TEXT).length(2) })
     .optional(),

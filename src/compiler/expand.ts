@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { sharedArtifacts } from './lower.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
+import { yamlBoolean } from './tree.js';
 
 /** Prints pipelines in explicit form: every macro written out as stages, every default made explicit. */
 export function expandToYaml(pipelines: readonly ExPipeline[], sourceName: string): string {
@@ -81,7 +82,7 @@ function stageData(s: ExStage): Record<string, unknown> {
 function actionData(a: ExAction, withRunOrder: boolean): Record<string, unknown> {
   return {
     name: a.name,
-    [a.kind]: a.spec === null || a.spec === true ? {} : a.spec,
+    [a.kind]: a.spec === null || yamlBoolean(a.spec) === true ? {} : a.spec,
     inputs: a.inputs ?? [],
     outputs: a.outputs ?? [],
     ...(a.namespace !== undefined ? { namespace: a.namespace } : {}),

@@ -9,8 +9,7 @@ import type { ExAction, ExPipeline, ExStage } from './model.js';
 import { RAW_RULE, RULE_COMMON, providerSchema } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { keySpan, spanOf, valueSpan } from './tree.js';
-import { stableJson } from './json.js';
+import { keySpan, spanOf, valueSpan, writtenJson } from './tree.js';
 import { z } from 'zod';
 
 /** Lowers an explicit pipeline and its read specs to the IR the targets emit. */
@@ -197,7 +196,9 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
       const v = spec.fields[f.name] ?? f.default;
       if (v === undefined) continue;
       const at = valueSpan(spec.fieldsSource, f.name) ?? a.span;
-      convertField(f, v, inputNames, ir, at);
+      // JSON settings are written from the mapping as written, which knows the numbers kept as text.
+      const written = (spec.fieldsSource as Record<string, unknown>)[f.name];
+      convertField(f, f.type === 'json' && written !== undefined && typeof v !== 'string' ? written : v, inputNames, ir, at);
     }
     if (spec.catalog.customProvider && spec.fields.configuration) {
       const cfg = spec.fields.configuration as Record<string, string>;
@@ -234,7 +235,7 @@ function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAct
     case 'list':
       return set(f.key, Array.isArray(v) ? v.map((x) => mapEnum(String(x))).join(f.separator ?? ',') : mapEnum(String(v)));
     case 'json':
-      return set(f.key, typeof v === 'string' ? v : stableJson(v));
+      return set(f.key, typeof v === 'string' ? v : writtenJson(v));
     case 'secret':
       ir.secretKeys.push(f.key);
       return set(f.key, `{{resolve:secretsmanager:${(v as { secret: string }).secret}}}`);
@@ -392,7 +393,10 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
     const v = fields[f.name];
     if (v === undefined) continue;
     if (f.type === 'list') configuration[f.key] = (Array.isArray(v) ? v : [v]).map((x) => f.values?.[String(x)] ?? String(x)).join(',');
-    else if (f.type === 'json') configuration[f.key] = typeof v === 'string' ? v : stableJson(v);
+    else if (f.type === 'json') {
+      const written = (flat as Record<string, unknown>)[f.name];
+      configuration[f.key] = typeof v === 'string' ? v : writtenJson(written ?? v);
+    }
     else configuration[f.key] = String(v);
   }
   return { ...base, name, provider: rp.provider, version: rp.version, configuration };

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import { SourceFile } from './source.js';
-import { AliasLimitError, MAX_NODES, toData } from './tree.js';
+import { AliasLimitError, keyText, MAX_NODES, toData } from './tree.js';
 
 /** Largest input file pipec reads; real pipeline files are a few kilobytes. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -214,7 +214,7 @@ function findDuplicateKeys(root: Node | null): Array<{ key: string; at: [number,
         const key = pair.key as Node | null;
         if (isScalar(key) && key.range) {
           // Keys become property names, so `1` and '1' are the same key.
-          const name = String(key.value);
+          const name = keyText(key);
           const at: [number, number] = [key.range[0], key.range[1]];
           const first = seen.get(name);
           if (first) out.push({ key: name, at, first });

@@ -1,10 +1,12 @@
-import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Scalar } from 'yaml';
 import type { SourceFile, Span } from './source.js';
 
 interface Meta {
   span: Span;
   keys: Map<string, { key: Span; value: Span }>;
   items: Span[];
+  /** Keys (or list positions) whose value is a number or boolean kept as its written text (see `scalarValue`). */
+  kept?: Set<string | number>;
 }
 
 const META = new WeakMap<object, Meta>();
@@ -68,18 +70,19 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
         if (outermost) outerAlias = undefined;
       }
     }
-    if (isScalar(node)) return node.value;
+    if (isScalar(node)) return scalarValue(node);
     const here = span(node, fallback);
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const meta: Meta = { span: here, keys: new Map(), items: [] };
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
-        const k = isScalar(keyNode) ? String(keyNode.value) : '';
+        const k = isScalar(keyNode) ? keyText(keyNode) : '';
         const keySpan = span(keyNode, here);
         const valueNode = pair.value as Node | null;
         const valueSpan = valueNode ? span(valueNode, keySpan) : keySpan;
         const value = convert(valueNode, valueSpan);
+        if (isScalar(valueNode) && typeof value === 'string' && value !== valueNode.value) (meta.kept ??= new Set()).add(k);
         // Only '__proto__' needs defineProperty to stay an own key; a plain store is several times faster.
         if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
         else out[k] = value;
@@ -94,7 +97,9 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
       for (const item of node.items) {
         const itemSpan = span(item as Node, here);
         meta.items.push(itemSpan);
-        out.push(convert(item as Node, itemSpan));
+        const value = convert(item as Node, itemSpan);
+        if (isScalar(item) && typeof value === 'string' && value !== item.value) (meta.kept ??= new Set()).add(out.length);
+        out.push(value);
       }
       META.set(out, meta);
       return out;
@@ -102,6 +107,74 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
     return null;
   };
   return convert(doc.contents, { file, start: 0, end: 0 });
+}
+
+/**
+ * A plain scalar's value, except that a number or boolean whose text would not survive being
+ * written back (`2.0`, `3.10`, `0x1F`, `1e3`, `True`) stays the text written: a text setting then
+ * keeps exactly what the file says ('python: 3.10' is "3.10", not "3.1"), and the schemas of
+ * number and boolean settings read such text as the number or boolean it is (see `yamlNumber`).
+ */
+export function scalarValue(node: Scalar): unknown {
+  const v = node.value;
+  if ((typeof v === 'number' || typeof v === 'boolean') && node.type === 'PLAIN' && typeof node.source === 'string' && String(v) !== node.source) return node.source;
+  return v;
+}
+
+/** A mapping key as the property name it becomes: its text as written when the value would change it. */
+export function keyText(node: Scalar): string {
+  return String(scalarValue(node));
+}
+
+const YAML_INT = /^[-+]?[0-9]+$/;
+const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/** The number a plain YAML 1.2 (core schema) scalar's text stands for, or undefined when it is no number. */
+export function yamlNumber(text: string): number | undefined {
+  if (YAML_INT.test(text) || YAML_FLOAT.test(text)) return Number(text);
+  if (/^0o[0-7]+$/.test(text)) return parseInt(text.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(nan|NaN|NAN)$/.test(text)) return NaN;
+  return undefined;
+}
+
+/** The boolean a plain YAML 1.2 (core schema) scalar's text stands for (`true`, `True`, `TRUE` ...), or undefined. */
+export function yamlBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  return undefined;
+}
+
+/**
+ * JSON text of a value as the file wrote it, keys sorted: a number or boolean that the parser kept
+ * as text (`0.50`, `1e3`, `True`) is written as the JSON number or boolean it is, as written where
+ * JSON allows (`0.50`), so JSON-valued settings keep both the type and the digits.
+ */
+export function writtenJson(value: unknown): string {
+  const write = (v: unknown, kept: boolean): string => {
+    if (kept && typeof v === 'string') {
+      const b = yamlBoolean(v);
+      if (b !== undefined) return String(b);
+      if (/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(v)) return v;
+      const n = yamlNumber(v);
+      if (n !== undefined && Number.isFinite(n)) return JSON.stringify(n);
+      return JSON.stringify(v);
+    }
+    if (Array.isArray(v)) {
+      const keptItems = META.get(v)?.kept;
+      return `[${v.map((x, i) => write(x, keptItems?.has(i) ?? false)).join(',')}]`;
+    }
+    if (v !== null && typeof v === 'object') {
+      const keptKeys = META.get(v)?.kept;
+      const keys = Object.keys(v).sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], keptKeys?.has(k) ?? false)}`).join(',')}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  return write(value, false);
 }
 
 /** Where a mapping or list came from. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { NAME } from '../schema/common.js';
+import { BOOL, NAME } from '../schema/common.js';
 import type { Span } from '../source.js';
 import { setSpan, valueSpan } from '../tree.js';
 import { actionFactory, assumeRole, withPlaceEnv } from './blue-green-codedeploy.js';
@@ -16,7 +16,7 @@ const BLOCK = z.strictObject({
     .regex(/^[A-Za-z0-9]{1,255}$/, { message: 'a CloudFormation parameter name: letters and digits' })
     .optional(),
   validate: z.record(NAME, z.unknown()).optional(),
-  rollback: z.boolean().optional(),
+  rollback: BOOL.optional(),
 });
 
 /**

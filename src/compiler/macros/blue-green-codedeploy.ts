@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ActionKind, ExAction } from '../model.js';
-import { ARTIFACT } from '../schema/common.js';
+import { ARTIFACT, BOOL, whole } from '../schema/common.js';
 import type { Span } from '../source.js';
 import { choices } from '../suggest.js';
 import { copyKeySpan, setSpan, valueSpan } from '../tree.js';
@@ -16,12 +16,12 @@ const NAMES = z.union([TEXT, z.array(TEXT).min(1)]);
 const COMMON = {
   application: TEXT.optional(),
   group: TEXT.optional(),
-  existing: z.boolean().optional(),
+  existing: BOOL.optional(),
   traffic: TEXT.optional(),
   'service-role': TEXT.optional(),
   alarms: z.union([TEXT, z.array(TEXT).min(1).max(10)]).optional(),
 };
-const WAIT = z.number().int().min(0).max(2880).optional();
+const WAIT = whole(0, 2880).optional();
 
 /** The `blue-green:` settings of each CodeDeploy kind. */
 const BLOCKS: Record<Platform, z.ZodType> = {

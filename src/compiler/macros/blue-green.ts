@@ -4,7 +4,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import type { Span } from '../source.js';
 import { choices } from '../suggest.js';
-import { keySpan, setSpan, spanOf, valueSpan } from '../tree.js';
+import { keySpan, setSpan, spanOf, valueSpan, yamlBoolean } from '../tree.js';
 import { cloudFormationBlueGreen } from './blue-green-cloudformation.js';
 import { codeDeployBlueGreen } from './blue-green-codedeploy.js';
 import { handoffArtifacts, wireArtifacts } from './handoff.js';
@@ -73,7 +73,7 @@ export const BLUE_GREEN_FORMS: Readonly<Record<string, string>> = {
 export function blueGreenPlan(deploy: Obj, place: DeployPlace, diags: Diagnostics): DeployPlan | undefined {
   const at = keySpan(deploy, 'blue-green' in deploy ? 'blue-green' : 'strategy') ?? place.at;
   if (deploy.strategy !== undefined && !check(diags, STRATEGY, deploy.strategy, 'strategy', valueSpan(deploy, 'strategy') ?? at)) return undefined;
-  const block = deploy['blue-green'] === undefined || deploy['blue-green'] === true ? setSpan({}, at) : deploy['blue-green'];
+  const block = deploy['blue-green'] === undefined || yamlBoolean(deploy['blue-green']) === true ? setSpan({}, at) : deploy['blue-green'];
   if (!isObj(block)) {
     diags.add('PC2002', `'blue-green' must be a mapping of settings (or true), not ${Array.isArray(block) ? 'a list' : typeof block}`, valueSpan(deploy, 'blue-green') ?? at);
     return undefined;

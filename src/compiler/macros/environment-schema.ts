@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT, NAME, REGION } from '../schema/common.js';
+import { ACCOUNT, BOOL, NAME, REGION, whole } from '../schema/common.js';
 import { ON_FAILURE } from '../schema/pipeline.js';
 
 /**
@@ -18,7 +18,7 @@ const STEPS = z.record(NAME, z.unknown()).nullable();
 const ALARMS = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(5)]);
 
 /** `rollback-on-alarm:` an on-success condition that rolls the stage back when an alarm fires after the deploy. */
-export const ROLLBACK_ON_ALARM = z.union([ALARMS, z.strictObject({ alarms: ALARMS, wait: z.number().int().min(0).max(1440).optional() })]);
+export const ROLLBACK_ON_ALARM = z.union([ALARMS, z.strictObject({ alarms: ALARMS, wait: whole(0, 1440).optional() })]);
 
 /** `deployment-window:` a before-entry condition: the stage runs only inside a cron window. */
 export const DEPLOYMENT_WINDOW = z.union([z.string().min(1), z.strictObject({ cron: z.string().min(1), timezone: z.string().min(1).optional() })]);
@@ -30,8 +30,8 @@ export const ENV_ON_FAILURE = z.union([z.enum(['rollback', 'retry', 'retry-all']
 export const STAGE_SETTINGS = ['approval', 'rollback-on-alarm', 'deployment-window', 'on-failure'] as const;
 
 const STAGE_SHAPE = {
-  production: z.boolean().optional(),
-  approval: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  production: BOOL.optional(),
+  approval: z.union([BOOL, z.record(z.string(), z.unknown())]).optional(),
   'rollback-on-alarm': ROLLBACK_ON_ALARM.nullable().optional(),
   'deployment-window': DEPLOYMENT_WINDOW.nullable().optional(),
   'on-failure': ENV_ON_FAILURE.nullable().optional(),
@@ -53,7 +53,7 @@ export const ENVIRONMENT = z.strictObject({
 /** An entry of `environments:` that deploys several environments in one stage. */
 export const WAVE = z.strictObject({
   wave: ENV_NAME,
-  'at-a-time': z.number().int().min(1).max(50).optional(),
+  'at-a-time': whole(1, 50).optional(),
   environments: z.array(z.unknown()).min(1).max(50),
   ...STAGE_SHAPE,
 });

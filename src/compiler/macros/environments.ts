@@ -4,7 +4,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import { ROLE_ARN } from '../schema/common.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, keySpan, spanOf, valueSpan } from '../tree.js';
+import { copyKeySpan, keySpan, spanOf, valueSpan, yamlNumber } from '../tree.js';
 import { blueGreenPlan, isBlueGreen, type DeployPlace, type DeployPlan } from './blue-green.js';
 import { actionSource, placeKeys } from './blue-green-codedeploy.js';
 import { groupUnits, inherit, readEntries, type EnvEntry } from './environment-entries.js';
@@ -87,7 +87,8 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
     if (production) warnUnapproved(wave, 'wave', waveName, diags);
     const waveFacts: EnvFacts = { name: waveName, ...(facts.account ? { account: facts.account } : {}), ...(facts.region ? { region: facts.region } : {}) };
     const approval = approvalAction(wave, waveFacts, report);
-    const atATime = typeof wave['at-a-time'] === 'number' ? wave['at-a-time'] : undefined;
+    const written = wave['at-a-time'];
+    const atATime = typeof written === 'number' ? written : typeof written === 'string' ? yamlNumber(written) : undefined;
     stages.push({
       name: waveName,
       actions: inWaves(approval ? [approval] : [], members, atATime),

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan } from '../tree.js';
+import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan, yamlBoolean } from '../tree.js';
 import { interpolateEnv, refuseDeployRefs, type EnvFacts, type OnceReporter } from './interpolate.js';
 import { isObj, rebuild, type Obj } from './values.js';
 
@@ -10,15 +10,15 @@ const PRODUCTION = /^(prod|production)([-_].*)?$/i;
 
 /** Whether an environment (or wave) deploys to production. */
 export function isProduction(entry: Obj, name: string): boolean {
-  return typeof entry.production === 'boolean' ? entry.production : PRODUCTION.test(name);
+  return yamlBoolean(entry.production) ?? PRODUCTION.test(name);
 }
 
 /** The manual approval action an `approval:` value asks for, if any. */
 export function approvalAction(entry: Obj, env: EnvFacts, report: OnceReporter): ExAction | undefined {
   const value = entry.approval;
-  if (value === undefined || value === false) return undefined;
+  if (value === undefined || yamlBoolean(value) === false) return undefined;
   const at = valueSpan(entry, 'approval') ?? spanOf(entry);
-  const spec = value === true ? setSpan({}, at) : interpolateEnv(value, env, report, at);
+  const spec = yamlBoolean(value) === true ? setSpan({}, at) : interpolateEnv(value, env, report, at);
   refuseDeployRefs(spec, 'is in an approval, which comes before the deploy', report, at);
   return { name: 'Approve', kind: 'approval', spec, runOrder: 1, source: rebuild(undefined, [], at), span: at as Span, macro: 'environments' };
 }

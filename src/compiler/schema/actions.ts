@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field, Provider, RuleProvider } from '../catalog/index.js';
-import { ARTIFACT, ENV, NAME, SECRET_REF, STRINGS, TEXT } from './common.js';
+import { ARTIFACT, BOOL, ENV, NAME, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
 
 const SCALAR_TEXT = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
 
@@ -10,13 +10,9 @@ function fieldSchema(f: Field): z.ZodType {
     case 'string':
       return SCALAR_TEXT;
     case 'bool':
-      return z.boolean();
-    case 'int': {
-      let n = z.number().int();
-      if (f.min !== undefined) n = n.min(f.min);
-      if (f.max !== undefined) n = n.max(f.max);
-      return n;
-    }
+      return BOOL;
+    case 'int':
+      return whole(f.min, f.max);
     case 'enum': {
       const values = Object.keys(f.values ?? {});
       return z.enum([...values, ...Object.values(f.values ?? {}).filter((v) => !values.includes(v))] as [string, ...string[]]);
@@ -52,7 +48,7 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
     shape.version = SCALAR_TEXT.optional();
     shape.configuration = z.record(z.string().min(1).max(50), SCALAR_TEXT.or(z.boolean().transform(String))).optional();
   }
-  if ('category' in p && p.category === 'Approval') shape.timeout = z.number().int().min(5).max(86400).optional();
+  if ('category' in p && p.category === 'Approval') shape.timeout = whole(5, 86400).optional();
   if ('category' in p && p.category === 'Build' && p.provider === 'CodeBuild') shape.env = ENV.optional();
   if ('category' in p && p.category === 'Test' && p.provider === 'CodeBuild') shape.env = ENV.optional();
   s = z.strictObject(shape);
@@ -62,7 +58,7 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
 
 const COMMANDS = STRINGS;
 
-const BUILD_ARTIFACT = z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': z.boolean().optional() });
+const BUILD_ARTIFACT = z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': BOOL.optional() });
 
 /** An inline CodeBuild project: pipec defines the project and its buildspec. */
 export const INLINE_BUILD = z
@@ -74,7 +70,7 @@ export const INLINE_BUILD = z
     runtimes: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
     image: z.string().min(1).optional(),
     compute: z.enum(['small', 'medium', 'large', 'xlarge', '2xlarge']).optional(),
-    privileged: z.boolean().optional(),
+    privileged: BOOL.optional(),
     env: ENV.optional(),
     artifacts: z
       .union([
@@ -97,7 +93,7 @@ export const INLINE_BUILD = z
       )
       .optional(),
     cache: STRINGS.optional(),
-    timeout: z.number().int().min(5).max(2160).optional(),
+    timeout: whole(5, 2160).optional(),
     buildspec: z.string().min(1).optional(),
     project: z
       .string()
@@ -141,7 +137,7 @@ export const RULE_COMMON = {
   inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
   role: z.string().optional(),
   region: z.string().optional(),
-  timeout: z.number().int().min(5).max(86400).optional(),
+  timeout: whole(5, 86400).optional(),
 };
 
 /** The raw rule form. */

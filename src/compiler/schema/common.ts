@@ -1,4 +1,29 @@
 import { z } from 'zod';
+import { yamlBoolean, yamlNumber } from '../tree.js';
+
+/**
+ * A whole number, also when the file wrote it in a form YAML reads as a number but that the
+ * parser keeps as text so text settings stay exact (`30.0`, `0x1E`, `1e3`; see tree.ts `scalarValue`).
+ */
+export function whole(min?: number, max?: number): z.ZodType<number> {
+  let n = z.number().int();
+  if (min !== undefined) n = n.min(min);
+  if (max !== undefined) n = n.max(max);
+  return z.preprocess(keptNumber, n) as unknown as z.ZodType<number>;
+}
+
+/**
+ * Text the parser kept from a plain number: it reads as a number, but not as its own canonical
+ * form (a quoted "60" is still text, as it was written, and reported as such).
+ */
+function keptNumber(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const n = yamlNumber(v);
+  return n !== undefined && String(n) !== v ? n : v;
+}
+
+/** true or false, also written `True`/`FALSE` (kept as text by the parser so text settings stay exact). */
+export const BOOL = z.preprocess((v) => (typeof v === 'string' && v !== 'true' && v !== 'false' ? (yamlBoolean(v) ?? v) : v), z.boolean()) as unknown as z.ZodType<boolean>;
 
 /** Names of pipelines, stages, actions and rules: 1..100 of A-Z a-z 0-9 . @ - _ (API pattern). */
 export const NAME = z
@@ -63,8 +88,8 @@ export const ACTION_COMMON = {
     .optional(),
   role: ROLE_ARN.optional(),
   region: REGION.optional(),
-  timeout: z.number().int().min(5).max(86400).optional(),
-  'run-order': z.number().int().min(1).max(999).optional(),
+  timeout: whole(5, 86400).optional(),
+  'run-order': whole(1, 999).optional(),
 };
 
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ACCOUNT, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
+import { ACCOUNT, BOOL, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
 
 const KMS_KEY = z.string().min(1).max(400);
 
 /** `existing: true`: the bucket is there already, so the cloudformation target refers to it instead of creating it. */
-const EXISTING = z.boolean().optional();
+const EXISTING = BOOL.optional();
 
 const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional(), existing: EXISTING })]);
 
