@@ -105,7 +105,7 @@ describe('permissions', () => {
     const r = await compileText(y, 'cloudformation');
     expect(r.code).toBe(0);
     const text = readFileSync(join(r.dir, 'legacy', 'cloudformation.yml'), 'utf8');
-    expect(text).toContain('OAuthToken: "{{resolve:secretsmanager:github/oauth:token}}"');
+    expect(text).toContain('OAuthToken: "{{resolve:secretsmanager:github/oauth:SecretString:token}}"');
   });
 
   it('a secret-looking value in plain env is a warning suggesting a secret reference (PC3027)', async () => {

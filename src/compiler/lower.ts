@@ -10,6 +10,7 @@ import { RAW_RULE, RULE_COMMON, providerSchema } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
 import { keySpan, spanOf, valueSpan, writtenJson } from './tree.js';
+import { secretsManagerDynamicReference } from './secret-reference.js';
 import { z } from 'zod';
 
 /** Lowers an explicit pipeline and its read specs to the IR the targets emit. */
@@ -238,7 +239,7 @@ function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAct
       return set(f.key, typeof v === 'string' ? v : writtenJson(v));
     case 'secret':
       ir.secretKeys.push(f.key);
-      return set(f.key, `{{resolve:secretsmanager:${(v as { secret: string }).secret}}}`);
+      return set(f.key, secretsManagerDynamicReference((v as { secret: string }).secret));
     case 'artifact-path': {
       const text = String(v);
       const sep = text.indexOf('::');

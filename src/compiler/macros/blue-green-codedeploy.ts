@@ -143,8 +143,8 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
   const appspec = place.artifactName('Publish');
   const hooks = (block.hooks ?? {}) as Obj;
   const env: Obj = { FUNCTION: settings.function, ALIAS: settings.alias, PACKAGE: sep >= 0 ? pkg.slice(sep + 2) : pkg };
-  if (hooks['pre-traffic'] !== undefined) env.PRE_TRAFFIC_HOOK = hooks['pre-traffic'];
-  if (hooks['post-traffic'] !== undefined) env.POST_TRAFFIC_HOOK = hooks['post-traffic'];
+  if (hooks['pre-traffic'] !== undefined) env[HELPER_ENV.preTrafficHook] = hooks['pre-traffic'];
+  if (hooks['post-traffic'] !== undefined) env[HELPER_ENV.postTrafficHook] = hooks['post-traffic'];
   const publish = action('Publish', 'compute', { commands: publishCommands(env, place), env: withPlaceEnv(env, place), files: ['appspec.yml'] }, { inputs: [pkgArtifact], outputs: [appspec] });
   const deploy = action('Deploy', 'deploy', { codedeploy: target }, { inputs: [appspec] });
   return { phases: [[publish], [deploy]], groups, artifacts, label: 'blue/green, Lambda' };
@@ -212,7 +212,15 @@ export function actionSource(place: DeployPlace): Obj {
 }
 
 /** Environment variables of the Commands actions blue/green writes; the cloudformation target grants what they do by them. */
-export const HELPER_ENV = { function: 'FUNCTION', alias: 'ALIAS', routingStack: 'ROUTING_STACK', region: 'AWS_DEFAULT_REGION', role: 'DEPLOY_ROLE' } as const;
+export const HELPER_ENV = {
+  function: 'FUNCTION',
+  alias: 'ALIAS',
+  routingStack: 'ROUTING_STACK',
+  region: 'AWS_DEFAULT_REGION',
+  role: 'DEPLOY_ROLE',
+  preTrafficHook: 'PRE_TRAFFIC_HOOK',
+  postTrafficHook: 'POST_TRAFFIC_HOOK',
+} as const;
 
 /**
  * Commands actions run in the pipeline's account and region: in another region they name it, in

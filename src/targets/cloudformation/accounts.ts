@@ -2,7 +2,7 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
 import { addProject, type CloneSources } from './codebuild.js';
 import { actionGrants, type PermissionContext } from './permissions.js';
-import { storeGrants, type StoreRefs } from './storage.js';
+import { keyAlias, storeGrants, userKeyGrant, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
 
 /** The account of an IAM role ARN. */
@@ -47,35 +47,20 @@ export interface AccountStackOptions {
 export function accountStack(o: AccountStackOptions): Template {
   const { pipeline: p, plan } = o;
   const t = new Template(
-    `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy after the pipeline's stack, passing its ArtifactBucketName and ArtifactKeyArn outputs.`,
+    `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy it before the pipeline's stacks: CodePipeline checks that it can assume these roles when the pipeline is created.`,
+    p.tags,
   );
   const storeRefs = new Map<string | undefined, StoreRefs>();
   for (const region of sortRegions(plan.regions)) {
     const store = o.stores.get(region);
-    const suffix = region ? pascalId(region) : '';
-    const bucketParam = t.parameter(`ArtifactBucket${suffix}`, {
-      Type: 'String',
-      Description: `the pipeline's artifact bucket${region ? ` in ${region}` : ''} (output ArtifactBucketName of its stack)`,
-      ...(store?.bucket ? { Default: store.bucket } : {}),
-      AllowedPattern: '^[a-zA-Z0-9.-]{3,63}$',
-    });
-    const hasKey = !(store?.existing && !store.kmsKey);
-    // only a key ARN can be named across accounts (an alias works only in its own account)
-    const userKeyArn = store?.kmsKey && /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\//.test(store.kmsKey) ? store.kmsKey : undefined;
-    const keyParam = hasKey
-      ? t.parameter(`ArtifactKeyArn${suffix}`, {
-          Type: 'String',
-          Description: `ARN of the KMS key that encrypts the pipeline's artifacts${region ? ` in ${region}` : ''} (output ArtifactKeyArn of its stack)`,
-          ...(userKeyArn ? { Default: userKeyArn } : {}),
-          AllowedPattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$',
-        })
-      : undefined;
+    const keyRegion = region ?? p.region ?? '${AWS::Region}';
+    const bucket = store?.bucket ?? '';
     storeRefs.set(region, {
       ...(region ? { region } : {}),
-      bucketName: ref(bucketParam),
-      bucketArn: sub(`arn:\${AWS::Partition}:s3:::\${${bucketParam}}`),
-      objectsArn: sub(`arn:\${AWS::Partition}:s3:::\${${bucketParam}}/*`),
-      ...(keyParam ? { keyId: ref(keyParam), keyGrant: { resources: [ref(keyParam)] } } : {}),
+      bucketName: bucket,
+      bucketArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}`),
+      objectsArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}/*`),
+      ...crossAccountKey(store, p.name, keyRegion, o.pipelineAccount),
     });
   }
   const retention = (): Json => {
@@ -101,7 +86,6 @@ export function accountStack(o: AccountStackOptions): Template {
         store: storeRefs.get(undefined) as StoreRefs,
         logRetention: retention(),
         clones: o.clonesOf(a),
-        tags: p.tags,
       });
       projectArns.set(a, getAtt(projectId, 'Arn'));
     }
@@ -129,6 +113,22 @@ export function accountStack(o: AccountStackOptions): Template {
     t.output(`${id}Arn`, `role ${name}, assumed by pipeline ${p.name}`, getAtt(id, 'Arn'));
   }
   return t;
+}
+
+/**
+ * The artifact key as a role in another account names it. This stack is deployed before the
+ * pipeline's stacks, so a key pipec creates there has no ARN yet: IAM names the keys of the
+ * pipeline's account and region (the key policy decides which one lets this account in), and the
+ * CodeBuild project names it by its alias ARN, which KMS resolves in the key's account. A key the
+ * user gave must be a key ARN (checked by the compiler); an existing bucket without a key has none.
+ */
+function crossAccountKey(store: IrStore | undefined, pipeline: string, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
+  if (store?.kmsKey) return { keyId: store.kmsKey, keyGrant: userKeyGrant(store.kmsKey, region) };
+  if (store?.existing) return {};
+  return {
+    keyId: sub(`arn:\${AWS::Partition}:kms:${region}:${account}:${keyAlias(pipeline)}`),
+    keyGrant: { resources: [sub(`arn:\${AWS::Partition}:kms:${region}:${account}:key/*`)] },
+  };
 }
 
 /** Regions in name order, the pipeline's own (undefined) first. */

@@ -1,4 +1,5 @@
 import type { IrAction, IrProject } from '../../compiler/ir.js';
+import { splitSecretReference } from '../../compiler/secret-reference.js';
 import { storeGrants, type StoreRefs } from './storage.js';
 import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, type Grant, type Json, type Template } from './template.js';
 
@@ -19,8 +20,6 @@ export interface ProjectOptions {
   store: StoreRefs;
   logRetention: Json;
   clones: CloneSources;
-  /** Tags of the pipeline, repeated on the project. */
-  tags: Array<{ key: string; value: string }>;
 }
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)/;
@@ -32,13 +31,10 @@ function environmentType(image: string): string {
   return 'LINUX_CONTAINER';
 }
 
-/** The secret a secrets-manager reference (`secret-id:json-key:stage:version`) reads. */
-function secretResource(ref: string): Json {
-  if (ref.startsWith('arn:')) {
-    const base = ref.split(':').slice(0, 7).join(':');
-    return userArn(/-[A-Za-z0-9]{6}$/.test(base) ? base : `${base}-??????`);
-  }
-  const id = ref.split(':')[0] as string;
+/** The secret a secrets-manager reference (`secret-id:json-key:stage:version`) reads; a name matches the random suffix AWS adds. */
+function secretResource(text: string): Json {
+  const { id } = splitSecretReference(text);
+  if (id.startsWith('arn:')) return userArn(/-[A-Za-z0-9]{6}$/.test(id) ? id : `${id}-??????`);
   return arn('secretsmanager', `secret:${arnPart(id)}-??????`);
 }
 
@@ -89,7 +85,8 @@ function projectGrants(o: ProjectOptions): Grant[] {
 export function addProject(t: Template, o: ProjectOptions): { projectId: string; roleId: string } {
   const { project, action } = o;
   const base = t.uniqueId(`${o.stage}${action.name}`.replace(/[^A-Za-z0-9]/g, '') || 'Build');
-  const logsId = t.add(`${base}Logs`, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/codebuild/${project.name}`, RetentionInDays: o.logRetention });
+  // Deleted with the stack: its name is fixed, so a kept group would stop the stack from being deployed again.
+  const logsId = t.add(`${base}Logs`, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/codebuild/${project.name}`, RetentionInDays: o.logRetention }, { deletion: 'Delete' });
   const policy = new PolicyBuilder();
   policy.addAll(projectGrants(o));
   const roleId = t.add(`${base}Role`, 'AWS::IAM::Role', roleProperties(serviceTrust('codebuild.amazonaws.com'), 'codebuild-project', policy, { Description: `pipec: runs CodeBuild project ${project.name}` }));
@@ -113,7 +110,6 @@ export function addProject(t: Template, o: ProjectOptions): { projectId: string;
     ...(project.timeoutInMinutes !== undefined ? { TimeoutInMinutes: project.timeoutInMinutes } : {}),
     ...(project.cache.length > 0 ? { Cache: { Type: 'LOCAL', Modes: ['LOCAL_CUSTOM_CACHE', ...(project.privileged ? ['LOCAL_DOCKER_LAYER_CACHE'] : [])] } } : {}),
     LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: ref(logsId) } },
-    ...(o.tags.length > 0 ? { Tags: o.tags.map((x) => ({ Key: x.key, Value: x.value })) } : {}),
   });
   return { projectId, roleId };
 }

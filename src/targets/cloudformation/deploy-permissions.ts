@@ -176,9 +176,11 @@ export const DEPLOY_GRANTS: Record<string, GrantFn> = {
       {
         sid: 'Ec2DeployCommands',
         actions: ['ssm:SendCommand'],
-        resources: [arn('ec2', 'instance/*', r)],
+        // EC2 instances are instance/i-*, SSM managed nodes (InstanceType SSM_MANAGED_NODE) managed-instance/mi-*
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html)
+        resources: [a.configuration.InstanceType === 'SSM_MANAGED_NODE' ? arn('ssm', 'managed-instance/*', r) : arn('ec2', 'instance/*', r)],
         condition: value === undefined ? { Null: { [`aws:ResourceTag/${tag}`]: 'false' } } : { StringEquals: { [`aws:ResourceTag/${tag}`]: value } },
-        comment: `only instances tagged ${tag}${value === undefined ? '' : `=${value}`}`,
+        comment: `only ${a.configuration.InstanceType === 'SSM_MANAGED_NODE' ? 'managed nodes' : 'instances'} tagged ${tag}${value === undefined ? '' : `=${value}`}`,
       },
       { sid: 'Ec2DeployDocuments', actions: ['ssm:SendCommand'], resources: [sub('arn:${AWS::Partition}:ssm:*::document/*')] },
       {

@@ -39,7 +39,7 @@ class StackSet {
     this.otherRegions = Object.keys(p.regionStores)
       .filter((r) => r !== p.region)
       .sort();
-    this.main = new Template(this.describe());
+    this.main = new Template(this.describe(), p.tags);
     for (const stage of p.stages)
       for (const a of stage.actions) {
         this.stageOf.set(a, stage.name);
@@ -94,7 +94,7 @@ class StackSet {
   private regionStack(region: string): Template {
     let t = this.regionStacks.get(region);
     if (!t) {
-      t = new Template(`pipec: the ${region} artifact store and CodeBuild projects of pipeline ${this.p.name} (region ${this.p.region ?? 'unknown'}). Deploy before the pipeline's stack.`);
+      t = new Template(`pipec: the ${region} artifact store and CodeBuild projects of pipeline ${this.p.name} (region ${this.p.region ?? 'unknown'}). Deploy before the pipeline's stack.`, this.p.tags);
       this.regionStacks.set(region, t);
     }
     return t;
@@ -122,6 +122,15 @@ class StackSet {
     for (const r of this.otherRegions) {
       const s = p.regionStores[r] as IrStore;
       regionRemote.set(r, remoteStore(p.name, s, r));
+      if (!s.existing && !s.kmsKey && this.accountsUsing(r).length > 0) {
+        // Roles of other accounts use this store: CodePipeline needs the key's ARN, an alias works only in its own account.
+        const param = t.parameter(`ArtifactKeyArn${pascalId(r)}`, {
+          Type: 'String',
+          Description: `ARN of the KMS key of the artifacts in ${r} (output ArtifactKeyArn of stack ${regionStackName(p.name, r)} in ${r})`,
+          AllowedPattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$',
+        });
+        regionRemote.set(r, { ...(regionRemote.get(r) as StoreRefs), keyId: ref(param), keyGrant: { resources: [ref(param)] } });
+      }
       if (!s.existing) {
         const rt = this.regionStack(r);
         rt.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
@@ -148,7 +157,6 @@ class StackSet {
           store: place.region ? (regionLocal.get(place.region) as StoreRefs) : store,
           logRetention: ref('LogRetentionInDays'),
           clones: this.clonesOf(a),
-          tags: p.tags,
         });
         outputs.push([target, `${roleId}Arn`, `service role of CodeBuild project ${a.project.name}`, getAtt(roleId, 'Arn')]);
         if (!place.region) {
@@ -213,22 +221,43 @@ class StackSet {
     }
 
     const files: OutputFile[] = [];
-    const header = (file: string, note: string): string =>
-      `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}`;
     const ext = format === 'json' ? 'json' : 'yml';
+    const accountFiles = [...this.accounts.values()].sort((a, b) => a.account.localeCompare(b.account)).map((plan) => ({ plan, file: `cloudformation.account-${plan.account}.${ext}` }));
+    const regionFiles = [...this.regionStacks]
+      .filter(([, rt]) => Object.keys(rt.resources).length > 0)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([r, rt]) => ({ region: r, template: rt, file: `cloudformation.${r}.${ext}` }));
+    const deploy = (file: string, stack: string, template: Template, region: string | undefined, overrides: string[] = []): string =>
+      [
+        'aws cloudformation deploy',
+        ...(region ? [`--region ${region}`] : []),
+        `--template-file ${file}`,
+        `--stack-name ${stack}`,
+        `--capabilities ${namedIam(template) ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'}`,
+        ...(overrides.length > 0 ? [`--parameter-overrides ${overrides.join(' ')}`] : []),
+      ].join(' ');
+    const order = [
+      ...accountFiles.map((a) => `${a.file} (in account ${a.plan.account})`),
+      ...regionFiles.map((r) => `${r.file} (in ${r.region})`),
+      `cloudformation.${ext}`,
+    ];
+    const orderNote = order.length > 1 ? `\nDeploy order: ${order.map((o, i) => `${i + 1}. ${o}`).join(', ')}.` : '';
+    const header = (file: string, note: string): string =>
+      `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}${orderNote}`;
+    const keyOverrides = Object.keys(t.parameters)
+      .filter((id) => id.startsWith('ArtifactKeyArn'))
+      .map((id) => {
+        const r = this.otherRegions.find((x) => `ArtifactKeyArn${pascalId(x)}` === id) as string;
+        return `${id}=$(${stackOutput(regionStackName(p.name, r), r, 'ArtifactKeyArn')})`;
+      });
     files.push({
       path: `cloudformation.${ext}`,
-      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: aws cloudformation deploy --template-file cloudformation.${ext} --stack-name ${p.name}-pipeline --capabilities CAPABILITY_IAM`)),
+      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, keyOverrides)}`)),
     });
-    for (const [r, rt] of [...this.regionStacks].sort(([a], [b]) => a.localeCompare(b))) {
-      if (Object.keys(rt.resources).length === 0) continue;
-      files.push({
-        path: `cloudformation.${r}.${ext}`,
-        content: rt.render(format, header(`cloudformation.${r}.${ext}`, `Deploy first, in ${r}: aws cloudformation deploy --region ${r} --template-file cloudformation.${r}.${ext} --stack-name ${p.name}-pipeline-${r} --capabilities CAPABILITY_IAM`)),
-      });
-    }
+    for (const { region: r, template: rt, file } of regionFiles)
+      files.push({ path: file, content: rt.render(format, header(file, `Deploy before the pipeline's stack, in ${r}: ${deploy(file, regionStackName(p.name, r), rt, r)}`)) });
     const storesByRegion = new Map<string | undefined, IrStore | undefined>([[undefined, mainStore], ...this.otherRegions.map((r) => [r, p.regionStores[r]] as [string, IrStore])]);
-    for (const plan of [...this.accounts.values()].sort((a, b) => a.account.localeCompare(b.account))) {
+    for (const { plan, file } of accountFiles) {
       const at = accountStack({
         pipeline: p,
         pipelineAccount: this.pipelineAccount as string,
@@ -239,14 +268,42 @@ class StackSet {
         clonesOf: (a) => this.clonesOf(a),
         diags: this.diags,
       });
-      const file = `cloudformation.account-${plan.account}.${ext}`;
       files.push({
         path: file,
-        content: at.render(format, header(file, `Deploy in account ${plan.account} after the pipeline's stack: aws cloudformation deploy --template-file ${file} --stack-name ${p.name}-pipeline-roles --capabilities CAPABILITY_NAMED_IAM --parameter-overrides ArtifactKeyArn=<ArtifactKeyArn output>`)),
+        content: at.render(format, header(file, `Deploy first, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region)}${userKeyNote(p, plan.account)}`)),
       });
     }
     return files;
   }
+}
+
+/** The stack name of a region's support stack. */
+function regionStackName(pipeline: string, region: string): string {
+  return `${pipeline}-pipeline-${region}`;
+}
+
+/** The AWS CLI command that prints one output of a stack. */
+function stackOutput(stack: string, region: string, output: string): string {
+  return `aws cloudformation describe-stacks --region ${region} --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${output}'].OutputValue" --output text`;
+}
+
+/** Whether a template names IAM resources (RoleName, ...), which needs CAPABILITY_NAMED_IAM. */
+function namedIam(t: Template): boolean {
+  return Object.values(t.resources).some((r) => {
+    const props = ((r as { Properties?: Record<string, unknown> }).Properties ?? {}) as Record<string, unknown>;
+    return ['RoleName', 'ManagedPolicyName', 'UserName', 'GroupName', 'InstanceProfileName'].some((k) => k in props);
+  });
+}
+
+/** A reminder that a key or bucket of the user's own must let the target account in (pipec cannot change its policy). */
+function userKeyNote(p: IrPipeline, account: string): string {
+  const stores = [p.store, ...Object.values(p.regionStores)].filter((s): s is IrStore => s !== undefined);
+  const notes: string[] = [];
+  for (const s of stores) {
+    if (s.kmsKey) notes.push(`\nKey ${s.kmsKey} is yours: its key policy must allow arn:aws:iam::${account}:root kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*.`);
+    if (s.existing) notes.push(`\nBucket ${s.bucket} exists already: its bucket policy must allow arn:aws:iam::${account}:root s3:GetObject*, s3:PutObject, s3:GetBucketLocation, s3:ListBucket.`);
+  }
+  return [...new Set(notes)].join('');
 }
 
 /** `<pipeline>/cloudformation.yml` (and support stacks per extra region and target account). */

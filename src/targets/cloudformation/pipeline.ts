@@ -104,6 +104,5 @@ export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: Pipelin
     Stages,
     ...rest,
     ...(disabled.length > 0 ? { DisableInboundStageTransitions: disabled } : {}),
-    ...(p.tags.length > 0 ? { Tags: p.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
   };
 }

@@ -182,7 +182,12 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
         ],
       },
     },
-    { retain: true },
+    s?.bucket
+      ? {
+          deletion: 'Delete',
+          comment: `deleted with the stack, so that the stack can be deployed again under the fixed name ${s.bucket};\nCloudFormation refuses while it holds artifacts: empty it (every object version) first, or name it with 'existing: true' to keep it`,
+        }
+      : { retain: true },
   );
   const bucketArn = getAtt(bucket, 'Arn');
   const objectsArn = sub(`\${${bucket}.Arn}/*`);

@@ -38,8 +38,40 @@ export function pascalId(...parts: string[]): string {
 
 export interface ResourceOptions {
   dependsOn?: string[];
+  /** DeletionPolicy and UpdateReplacePolicy: kept when the stack is deleted or the resource replaced, or deleted explicitly. */
   retain?: boolean;
+  deletion?: 'Retain' | 'Delete';
   comment?: string;
+}
+
+/** A pipeline's `tags:`, as pipeline.yml lists them. */
+export type TagList = ReadonlyArray<{ key: string; value: string }>;
+
+/**
+ * Resource types pipec writes that carry tags, and the shape of their Tags property (from the
+ * cfn-lint 1.51.0 resource schemas; test/cloudformation-tags.test.ts checks every taggable type
+ * pipec writes is listed). Policies, aliases and bucket policies have no tags.
+ */
+const TAGGABLE: Readonly<Record<string, 'list' | 'map'>> = {
+  'AWS::CloudTrail::Trail': 'list',
+  'AWS::CodeBuild::Project': 'list',
+  'AWS::CodeDeploy::Application': 'list',
+  'AWS::CodeDeploy::DeploymentGroup': 'list',
+  'AWS::CodePipeline::Pipeline': 'list',
+  'AWS::CodeStarNotifications::NotificationRule': 'map',
+  'AWS::Events::Rule': 'list',
+  'AWS::IAM::Role': 'list',
+  'AWS::KMS::Key': 'list',
+  'AWS::Logs::LogGroup': 'list',
+  'AWS::S3::Bucket': 'list',
+  'AWS::SNS::Topic': 'list',
+};
+
+/** The Tags property of a resource type for the pipeline's tags (nothing when there are none or the type has no tags). */
+export function tagsProperty(type: string, tags: TagList): Record<string, Json> {
+  const shape = TAGGABLE[type];
+  if (!shape || tags.length === 0) return {};
+  return { Tags: shape === 'map' ? Object.fromEntries(tags.map((t) => [t.key, t.value])) : tags.map((t) => ({ Key: t.key, Value: t.value })) };
 }
 
 /** A CloudFormation template under construction: sections in the order they are written. */
@@ -49,7 +81,11 @@ export class Template {
   readonly outputs: Record<string, Json> = {};
   private readonly ids = new Set<string>();
 
-  constructor(readonly description: string) {}
+  /** `tags`: the pipeline's tags, written on every taggable resource of the template. */
+  constructor(
+    readonly description: string,
+    private readonly tags: TagList = [],
+  ) {}
 
   /** A logical ID not used yet in this template, derived from `base`. */
   uniqueId(base: string): string {
@@ -69,11 +105,12 @@ export class Template {
     this.ids.add(id);
     const body: Record<string, Json> = { Type: type };
     if (opts.dependsOn && opts.dependsOn.length > 0) body.DependsOn = opts.dependsOn.length === 1 ? opts.dependsOn[0] : opts.dependsOn;
-    if (opts.retain) {
-      body.DeletionPolicy = 'Retain';
-      body.UpdateReplacePolicy = 'Retain';
+    const deletion = opts.deletion ?? (opts.retain ? 'Retain' : undefined);
+    if (deletion) {
+      body.DeletionPolicy = deletion;
+      body.UpdateReplacePolicy = deletion;
     }
-    body.Properties = properties;
+    body.Properties = 'Tags' in properties ? properties : { ...properties, ...tagsProperty(type, this.tags) };
     this.resources[id] = opts.comment ? commented(body, opts.comment) : body;
     return id;
   }
