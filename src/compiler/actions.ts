@@ -55,6 +55,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
     if (!raw) return undefined;
     const owner = raw.owner ?? 'AWS';
     const catalog = PROVIDERS[raw.category].find((p) => p.owner === owner && p.provider === raw.provider && !p.customProvider);
+    if (!checkRawType(diags, raw, owner, catalog, spec, span)) return undefined;
     return {
       category: raw.category,
       owner,
@@ -115,6 +116,47 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   const version = catalog.customProvider && fields.version !== undefined ? String(fields.version) : catalog.version;
   return { category, owner: catalog.owner, provider, version, catalog, fields, fieldsSource: flat };
 }
+
+const KNOWN_TYPES: readonly Provider[] = Object.values(PROVIDERS).flatMap((list) => list.filter((p) => !p.customProvider));
+
+/**
+ * A raw action of a type pipec knows is held to what that type is: the category, owner and version
+ * CodePipeline registers it under (S31). Custom types are the user's own, so anything goes there.
+ */
+function checkRawType(diags: Diagnostics, raw: RawSpec, owner: Owner, catalog: Provider | undefined, spec: unknown, span: Span): boolean {
+  if (owner === 'Custom') return true;
+  const at = (key: string): Span => (raw as Record<string, unknown>)[key] !== undefined ? (valueSpan(spec, key) ?? span) : (spanOf(spec) ?? span);
+  if (catalog) {
+    const version = raw.version ?? '1';
+    if (version === catalog.version) return true;
+    diags.add('PC3032', `${catalog.category} action type '${catalog.provider}' (owner ${catalog.owner}) has only version ${catalog.version}, not '${version}'`, at('version'), {
+      suggestion: `write version: "${catalog.version}", or leave 'version' out`,
+    });
+    return false;
+  }
+  const same = KNOWN_TYPES.filter((p) => p.provider === raw.provider);
+  if (same.length > 0) {
+    const kinds = [...new Set(same.map((p) => `${p.category} (owner ${p.owner})`))];
+    const wrongOwner = same.some((p) => p.category === raw.category);
+    const fix = wrongOwner ? `owner: ${same.find((p) => p.category === raw.category)?.owner}` : `category: ${same[0]?.category}`;
+    diags.add('PC3032', `there is no ${raw.category} action type '${raw.provider}' owned by ${owner}; '${raw.provider}' is a ${kinds.join(' or ')} action type`, at(wrongOwner ? 'owner' : 'category'), {
+      suggestion: `write '${fix}', or use the typed form (${CATEGORY_KEY_OF[same[0]?.category ?? 'Deploy']}: { ${same[0]?.kind}: ... })`,
+    });
+    return false;
+  }
+  if (owner === 'AWS') {
+    // AWS's own types are a closed set; a near spelling of one is a typo, not a type pipec does not know.
+    const names = [...new Set(KNOWN_TYPES.filter((p) => p.owner === 'AWS').map((p) => p.provider))];
+    const guess = names.find((n) => n.toLowerCase() === raw.provider.toLowerCase()) ?? didYouMean(raw.provider, names);
+    if (guess) {
+      diags.add('PC3032', `there is no AWS action type '${raw.provider}' (provider names are case-sensitive)`, at('provider'), { suggestion: `did you mean '${guess}'?` });
+      return false;
+    }
+  }
+  return true;
+}
+
+const CATEGORY_KEY_OF: Readonly<Record<Category, string>> = Object.fromEntries(Object.entries(CATEGORY_KEYS).map(([k, c]) => [c, k])) as Record<Category, string>;
 
 /**
  * Merges the two ways of writing settings, beside the provider key or inside it, into one mapping.

@@ -65,6 +65,8 @@ export const CODES = {
   PC3029: { rule: 'parallel-limit', severity: 'error', summary: 'more than 50 parallel or sequential action groups in a stage' },
   PC3030: { rule: 'build-outputs', severity: 'error', summary: "an inline build's per-output artifact files that do not match its outputs, or output names CodeBuild cannot use as secondary artifacts" },
   PC3031: { rule: 'disable-inbound', severity: 'error', summary: 'an inbound transition disabled on the first stage, which has none' },
+  PC3032: { rule: 'action-type', severity: 'error', summary: 'a raw action whose category, owner, version or provider name does not match the action type CodePipeline registers' },
+  PC3033: { rule: 'raw-configuration-key', severity: 'warning', summary: 'a raw action sets a configuration key that pipec does not know for its provider' },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },
   PC4002: { rule: 'target-needs-artifact-store', severity: 'error', summary: 'the codepipeline target needs an artifact bucket' },
   PC4003: { rule: 'target-secret', severity: 'error', summary: 'a secret the codepipeline target cannot carry without writing it in plain text' },

@@ -72,6 +72,8 @@ export interface IrAction {
   /** Configuration keys whose value is a secret reference (`{{resolve:secretsmanager:...}}`). */
   secretKeys: string[];
   project?: IrProject;
+  /** Written in the raw `action:` form: its configuration is as written, not made from typed settings. */
+  raw?: boolean;
   /** Its spec had errors (already reported): rules about its provider and configuration skip it. */
   invalid?: boolean;
   spans: { role?: Span; region?: Span; namespace?: Span; timeout?: Span; inputs?: Span; outputs?: Span };

@@ -171,6 +171,7 @@ function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec
   if (a.timeout !== undefined) ir.timeoutInMinutes = a.timeout;
   const inputNames = inputs.map((i) => i.name);
   if (spec.raw) {
+    ir.raw = true;
     for (const [k, v] of Object.entries(spec.raw.configuration ?? {})) {
       ir.configuration[k] = v;
       ir.configSpans[k] = valueSpan((spec.fieldsSource as Record<string, unknown>).configuration, k) ?? a.span;

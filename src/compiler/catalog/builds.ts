@@ -12,6 +12,7 @@ function codebuild(category: Category): Provider {
     inputs: [1, 5],
     outputs: [0, 5],
     primary: 'project',
+    json: { EnvironmentVariables: 'codebuild-env' },
     fields: [
       str('project', 'ProjectName', true),
       str('primary-source', 'PrimarySource'),

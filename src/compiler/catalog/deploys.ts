@@ -76,6 +76,7 @@ export const DEPLOYS: Provider[] = [
       path('template-configuration', 'TemplateConfiguration'),
       str('output-file', 'OutputFileName'),
     ],
+    json: { ParameterOverrides: 'object' },
     check: checkCloudFormation,
     doc: 'create, update or delete a CloudFormation stack, or use change sets',
   },

@@ -67,6 +67,7 @@ export const INVOKES: Provider[] = [
     outputs: [0, 0],
     primary: 'pipeline',
     fields: [str('pipeline', 'PipelineName', true), json('source-revisions', 'SourceRevisions'), json('variables', 'Variables')],
+    json: { SourceRevisions: 'array', Variables: 'array' },
     doc: 'start another pipeline',
   },
   {

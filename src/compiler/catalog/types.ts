@@ -14,6 +14,12 @@ export type Owner = 'AWS' | 'ThirdParty' | 'Custom';
  */
 export type FieldType = 'string' | 'bool' | 'int' | 'enum' | 'list' | 'json' | 'artifact-path' | 'artifact' | 'secret';
 
+/**
+ * The JSON a configuration value must hold: any object, any array, or CodeBuild's list of
+ * environment variables (`[{"name","value","type"}]`, type PLAINTEXT, PARAMETER_STORE or SECRETS_MANAGER).
+ */
+export type JsonShape = 'object' | 'array' | 'codebuild-env';
+
 /** One configuration key of a provider, with its pipeline.yml name. */
 export interface Field {
   /** The kebab-case name in pipeline.yml. */
@@ -67,6 +73,8 @@ export interface Provider {
   secretKeys?: string[];
   /** Values the service assumes when a key is absent (used when comparing with live pipelines). */
   defaults?: Record<string, string>;
+  /** Configuration keys whose value is JSON text, and the shape it must have (checked in raw actions too). */
+  json?: Record<string, JsonShape>;
   /** Rules between keys that a table cannot say (modes, either/or). */
   check?: (config: Readonly<Record<string, string>>, inputs: readonly string[]) => ConfigProblem[];
   /** One line for documentation and `did you mean` listings. */

@@ -19,9 +19,15 @@ export const configuration: Rule = (p, diags) => {
         for (const key of Object.keys(cfg))
           if (!keys.has(key)) {
             const guess = didYouMean(key, keys);
-            diags.add('PC3012', `${c.provider} actions have no configuration key '${key}'`, at(key), {
-              suggestion: guess ? `did you mean '${guess}'?` : `valid keys: ${choices([...keys])}`,
-            });
+            // The raw form reaches keys pipec's catalog may not know yet (a provider's new setting): said, not refused.
+            if (a.raw)
+              diags.add('PC3033', `${c.provider} actions have no configuration key '${key}' that pipec knows; CodePipeline rejects unknown keys`, at(key), {
+                suggestion: guess ? `did you mean '${guess}'?` : `known keys: ${choices([...keys])}`,
+              });
+            else
+              diags.add('PC3012', `${c.provider} actions have no configuration key '${key}'`, at(key), {
+                suggestion: guess ? `did you mean '${guess}'?` : `valid keys: ${choices([...keys])}`,
+              });
           }
         for (const problem of c.check?.(cfg, a.inputs.map((i) => i.name)) ?? [])
           diags.add(problem.code ?? 'PC3012', `action '${a.name}': ${problem.message}`, at(problem.key));

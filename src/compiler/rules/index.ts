@@ -6,6 +6,7 @@ import { artifactWiring } from './artifacts.js';
 import { buildOutputs } from './build-outputs.js';
 import { conditions } from './conditions.js';
 import { configuration } from './configuration.js';
+import { configurationTypes } from './configuration-types.js';
 import { crossRegion } from './cross-region.js';
 import { disableInbound } from './disable-inbound.js';
 import { executionMode } from './execution-mode.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   artifactWiring,
   artifactCount,
   configuration,
+  configurationTypes,
   v2Only,
   triggers,
   executionMode,
