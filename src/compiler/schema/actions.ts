@@ -108,6 +108,19 @@ export const INLINE_BUILD = z
   .refine((b) => !(b.buildspec && (b.commands || b.install || b['pre-build'] || b['post-build'] || b.finally)), {
     message: "'buildspec' reads the build from a file in the source; it cannot be combined with 'commands', 'install', 'pre-build', 'post-build' or 'finally'",
     params: { code: 'PC2008' },
+  })
+  // These live only in the buildspec pipec writes; with a buildspec file of the user's they would be dropped.
+  .superRefine((b, ctx) => {
+    if (!b.buildspec) return;
+    const inFile: Record<string, string> = { artifacts: 'artifacts', runtimes: 'phases.install.runtime-versions', exports: 'env.exported-variables' };
+    for (const [key, section] of Object.entries(inFile))
+      if (b[key as keyof typeof b] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `'${key}' would be dropped: 'buildspec' reads the build from a file in the source, whose '${section}' applies instead${key === 'artifacts' ? " (name the build's output artifacts with the action's 'outputs:')" : ''}`,
+          params: { code: 'PC2008' },
+        });
   });
 
 /** The V2 Commands action. */
