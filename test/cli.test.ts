@@ -14,6 +14,7 @@ import { ROOT, runCli } from './support/cli.js';
  *   stderr      the expected standard error (exact; absent means empty)
  *   files-after every file in the working directory after the run (what was written)
  *   env, tty    optional: NAME=value lines for the environment; run as if on a terminal
+ *   stdin       optional: what standard input holds
  * and any input files. pipec runs in-process in a copy of the folder holding only the inputs.
  * `PIPEC_UPDATE_GOLDEN=1` rewrites exit, stdout, stderr and files-after; review the diff.
  * Output formats and colour are checked structurally below the scenarios.
@@ -21,7 +22,7 @@ import { ROOT, runCli } from './support/cli.js';
 
 const SCENARIOS = join(ROOT, 'test', 'cli');
 const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
-const CONTROL = new Set(['args', 'exit', 'stdout', 'stderr', 'files-after', 'env', 'tty']);
+const CONTROL = new Set(['args', 'exit', 'stdout', 'stderr', 'files-after', 'env', 'tty', 'stdin']);
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -61,7 +62,8 @@ describe('CLI scenarios: test/cli/<scenario>', () => {
         const eq = line.indexOf('=');
         env[line.slice(0, eq)] = line.slice(eq + 1);
       }
-      const r = await runCli(args, { cwd, env, tty: existsSync(join(src, 'tty')) });
+      const stdin = read(join(src, 'stdin'));
+      const r = await runCli(args, { cwd, env, tty: existsSync(join(src, 'tty')), ...(stdin !== undefined ? { input: stdin } : {}) });
       // Paths in messages name the scratch directory; scenarios name it '<cwd>'.
       const norm = (s: string): string => s.split(cwd).join('<cwd>').split(VERSION).join('{{VERSION}}');
       const actual = { exit: `${r.code}\n`, stdout: norm(r.stdout), stderr: norm(r.stderr), 'files-after': listFiles(cwd).map((f) => `${f}\n`).join('') };
@@ -212,10 +214,10 @@ describe('colour', () => {
     it(name, async () => {
       const r = await runCli(['validate', 'pipeline.yml', ...flags], { cwd: dir, tty: opts.tty ?? false, env: { PATH: process.env.PATH, ...opts.env } });
       expect(r.code).toBe(1);
-      expect(r.stdout.includes(ESC)).toBe(colour);
-      if (colour) expect(r.stdout).toContain(`${ESC}31;1merror${ESC}0m`);
+      expect(r.stderr.includes(ESC)).toBe(colour);
+      if (colour) expect(r.stderr).toContain(`${ESC}31;1merror${ESC}0m`);
       // Colour or not, the words are the same.
-      expect(r.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain("error[PC2001]: unknown key 'run_order' in action");
+      expect(r.stderr.replace(/\x1b\[[0-9;]*m/g, '')).toContain("error[PC2001]: unknown key 'run_order' in action");
     });
 });
 

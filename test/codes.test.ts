@@ -16,10 +16,12 @@ const codes = Object.keys(CODES).sort();
 
 /** Codes that no pipeline file can trigger on its own, and where each is asserted instead. */
 const NOT_FROM_A_FILE: Record<string, { reason: string; testedIn: string[] }> = {
-  PC0001: { reason: 'a file that cannot be read is a path on the command line, not a file content', testedIn: ['test/hostile.test.ts', 'test/cli/validate-several-files/stdout'] },
+  PC0001: { reason: 'a file that cannot be read is a path on the command line, not a file content', testedIn: ['test/hostile.test.ts', 'test/cli/validate-several-files/stderr'] },
   PC0002: { reason: 'needs a file over 8 MiB (or over a million values), too large to commit', testedIn: ['test/hostile.test.ts'] },
   PC0006: { reason: 'a directory named where a file is expected', testedIn: ['test/hostile.test.ts'] },
-  PC0007: { reason: 'no input files at all: the working directory, not a file', testedIn: ['test/cli/no-files/stdout'] },
+  PC0007: { reason: 'no input files at all: the working directory, not a file', testedIn: ['test/cli/no-files/stderr'] },
+  PC0008: { reason: 'silencers are applied by the CLI (comments and --ignore), after compiling', testedIn: ['test/cli/ignore-comment/stderr', 'test/cli/ignore-flag-unused/stderr'] },
+  PC0009: { reason: 'silencers are applied by the CLI, after compiling', testedIn: ['test/cli/ignore-bad/stderr'] },
   PC4006: { reason: "a user template directory (--templates) that is broken, not the pipeline file", testedIn: ['test/buildspec.test.ts'] },
 };
 

@@ -8,7 +8,7 @@ import { resolveAwsSettings, type AwsSettings } from '../live/settings.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './exit-codes.js';
 import { readInputs } from './io.js';
-import { compileInputs, inputPaths, printDiagnostics } from './pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP, compileInputs, inputPaths, REPORT_FLAGS, REPORT_HELP, report, selectPipelines } from './pipeline-input.js';
 
 /** Flags plan and apply share: where AWS is, how many pipelines at once, what to take over. */
 export const LIVE_FLAGS = {
@@ -18,8 +18,9 @@ export const LIVE_FLAGS = {
   concurrency: { type: 'string', short: 'j' },
   prune: { type: 'bool' },
   adopt: { type: 'list' },
-  color: { type: 'bool' },
-  help: { type: 'bool', short: 'h' },
+  pipeline: { type: 'list' },
+  ...REPORT_FLAGS,
+  ...COMMON_FLAGS,
 } as const;
 
 export const LIVE_HELP = `      --region R      region of pipelines that name none (default: AWS_REGION, then the profile's)
@@ -29,8 +30,8 @@ export const LIVE_HELP = `      --region R      region of pipelines that name no
   -j, --concurrency N pipelines read or written at once (default 8)
       --prune         also delete pipelines pipec manages that the configuration no longer has
       --adopt NAME    take over an existing pipeline pipec did not create (repeatable)
-      --color, --no-color
-`;
+      --pipeline NAME only these pipelines (repeatable); not with --prune
+${REPORT_HELP}${COMMON_HELP}`;
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -67,14 +68,16 @@ export function concurrency(flags: Record<string, unknown>): number {
 }
 
 /** The configuration compiled into the desired state, with the inputs' fingerprint; undefined after printing errors. */
-export function compileDesired(ctx: CliContext, positionals: readonly string[], adopt: readonly string[]): { desired: DesiredPipeline[]; inputs: InputsFingerprint } | undefined {
+export function compileDesired(ctx: CliContext, positionals: readonly string[], adopt: readonly string[], flags: Record<string, unknown> = {}): { desired: DesiredPipeline[]; inputs: InputsFingerprint } | undefined {
+  if (positionals.includes('-')) throw new UsageError("plan and apply read pipeline files, not standard input ('-'): a saved plan must be able to read its inputs again");
+  const selection = flags.pipeline as string[] | undefined;
+  if (selection?.length && flags.prune === true) throw new UsageError('--prune deletes the pipelines the configuration does not have, so it cannot be limited with --pipeline; leave one of them out');
   const paths = inputPaths(ctx, positionals);
   const diags = paths.length === 0 ? compileInputs(ctx, positionals).diagnostics : new Diagnostics();
   const files = paths.length === 0 ? [] : readInputs(paths, ctx.cwd, diags);
-  const compiled = paths.length === 0 ? [] : compile(files, diags).pipelines;
-  const desired = diags.hasErrors() ? [] : desiredPipelines(compiled, diags);
-  printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
-  if (diags.hasErrors()) return undefined;
+  const result = selectPipelines(paths.length === 0 ? { pipelines: [], diagnostics: diags } : compile(files, diags), selection);
+  const desired = result.diagnostics.hasErrors() ? [] : desiredPipelines(result.pipelines, result.diagnostics);
+  if (report(ctx, result, flags, 'text', 'stderr').failed) return undefined;
   const names = new Set(desired.map((d) => d.name));
   for (const name of adopt) if (!names.has(name)) throw new UsageError(`--adopt '${name}': the configuration has no pipeline of that name`);
   return { desired, inputs: fingerprintInputs(files, positionals.length === 0) };

@@ -20,12 +20,20 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
 
 const HELP = `pipec ${VERSION}: pipelines as code for AWS CodePipeline
 
-Usage: pipec <command> [options]
+Usage: pipec [global options] <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
   .join('\n')}
+
+Global options (before or after the command):
+  -q, --quiet         print only errors: no warnings, no success lines
+      --color, --no-color
+      --pipeline NAME only these pipelines (repeatable), for commands that read pipelines
+      --debug         on a crash in pipec, print where it happened
+  -v, --version       print pipec's version
+  -h, --help          print this help
 
 Run 'pipec <command> --help' for a command's options.
 
@@ -37,12 +45,42 @@ function commandNamed(name: string): (typeof COMMANDS)[string] | undefined {
   return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
+/** Options that may come before the command; they are handed to the command as if written after it. */
+const GLOBAL_BOOL = new Set(['--quiet', '-q', '--color', '--no-color']);
+const GLOBAL_VALUE = new Set(['--pipeline']);
+
+/**
+ * Splits `pipec [global options] <command> [args]`: the global options before the command are
+ * moved after it, so every command reads them as its own. Help and version stay where they are.
+ */
+function splitGlobal(args: readonly string[]): { name: string | undefined; rest: string[] } {
+  const global: string[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-') || a === '-' || a === '--help' || a === '-h' || a === '--version' || a === '-v' || a === '-V') break;
+    if (GLOBAL_BOOL.has(a)) global.push(a);
+    else if (GLOBAL_VALUE.has(a)) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('-')) throw new UsageError(`option '${a}' needs a value`);
+      global.push(a, value);
+      i++;
+    } else if (a.includes('=') && GLOBAL_VALUE.has(a.slice(0, a.indexOf('=')))) global.push(a);
+    else throw new UsageError(`'${a}' is not a global option; write command options after the command (pipec <command> ${a})`);
+  }
+  const name = args[i];
+  return { name, rest: name === undefined ? global : [...global, ...args.slice(i + 1)] };
+}
+
 /** Runs one pipec invocation and returns its exit code; never throws. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
   const debug = argv.includes('--debug') || ctx.env.PIPEC_DEBUG === '1';
   const args = argv.filter((a) => a !== '--debug');
-  const [name, ...rest] = args;
+  let name: string | undefined;
+  let rest: string[] = [];
   try {
+    ({ name, rest } = splitGlobal(args));
+    if (name === undefined && rest.length > 0) throw new UsageError(`no command after ${rest.join(' ')}; run 'pipec --help' for the commands`);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       if (name === 'help' && rest[0] && commandNamed(rest[0])) {
         ctx.stdout.write((await (COMMANDS[rest[0]] as { load: () => Promise<CommandModule> }).load()).HELP);
@@ -51,7 +89,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       (name === undefined ? ctx.stderr : ctx.stdout).write(HELP);
       return name === undefined ? EXIT.USAGE : EXIT.OK;
     }
-    if (name === '--version' || name === '-V' || name === 'version') {
+    if (name === '--version' || name === '-v' || name === '-V' || name === 'version') {
       ctx.stdout.write(`pipec ${VERSION}\n`);
       return EXIT.OK;
     }

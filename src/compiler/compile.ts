@@ -7,7 +7,7 @@ import type { ExAction, ExPipeline } from './model.js';
 import { decodeSource, parseSource } from './parse.js';
 import { resolvePipeline } from './resolve.js';
 import { RULES } from './rules/index.js';
-import type { Span } from './source.js';
+import type { SourceFile, Span } from './source.js';
 import { valueSpan } from './tree.js';
 
 /** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
@@ -23,21 +23,35 @@ export interface CompiledPipeline {
   ir: IrPipeline;
 }
 
+/** A pipeline as read, compiled or not: its name and where it is (for `--pipeline` selection). */
+export interface FoundPipeline {
+  name: string;
+  span: Span;
+}
+
 export interface CompileResult {
   pipelines: CompiledPipeline[];
   diagnostics: Diagnostics;
+  /** Every input file that could be decoded (for `# pipec-ignore` comments). */
+  files?: SourceFile[];
+  /** Every pipeline read, including those with errors. */
+  found?: FoundPipeline[];
 }
 
 /** Parses, checks, expands and lowers every input file; every problem found is in `diagnostics`. */
 export function compile(inputs: readonly InputFile[], diags = new Diagnostics()): CompileResult {
   const pipelines: CompiledPipeline[] = [];
   const names = new Map<string, Span>();
+  const files: SourceFile[] = [];
+  const found: FoundPipeline[] = [];
   for (const input of inputs) {
     const file = decodeSource(input.bytes, input.path, diags);
     if (!file) continue;
+    files.push(file);
     const parsed = parseSource(file, diags);
     if (!parsed) continue;
     for (const explicit of desugarFile(parsed, diags)) {
+      found.push({ name: explicit.name, span: explicit.span });
       const specs = resolvePipeline(explicit, diags);
       const ir = lowerPipeline(explicit, specs, diags);
       // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read.
@@ -55,5 +69,5 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
       pipelines.push({ explicit, specs, ir });
     }
   }
-  return { pipelines, diagnostics: diags };
+  return { pipelines, diagnostics: diags, files, found };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ export interface RunResult {
 }
 
 /** Runs pipec in this process (fast), capturing output. */
-export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): Promise<RunResult> {
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean; input?: string } = {}): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -24,6 +25,8 @@ export async function runCli(args: string[], opts: { cwd?: string; env?: Record<
     stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty ?? false },
     stderr: { write: (s: string) => (stderr += s), isTTY: opts.tty ?? false },
     stdinIsTTY: opts.tty ?? false,
+    // Never the test runner's own stdin: a command that reads it would wait forever.
+    stdin: Readable.from(opts.input !== undefined ? [Buffer.from(opts.input)] : []),
   });
   return { code, stdout, stderr };
 }

@@ -34,7 +34,7 @@ Exit status: 0 every pipeline applied, 1 any pipeline failed or was left alone (
 2 bad usage.
 `;
 
-const FLAGS = {
+export const FLAGS = {
   ...LIVE_FLAGS,
   'auto-approve': { type: 'bool' },
   format: { type: 'string', short: 'f', values: ['text', 'json'] },
@@ -59,6 +59,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (savedPath !== undefined) {
     const saved = readSavedPlan(ctx, savedPath);
     if (!saved) return EXIT.PROBLEMS;
+    if ((flags.pipeline as string[] | undefined)?.length) throw new UsageError(`--pipeline is decided when planning; make the plan again with 'pipec plan --pipeline NAME --out ${savedPath}'`);
     if (adopt.length > 0) throw new UsageError(`--adopt is decided when planning; make the plan again with 'pipec plan --adopt ${adopt.join(',')} --out ${savedPath}'`);
     if (flags.prune && !saved.plan.prune) throw new UsageError(`${savedPath} was planned without --prune; make the plan again with 'pipec plan --prune --out ${savedPath}'`);
     const inputs = compareInputs(saved.inputs, currentInputs(ctx, saved.inputs));
@@ -81,7 +82,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     if (!flags['auto-approve'] && !ctx.stdinIsTTY)
       throw new UsageError("apply asks for confirmation, but there is no terminal to ask on: pass --auto-approve, or apply a saved plan ('pipec plan --out plan.json', then 'pipec apply plan.json')");
     if (!flags['auto-approve'] && json) throw new UsageError('--format json shows no plan to confirm: pass --auto-approve, or apply a saved plan');
-    const compiled = compileDesired(ctx, positionals, adopt);
+    const compiled = compileDesired(ctx, positionals, adopt, flags);
     if (!compiled) return EXIT.PROBLEMS;
     clients = await sdkClientProvider(settings);
     const result = await buildPlan(compiled.desired, clients, { prune: flags.prune === true, adopt: new Set(adopt), concurrency: limit });

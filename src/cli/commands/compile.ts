@@ -7,7 +7,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
 import { writeOutputs } from '../io.js';
 import { checkOutputDir } from '../output-path.js';
-import { compileInputs, printDiagnostics, requireFormat } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS, targetByName, type OutputFile } from '../../targets/index.js';
 
 export const HELP = `Usage: pipec compile [FILES...] [options]
@@ -18,7 +18,7 @@ Compiles pipeline files into deployable output, one directory per pipeline:
                                        cloudformation.account-<id>.yml support stacks when needed)
   <out>/<pipeline>/buildspecs/<stage>-<action>.yml   a buildspec per inline CodeBuild action
 
-With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
+With no FILES, reads ./pipeline.yml and ./pipelines/*.yml; '-' reads standard input.
 Nothing is written unless every file compiles without errors.
 
 Options:
@@ -27,19 +27,20 @@ Options:
       --templates DIR your own templates, overriding the shipped ones
       --cfn-format F  cloudformation templates as yaml (default) or json
   -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
-  -q, --quiet         print nothing on success
-      --color, --no-color
+${SELECT_HELP}${REPORT_HELP}${COMMON_HELP}
+Exit status: 0 compiled, 1 errors (or more warnings than --strict/--max-warnings allow;
+nothing is written then), 2 bad usage.
 `;
 
-const FLAGS = {
+export const FLAGS = {
   target: { type: 'list', short: 't' },
   out: { type: 'string', short: 'o' },
   templates: { type: 'string' },
   'cfn-format': { type: 'string', values: ['yaml', 'json'] },
   format: { type: 'string', short: 'f', values: FORMATS },
-  quiet: { type: 'bool', short: 'q' },
-  color: { type: 'bool' },
-  help: { type: 'bool', short: 'h' },
+  ...SELECT_FLAGS,
+  ...REPORT_FLAGS,
+  ...COMMON_FLAGS,
 } as const;
 
 /** `pipec compile`: writes every target's files for every pipeline, or nothing. */
@@ -57,7 +58,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   checkOutputDir(ctx.cwd, '--out', outDir);
   if (flags.templates && !statSync(resolvePath(ctx.cwd, flags.templates as string), { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
-  const result = compileInputs(ctx, positionals);
+  const result = await loadPipelines(ctx, positionals, flags);
   const diags = result.diagnostics;
   const files = new Map<string, OutputFile[]>();
   if (!diags.hasErrors())
@@ -71,8 +72,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       for (const t of targets) list.push(...t.emit(p.ir, diags, options));
       files.set(p.ir.name, list);
     }
-  printDiagnostics(ctx, diags.list, format, flags.color as boolean | undefined, format === 'text' ? 'stderr' : 'stdout');
-  if (diags.hasErrors()) return EXIT.PROBLEMS;
+  // Text diagnostics go to stderr, as validate's do; the machine formats to stdout.
+  if (report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout').failed) return EXIT.PROBLEMS;
   const written = writeOutputs(outDir, files, ctx.cwd);
   if (!flags.quiet && format === 'text') {
     const n = result.pipelines.length;

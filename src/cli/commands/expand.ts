@@ -2,7 +2,7 @@ import { expandToYaml } from '../../compiler/expand.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { compileInputs, inputPaths, printDiagnostics } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP, inputPaths, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 
 export const HELP = `Usage: pipec expand [FILE] [options]
 
@@ -12,13 +12,12 @@ environment or wave) it came from, and every default (artifact names, inputs, ru
 stores and CodeDeploy groups the macros add) made explicit.
 The printed file compiles to the same output as FILE.
 
-With no FILE, reads ./pipeline.yml.
+With no FILE, reads ./pipeline.yml; '-' reads standard input. Diagnostics go to stderr.
 
 Options:
-      --color, --no-color   colour of diagnostics
-`;
+${SELECT_HELP}${REPORT_HELP}${COMMON_HELP}`;
 
-const FLAGS = { color: { type: 'bool' }, help: { type: 'bool', short: 'h' } } as const;
+export const FLAGS = { ...SELECT_FLAGS, ...REPORT_FLAGS, ...COMMON_FLAGS } as const;
 
 /** `pipec expand`: the desugared file on stdout. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
@@ -30,9 +29,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (positionals.length > 1) throw new UsageError('expand reads one file; name one');
   const paths = inputPaths(ctx, positionals);
   if (paths.length > 1) throw new UsageError(`found ${paths.length} pipeline files (${paths.join(', ')}); name the one to expand`);
-  const result = compileInputs(ctx, paths);
-  printDiagnostics(ctx, result.diagnostics.list, 'text', flags.color as boolean | undefined, 'stderr');
-  if (result.diagnostics.hasErrors()) return EXIT.PROBLEMS;
-  ctx.stdout.write(expandToYaml(result.pipelines.map((p) => p.explicit), paths[0] ?? 'pipeline.yml'));
+  const result = await loadPipelines(ctx, paths, flags);
+  if (report(ctx, result, flags, 'text', 'stderr').failed) return EXIT.PROBLEMS;
+  ctx.stdout.write(expandToYaml(result.pipelines.map((p) => p.explicit), paths[0] === '-' ? ((flags['stdin-filename'] as string | undefined) ?? '<stdin>') : (paths[0] ?? 'pipeline.yml')));
   return EXIT.OK;
 }

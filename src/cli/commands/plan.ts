@@ -30,7 +30,7 @@ Exit status: 0 success, 1 errors (input, AWS, or a pipeline pipec does not manag
 usage or, with --detailed-exitcode, changes to apply.
 `;
 
-const FLAGS = {
+export const FLAGS = {
   ...LIVE_FLAGS,
   out: { type: 'string', short: 'o' },
   format: { type: 'string', short: 'f', values: ['text', 'json', 'markdown'] },
@@ -50,7 +50,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const settings = awsSettings(flags, ctx);
   const limit = concurrency(flags);
   const adopt = (flags.adopt as string[] | undefined) ?? [];
-  const compiled = compileDesired(ctx, positionals, adopt);
+  const compiled = compileDesired(ctx, positionals, adopt, flags);
   if (!compiled) return EXIT.PROBLEMS;
   const clients = await sdkClientProvider(settings);
   const result = await buildPlan(compiled.desired, clients, { prune: flags.prune === true, adopt: new Set(adopt), concurrency: limit });
@@ -63,7 +63,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
   if (outPath) {
     savePlan(ctx.cwd, outPath, plan, compiled.inputs);
-    if (format === 'text') ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
+    if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
   }
   return exitStatus(plan, flags['detailed-exitcode'] === true, ctx);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
-import { compileInputs, printDiagnostics, requireFormat } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS } from '../../targets/index.js';
 import { selectTargets } from './compile.js';
 
@@ -11,21 +11,22 @@ export const HELP = `Usage: pipec validate [FILES...] [options]
 Checks pipeline files and reports every problem, with file:line:col, a stable code
 and a suggestion where there is one. Writes no files.
 
-With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
+With no FILES, reads ./pipeline.yml and ./pipelines/*.yml; '-' reads standard input.
 
 Options:
-  -f, --format FMT    ${FORMATS.join(', ')} (default text)
+  -f, --format FMT    ${FORMATS.join(', ')} (default text); text goes to stderr, the others to stdout
   -t, --target NAME   also check what a target needs: ${TARGETS.map((t) => t.name).join(', ')}, all (default codepipeline)
-      --color, --no-color
-
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage.
+${SELECT_HELP}${REPORT_HELP}${COMMON_HELP}
+Exit status: 0 no errors (warnings allowed unless --strict/--max-warnings), 1 errors found
+(or too many warnings), 2 bad usage.
 `;
 
-const FLAGS = {
+export const FLAGS = {
   format: { type: 'string', short: 'f', values: FORMATS },
   target: { type: 'list', short: 't' },
-  color: { type: 'bool' },
-  help: { type: 'bool', short: 'h' },
+  ...SELECT_FLAGS,
+  ...REPORT_FLAGS,
+  ...COMMON_FLAGS,
 } as const;
 
 /** `pipec validate`: every diagnostic, on stdout, in the chosen format. */
@@ -37,13 +38,14 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   }
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
-  const result = compileInputs(ctx, positionals);
+  const result = await loadPipelines(ctx, positionals, flags);
   const diags = result.diagnostics;
   if (!diags.hasErrors()) for (const p of result.pipelines) for (const t of targets) t.emit(p.ir, diags, {});
-  printDiagnostics(ctx, diags.list, format, flags.color as boolean | undefined, 'stdout');
-  if (format === 'text' && !diags.hasErrors() && diags.list.length === 0) {
+  // Text diagnostics go to stderr, as compile's do; the machine formats are the output, on stdout.
+  const r = report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout');
+  if (format === 'text' && !flags.quiet && r.list.length === 0) {
     const n = result.pipelines.length;
     ctx.stdout.write(`ok: ${n} pipeline${n === 1 ? '' : 's'}, no problems\n`);
   }
-  return diags.hasErrors() ? EXIT.PROBLEMS : EXIT.OK;
+  return r.failed ? EXIT.PROBLEMS : EXIT.OK;
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../compiler/diagnostics.js';
-import { diagnosticLocation } from './location.js';
+import { diagnosticLocation, formatLocation, locate } from './location.js';
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProp = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -18,7 +18,12 @@ export function formatGithub(diags: readonly Diagnostic[]): string {
         `title=${escapeProp(`${d.code} ${d.rule}`)}`,
       ].filter(Boolean);
       const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
-      const text = d.suggestion ? `${d.message} (${d.suggestion})` : d.message;
+      // Notes ("first used here") are part of the message: annotations have no place of their own for them.
+      const notes = d.notes.map((n) => {
+        const at = formatLocation(locate(n.span));
+        return `\nnote: ${n.message}${at ? ` (${at})` : ''}`;
+      });
+      const text = `${d.suggestion ? `${d.message} (${d.suggestion})` : d.message}${notes.join('')}`;
       return `::${level} ${props.join(',')}::${escapeData(text)}\n`;
     })
     .join('');

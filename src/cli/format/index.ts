@@ -8,7 +8,7 @@ export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Renders diagnostics in one of the output formats. */
-export function formatDiagnostics(format: Format, diags: readonly Diagnostic[], opts: { color: boolean; version: string }): string {
+export function formatDiagnostics(format: Format, diags: readonly Diagnostic[], opts: { color: boolean; version: string; links?: boolean }): string {
   switch (format) {
     case 'json':
       return formatJson(diags);
@@ -17,6 +17,6 @@ export function formatDiagnostics(format: Format, diags: readonly Diagnostic[], 
     case 'github':
       return formatGithub(diags);
     default:
-      return formatText(diags, { color: opts.color });
+      return formatText(diags, { color: opts.color, links: opts.links === true });
   }
 }

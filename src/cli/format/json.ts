@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { codeUrl } from './links.js';
 import { diagnosticLocation, locate } from './location.js';
 
 /** Machine-readable diagnostics: one object per problem with 1-based positions. */
@@ -11,6 +12,7 @@ export function formatJson(diags: readonly Diagnostic[]): string {
     ...diagnosticLocation(d),
     ...(d.suggestion ? { suggestion: d.suggestion } : {}),
     notes: d.notes.map((n) => ({ message: n.message, ...locate(n.span) })),
+    url: codeUrl(d.code),
   }));
   const errors = diags.filter((d) => d.severity === 'error').length;
   const warnings = diags.filter((d) => d.severity === 'warning').length;

@@ -1,8 +1,11 @@
 import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { codeUrl } from './links.js';
 import { diagnosticLocation, formatLocation, locate } from './location.js';
 
 export interface TextOptions {
   color: boolean;
+  /** A `see:` line with the code's documentation link under each diagnostic. */
+  links?: boolean;
 }
 
 const MAX_FRAME_LINE = 240;
@@ -22,6 +25,7 @@ export function formatText(diags: readonly Diagnostic[], opts: TextOptions): str
       if (n.span) out.push(...frame(n.span.file.line.bind(n.span.file), n.span, c));
     }
     if (d.suggestion) out.push(`  ${c.green('help')}: ${d.suggestion}`);
+    if (opts.links) out.push(`  ${c.blue('see')}: ${codeUrl(d.code)}`);
   }
   return out.length ? out.join('\n') + '\n' : '';
 }
