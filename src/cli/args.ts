@@ -2,7 +2,8 @@ import { didYouMean } from '../compiler/suggest.js';
 import { UsageError } from './exit-codes.js';
 
 export interface FlagSpec {
-  type: 'bool' | 'string' | 'list';
+  /** list: comma-separated and repeatable; repeat: repeatable, each value whole (commas kept). */
+  type: 'bool' | 'string' | 'list' | 'repeat';
   short?: string;
   /** For string flags: the only values allowed. */
   values?: readonly string[];
@@ -62,6 +63,7 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
       throw new UsageError(`option '--${name}' takes ${s.values.map((v) => `'${v}'`).join(', ')}, not '${value}'${guess ? `; did you mean '${guess}'?` : ''}`);
     }
     if (s.type === 'list') flags[name] = [...((flags[name] as string[] | undefined) ?? []), ...value.split(',').filter(Boolean)];
+    else if (s.type === 'repeat') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
     else flags[name] = value;
     s = undefined;
   }

@@ -7,6 +7,10 @@ export interface CliContext {
   stdinIsTTY: boolean;
   /** Where `apply` reads its confirmation; process.stdin when absent. */
   stdin?: NodeJS.ReadableStream;
+  /** The current time in ms (Date.now when absent); tests pass a virtual clock. */
+  now?: () => number;
+  /** Waits between polls (setTimeout when absent); tests advance a virtual clock instead. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Colour only on a terminal, never with NO_COLOR or TERM=dumb; --color/--no-color decide when given. */

@@ -16,6 +16,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
   plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
   apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
+  status: { summary: 'show stages, actions, approvals and failures of live pipelines', load: () => import('./commands/status.js') },
+  runs: { summary: "list a pipeline's recent executions, or show one", load: () => import('./commands/runs.js') },
+  start: { summary: 'start a pipeline (and with --watch follow it)', load: () => import('./commands/start.js') },
+  watch: { summary: 'follow an execution until it ends; exit 0 if it succeeded', load: () => import('./commands/watch.js') },
+  stop: { summary: 'stop an execution (waiting for its actions, or --abandon them)', load: () => import('./commands/stop.js') },
+  retry: { summary: "retry a failed stage's failed (or all) actions", load: () => import('./commands/retry.js') },
+  rollback: { summary: 'roll a stage back to an earlier successful execution', load: () => import('./commands/rollback.js') },
+  transition: { summary: 'disable or enable the transition into a stage', load: () => import('./commands/transition.js') },
+  approve: { summary: 'approve or reject a waiting manual approval', load: () => import('./commands/approve.js') },
 };
 
 const HELP = `pipec ${VERSION}: pipelines as code for AWS CodePipeline

@@ -4,7 +4,8 @@ import { describeFailure } from './errors.js';
 import { toJson, type JsonObject, type Tag } from './json.js';
 import type { AwsSettings } from './settings.js';
 
-type Sdk = typeof import('@aws-sdk/client-codepipeline');
+/** The AWS SDK module for CodePipeline, once loaded. */
+export type Sdk = typeof import('@aws-sdk/client-codepipeline');
 
 /**
  * CodePipeline through the AWS SDK for JavaScript v3, which is imported here and only when a
@@ -15,19 +16,7 @@ export async function sdkClientProvider(settings: AwsSettings): Promise<ClientPr
   const sdk = await import('@aws-sdk/client-codepipeline');
   const clients = new Map<string, PipelineClient>();
   const endpointFor = (region: string) => settings.endpoint ?? `https://codepipeline.${region}.amazonaws.com`;
-  const make = (region: string | undefined): CodePipelineClient =>
-    withoutNodeVersionWarning(
-      () =>
-        new sdk.CodePipelineClient({
-          ...(region ? { region } : {}),
-          ...(settings.profile ? { profile: settings.profile } : {}),
-          ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-          ...(settings.credentials ? { credentials: settings.credentials } : {}),
-          retryMode: 'adaptive',
-          maxAttempts: settings.maxAttempts,
-          requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-        }),
-    );
+  const make = (region: string | undefined): CodePipelineClient => newSdkClient(sdk, settings, region);
   let defaultRegion: Promise<string> | undefined;
   return {
     describeEndpoint: endpointFor,
@@ -55,6 +44,25 @@ export async function sdkClientProvider(settings: AwsSettings): Promise<ClientPr
       return c;
     },
   };
+}
+
+/**
+ * A CodePipeline SDK client for the settings: credentials, endpoint, retries and timeouts are the
+ * same for every command that talks to AWS (plan/apply and the operating commands).
+ */
+export function newSdkClient(sdk: Sdk, settings: AwsSettings, region: string | undefined): CodePipelineClient {
+  return withoutNodeVersionWarning(
+    () =>
+      new sdk.CodePipelineClient({
+        ...(region ? { region } : {}),
+        ...(settings.profile ? { profile: settings.profile } : {}),
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+        ...(settings.credentials ? { credentials: settings.credentials } : {}),
+        retryMode: 'adaptive',
+        maxAttempts: settings.maxAttempts,
+        requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+      }),
+  );
 }
 
 function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endpoint: string): PipelineClient {

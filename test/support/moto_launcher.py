@@ -8,9 +8,14 @@ epoch seconds, as the real service does, and then run moto's own server entry po
 
 It also loads moto_cfn (this folder), which extends moto's CloudFormation with the resource
 types pipec's stacks use and with CloudFormation's failure, rollback and change set behaviour;
-see moto_cfn/__init__.py.
+see moto_cfn/__init__.py. And it installs the execution API moto lacks
+(codepipeline_executions.py, an emulator of CodePipeline's execution model with a control
+endpoint for tests).
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import moto.codepipeline.models as codepipeline_models
 import moto.server
@@ -23,6 +28,10 @@ def _epoch_seconds(dt):
 
 
 codepipeline_models.iso_8601_datetime_with_milliseconds = _epoch_seconds
+
+import codepipeline_executions  # noqa: E402  (needs the path above)
+
+codepipeline_executions.install()
 
 if __name__ == "__main__":
     moto.server.main(sys.argv[1:])
