@@ -74,11 +74,12 @@ export function watchOutput(ctx: CliContext, session: OpsSession, flags: Record<
       const ok = view.status === 'Succeeded' && !timedOut;
       if (json) {
         ctx.stdout.write(toJsonText({ ...view, explanations: explanationsJson(view.explanations), timedOut }));
+        if (!ok) ctx.stderr.write(`pipec: execution ${view.id} of ${view.pipeline} ${timedOut ? `is still ${view.status} after --timeout ${String(flags.timeout)}` : view.status === 'Failed' ? 'failed' : `ended ${view.status}`}\n`);
         return ok ? EXIT.OK : EXIT.PROBLEMS;
       }
       if (view.explanations.length > 0) ctx.stdout.write(`\n${renderExplanations(view.explanations)}`);
       if (timedOut) ctx.stderr.write(`pipec: execution ${view.id} of ${view.pipeline} is still ${view.status}; stopped watching after --timeout ${String(flags.timeout)} (the execution goes on)\n`);
-      else if (!ok) ctx.stderr.write(`pipec: execution ${view.id} of ${view.pipeline} ${view.status === 'Failed' ? 'failed' : `ended ${view.status}`}${view.statusSummary ? `: ${view.statusSummary}` : ''}\n`);
+      else if (!ok) ctx.stderr.write(`pipec: execution ${view.id} of ${view.pipeline} ${view.status === 'Failed' ? 'failed' : `ended ${view.status}`}\n`);
       return ok ? EXIT.OK : EXIT.PROBLEMS;
     },
   };

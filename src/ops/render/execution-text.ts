@@ -103,7 +103,7 @@ export function renderWatchChanges(before: ExecutionView | undefined, v: Executi
       out.push(`${stamp} ${s.name}.${a.name}: ${a.status}${took}${detail}`);
     }
   }
-  if (before && before.status !== v.status) out.push(`${stamp} execution ${v.status}${v.statusSummary ? `: ${v.statusSummary}` : ''}`);
+  if (before && before.status !== v.status) out.push(`${stamp} execution ${v.status}${v.statusSummary ? `: ${firstLine(v.statusSummary)}` : ''}`);
   return out;
 }
 

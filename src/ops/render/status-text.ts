@@ -23,7 +23,7 @@ export function renderStatusText(s: PipelineStatus, o: TextOptions): string {
     rows.length = 0;
   };
   for (const stage of s.stages) {
-    const notes = transitionNotes(stage, o.now);
+    const notes = transitionNotes(s.name, stage, o.now);
     if (notes.length > 0) {
       flush();
       lines.push(...notes.map((n) => `  ${n}`));
@@ -69,7 +69,7 @@ function actionDetail(pipeline: string, stage: string, a: StageStatus['actions']
   return a.summary ? firstLine(a.summary) : '';
 }
 
-function transitionNotes(stage: StageStatus, now: number): string[] {
+function transitionNotes(pipeline: string, stage: StageStatus, now: number): string[] {
   const out: string[] = [];
   const t = stage.transition;
   if (!t.enabled) out.push(`transition into ${stage.name} disabled${t.reason ? `: "${t.reason}"` : ''}${t.by ? ` by ${t.by}` : ''}${t.at ? `, ${ago(t.at, now)}` : ''}`);
@@ -77,7 +77,7 @@ function transitionNotes(stage: StageStatus, now: number): string[] {
     out.push(
       stage.configured.disabled
         ? `note: pipeline.yml disables the transition into ${stage.name}${stage.configured.reason ? ` ("${stage.configured.reason}")` : ''}, but it is enabled live`
-        : `note: pipeline.yml does not disable the transition into ${stage.name}; it was disabled live (pipec transition ... --enable turns it back on)`,
+        : `note: pipeline.yml does not disable the transition into ${stage.name}; it was disabled live ('pipec transition ${pipeline} ${stage.name} --enable' turns it back on)`,
     );
   return out;
 }
