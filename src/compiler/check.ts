@@ -203,7 +203,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     }
     case 'custom': {
       const code = (issue.params as { code?: string } | undefined)?.code;
-      diags.add(code === 'PC2007' || code === 'PC2008' ? code : 'PC2005', issue.message, span);
+      diags.add(code === 'PC2006' || code === 'PC2007' || code === 'PC2008' ? code : 'PC2005', issue.message, span);
       return;
     }
     default:

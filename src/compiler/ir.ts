@@ -95,6 +95,8 @@ export interface IrRule {
 export interface IrCondition {
   result?: 'ROLLBACK' | 'FAIL' | 'RETRY' | 'SKIP';
   rules: IrRule[];
+  /** A rule had errors (reported) and is left out, so the rule list is not what was written. */
+  incomplete?: boolean;
   span: Span;
 }
 

@@ -327,7 +327,7 @@ function lowerCondition(value: unknown, span: Span, diags: Diagnostics): IrCondi
     const rule = lowerRule(r, valueSpan(c.rules, i) ?? span, diags, i);
     if (rule) rules.push(rule);
   });
-  return { ...(c.result ? { result: CONDITION_RESULTS[c.result] } : {}), rules, span };
+  return { ...(c.result ? { result: CONDITION_RESULTS[c.result] } : {}), rules, span, ...(rules.length < c.rules.length ? { incomplete: true } : {}) };
 }
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];

@@ -1,4 +1,4 @@
-import { artifact, bool, enm, int, json, list, path, secret, str, words } from './fields.js';
+import { artifact, bool, enm, int, json, list, path, roleArn, secret, str, words } from './fields.js';
 import type { ConfigProblem, Provider } from './types.js';
 
 const CAPABILITIES = { iam: 'CAPABILITY_IAM', 'named-iam': 'CAPABILITY_NAMED_IAM', 'auto-expand': 'CAPABILITY_AUTO_EXPAND' };
@@ -69,7 +69,7 @@ export const DEPLOYS: Provider[] = [
       str('stack', 'StackName', true),
       { ...enm('mode', 'ActionMode', CFN_MODES), default: 'create-update' },
       path('template', 'TemplatePath'),
-      str('stack-role', 'RoleArn'),
+      roleArn('stack-role', 'RoleArn'),
       str('change-set', 'ChangeSetName'),
       { ...list('capabilities', 'Capabilities'), values: CAPABILITIES },
       json('parameters', 'ParameterOverrides'),
@@ -96,7 +96,7 @@ export const DEPLOYS: Provider[] = [
       path('parameters', 'Parameters'),
       { ...list('capabilities', 'Capabilities'), values: CAPABILITIES },
       enm('permission-model', 'PermissionModel', words('SELF_MANAGED', 'SERVICE_MANAGED')),
-      str('administration-role', 'AdministrationRoleArn'),
+      roleArn('administration-role', 'AdministrationRoleArn'),
       str('execution-role-name', 'ExecutionRoleName'),
       enm('auto-deployment', 'OrganizationsAutoDeployment', { enabled: 'Enabled', disabled: 'Disabled', 'enabled-with-stack-retention': 'EnabledWithStackRetention' }),
       list('deployment-targets', 'DeploymentTargets'),

@@ -1,4 +1,15 @@
+import { API_FIELDS } from '../api-limits.js';
 import type { Field } from './types.js';
+
+/** An IAM role ARN setting, held to the API model's role ARN pattern (as the pipeline's and actions' roles are). */
+export const roleArn = (name: string, key: string, required = false): Field => ({
+  name,
+  key,
+  type: 'string',
+  required,
+  pattern: API_FIELDS['pipeline.roleArn']?.pattern ?? 'arn:aws.*:iam::[0-9]{12}:role/.+',
+  patternName: 'an IAM role ARN (arn:aws:iam::123456789012:role/name)',
+});
 
 /** Field constructors keep the provider tables short and uniform. */
 export const str = (name: string, key: string, required = false): Field => ({ name, key, type: 'string', required });

@@ -37,6 +37,9 @@ export interface Field {
   max?: number;
   /** The pipeline.yml value used when the setting is left out (shown in docs/providers.md). */
   default?: string | boolean | number;
+  /** string: the whole value must match this pattern (an IAM role ARN, say), and `patternName` says what it is. */
+  pattern?: string;
+  patternName?: string;
   /** artifact-path: also fills this key with the artifact name, leaving `key` with the path. */
   artifactKey?: string;
 }

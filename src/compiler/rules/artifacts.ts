@@ -26,7 +26,16 @@ export const artifactWiring: Rule = (p, diags) => {
       }
   });
   p.stages.forEach((stage, si) => {
-    for (const a of stage.actions)
+    for (const a of stage.actions) {
+      // An action reads each artifact once; CodePipeline rejects a list that names one twice.
+      a.inputs.forEach((input, i) => {
+        const first = a.inputs.findIndex((x) => x.name === input.name);
+        if (first < i)
+          diags.add('PC3007', `action '${a.name}' reads artifact '${input.name}' twice; input artifacts of an action are unique`, input.span, {
+            notes: [{ message: 'first named here', span: (a.inputs[first] as { span: Span }).span }],
+            suggestion: `name '${input.name}' once in 'inputs:'`,
+          });
+      });
       for (const input of a.inputs) {
         const prod = producers.get(input.name);
         if (!prod) {
@@ -50,5 +59,6 @@ export const artifactWiring: Rule = (p, diags) => {
             notes: [{ message: 'the source sets format: clone-ref here', span: prod.span }],
           });
       }
+    }
   });
 };

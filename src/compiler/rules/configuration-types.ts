@@ -8,6 +8,9 @@ const resolvedLater = (value: string): boolean => value.includes('#{');
 /** What is wrong with one configuration value of a typed field, if anything. */
 function fieldProblem(f: Field, value: string): { message: string; suggestion?: string } | undefined {
   switch (f.type) {
+    case 'string':
+      if (!f.pattern || new RegExp(`^(?:${f.pattern})$`, 's').test(value)) return undefined;
+      return { message: `'${f.key}' must be ${f.patternName ?? `text matching ${f.pattern}`}, not '${value.length > 60 ? value.slice(0, 60) + '...' : value}'` };
     case 'bool':
       return /^(true|false)$/i.test(value) ? undefined : { message: `'${f.key}' must be true or false, not '${value}'` };
     case 'int': {

@@ -1,6 +1,7 @@
 import { actionCount } from './action-count.js';
 import { actionFields } from './action-fields.js';
 import { actionRole } from './action-role.js';
+import { apiModel } from './api-model.js';
 import { artifactCount } from './artifact-count.js';
 import { artifactWiring } from './artifacts.js';
 import { buildOutputs } from './build-outputs.js';
@@ -44,4 +45,5 @@ export const RULES: readonly Rule[] = [
   plaintextSecret,
   buildOutputs,
   disableInbound,
+  apiModel,
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field, Provider, RuleProvider } from '../catalog/index.js';
-import { ARTIFACT, BOOL, ENV, NAME, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
+import { ACTION, apiCount, apiRange, apiText, ARTIFACT, BOOL, ENV, NAME, REGION, ROLE_ARN, RULE, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
 
 const SCALAR_TEXT = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
 
@@ -45,7 +45,7 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
   for (const f of p.fields) shape[f.name] = f.required ? fieldSchema(f) : fieldSchema(f).optional();
   if ('customProvider' in p && p.customProvider) {
     shape.provider = z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/, { message: 'provider names use letters, digits, _ and -' });
-    shape.version = SCALAR_TEXT.optional();
+    shape.version = VERSION.optional();
     shape.configuration = z.record(z.string().min(1).max(50), SCALAR_TEXT.or(z.boolean().transform(String))).optional();
   }
   if ('category' in p && p.category === 'Approval') shape.timeout = whole(5, 86400).optional();
@@ -124,39 +124,45 @@ export const INLINE_BUILD = z
   });
 
 /** The V2 Commands action. */
+const COMMAND = apiText(`${ACTION}.commands[]`);
+const COMMAND_LIST = z.array(COMMAND).min(apiCount(`${ACTION}.commands`).min).max(apiCount(`${ACTION}.commands`).max);
+const OUTPUT_VARIABLES = z.array(apiText(`${ACTION}.outputVariables[]`)).min(apiCount(`${ACTION}.outputVariables`).min).max(apiCount(`${ACTION}.outputVariables`).max);
+const OUTPUT_FILES = z.array(apiText(`${ACTION}.outputArtifacts[].files[]`)).min(apiCount(`${ACTION}.outputArtifacts[].files`).min).max(apiCount(`${ACTION}.outputArtifacts[].files`).max);
+const VERSION = SCALAR_TEXT.pipe(apiText(`${ACTION}.actionTypeId.version`, 'versions use letters, digits, _ and - (at most 9)'));
+
 export const COMPUTE = z.strictObject({
-  commands: z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]),
+  commands: z.union([COMMAND, COMMAND_LIST]),
   env: ENV.optional(),
-  exports: z.array(z.string().min(1).max(128)).min(1).max(15).optional(),
-  files: z.array(z.string().min(1).max(128)).min(1).max(10).optional(),
+  exports: OUTPUT_VARIABLES.optional(),
+  files: OUTPUT_FILES.optional(),
 });
 
 /** The raw action form: any action type and any configuration key. */
 export const RAW_ACTION = z.strictObject({
   category: z.enum(['Source', 'Build', 'Test', 'Deploy', 'Approval', 'Invoke', 'Compute']),
   owner: z.enum(['AWS', 'ThirdParty', 'Custom']).optional(),
-  provider: z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/, { message: 'provider names use letters, digits, _ and -' }),
-  version: SCALAR_TEXT.optional(),
+  provider: apiText(`${ACTION}.actionTypeId.provider`, 'provider names use letters, digits, _ and -'),
+  version: VERSION.optional(),
   configuration: z.record(z.string().min(1).max(50), z.union([z.string().min(1).max(1000), z.number(), z.boolean()]).transform(String)).optional(),
-  commands: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
-  'output-variables': z.array(z.string().min(1).max(128)).min(1).max(15).optional(),
+  commands: COMMAND_LIST.optional(),
+  'output-variables': OUTPUT_VARIABLES.optional(),
   env: ENV.optional(),
-  files: z.array(z.string().min(1).max(128)).min(1).max(10).optional(),
+  files: OUTPUT_FILES.optional(),
 });
 
 /** A rule of a stage condition, common keys (the kind key is checked separately). */
 export const RULE_COMMON = {
   name: NAME.optional(),
   inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
-  role: z.string().optional(),
-  region: z.string().optional(),
-  timeout: whole(5, 86400).optional(),
+  role: ROLE_ARN.optional(),
+  region: REGION.optional(),
+  timeout: whole(apiRange(`${RULE}.timeoutInMinutes`).min, apiRange(`${RULE}.timeoutInMinutes`).max).optional(),
 };
 
 /** The raw rule form. */
 export const RAW_RULE = z.strictObject({
-  provider: z.string().min(1).max(35).regex(/^[0-9A-Za-z_-]+$/),
-  version: SCALAR_TEXT.optional(),
-  configuration: z.record(z.string().min(1).max(50), TEXT).optional(),
-  commands: z.array(z.string().min(1).max(1000)).min(1).max(50).optional(),
+  provider: apiText(`${RULE}.ruleTypeId.provider`, 'provider names use letters, digits, _ and -'),
+  version: SCALAR_TEXT.pipe(apiText(`${RULE}.ruleTypeId.version`, 'versions use letters, digits, _ and - (at most 9)')).optional(),
+  configuration: z.record(apiText(`${RULE}.configuration{key}`), TEXT.pipe(apiText(`${RULE}.configuration{value}`))).optional(),
+  commands: z.array(apiText(`${RULE}.commands[]`)).min(apiCount(`${RULE}.commands`).min).max(apiCount(`${RULE}.commands`).max).optional(),
 });

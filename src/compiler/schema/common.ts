@@ -1,5 +1,38 @@
 import { z } from 'zod';
+import { API_FIELDS } from '../api-limits.js';
 import { yamlBoolean, yamlNumber } from '../tree.js';
+
+/**
+ * Text held to the limits the CodePipeline API model gives the field at `path` (src/compiler/api-limits.ts):
+ * its length and its pattern, matched whole. `message` says what the pattern allows, in users' words.
+ */
+export function apiText(path: string, message?: string): z.ZodString {
+  const f = API_FIELDS[path];
+  if (!f || f.type !== 'string') throw new Error(`no string field ${path} in the API model`);
+  let s = z.string();
+  if (f.min !== undefined) s = s.min(f.min);
+  if (f.max !== undefined) s = s.max(f.max);
+  if (f.pattern && f.pattern !== '.*') s = s.regex(new RegExp(`^(?:${f.pattern})$`), message ? { message } : undefined);
+  return s;
+}
+
+/** The count limits the API model gives the list at `path`, for `z.array(...).min().max()`. */
+export function apiCount(path: string): { min: number; max: number } {
+  const f = API_FIELDS[path];
+  if (!f || f.type !== 'list') throw new Error(`no list ${path} in the API model`);
+  return { min: f.min ?? 0, max: f.max ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** The bounds the API model gives the integer at `path`. */
+export function apiRange(path: string): { min: number; max: number } {
+  const f = API_FIELDS[path];
+  if (!f || f.type !== 'integer') throw new Error(`no integer ${path} in the API model`);
+  return { min: f.min ?? Number.MIN_SAFE_INTEGER, max: f.max ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** Paths of an action and of a condition rule in the API model. */
+export const ACTION = 'pipeline.stages[].actions[]';
+export const RULE = 'pipeline.stages[].beforeEntry.conditions[].rules[]';
 
 /**
  * A whole number, also when the file wrote it in a form YAML reads as a number but that the
@@ -26,35 +59,25 @@ function keptNumber(v: unknown): unknown {
 export const BOOL = z.preprocess((v) => (typeof v === 'string' && v !== 'true' && v !== 'false' ? (yamlBoolean(v) ?? v) : v), z.boolean()) as unknown as z.ZodType<boolean>;
 
 /** Names of pipelines, stages, actions and rules: 1..100 of A-Z a-z 0-9 . @ - _ (API pattern). */
-export const NAME = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9.@\-_]+$/, { message: 'names use only letters, digits and . @ - _' });
+export const NAME = apiText('pipeline.name', 'names use only letters, digits and . @ - _');
 
 /** Artifact names: like names, without . and @. */
-export const ARTIFACT = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9_-]+$/, { message: 'artifact names use only letters, digits, - and _' });
+export const ARTIFACT = apiText(`${ACTION}.inputArtifacts[].name`, 'artifact names use only letters, digits, - and _');
 
 /** IAM role ARNs (API pattern). Pipeline variables are allowed inside. */
 export const ROLE_ARN = z
   .string()
-  .max(1024)
-  .regex(/^(arn:aws(-[\w]+)*:iam::[0-9]{12}:role\/.+|.*#\{.+\}.*)$/, { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' });
+  .max(API_FIELDS['pipeline.roleArn']?.max ?? 1024)
+  .regex(new RegExp(`^(?:${API_FIELDS['pipeline.roleArn']?.pattern}|.*#\\{.+\\}.*)$`), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' })
+  // The pattern ends in 'role/.*'; a role needs a name.
+  .refine((v) => !v.endsWith(':role/'), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' });
 
 export const ACCOUNT = z
   .union([z.string(), z.number()])
   .transform(String)
   .pipe(z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID (quote it: "012345678901")' }));
 
-export const REGION = z
-  .string()
-  .min(4)
-  .max(30)
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' });
+export const REGION = apiText(`${ACTION}.region`).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' });
 
 export const BUCKET = z
   .string()
@@ -80,16 +103,11 @@ export const ACTION_COMMON = {
   name: NAME,
   inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
   outputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
-  namespace: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[A-Za-z0-9@_-]+$/, { message: 'namespaces use only letters, digits and @ - _' })
-    .optional(),
+  namespace: apiText(`${ACTION}.namespace`, 'namespaces use only letters, digits and @ - _').optional(),
   role: ROLE_ARN.optional(),
   region: REGION.optional(),
-  timeout: whole(5, 86400).optional(),
-  'run-order': whole(1, 999).optional(),
+  timeout: whole(apiRange(`${ACTION}.timeoutInMinutes`).min, apiRange(`${ACTION}.timeoutInMinutes`).max).optional(),
+  'run-order': whole(apiRange(`${ACTION}.runOrder`).min, apiRange(`${ACTION}.runOrder`).max).optional(),
 };
 
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCOUNT, BOOL, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
+import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
 
 const KMS_KEY = z.string().min(1).max(400);
 
@@ -51,12 +51,14 @@ export const NOTIFICATIONS = z.strictObject({
   detail: z.enum(['basic', 'full']).optional(),
 });
 
+const GIT = 'pipeline.triggers[].gitConfiguration.push[].branches.includes';
+const PATTERNS = z.array(apiText(`${GIT}[]`)).min(apiCount(GIT).min).max(apiCount(GIT).max);
 const CRITERIA = z.union([
-  z.array(z.string().min(1).max(255)).min(1).max(8),
+  PATTERNS,
   z
     .strictObject({
-      include: z.array(z.string().min(1).max(255)).min(1).max(8).optional(),
-      exclude: z.array(z.string().min(1).max(255)).min(1).max(8).optional(),
+      include: PATTERNS.optional(),
+      exclude: PATTERNS.optional(),
     })
     .refine((v) => v.include || v.exclude, { message: "give 'include', 'exclude' or both" }),
 ]);
@@ -75,22 +77,21 @@ export const TRIGGER = z.strictObject({
   'pull-request': z.union([PULL, z.array(PULL).min(1).max(3)]).optional(),
 });
 
+const DEFAULT = TEXT.pipe(apiText('pipeline.variables[].defaultValue'));
 const VARIABLE = z.union([
-  TEXT,
-  z.strictObject({ default: TEXT.optional(), description: z.string().max(200).optional() }),
+  DEFAULT,
+  z.strictObject({ default: DEFAULT.optional(), description: TEXT.pipe(apiText('pipeline.variables[].description')).optional() }),
 ]);
 
-/** `variables:` pipeline-level variables (V2). */
-export const VARIABLES = z.record(
-  z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9@\-_]+$/, { message: 'variable names use only letters, digits and @ - _' }),
-  VARIABLE,
-);
+/** `variables:` pipeline-level variables (V2), at most as many as the API takes. */
+export const VARIABLES = z
+  .record(apiText('pipeline.variables[].name', 'variable names use only letters, digits and @ - _'), VARIABLE)
+  .refine((v) => Object.keys(v).length <= apiCount('pipeline.variables').max, {
+    message: `a pipeline has at most ${apiCount('pipeline.variables').max} variables`,
+    params: { code: 'PC2006' },
+  });
 
-export const TAGS = z.record(z.string().min(1).max(128), TEXT.pipe(z.string().max(256)));
+export const TAGS = z.record(apiText('tags[].key'), TEXT.pipe(apiText('tags[].value')));
 
 /** Settings a pipeline can take from the file's top level when the file holds `pipelines:`. */
 export const SHARED = {
@@ -111,7 +112,7 @@ export const PIPELINE = z.strictObject({
   name: NAME,
   ...SHARED,
   variables: VARIABLES.optional(),
-  triggers: z.array(TRIGGER).max(50).optional(),
+  triggers: z.array(TRIGGER).max(apiCount('pipeline.triggers').max).optional(),
   notifications: NOTIFICATIONS.optional(),
   source: z.unknown().optional(),
   sources: z.record(z.string(), z.unknown()).optional(),
