@@ -32,7 +32,11 @@ const DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOp
 export interface CallContext {
   operation: string;
   pipeline?: string;
+  /** A CloudFormation stack the call was about (stack mode). */
+  stack?: string;
   endpoint: string;
+  /** The service called, for messages (default CodePipeline). */
+  service?: string;
 }
 
 /** Turns whatever the SDK threw into an AwsFailure with one clear line. */
@@ -42,9 +46,10 @@ export function describeFailure(e: unknown, call: CallContext): AwsFailure {
   const name = err.name ?? '';
   const message = (err.message ?? String(e)).split('\n')[0]?.trim() ?? '';
   const code = err.code ?? err.errors?.find((x) => x.code)?.code;
-  const what = `${call.operation}${call.pipeline ? ` ('${call.pipeline}')` : ''}`;
+  const what = `${call.operation}${call.pipeline ? ` ('${call.pipeline}')` : call.stack ? ` (stack '${call.stack}')` : ''}`;
+  const service = call.service ?? 'CodePipeline';
   if ((code && NETWORK[code]) || name === 'TimeoutError' || name === 'RequestTimeout')
-    return new AwsFailure(`cannot reach CodePipeline at ${call.endpoint}: ${code ? NETWORK[code] : 'timed out'}`, 'unreachable', e);
+    return new AwsFailure(`cannot reach ${service} at ${call.endpoint}: ${code ? NETWORK[code] : 'timed out'}`, 'unreachable', e);
   if (name === 'CredentialsProviderError')
     return new AwsFailure(`no AWS credentials found (${message}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or --profile`, 'credentials', e);
   if (/region is missing/i.test(message)) return new AwsFailure('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile', 'region', e);
@@ -53,11 +58,11 @@ export function describeFailure(e: unknown, call: CallContext): AwsFailure {
   if (THROTTLING.has(name)) {
     const attempts = err.$metadata?.attempts;
     return new AwsFailure(
-      `CodePipeline kept throttling ${what}${attempts ? ` after ${attempts} attempts` : ''}; lower --concurrency or raise AWS_MAX_ATTEMPTS`,
+      `${service} kept throttling ${what}${attempts ? ` after ${attempts} attempts` : ''}; lower --concurrency or raise AWS_MAX_ATTEMPTS`,
       'throttled',
       e,
     );
   }
-  if (err.$metadata?.httpStatusCode !== undefined) return new AwsFailure(`CodePipeline refused ${what}: ${name}: ${message}`, 'rejected', e);
+  if (err.$metadata?.httpStatusCode !== undefined) return new AwsFailure(`${service} refused ${what}: ${name}: ${message}`, 'rejected', e);
   return new AwsFailure(`${what} failed: ${message || name}`, 'other', e);
 }

@@ -138,7 +138,7 @@ function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endp
  * 2027 need Node 22. pipec supports Node 20 and users can do nothing about it, so the first
  * client is built with the SDK's own switch for that one warning set; other warnings still show.
  */
-function withoutNodeVersionWarning<T>(make: () => T): T {
+export function withoutNodeVersionWarning<T>(make: () => T): T {
   const key = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
   if (key in process.env) return make();
   process.env[key] = 'true';

@@ -13,6 +13,9 @@ import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, currentInputs, printFailures } from '../live-options.js';
+import { runStackApply } from '../stack-apply.js';
+import { STACK_FLAGS, STACK_HELP } from '../stack-mode.js';
+import { isStackPlanText } from '../../live/stack/plan-file.js';
 
 export const HELP = `Usage: pipec apply [PLAN.json | FILES...] [options]
 
@@ -29,13 +32,18 @@ plan, and asks for confirmation on a terminal.
 Options:
       --auto-approve  apply without asking (needed when not on a terminal)
   -f, --format FMT    text or json (default text)
-${LIVE_HELP}
+${LIVE_HELP}${STACK_HELP}
+With --stack (or a plan saved by 'pipec plan --stack --out'), deploys the cloudformation
+target's stacks by executing their change sets in order, printing each stack event as it
+arrives and each stack's outcome; a failed stack shows its failing resources and the rollback.
+
 Exit status: 0 every pipeline applied, 1 any pipeline failed or was left alone (or an error),
 2 bad usage.
 `;
 
 export const FLAGS = {
   ...LIVE_FLAGS,
+  ...STACK_FLAGS,
   'auto-approve': { type: 'bool' },
   format: { type: 'string', short: 'f', values: ['text', 'json'] },
 } as const;
@@ -53,6 +61,13 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const json = flags.format === 'json';
   const color = useColor(ctx, ctx.stdout, flags.color as boolean | undefined);
   const savedPath = positionals.length === 1 && /\.json$/i.test(positionals[0] as string) ? (positionals[0] as string) : undefined;
+  if (savedPath !== undefined && isStackPlanText(readSavedText(ctx, savedPath))) return runStackApply(ctx, flags, positionals, savedPath);
+  if (flags.stack) {
+    if (flags.prune) throw new UsageError('--prune is for pipeline mode; with --stack, delete a pipeline\'s stacks with aws cloudformation delete-stack');
+    if (savedPath !== undefined) throw new UsageError(`${savedPath} is a pipeline-mode plan; apply it without --stack, or plan again with 'pipec plan --stack --out ${savedPath}'`);
+    return runStackApply(ctx, flags, positionals, undefined);
+  }
+  if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
 
   let plan: Plan;
   let clients: ClientProvider;
@@ -104,6 +119,15 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const outcomes = await applyPlan(plan, clients, { concurrency: limit });
   ctx.stdout.write(json ? renderOutcomesJson(outcomes) : renderOutcomesText(outcomes, { color }));
   return applySucceeded(outcomes) ? EXIT.OK : EXIT.PROBLEMS;
+}
+
+/** The file's text, or '' when it cannot be read (readSavedPlan then says why). */
+function readSavedText(ctx: CliContext, path: string): string {
+  try {
+    return readFileSync(resolve(ctx.cwd, path), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function readSavedPlan(ctx: CliContext, path: string): SavedPlan | undefined {

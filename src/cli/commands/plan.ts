@@ -11,6 +11,7 @@ import { useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { checkOutputFile, writeFileAtomically } from '../output-path.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
+import { STACK_FLAGS, STACK_HELP, runStackPlan } from '../stack-mode.js';
 
 export const HELP = `Usage: pipec plan [FILES...] [options]
 
@@ -25,13 +26,18 @@ Options:
   -f, --format FMT    text, json or markdown (default text)
       --detailed-exitcode
                       exit 0 with no changes, 2 with changes, 1 on errors
-${LIVE_HELP}
+${LIVE_HELP}${STACK_HELP}
+With --stack, plans the cloudformation target instead: a change set per stack (support stacks
+first), showing the pipeline's field changes, each resource change (replacements marked) and the
+IAM and security group changes; --out keeps the change sets for 'pipec apply FILE'.
+
 Exit status: 0 success, 1 errors (input, AWS, or a pipeline pipec does not manage), 2 bad
 usage or, with --detailed-exitcode, changes to apply.
 `;
 
 export const FLAGS = {
   ...LIVE_FLAGS,
+  ...STACK_FLAGS,
   out: { type: 'string', short: 'o' },
   format: { type: 'string', short: 'f', values: ['text', 'json', 'markdown'] },
   'detailed-exitcode': { type: 'bool' },
@@ -47,6 +53,11 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   // Checked before talking to AWS, so a directory in the way is one clear line, not a plan lost after the work.
   if (flags.out === '') throw new UsageError("option '--out' needs a file name");
   const outPath = flags.out ? checkOutputFile(ctx.cwd, '--out', flags.out as string) : undefined;
+  if (flags.stack) {
+    if (flags.prune) throw new UsageError("--prune is for pipeline mode; with --stack, delete a pipeline's stacks with 'aws cloudformation delete-stack'");
+    return runStackPlan(ctx, flags, positionals);
+  }
+  if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
   const settings = awsSettings(flags, ctx);
   const limit = concurrency(flags);
   const adopt = (flags.adopt as string[] | undefined) ?? [];

@@ -30,7 +30,8 @@ export function renderText(plan: Plan, opts: TextOptions): string {
 
 type Palette = ReturnType<typeof palette>;
 
-function pipelineBlock(p: PipelinePlan, c: Palette): string[] {
+/** The lines of one pipeline's block (stack mode shows the pipeline of a stack with them). */
+export function pipelineBlock(p: PipelinePlan, c: Palette): string[] {
   const title = `pipeline ${c.bold(JSON.stringify(p.name))} (${p.region})`;
   if (p.action === 'create') {
     const lines = [`${c.green('+')} ${title}: create`];
@@ -86,7 +87,8 @@ function fieldLine(ch: Change, c: Palette): string {
   return `${c.yellow('~')} ${field}: ${formatValue(ch.old)} -> ${formatValue(ch.new)}`;
 }
 
-function palette(on: boolean) {
+/** Colour helpers, no-ops when colour is off. */
+export function palette(on: boolean) {
   const wrap = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { green: wrap('32'), red: wrap('31'), yellow: wrap('33'), magenta: wrap('35'), bold: wrap('1') };
 }

@@ -79,3 +79,32 @@ class PhysicalId:
 
     def is_created(self) -> bool:
         return True
+
+
+def stack_tags(account_id: str, region: str, stack_id: str | None, logical_id: str | None) -> list[dict[str, str]]:
+    """The tags CloudFormation puts on a resource it creates, besides the resource's own `Tags`:
+    the stack's tags (propagated to every resource that supports tags) and
+    aws:cloudformation:stack-name / stack-id / logical-id ("Resource tag", CloudFormation User Guide)."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    if not stack_id:
+        return []
+    stack = cloudformation_backends[account_id][region].stacks.get(stack_id)
+    if stack is None:
+        return []
+    tags = [{"key": k, "value": v} for k, v in sorted((stack.tags or {}).items())]
+    tags += [
+        {"key": "aws:cloudformation:stack-name", "value": stack.name},
+        {"key": "aws:cloudformation:stack-id", "value": stack.stack_id},
+        {"key": "aws:cloudformation:logical-id", "value": logical_id or ""},
+    ]
+    return tags
+
+
+def merge_tags(*lists: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Later lists win; the resource's own Tags are given last."""
+    merged: dict[str, str] = {}
+    for tags in lists:
+        for t in tags:
+            merged[t["key"]] = t["value"]
+    return [{"key": k, "value": v} for k, v in merged.items()]

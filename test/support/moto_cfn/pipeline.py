@@ -4,6 +4,7 @@ Behaviour and where it comes from:
 - Properties are the PipelineDeclaration in PascalCase (CloudFormation reference,
   AWS::CodePipeline::Pipeline); `Name` defaults to a generated `<stack>-<logicalId>-<suffix>`
   name; `Tags` go to CreatePipeline's tags.
+- The stack's tags and aws:cloudformation:* tags are added to the pipeline's own (tag propagation).
 - Ref returns the pipeline name; Fn::GetAtt Version returns its version (same page).
 - Create calls moto's create_pipeline, which checks, as the service does, that the role exists
   and trusts codepipeline.amazonaws.com and that there are at least two stages.
@@ -20,7 +21,7 @@ from typing import Any
 from moto.codepipeline.models import codepipeline_backends
 from moto.core.common_models import CloudFormationModel
 
-from .common import PhysicalId, ResourceFailure, api_tags, camel
+from .common import PhysicalId, ResourceFailure, api_tags, camel, merge_tags, stack_tags
 
 CFN_ONLY = ("Tags", "DisableInboundStageTransitions", "RestartExecutionOnUpdate")
 
@@ -34,7 +35,8 @@ def declaration(name: str, props: dict[str, Any]) -> dict[str, Any]:
 
 
 class Pipeline(PhysicalId, CloudFormationModel):
-    def __init__(self, account_id: str, region: str, name: str, props: dict[str, Any]):
+    def __init__(self, account_id: str, region: str, name: str, props: dict[str, Any], inherited: list[dict[str, str]] | None = None):
+        self.inherited = inherited or []
         self.account_id = account_id
         self.region = region
         self.physical_id = name
@@ -64,11 +66,14 @@ class Pipeline(PhysicalId, CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> "Pipeline":
         props = cloudformation_json["Properties"]
         backend = codepipeline_backends[account_id][region_name]
+        inherited = stack_tags(account_id, region_name, kwargs.get("StackId"), kwargs.get("LogicalId"))
         try:
-            backend.create_pipeline(declaration(resource_name, props), api_tags(props.get("Tags")))
+            backend.create_pipeline(declaration(resource_name, props), [t for t in inherited if not t["key"].startswith("aws:")] + api_tags(props.get("Tags")))
         except Exception as e:  # the service's own refusal, as the resource's failure reason
             raise ResourceFailure(getattr(e, "message", None) or str(e))
-        return cls(account_id, region_name, resource_name, props)
+        # aws: tags can only be set by AWS itself (moto's TagResource refuses them from callers)
+        backend.pipelines[resource_name].tags.update({t["key"]: t["value"] for t in inherited if t["key"].startswith("aws:")})
+        return cls(account_id, region_name, resource_name, props, inherited)
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> "Pipeline":
@@ -80,15 +85,16 @@ class Pipeline(PhysicalId, CloudFormationModel):
         except Exception as e:
             raise ResourceFailure(getattr(e, "message", None) or str(e))
         arn = backend.pipelines[name]._arn
-        old = {t["key"]: t["value"] for t in api_tags(original_resource.props.get("Tags"))}
-        new = {t["key"]: t["value"] for t in api_tags(props.get("Tags"))}
+        inherited = [t for t in original_resource.inherited if not t["key"].startswith("aws:")]
+        old = {t["key"]: t["value"] for t in merge_tags(inherited, api_tags(original_resource.props.get("Tags")))}
+        new = {t["key"]: t["value"] for t in merge_tags(inherited, api_tags(props.get("Tags")))}
         gone = [k for k in old if k not in new]
         if gone:
             backend.untag_resource(arn, gone)
         changed = [{"key": k, "value": v} for k, v in new.items() if old.get(k) != v]
         if changed:
             backend.tag_resource(arn, changed)
-        return cls(account_id, region_name, name, props)
+        return cls(account_id, region_name, name, props, original_resource.inherited)
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:

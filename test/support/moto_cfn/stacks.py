@@ -17,8 +17,9 @@ DescribeChangeSet):
 - Change set changes carry Replacement (True when a create-only property changes, per the
   resource type's registry schema `createOnlyProperties`, read from cfn-lint's copy of the
   schemas), Scope and per-property Details, and the physical id of existing resources.
-- Executing a change set deletes the stack's other change sets; a change set that is not
-  AVAILABLE cannot be executed ("InvalidChangeSetStatus").
+- Executing a change set deletes the stack's other change sets; an update makes the change sets
+  made before it OBSOLETE; a change set that is not AVAILABLE cannot be executed
+  ("InvalidChangeSetStatus"). DescribeStacks reports LastUpdatedTime after an update.
 - Update order: resources are added and modified in dependency order, and removed (and replaced
   ones deleted) in a cleanup phase after the update succeeded.
 """
@@ -30,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from moto.cloudformation import models, parsing
+from moto.core.utils import utcnow
 from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 
 from .events import ResourceFailed, reason_of, record
@@ -234,6 +236,11 @@ def stack_update(self: Any, template: str, role_arn: str | None = None, paramete
         return
     self.template = template
     self.template_dict = new_dict
+    self.last_updated_time = utcnow()  # DescribeStacks' LastUpdatedTime (moto leaves it out)
+    # Change sets made against the old stack can no longer be executed (ExecutionStatus OBSOLETE).
+    for cs in models.cloudformation_backends[self.account_id][self.region_name].change_sets.values():
+        if cs.stack_id == self.stack_id and cs.execution_status == "AVAILABLE":
+            cs.execution_status = "OBSOLETE"
     self.description = new_dict.get("Description")
     self.output_map = self._create_output_map()
     self._add_stack_event("UPDATE_COMPLETE")

@@ -1,0 +1,161 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { compile } from '../compiler/compile.js';
+import { Diagnostics } from '../compiler/diagnostics.js';
+import type { ClientProvider } from '../live/client.js';
+import { AwsFailure, describeFailure } from '../live/errors.js';
+import type { JsonObject } from '../live/json.js';
+import { fingerprintInputs, type InputsFingerprint } from '../live/plan-file.js';
+import { runPool } from '../live/pool.js';
+import { sdkClientProvider } from '../live/sdk-client.js';
+import type { StackClientProvider } from '../live/stack/client.js';
+import { planPipelineStacks, type StackModePlan, type StackPipeline, type StackPlan } from '../live/stack/plan.js';
+import { STACK_PLAN_FORMAT, STACK_PLAN_FORMAT_VERSION, serializeStackPlan } from '../live/stack/plan-file.js';
+import { renderStackJson, renderStackMarkdown, renderStackText, stackCounts, stackPlanHasChanges } from '../live/stack/render.js';
+import { cloudFormationEndpoint, sdkStackClientProvider } from '../live/stack/sdk-client.js';
+import { stackTargets } from '../live/stack/targets.js';
+import { accountOf } from '../targets/cloudformation/accounts.js';
+import { createPipelineInput } from '../targets/codepipeline.js';
+import { VERSION } from '../version.js';
+import { useColor, type CliContext } from './context.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { readInputs } from './io.js';
+import { awsSettings, concurrency, printFailures } from './live-options.js';
+import { compileInputs, inputPaths, printDiagnostics } from './pipeline-input.js';
+
+/** Flags plan and apply take for stack mode. */
+export const STACK_FLAGS = {
+  stack: { type: 'bool' },
+  'account-profile': { type: 'list' },
+} as const;
+
+export const STACK_HELP = `      --stack         plan/apply the cloudformation target's stacks through change sets
+                      (support stacks first: account, region, then the pipeline's)
+      --account-profile ACCOUNT=PROFILE
+                      with --stack: the AWS profile for stacks in another account (repeatable)
+`;
+
+/** How long plan waits for CloudFormation to compute a change set, and how often it asks. */
+export const CHANGE_SET_WAIT_MS = 5 * 60_000;
+export const POLL_MS = 2_000;
+
+/** --account-profile 222222222222=prod,333333333333=test as a map; anything else is a usage error. */
+export function accountProfiles(flags: Record<string, unknown>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const raw of (flags['account-profile'] as string[] | undefined) ?? []) {
+    const m = /^(\d{12})=(\S+)$/.exec(raw);
+    if (!m) throw new UsageError(`option '--account-profile' takes ACCOUNT=PROFILE with a 12-digit account id, as in --account-profile 222222222222=prod, not '${raw}'`);
+    if (map.has(m[1] as string) && map.get(m[1] as string) !== m[2]) throw new UsageError(`--account-profile names two profiles for account ${m[1]}`);
+    map.set(m[1] as string, m[2] as string);
+  }
+  return map;
+}
+
+/** Compiled pipelines turned into their stacks, with the clients stack mode uses. */
+export interface StackSetup {
+  pipelines: StackPipeline[];
+  inputs: InputsFingerprint;
+  clients: StackClientProvider;
+  pipelineClients: ClientProvider;
+}
+
+/** Compiles the inputs and builds every pipeline's stacks; undefined after printing what is wrong. */
+export async function prepareStacks(ctx: CliContext, flags: Record<string, unknown>, positionals: readonly string[]): Promise<StackSetup | undefined> {
+  const settings = awsSettings(flags, ctx);
+  const paths = inputPaths(ctx, positionals);
+  const diags = paths.length === 0 ? compileInputs(ctx, positionals).diagnostics : new Diagnostics();
+  const files = paths.length === 0 ? [] : readInputs(paths, ctx.cwd, diags);
+  const compiled = paths.length === 0 || diags.hasErrors() ? [] : compile(files, diags).pipelines;
+  if (diags.hasErrors()) {
+    printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
+    return undefined;
+  }
+  const pipelineClients = await sdkClientProvider(settings);
+  let defaultRegion = '';
+  if (compiled.some((c) => !c.ir.region)) {
+    try {
+      defaultRegion = await pipelineClients.defaultRegion();
+    } catch (e) {
+      printFailures(ctx, [describeFailure(e, { operation: 'resolving the AWS region', endpoint: 'AWS' })]);
+      return undefined;
+    }
+  }
+  const pipelines: StackPipeline[] = [];
+  const unwired: string[] = [];
+  for (const { ir } of compiled) {
+    const built = stackTargets(ir, defaultRegion, diags);
+    unwired.push(...built.unwired);
+    const account = ir.account ?? accountOf(ir.roleArn);
+    pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets, desired: (createPipelineInput(ir) as { pipeline: JsonObject }).pipeline });
+  }
+  printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
+  if (diags.hasErrors()) return undefined;
+  if (unwired.length > 0) {
+    for (const u of unwired) ctx.stderr.write(`pipec: ${u}\n`);
+    return undefined;
+  }
+  const clients = await sdkStackClientProvider(settings, cloudFormationEndpoint(flags['endpoint-url'] as string | undefined, ctx.env));
+  return { pipelines, inputs: fingerprintInputs(files, positionals.length === 0), clients, pipelineClients };
+}
+
+/** Plans every pipeline's stacks (pipelines side by side, each pipeline's stacks in order). */
+export async function planStacks(setup: StackSetup, flags: Record<string, unknown>, keep: boolean): Promise<{ ok: true; plan: StackModePlan } | { ok: false; failures: AwsFailure[] }> {
+  const runId = `plan-${Date.now().toString(36)}`;
+  const profiles = accountProfiles(flags);
+  const results = await runPool(setup.pipelines, concurrency(flags), (p) =>
+    planPipelineStacks(p, setup.clients, {
+      accountProfiles: profiles,
+      keep,
+      adopt: new Set((flags.adopt as string[] | undefined) ?? []),
+      runId,
+      pipelines: (region) => setup.pipelineClients.forRegion(region),
+      waitMs: CHANGE_SET_WAIT_MS,
+      pollMs: POLL_MS,
+      templatesDir: 'out',
+    }),
+  );
+  const stacks: StackPlan[] = [];
+  const failures: AwsFailure[] = [];
+  results.forEach((r, i) => {
+    if (r.status === 'done') stacks.push(...r.value);
+    else if (r.status === 'failed') failures.push(describeFailure(r.error, { operation: 'planning the stacks', pipeline: setup.pipelines[i]?.name ?? '', endpoint: 'CloudFormation', service: 'CloudFormation' }));
+  });
+  return failures.length > 0 ? { ok: false, failures } : { ok: true, plan: { stacks } };
+}
+
+/** `pipec plan --stack`: shows each stack's change set; with --out keeps them and saves the plan. */
+export async function runStackPlan(ctx: CliContext, flags: Record<string, unknown>, positionals: readonly string[]): Promise<number> {
+  const profiles = accountProfiles(flags);
+  const setup = await prepareStacks(ctx, flags, positionals);
+  if (!setup) return EXIT.PROBLEMS;
+  const out = flags.out as string | undefined;
+  const result = await planStacks(setup, flags, out !== undefined);
+  if (!result.ok) {
+    printFailures(ctx, result.failures);
+    return EXIT.PROBLEMS;
+  }
+  const plan = result.plan;
+  const format = (flags.format as string | undefined) ?? 'text';
+  ctx.stdout.write(format === 'json' ? renderStackJson(plan) : format === 'markdown' ? renderStackMarkdown(plan) : renderStackText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
+  if (out !== undefined) {
+    const path = resolve(ctx.cwd, out);
+    const tmp = `${path}.pipec-${process.pid}.tmp`;
+    writeFileSync(tmp, serializeStackPlan({ format: STACK_PLAN_FORMAT, formatVersion: STACK_PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs: setup.inputs, accountProfiles: Object.fromEntries([...profiles].sort()), plan }));
+    renameSync(tmp, path);
+    if (format === 'text') ctx.stderr.write(`Saved the plan to ${out}, with its change sets kept in CloudFormation; 'pipec apply ${out}' executes exactly them.\n`);
+  }
+  const blocked = plan.stacks.filter((s) => s.action === 'blocked');
+  for (const s of blocked) ctx.stderr.write(`pipec: ${s.reason ?? ''}\n`);
+  if (blocked.length > 0) return EXIT.PROBLEMS;
+  return flags['detailed-exitcode'] === true && (stackPlanHasChanges(plan) || stackCounts(plan).manual > 0) ? 2 : EXIT.OK;
+}
+
+/** Deletes the change sets a plan kept (and the empty stacks CREATE change sets made), e.g. after a cancelled apply. */
+export async function discardChangeSets(plan: StackModePlan, clients: StackClientProvider): Promise<void> {
+  for (const p of plan.stacks) {
+    if (!p.changeSetId) continue;
+    const client = await clients.forLocation({ region: p.target.region, ...(p.profile ? { profile: p.profile } : {}) });
+    await client.deleteChangeSet(p.changeSetId).catch(() => undefined);
+    if (p.action === 'create' && p.planned === null && p.stackId) await client.deleteStack(p.stackId).catch(() => undefined);
+  }
+}

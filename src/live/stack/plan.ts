@@ -1,0 +1,212 @@
+import type { Change } from '../changes.js';
+import type { PipelineClient } from '../client.js';
+import { diffPipeline } from '../diff.js';
+import { AwsFailure, describeFailure } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { normaliseDeclaration } from '../normalise.js';
+import { isManaged } from '../plan.js';
+import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackLocation } from './client.js';
+import { securityChanges, type SecurityChange } from './security.js';
+import type { StackTarget } from './targets.js';
+
+/**
+ * What plan decided for one stack:
+ * - create / update: a change set is ready (kept in a saved plan, deleted otherwise);
+ * - no-op: CloudFormation found nothing to change;
+ * - deferred: a parameter comes from a stack that does not exist yet; apply makes the change set
+ *   once that stack is deployed;
+ * - manual: the stack is in another account and no --account-profile names it: `command` says what to run;
+ * - blocked: the stack cannot be changed now (not pipec's, failed creation, an operation running).
+ */
+export type StackAction = 'create' | 'update' | 'no-op' | 'deferred' | 'manual' | 'blocked';
+
+export interface StackPlan {
+  target: StackTarget;
+  /** The profile used for the stack's account, when it is not the pipeline's own. */
+  profile?: string;
+  action: StackAction;
+  changeSetId?: string;
+  stackId?: string;
+  /** The stack as planned against (status and last change), null when there was none. */
+  planned: { status: string; lastChanged: string } | null;
+  parameters: Record<string, string>;
+  resourceChanges: ResourceChange[];
+  security: SecurityChange[];
+  /** pipec's field-level diff of the pipeline the stack makes (the pipeline stack only). */
+  pipelineChanges?: Change[];
+  reason?: string;
+  command?: string;
+}
+
+export interface StackModePlan {
+  stacks: StackPlan[];
+}
+
+/** One pipeline to deploy as stacks: its stacks, its desired declaration (for the field diff) and its account. */
+export interface StackPipeline {
+  name: string;
+  account?: string;
+  targets: StackTarget[];
+  desired: JsonObject;
+}
+
+export interface StackPlanOptions {
+  /** Account -> profile (--account-profile). */
+  accountProfiles: ReadonlyMap<string, string>;
+  /** Keep the change sets (a saved plan) instead of deleting them after reading. */
+  keep: boolean;
+  /** Names of pipelines whose existing stacks pipec may take over. */
+  adopt: ReadonlySet<string>;
+  /** A unique suffix for change set names. */
+  runId: string;
+  /** The pipeline client of a region, for the field-level diff. */
+  pipelines(region: string): Promise<PipelineClient>;
+  /** Polls a change set until CloudFormation has computed it (bounded). */
+  waitMs: number;
+  pollMs: number;
+  /** Where the compiled templates are written for the manual command (`<dir>/<pipeline>/<file>`). */
+  templatesDir: string;
+}
+
+const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
+const BUSY = /_IN_PROGRESS$/;
+
+/** Where a stack goes: its region, and the profile of its account when that is not the pipeline's. */
+export function locationOf(t: StackTarget, pipelineAccount: string | undefined, profiles: ReadonlyMap<string, string>): { location: StackLocation; missingProfile: boolean } {
+  const other = t.account !== undefined && t.account !== pipelineAccount;
+  const profile = other ? profiles.get(t.account as string) : undefined;
+  return { location: { region: t.region, ...(profile ? { profile } : {}) }, missingProfile: other && !profile };
+}
+
+/** The AWS CLI command a user runs with credentials of the stack's account. */
+export function deployCommand(t: StackTarget, path: string, parameters: Record<string, string> = {}): string {
+  const params = Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
+  return [
+    'aws cloudformation deploy',
+    `--profile <profile of account ${t.account ?? '?'}>`,
+    `--region ${t.region}`,
+    `--template-file ${path}`,
+    `--stack-name ${t.stackName}`,
+    '--capabilities CAPABILITY_NAMED_IAM',
+    ...(params.length > 0 ? [`--parameter-overrides ${params.join(' ')}`] : []),
+    `--tags ${t.tags.map((x) => `${x.key}=${x.value}`).join(' ')}`,
+  ].join(' ');
+}
+
+/** Why a live stack cannot take a change set now, with what to do; undefined when it can. */
+function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean): string | undefined {
+  const where = `--region ${t.region} --stack-name ${t.stackName}`;
+  if (!isManaged(live.tags) && !adopt) return `stack ${t.stackName} exists in ${t.region} and pipec did not create it (no 'managed-by: pipec' tag); plan with --adopt ${t.pipeline} to take it over`;
+  if (live.status === 'ROLLBACK_COMPLETE') return `stack ${t.stackName} failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: aws cloudformation delete-stack ${where}, then plan again`;
+  if (live.status === 'UPDATE_ROLLBACK_FAILED') return `stack ${t.stackName} is in UPDATE_ROLLBACK_FAILED; fix the cause, then: aws cloudformation continue-update-rollback ${where}`;
+  if (/FAILED$/.test(live.status)) return `stack ${t.stackName} is in ${live.status}${live.statusReason ? ` (${live.statusReason})` : ''}; see its events: aws cloudformation describe-stack-events ${where}`;
+  if (BUSY.test(live.status) && live.status !== 'REVIEW_IN_PROGRESS') return `stack ${t.stackName} has an operation in progress (${live.status}); wait for it to finish and plan again`;
+  return undefined;
+}
+
+/**
+ * Plans one pipeline's stacks in deploy order: for each, reads the live stack, fills parameters
+ * from earlier stacks' outputs, creates a change set and reads it, and adds the IAM/security
+ * changes and (pipeline stack) pipec's field-level pipeline diff. Failures are thrown as AwsFailure.
+ */
+export async function planPipelineStacks(p: StackPipeline, clients: StackClientProvider, opts: StackPlanOptions): Promise<StackPlan[]> {
+  const out: StackPlan[] = [];
+  const outputs = new Map<string, Record<string, string> | undefined>();
+  for (const t of p.targets) {
+    const { location, missingProfile } = locationOf(t, p.account, opts.accountProfiles);
+    const base = { target: t, ...(location.profile ? { profile: location.profile } : {}), planned: null, parameters: {}, resourceChanges: [], security: [] };
+    const missingInputs = Object.entries(t.inputs).filter(([, src]) => outputs.get(src.stack)?.[src.output] === undefined);
+    const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
+    if (missingProfile) {
+      const path = `${opts.templatesDir}/${t.pipeline}/${t.file}`;
+      out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run there: pipec compile -t cloudformation -o ${opts.templatesDir}, then`, command: deployCommand(t, path, parameters) });
+      outputs.set(t.stackName, undefined);
+      continue;
+    }
+    const client = await clients.forLocation(location);
+    const live = await client.describeStack(t.stackName);
+    if (live) outputs.set(t.stackName, live.outputs);
+    const planned = live ? { status: live.status, lastChanged: live.lastChanged } : null;
+    const blocked = live ? blockedBy(t, live, opts.adopt.has(t.pipeline)) : undefined;
+    if (blocked) {
+      out.push({ ...base, planned, action: 'blocked', stackId: live?.stackId as string, reason: blocked });
+      continue;
+    }
+    if (missingInputs.length > 0) {
+      const [name, src] = missingInputs[0] as [string, { stack: string; output: string }];
+      out.push({ ...base, planned, action: 'deferred', ...(live ? { stackId: live.stackId } : {}), reason: `parameter ${name} comes from output ${src.output} of stack ${src.stack}, which is not deployed yet; apply plans this stack once it is` });
+      continue;
+    }
+    out.push(await planWithChangeSet(t, client, live, parameters, { ...base, planned }, p, opts));
+  }
+  return out;
+}
+
+async function planWithChangeSet(t: StackTarget, client: StackClient, live: LiveStack | undefined, parameters: Record<string, string>, base: Omit<StackPlan, 'action'>, p: StackPipeline, opts: StackPlanOptions): Promise<StackPlan> {
+  const type = live && live.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
+  let created: { id: string; stackId: string };
+  try {
+    created = await client.createChangeSet({ stackName: t.stackName, changeSetName: `pipec-${opts.runId}`, type, templateBody: t.template, parameters, tags: t.tags });
+  } catch (e) {
+    if (e instanceof AwsFailure && NO_CHANGES.test(e.message)) return { ...base, parameters, action: 'no-op', stackId: live?.stackId as string };
+    throw e;
+  }
+  const cs = await waitForChangeSet(client, created.id, opts);
+  const cleanup = async () => {
+    await client.deleteChangeSet(created.id);
+    // A CREATE change set made the stack (REVIEW_IN_PROGRESS); without the change set it is an empty shell.
+    if (type === 'CREATE' && !live) await client.deleteStack(created.stackId);
+  };
+  if (cs.status === 'FAILED') {
+    await cleanup();
+    if (NO_CHANGES.test(cs.statusReason ?? '')) return { ...base, parameters, action: 'no-op', stackId: created.stackId };
+    throw new AwsFailure(`CloudFormation cannot make a change set for stack ${t.stackName} (${t.region}): ${cs.statusReason ?? 'FAILED'}`, 'rejected');
+  }
+  const before = live ? await client.getTemplate(t.stackName) : undefined;
+  const plan: StackPlan = {
+    ...base,
+    parameters,
+    action: type === 'CREATE' ? 'create' : 'update',
+    stackId: created.stackId,
+    resourceChanges: cs.changes,
+    security: securityChanges(before, t.template),
+  };
+  if (t.kind === 'pipeline') plan.pipelineChanges = await pipelineDiff(p, t.region, opts);
+  if (opts.keep) plan.changeSetId = created.id;
+  else await cleanup();
+  return plan;
+}
+
+/** Polls DescribeChangeSet until the change set is computed, or gives up after opts.waitMs. */
+export async function waitForChangeSet(client: StackClient, id: string, opts: { waitMs: number; pollMs: number }) {
+  const deadline = Date.now() + opts.waitMs;
+  for (;;) {
+    const cs = await client.describeChangeSet(id);
+    if (!cs) throw new AwsFailure(`change set ${id} disappeared while CloudFormation was computing it`, 'other');
+    if (cs.status === 'CREATE_COMPLETE' || cs.status === 'FAILED') return cs;
+    if (Date.now() > deadline) throw new AwsFailure(`CloudFormation did not finish computing change set ${id} within ${Math.round(opts.waitMs / 1000)} s`, 'other');
+    await new Promise((r) => setTimeout(r, opts.pollMs));
+  }
+}
+
+/**
+ * The pipeline's fields that change, as pipeline mode shows them: the live pipeline against the
+ * compiled declaration. The role and artifact stores are the stack's own (its resource changes
+ * show them), so they are taken from the live pipeline. Empty for a pipeline that does not exist yet.
+ */
+async function pipelineDiff(p: StackPipeline, region: string, opts: StackPlanOptions): Promise<Change[]> {
+  const client = await opts.pipelines(region);
+  let live;
+  try {
+    live = await client.getPipeline(p.name);
+  } catch (e) {
+    throw describeFailure(e, { operation: 'GetPipeline', pipeline: p.name, endpoint: region });
+  }
+  if (!live) return [];
+  const desired: JsonObject = { ...p.desired };
+  for (const key of ['roleArn', 'artifactStore', 'artifactStores']) {
+    if (live.declaration[key] !== undefined) desired[key] = live.declaration[key] as JsonObject;
+    else delete desired[key];
+  }
+  return diffPipeline(normaliseDeclaration(desired, region), normaliseDeclaration(live.declaration, region));
+}
