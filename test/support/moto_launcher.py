@@ -11,6 +11,11 @@ types pipec's stacks use and with CloudFormation's failure, rollback and change 
 see moto_cfn/__init__.py. And it installs the execution API moto lacks
 (codepipeline_executions.py, an emulator of CodePipeline's execution model with a control
 endpoint for tests).
+
+With PIPEC_MOTO_DEFAULT_ACCOUNT (instead of MOTO_ACCOUNT_ID, which pins every request to one
+account), requests are in that account unless their credentials come from an STS AssumeRole
+into another account, which moto's STS allows: one moto then serves several accounts, reached
+the way real cross-account deployments are, through profiles that assume a role there.
 """
 import os
 import sys
@@ -21,6 +26,11 @@ import moto.codepipeline.models as codepipeline_models
 import moto.server
 
 import moto_cfn  # noqa: F401  (installs itself)
+
+if os.environ.get("PIPEC_MOTO_DEFAULT_ACCOUNT"):
+    import moto.iam.models as iam_models
+
+    iam_models.DEFAULT_ACCOUNT_ID = os.environ["PIPEC_MOTO_DEFAULT_ACCOUNT"]
 
 
 def _epoch_seconds(dt):

@@ -1,11 +1,12 @@
 import type { Change } from '../changes.js';
 import type { PipelineClient } from '../client.js';
 import { diffPipeline } from '../diff.js';
-import { AwsFailure, describeFailure } from '../errors.js';
+import { AwsFailure } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { normaliseDeclaration } from '../normalise.js';
 import { isManaged } from '../plan.js';
 import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackLocation } from './client.js';
+import { stackPipelineDeclaration } from './declaration.js';
 import { securityChanges, type SecurityChange } from './security.js';
 import type { StackTarget } from './targets.js';
 
@@ -171,7 +172,7 @@ async function planWithChangeSet(t: StackTarget, client: StackClient, live: Live
     resourceChanges: cs.changes,
     security: securityChanges(before, t.template),
   };
-  if (t.kind === 'pipeline') plan.pipelineChanges = await pipelineDiff(p, t.region, opts);
+  if (t.kind === 'pipeline') plan.pipelineChanges = await pipelineDiff(p, t, opts);
   if (opts.keep) plan.changeSetId = created.id;
   else await cleanup();
   return plan;
@@ -191,22 +192,15 @@ export async function waitForChangeSet(client: StackClient, id: string, opts: { 
 
 /**
  * The pipeline's fields that change, as pipeline mode shows them: the live pipeline against the
- * compiled declaration. The role and artifact stores are the stack's own (its resource changes
- * show them), so they are taken from the live pipeline. Empty for a pipeline that does not exist yet.
+ * declaration the template makes (stackPipelineDeclaration: what CloudFormation computes at deploy
+ * time is taken from the live pipeline). Empty for a pipeline that does not exist yet (its
+ * resource change says it is added).
  */
-async function pipelineDiff(p: StackPipeline, region: string, opts: StackPlanOptions): Promise<Change[]> {
-  const client = await opts.pipelines(region);
-  let live;
-  try {
-    live = await client.getPipeline(p.name);
-  } catch (e) {
-    throw describeFailure(e, { operation: 'GetPipeline', pipeline: p.name, endpoint: region });
-  }
+async function pipelineDiff(p: StackPipeline, t: StackTarget, opts: StackPlanOptions): Promise<Change[]> {
+  const client = await opts.pipelines(t.region);
+  const live = await client.getPipeline(p.name);
   if (!live) return [];
-  const desired: JsonObject = { ...p.desired };
-  for (const key of ['roleArn', 'artifactStore', 'artifactStores']) {
-    if (live.declaration[key] !== undefined) desired[key] = live.declaration[key] as JsonObject;
-    else delete desired[key];
-  }
-  return diffPipeline(normaliseDeclaration(desired, region), normaliseDeclaration(live.declaration, region));
+  const desired = stackPipelineDeclaration(t.template, p.name, live.declaration);
+  if (!desired) return [];
+  return diffPipeline(normaliseDeclaration(desired, t.region), normaliseDeclaration(live.declaration, t.region));
 }

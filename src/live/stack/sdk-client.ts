@@ -6,6 +6,8 @@ import type { LiveChangeSet, LiveStack, ResourceChange, StackClient, StackClient
 
 type Sdk = typeof import('@aws-sdk/client-cloudformation');
 
+const QUIET_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** Where CloudFormation calls go: AWS_ENDPOINT_URL_CLOUDFORMATION, else --endpoint-url / AWS_ENDPOINT_URL, else the service's own. */
 export function cloudFormationEndpoint(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return flag;
@@ -35,6 +37,8 @@ export async function sdkStackClientProvider(settings: AwsSettings, endpoint: st
               ...(profile ? { profile } : {}),
               ...(endpoint ? { endpoint } : {}),
               ...(!location.profile && settings.credentials ? { credentials: settings.credentials } : {}),
+              // --account-profile names the profile on purpose; the SDK would otherwise warn that keys in the environment are ignored.
+              ...(location.profile ? { logger: QUIET_LOGGER } : {}),
               retryMode: 'adaptive',
               maxAttempts: settings.maxAttempts,
               requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
