@@ -14,6 +14,12 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+function withoutKey(env: NodeJS.ProcessEnv, key: string): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out[key];
+  return out;
+}
+
 /** Finds a free port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,11 +35,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts moto through the timestamp launcher and waits until it answers. */
-export async function startMoto(opts: { accountId?: string; port?: number } = {}): Promise<Moto> {
+export async function startMoto(opts: { accountId?: string; port?: number; multiAccount?: boolean } = {}): Promise<Moto> {
   const port = opts.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('python3', [join(here, 'moto_launcher.py'), '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_ACCOUNT_ID: opts.accountId ?? '111111111111' },
+    // multiAccount: requests are in accountId unless their credentials come from an AssumeRole into another account (moto_launcher.py)
+    env: opts.multiAccount
+      ? { ...withoutKey(process.env, 'MOTO_ACCOUNT_ID'), PIPEC_MOTO_DEFAULT_ACCOUNT: opts.accountId ?? '111111111111' }
+      : { ...process.env, MOTO_ACCOUNT_ID: opts.accountId ?? '111111111111' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,229 @@
+// `pipec plan --stack` / `pipec apply --stack` against moto extended by test/support/moto_cfn
+// (CloudFormation with the resource types pipec's stacks use, stack events, rollback and change
+// set details). pipec runs as a process, as users run it, with a loopback endpoint and, for other
+// accounts, AWS profiles that assume a role there through moto's STS.
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runBin } from '../support/cli.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { workspace } from './support.js';
+
+let moto: Moto;
+let config: ReturnType<typeof workspace>;
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+beforeAll(async () => {
+  moto = await startMoto({ multiAccount: true });
+  config = workspace({
+    config: ['[profile prod]', 'role_arn = arn:aws:iam::222222222222:role/pipec-deployer', 'source_profile = base', '[profile base]', 'aws_access_key_id = testing', 'aws_secret_access_key = testing', ''].join('\n'),
+  });
+});
+afterAll(async () => {
+  config?.cleanup();
+  await moto?.stop();
+});
+
+/** pipec as a process in `cwd`, on moto, with the profiles above. */
+function pipec(args: string[], cwd: string) {
+  return runBin(args, { cwd, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 120_000 });
+}
+
+const reset = () => fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+const cfn = () => new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+const example = (name: string) => readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
+
+async function stackStatus(name: string): Promise<string | undefined> {
+  const client = cfn();
+  try {
+    return (await client.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]?.StackStatus;
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('plan --stack / apply --stack on one pipeline', () => {
+  let ws: ReturnType<typeof workspace>;
+  beforeAll(async () => {
+    await reset();
+    ws = workspace({ 'pipeline.yml': example('minimal') });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('plans the stack as a change set: every resource to add and the IAM statements it grants', () => {
+    const r = pipec(['plan', '--stack'], ws.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+ stack "web-pipeline" (us-east-1): create');
+    expect(r.stdout).toContain('+ Pipeline AWS::CodePipeline::Pipeline');
+    expect(r.stdout).toContain('+ BuildBuildProject AWS::CodeBuild::Project');
+    expect(r.stdout).toMatch(/IAM statement changes[^\n]*\n(.*\n)*.*\+ PipelineRole trust: Allow sts:AssumeRole for Service:codepipeline.amazonaws.com/);
+    expect(r.stdout).toContain('Plan: 1 stack to create, 0 to update, 0 unchanged.');
+  });
+
+  it('leaves no change set and no stack behind after a plan it does not save', async () => {
+    expect(await stackStatus('web-pipeline')).toBeUndefined();
+  });
+
+  it('applies: a line per resource event, the outcome, and a pipeline tagged managed-by: pipec', async () => {
+    const r = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('web-pipeline | CREATE_COMPLETE | AWS::CodePipeline::Pipeline | Pipeline');
+    expect(r.stdout).toContain('✓ stack "web-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+    expect(await stackStatus('web-pipeline')).toBe('CREATE_COMPLETE');
+    const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+    const got = await cp.send(new GetPipelineCommand({ name: 'web' }));
+    const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+    cp.destroy();
+    expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
+  });
+
+  it('a second plan is empty', () => {
+    const r = pipec(['plan', '--stack', '--detailed-exitcode'], ws.dir);
+    expect(r.stdout).toContain('No changes.');
+    expect(r.code).toBe(0);
+  });
+
+  it('a changed pipeline.yml shows the pipeline fields, the resources and the IAM statements that change, and converges', async () => {
+    ws.write({ 'pipeline.yml': example('minimal').replace('npm run build]', 'npm run build:prod]').replace('web-prod-site', 'web-prod-site-2') });
+    const r = pipec(['plan', '--stack', '--out', 'plan.json', '--detailed-exitcode'], ws.dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('~ stack "web-pipeline" (us-east-1): update');
+    expect(r.stdout).toContain('~ configuration.BucketName: "web-prod-site" -> "web-prod-site-2"');
+    expect(r.stdout).toContain('~ BuildBuildProject AWS::CodeBuild::Project (Source)');
+    expect(r.stdout).toContain('~ Pipeline AWS::CodePipeline::Pipeline (Stages)');
+    expect(r.stdout).toContain('+ PipelineRole policy pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site-2/*');
+    expect(r.stdout).toContain('- PipelineRole policy pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site/*');
+    const a = pipec(['apply', 'plan.json'], ws.dir);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toContain('web-pipeline | UPDATE_COMPLETE | AWS::CodeBuild::Project | BuildBuildProject');
+    expect(a.stdout).toContain('✓ stack "web-pipeline" (us-east-1): updated (UPDATE_COMPLETE)');
+    const again = pipec(['plan', '--stack', '--detailed-exitcode'], ws.dir);
+    expect(again.stdout).toContain('No changes.');
+    expect(again.code).toBe(0);
+  });
+
+  it('refuses a saved plan whose stack changed since, and changes nothing', () => {
+    ws.write({ 'pipeline.yml': example('minimal').replace('npm test,', 'npm test -- --ci,') });
+    expect(pipec(['plan', '--stack', '--out', 'stale.json'], ws.dir).code).toBe(0);
+    ws.write({ 'pipeline.yml': example('minimal').replace('npm test,', 'npm test -- --all,') });
+    expect(pipec(['apply', '--stack', '--auto-approve'], ws.dir).code).toBe(0);
+    ws.write({ 'pipeline.yml': example('minimal').replace('npm test,', 'npm test -- --ci,') });
+    const r = pipec(['apply', 'stale.json'], ws.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('refusing to apply stale.json: the stacks are no longer what was planned against');
+    expect(r.stderr).toContain('stack web-pipeline (us-east-1) changed since the plan');
+  });
+});
+
+describe('a stack that fails', () => {
+  it('is reported with its failing resource and reason and the rollback, exit 1; plan then says what to do', async () => {
+    await reset();
+    // the notification topic storefront-edge names is the user's own, and does not exist here
+    const ws = workspace({ 'pipeline.yml': example('shared-artifact-store') });
+    try {
+      const r = pipec(['apply', '--stack', '--auto-approve', 'pipeline.yml'], ws.dir);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('storefront-edge-pipeline | CREATE_FAILED | AWS::CodeStarNotifications::NotificationRule | NotificationRule');
+      expect(r.stdout).toContain('✗ stack "storefront-edge-pipeline" (us-east-1): failed; the stack is ROLLBACK_COMPLETE (CloudFormation rolled it back)');
+      expect(r.stdout).toContain('NotificationRule (AWS::CodeStarNotifications::NotificationRule) CREATE_FAILED: Target arn:aws:sns:us-east-1:111111111111:storefront-alerts does not exist');
+      expect(r.stdout).toMatch(/Apply incomplete: .*1 failed/);
+      const p = pipec(['plan', '--stack'], ws.dir);
+      expect(p.code).toBe(1);
+      expect(p.stderr).toContain('stack storefront-edge-pipeline failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: aws cloudformation delete-stack --region us-east-1 --stack-name storefront-edge-pipeline');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('stacks in other accounts', () => {
+  const yml = `name: xacct
+region: us-east-1
+account: "111111111111"
+role: arn:aws:iam::111111111111:role/pipeline
+artifacts:
+  bucket: acme-xacct-artifacts
+  kms-key: arn:aws:kms:us-east-1:111111111111:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b
+source: codecommit:web-app@main
+stages:
+  - name: Verify
+    actions:
+      - name: Scan
+        test:
+          commands: [scan]
+        role: arn:aws:iam::222222222222:role/pipec/xacct-scan
+`;
+  it('without a profile for the account, plan says exactly what to run there', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': yml });
+    try {
+      const r = pipec(['plan', '--stack'], ws.dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('! stack "xacct-pipeline-roles" (us-east-1, account 222222222222): deploy it in account 222222222222 yourself');
+      expect(r.stdout).toContain('pass --account-profile 222222222222=PROFILE');
+      expect(r.stdout).toContain(
+        'aws cloudformation deploy --profile <profile of account 222222222222> --region us-east-1 --template-file out/xacct/cloudformation.account-222222222222.yml --stack-name xacct-pipeline-roles --capabilities CAPABILITY_NAMED_IAM --tags managed-by=pipec',
+      );
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('with --account-profile, deploys the account stack there first, then the pipeline stack', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': yml });
+    try {
+      const r = pipec(['apply', '--stack', '--auto-approve', '--account-profile', '222222222222=prod'], ws.dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const order = [r.stdout.indexOf('Deploying stack xacct-pipeline-roles'), r.stdout.indexOf('Deploying stack xacct-pipeline (')];
+      expect(order[0]).toBeGreaterThanOrEqual(0);
+      expect(order[1]).toBeGreaterThan(order[0] as number);
+      // the roles stack is in account 222222222222, not in the pipeline's
+      expect(await stackStatus('xacct-pipeline-roles')).toBeUndefined();
+      const again = pipec(['plan', '--stack', '--detailed-exitcode', '--account-profile', '222222222222=prod'], ws.dir);
+      expect(again.stdout).toContain('All 2 stacks match the configuration.');
+      expect(again.code).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('stack mode usage', () => {
+  it('rejects a malformed --account-profile and --prune with --stack', () => {
+    const ws = workspace({ 'pipeline.yml': example('minimal') });
+    try {
+      const bad = pipec(['plan', '--stack', '--account-profile', '2222=prod'], ws.dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("option '--account-profile' takes ACCOUNT=PROFILE with a 12-digit account id");
+      const prune = pipec(['plan', '--stack', '--prune'], ws.dir);
+      expect(prune.code).toBe(2);
+      const noStack = pipec(['plan', '--account-profile', '222222222222=prod'], ws.dir);
+      expect(noStack.code).toBe(2);
+      expect(noStack.stderr).toContain('--account-profile goes with --stack');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('saved stack plans', () => {
+  it('a damaged stack plan is refused with what is wrong', () => {
+    const ws = workspace({ 'pipeline.yml': example('minimal') });
+    try {
+      writeFileSync(join(ws.dir, 'p.json'), JSON.stringify({ format: 'pipec-stack-plan', formatVersion: 1, plan: {} }));
+      const r = pipec(['apply', 'p.json'], ws.dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cannot use p.json as a plan: it is damaged/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
