@@ -124,8 +124,13 @@ function label(path: Path, where: string): string {
   return last !== undefined ? `'${String(last)}'` : where;
 }
 
-function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Issue, prefix: Path, where: string, fallback?: Span): void {
+/**
+ * Reports one zod issue at its place. `root` is the value `path` starts from; `outer` is the path from the
+ * checked value to `root` (inside a union branch), so messages name the key the problem is about.
+ */
+function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Issue, prefix: Path, where: string, fallback?: Span, outer: Path = []): void {
   const path = [...prefix, ...issue.path];
+  const named = [...outer, ...path];
   const actual = valueAt(root, path);
   const span = at(root, path, 'value', fallback);
   switch (issue.code) {
@@ -133,7 +138,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
         const suggestion = suggestKey(key, known);
-        diags.add('PC2001', `unknown key '${key}' in ${describe(path, where)}`, at(root, [...path, key], 'key', fallback), {
+        diags.add('PC2001', `unknown key '${key}' in ${describe(named, where)}`, at(root, [...path, key], 'key', fallback), {
           suggestion: suggestion ? `did you mean '${suggestion}'?` : known.length ? `valid keys here: ${choices(known)}` : undefined,
         } as { suggestion?: string });
       }
@@ -142,30 +147,30 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     case 'invalid_type': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
         return;
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
       // YAML reads `name: 2024` or `branch: true` as a number or boolean; quoted, it is the text it looks like.
       const quote = issue.expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean');
-      diags.add('PC2002', `${label(path, where)} must be ${expected}, not ${typeName(actual)}`, span, quote ? { suggestion: `quote it: "${String(actual)}"` } : {});
+      diags.add('PC2002', `${label(named, where)} must be ${expected}, not ${typeName(actual)}`, span, quote ? { suggestion: `quote it: "${String(actual)}"` } : {});
       return;
     }
     case 'invalid_value': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
         return;
       }
       const values = preferred(issue.values.map(String));
       const suggestion = typeof actual === 'string' ? didYouMean(actual, values) : undefined;
-      diags.add('PC2004', `${label(path, where)} must be ${choices(values)}, not ${typeName(actual)}`, span, {
+      diags.add('PC2004', `${label(named, where)} must be ${choices(values)}, not ${typeName(actual)}`, span, {
         ...(suggestion ? { suggestion: `did you mean '${suggestion}'?` } : {}),
       });
       return;
     }
     case 'invalid_format':
-      diags.add('PC2005', `${label(path, where)} cannot be ${valueText(actual)}: ${issue.message.startsWith('Invalid') ? 'it is not in the expected format' : issue.message}`, span);
+      diags.add('PC2005', `${label(named, where)} cannot be ${valueText(actual)}: ${issue.message.startsWith('Invalid') ? 'it is not in the expected format' : issue.message}`, span);
       return;
     case 'too_small':
     case 'too_big': {
@@ -174,41 +179,96 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       const n = Number(bound);
       const origin = issue.origin;
       const have = Array.isArray(actual) ? ` (it has ${actual.length})` : typeof actual === 'string' && !small ? ` (it has ${actual.length})` : typeof actual === 'number' ? ` (it is ${actual})` : '';
-      const name = label(path, where);
+      const name = label(named, where);
       const msg =
         origin === 'string' && small && n === 1 ? `${name} must not be empty` :
         origin === 'number' || origin === 'int' || origin === 'bigint' ? `${name} must be ${small ? 'at least' : 'at most'} ${n}${have}` :
         `${name} must have ${small ? 'at least' : 'at most'} ${n} ${origin === 'array' || origin === 'set' ? (n === 1 ? 'item' : 'items') : 'characters'}${have}`;
-      diags.add('PC2006', msg, span);
+      // Too many items: point at the first one too many.
+      const extra = !small && Array.isArray(actual) && actual.length > n ? at(root, [...path, n], 'value') : undefined;
+      diags.add('PC2006', msg, extra ?? span);
       return;
     }
     case 'invalid_union': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(path.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
         return;
       }
-      // Report the branch that matches the value's shape: an object value gets the object branch's problems.
+      // Report the branch that matches the value's shape: an object value gets the object branch's problems,
+      // a list the list branch's; of several, the one that knows the keys written, then the one with fewest problems.
       const branches = (issue as unknown as { errors: Issue[][] }).errors;
-      const shaped = branches.find((b) => b.length > 0 && !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+      const shaped = bestBranch(branches);
       if (shaped) {
         const option = unionOption(schema, path, branches.indexOf(shaped));
-        for (const sub of shaped) report(diags, option ?? schema, option ? actualRoot(root, path) : root, sub, option ? [] : path, where, option ? span : fallback);
+        for (const sub of shaped)
+          if (option) report(diags, option, actualRoot(root, path), sub, [], where, span, named);
+          else report(diags, schema, root, sub, path, where, fallback, outer);
         return;
       }
-      const expected = branches.map((b) => b.find((i) => i.code === 'invalid_type')).filter(Boolean).map((i) => EXPECTED[(i as { expected: string }).expected] ?? '');
-      const unique = [...new Set(expected.filter(Boolean))];
-      diags.add('PC2002', `${label(path, where)} must be ${choices(unique, false) || 'a different kind of value'}, not ${typeName(actual)}`, span);
+      const unique = [...new Set(expectedKinds(branches))];
+      diags.add('PC2002', `${label(named, where)} must be ${choices(unique, false) || 'a different kind of value'}, not ${typeName(actual)}`, span);
+      return;
+    }
+    case 'invalid_key': {
+      // A record's key that its key schema rejects: point at the key and say why in pipec's words.
+      const key = String(path[path.length - 1]);
+      const why = (issue as unknown as { issues: Issue[] }).issues.map((i) => keyProblem(i)).filter(Boolean);
+      diags.add('PC2005', `'${key}' cannot be a key in ${describe(named.slice(0, -1), where)}: ${why[0] ?? 'it is not a valid name here'}`, at(root, path, 'key', fallback));
       return;
     }
     case 'custom': {
       const code = (issue.params as { code?: string } | undefined)?.code;
-      diags.add(code === 'PC2006' || code === 'PC2007' || code === 'PC2008' ? code : 'PC2005', issue.message, span);
+      // A refinement without a message of its own carries zod's "Invalid input".
+      const message = issue.message.startsWith('Invalid input') ? `${label(named, where)} is not valid here` : issue.message;
+      diags.add(code === 'PC2006' || code === 'PC2007' || code === 'PC2008' ? code : 'PC2005', message, span);
       return;
     }
     default:
-      diags.add('PC2005', `${label(path, where)}: ${issue.message}`, span);
+      diags.add('PC2005', `${label(named, where)} is not valid here${issue.message.startsWith('Invalid') ? '' : `: ${issue.message}`}`, span);
   }
+}
+
+/** True when a union branch refuses the value's kind itself (a string branch given a list), not something inside it. */
+function rejectsShape(branch: readonly Issue[]): boolean {
+  return branch.some(
+    (i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value' || (i.code === 'invalid_union' && (i as unknown as { errors: Issue[][] }).errors.every(rejectsShape))),
+  );
+}
+
+/** The union branch whose problems to report: one that takes the value's kind; the fewest unknown keys, then problems. */
+function bestBranch(branches: readonly Issue[][]): Issue[] | undefined {
+  const unknownKeys = (b: readonly Issue[]): number => b.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 0), 0);
+  let best: Issue[] | undefined;
+  for (const b of branches) {
+    if (b.length === 0 || rejectsShape(b)) continue;
+    if (!best || unknownKeys(b) < unknownKeys(best) || (unknownKeys(b) === unknownKeys(best) && b.length < best.length)) best = b;
+  }
+  return best;
+}
+
+/** What the branches of a union take, in words ('a string', 'a list', 'iam or named-iam'), nested unions included. */
+function expectedKinds(branches: readonly Issue[][]): string[] {
+  return branches.flatMap((b) =>
+    b
+      .filter((i) => i.path.length === 0)
+      .flatMap((i) =>
+        i.code === 'invalid_type' ? [i.expected === 'boolean' ? 'a boolean' : (EXPECTED[i.expected] ?? '')] :
+        i.code === 'invalid_value' ? [choices(preferred(i.values.map(String)))] :
+        i.code === 'invalid_union' ? expectedKinds((i as unknown as { errors: Issue[][] }).errors) :
+        [],
+      )
+      .filter(Boolean),
+  );
+}
+
+/** Why a record's key schema refused a key, in words. */
+function keyProblem(issue: Issue): string {
+  if (issue.code === 'too_big') return `a name here has at most ${Number((issue as { maximum: number | bigint }).maximum)} characters`;
+  if (issue.code === 'too_small') return 'a name here cannot be empty';
+  if (issue.code === 'invalid_value') return `a name here is one of ${choices(preferred(issue.values.map(String)))}`;
+  if (issue.message && !/^Invalid/.test(issue.message)) return issue.message;
+  return 'it is not a valid name here';
 }
 
 /** A value as a message quotes it: strings in quotes (shortened), other scalars as they read. */

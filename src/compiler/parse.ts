@@ -26,7 +26,9 @@ export function decodeSource(bytes: Uint8Array, path: string, diags: Diagnostics
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
-    diags.add('PC0004', `file holds binary data (a NUL byte at offset ${nul}); a pipeline file is YAML text`, undefined, { file: path });
+    // Pointed at: the text before the NUL byte, so the position is a line and column like any other.
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, nul));
+    diags.add('PC0004', `file holds binary data (a NUL byte at offset ${nul}); a pipeline file is YAML text`, { file: new SourceFile(path, prefix), start: prefix.length, end: prefix.length });
     return undefined;
   }
   let text: string;
@@ -48,9 +50,7 @@ export function decodeSource(bytes: Uint8Array, path: string, diags: Diagnostics
 /** Parses one file's YAML, guarding against hostile input; returns undefined when nothing usable remains. */
 export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | undefined {
   if (onlyBlankOrComments(file.text)) {
-    diags.add('PC0005', 'file is empty; it should describe a pipeline (at least `name:` and `stages:`, or `pipelines:`)', undefined, {
-      file: file.path,
-    });
+    diags.add('PC0005', 'file is empty; it should describe a pipeline (at least `name:` and `stages:`, or `pipelines:`)', { file, start: 0, end: 0 });
     return undefined;
   }
   const deep = scanNesting(file.text);
@@ -72,7 +72,7 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     throw e;
   }
   if (docs.length === 0) {
-    diags.add('PC0005', 'file holds no YAML document', undefined, { file: file.path });
+    diags.add('PC0005', 'file holds no YAML document', { file, start: 0, end: 0 });
     return undefined;
   }
   const doc = docs[0] as Document.Parsed;
@@ -84,8 +84,10 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     });
   }
   let syntaxErrors = 0;
+  // The yaml package places errors at the end of the text one character past it.
+  const within = (pos: [number, number]): [number, number] => [Math.min(pos[0], file.text.length), Math.min(pos[1], file.text.length)];
   for (const err of doc.errors) {
-    const [start, end] = err.pos;
+    const [start, end] = within(err.pos);
     if (/call stack/i.test(err.message)) {
       // The yaml package turns its own stack overflow into a syntax error; it means the nesting is too deep.
       diags.add('PC1003', 'nesting is too deep to read', { file, start, end });
@@ -96,7 +98,7 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
   }
   for (const warn of doc.warnings) {
     syntaxErrors++;
-    const [start, end] = warn.pos;
+    const [start, end] = within(warn.pos);
     if (warn.code === 'TAG_RESOLVE_FAILED') {
       const tag = /tag: (\S+)/.exec(warn.message)?.[1];
       diags.add('PC1006', `tag${tag ? ` '${tag}'` : ''} is not supported: pipeline.yml holds plain YAML values (CloudFormation's !Ref, !Sub and the like do not apply)`, { file, start, end }, {
@@ -146,7 +148,8 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     throw e;
   }
   if (value === null || value === undefined) {
-    diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', undefined, { file: file.path });
+    const at = doc.contents?.range?.[0] ?? 0;
+    diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', { file, start: at, end: at });
     return undefined;
   }
   return { file, doc, value };

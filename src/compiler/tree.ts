@@ -47,6 +47,43 @@ function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
 }
 
 /**
+ * Throws AliasLimitError, at the alias that crosses the limit, when the document would expand to more
+ * than MAX_NODES values. Counted in one walk in document order, each anchored node's size computed once:
+ * finding out by expanding took five seconds for the billion-laughs fixture, and longer for its variants.
+ */
+function checkExpansion(doc: Document.Parsed, targets: Map<Alias, Node>): void {
+  const size = new Map<Node, number>();
+  let total = 0;
+  // Post-order over the document, in document order; an alias counts as its target's whole size.
+  const stack: Array<{ node: Node; open: boolean }> = doc.contents ? [{ node: doc.contents as Node, open: false }] : [];
+  while (stack.length > 0) {
+    const top = stack.pop() as { node: Node; open: boolean };
+    const { node } = top;
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      // A target not measured yet is an ancestor of its own alias: the expansion never ends.
+      const n = target === undefined ? 1 : (size.get(target) ?? Infinity);
+      size.set(node, n);
+      total += n;
+      if (total > MAX_NODES) throw new AliasLimitError(true, node.range ? [node.range[0], node.range[1]] : undefined);
+      continue;
+    }
+    const children: Node[] = [];
+    if (isMap(node)) for (const pair of node.items) if (pair.value) children.push(pair.value as Node);
+    if (isSeq(node)) for (const item of node.items) if (item) children.push(item as Node);
+    if (!top.open) {
+      total++;
+      stack.push({ node, open: true });
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Node, open: false });
+      continue;
+    }
+    let n = 1;
+    for (const c of children) n += size.get(c) ?? 1;
+    size.set(node, Math.min(n, MAX_NODES + 1));
+  }
+}
+
+/**
  * Turns a YAML document into plain data, remembering where each mapping, list, key and value
  * came from so that any later phase can point at the text. Keys are own properties only.
  */
@@ -61,7 +98,10 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
     if (--budget < 0) throw new AliasLimitError(targets !== undefined, outerAlias?.range ? [outerAlias.range[0], outerAlias.range[1]] : undefined);
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      targets ??= aliasTargets(doc);
+      if (!targets) {
+        targets = aliasTargets(doc);
+        checkExpansion(doc, targets);
+      }
       const outermost = outerAlias === undefined;
       if (outermost) outerAlias = node;
       try {
