@@ -73,7 +73,7 @@ export const CODES = {
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },
   PC4002: { rule: 'target-needs-artifact-store', severity: 'error', summary: 'the codepipeline target needs an artifact bucket' },
   PC4003: { rule: 'target-secret', severity: 'error', summary: 'a secret the codepipeline target cannot carry without writing it in plain text' },
-  PC4004: { rule: 'target-cannot-express', severity: 'warning', summary: 'a setting the codepipeline target cannot carry (disabled transitions, notifications); the cloudformation target can' },
+  PC4004: { rule: 'target-cannot-express', severity: 'warning', summary: 'a setting the codepipeline target cannot carry (disabled transitions, notifications, pipeline-role permissions); the cloudformation target can' },
   PC4005: { rule: 'cloudformation-unsupported', severity: 'error', summary: 'a setting that the CloudFormation resource schema does not accept' },
   PC4006: { rule: 'template-error', severity: 'error', summary: 'a user template that cannot be read or rendered, or renders invalid YAML' },
   PC4007: { rule: 'unknown-permissions', severity: 'warning', summary: 'an action type whose IAM permissions pipec does not know; the generated role lacks them' },

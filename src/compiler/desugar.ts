@@ -97,6 +97,8 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
     ...(p.variables !== undefined ? { variables: p.variables as Record<string, unknown> } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers as unknown[] } : {}),
     ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
+    ...(p.permissions !== undefined ? { permissions: p.permissions } : {}),
+    ...(p['managed-policies'] !== undefined ? { managedPolicies: p['managed-policies'] } : {}),
     ...(Object.keys(tags).length > 0 ? { tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) } : {}),
     ...(deploymentGroups.length > 0 ? { deploymentGroups } : {}),
     stages,

@@ -56,6 +56,8 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.variables !== undefined ? { variables: p.variables } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers } : {}),
     ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
+    ...(p.permissions !== undefined ? { permissions: p.permissions } : {}),
+    ...(p.managedPolicies !== undefined ? { 'managed-policies': p.managedPolicies } : {}),
     ...(p.tags !== undefined ? { tags: p.tags } : {}),
     ...(p.deploymentGroups !== undefined ? { 'deployment-groups': p.deploymentGroups } : {}),
     stages: p.stages.map(stageData),

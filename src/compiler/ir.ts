@@ -24,6 +24,21 @@ export interface IrBuildArtifact {
 }
 
 /** A CodeBuild project pipec defines from an inline build (`commands:`); the CloudFormation and buildspec targets read it. */
+/** One IAM statement the user added (`permissions:`). */
+export interface IrStatement {
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  resources: string[];
+  condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** What pipeline.yml adds to a role pipec creates: statements and managed policies. */
+export interface IrPermissions {
+  statements: IrStatement[];
+  managedPolicies: string[];
+}
+
 export interface IrProject {
   name: string;
   image: string;
@@ -44,6 +59,10 @@ export interface IrProject {
   cache: string[];
   /** A buildspec file in the source instead of an inline one. */
   buildspecPath?: string;
+  /** ECR repositories the build pushes images to (`push:`). */
+  push?: string[];
+  /** `permissions:` / `managed-policies:` for the project's role. */
+  permissions?: IrPermissions;
 }
 
 /** One action, in CodePipeline's terms, remembering the YAML that defined it. */
@@ -183,6 +202,9 @@ export interface IrPipeline {
   stages: IrStage[];
   tags: Array<{ key: string; value: string }>;
   notifications?: IrNotifications;
+  /** `permissions:` / `managed-policies:` for the pipeline role the cloudformation target creates. */
+  permissions?: IrPermissions;
+  permissionsSpan?: Span;
   deploymentGroups?: IrDeploymentGroup[];
   spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span };
 }

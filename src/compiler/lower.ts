@@ -3,7 +3,7 @@ import { ruleByKind, RULES, type Field } from './catalog/index.js';
 import { check } from './check.js';
 import { lowerDeploymentGroups } from './deployment-groups.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { IrAction, IrArtifactRef, IrBuildArtifact, IrCondition, IrEnvVar, IrNotifications, IrPipeline, IrProject, IrRule, IrStage, IrStore, IrTrigger, IrCriteria, IrGitFilter } from './ir.js';
+import type { IrPermissions, IrStatement, IrAction, IrArtifactRef, IrBuildArtifact, IrCondition, IrEnvVar, IrNotifications, IrPipeline, IrProject, IrRule, IrStage, IrStore, IrTrigger, IrCriteria, IrGitFilter } from './ir.js';
 import { NOTIFICATION_EVENTS } from './schema/pipeline.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 import { RAW_RULE, RULE_COMMON, providerSchema } from './schema/actions.js';
@@ -47,6 +47,11 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
   };
   ir.triggers = lowerTriggers(ex, ir, diags);
   if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex);
+  const permissions = lowerPermissions(ex.permissions, ex.managedPolicies);
+  if (permissions) {
+    ir.permissions = permissions;
+    ir.permissionsSpan = keySpan(src, ex.permissions !== undefined ? 'permissions' : 'managed-policies') ?? ex.span;
+  }
   if (ex.deploymentGroups?.length) ir.deploymentGroups = lowerDeploymentGroups(ex, diags);
   return ir;
 }
@@ -257,6 +262,20 @@ function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAct
   }
 }
 
+/** `permissions:` and `managed-policies:` as the IR keeps them (both already checked by the schema). */
+export function lowerPermissions(permissions: unknown, managed: unknown): IrPermissions | undefined {
+  if (permissions === undefined && managed === undefined) return undefined;
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [String(v)]);
+  const statements = ((permissions ?? []) as Array<Record<string, unknown>>).map((s): IrStatement => ({
+    ...(s.sid !== undefined ? { sid: String(s.sid) } : {}),
+    effect: String(s.effect ?? 'allow').toLowerCase() === 'deny' ? 'Deny' : 'Allow',
+    actions: list(s.actions),
+    resources: list(s.resources),
+    ...(s.condition !== undefined ? { condition: s.condition as IrStatement['condition'] } : {}),
+  }));
+  return { statements, managedPolicies: managed === undefined ? [] : list(managed) };
+}
+
 function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec): IrProject {
   const b = spec.inline as NonNullable<ReadSpec['inline']>;
   const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -272,6 +291,7 @@ function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSp
   const reports: IrProject['reports'] = {};
   for (const [name, r] of Object.entries(b.reports ?? {}))
     reports[name] = { files: lines(r.files), ...(r.format ? { format: r.format.toUpperCase() } : {}), ...(r['base-directory'] ? { baseDirectory: r['base-directory'] } : {}) };
+  const buildPermissions = lowerPermissions(b.permissions, b['managed-policies']);
   return {
     name: b.project ?? projectName(ex.name, stage.name, a.name),
     image: b.image ?? DEFAULT_IMAGE,
@@ -288,6 +308,8 @@ function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSp
     reports,
     cache: lines(b.cache),
     ...(b.buildspec ? { buildspecPath: b.buildspec } : {}),
+    ...(b.push !== undefined ? { push: lines(b.push) } : {}),
+    ...(buildPermissions ? { permissions: buildPermissions } : {}),
   };
 }
 

@@ -55,6 +55,9 @@ export interface ExPipeline {
   triggers?: unknown[];
   /** `notifications:` as written (checked by the schema). */
   notifications?: unknown;
+  /** `permissions:` and `managed-policies:` for the pipeline role (checked by the schema). */
+  permissions?: unknown;
+  managedPolicies?: unknown;
   tags?: Record<string, string>;
   /** `deployment-groups:` CodeDeploy groups the cloudformation target creates (written, or added by blue/green). */
   deploymentGroups?: unknown[];

@@ -142,6 +142,10 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
       diags.add('PC4004', `stage '${stage.name}' disables its inbound transition, which codepipeline.json cannot carry (it is not part of the pipeline declaration)`, stage.disableInbound.span, {
         suggestion: `after creating the pipeline run 'aws codepipeline disable-stage-transition --pipeline-name ${p.name} --stage-name ${stage.name} --transition-type Inbound --reason "${stage.disableInbound.reason}"', or deploy with the cloudformation target`,
       });
+  if (p.permissions)
+    diags.add('PC4004', `permissions of pipeline '${p.name}' are for the pipeline role the cloudformation target creates; codepipeline.json uses your role ${p.roleArn ?? ''} as it is`, p.permissionsSpan ?? p.span, {
+      suggestion: 'add the statements and managed policies to that role yourself, or deploy with the cloudformation target',
+    });
   if (p.notifications)
     diags.add('PC4004', `notifications of pipeline '${p.name}' are a CodeStar notification rule, which codepipeline.json cannot carry`, p.notifications.span, {
       suggestion: 'deploy with the cloudformation target, which creates the rule (and the topic), or create the rule with aws codestar-notifications create-notification-rule',

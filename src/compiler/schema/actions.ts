@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Field, Provider, RuleProvider } from '../catalog/index.js';
 import { ACTION, apiCount, apiRange, apiText, ARTIFACT, BOOL, ENV, NAME, REGION, ROLE_ARN, RULE, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
+import { MANAGED_POLICIES, PERMISSIONS } from './iam.js';
 
 const SCALAR_TEXT = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
 
@@ -58,6 +59,15 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
 
 const COMMANDS = STRINGS;
 
+/** An ECR repository a build pushes to: its name, its URI (account.dkr.ecr.region.amazonaws.com/name) or its ARN. */
+const ECR_REPOSITORY = z
+  .string()
+  .min(2)
+  .max(1024)
+  .regex(/^((\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/)?[a-z0-9][a-z0-9._\/-]*$|^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/.+$/, {
+    message: 'expected an ECR repository name (web/api), URI (111111111111.dkr.ecr.us-east-1.amazonaws.com/web/api) or ARN',
+  });
+
 const BUILD_ARTIFACT = z.strictObject({ files: STRINGS, 'base-directory': z.string().min(1).optional(), 'discard-paths': BOOL.optional() });
 
 /** An inline CodeBuild project: pipec defines the project and its buildspec. */
@@ -100,6 +110,9 @@ export const INLINE_BUILD = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,149}$/, { message: 'CodeBuild project names are 2-150 letters, digits, - and _, starting with a letter or digit' })
       .optional(),
     'primary-source': ARTIFACT.optional(),
+    push: z.union([ECR_REPOSITORY, z.array(ECR_REPOSITORY).min(1).max(20)]).optional(),
+    permissions: PERMISSIONS.optional(),
+    'managed-policies': MANAGED_POLICIES.optional(),
   })
   .refine((b) => b.commands !== undefined || b.buildspec !== undefined, {
     message: "an inline build needs 'commands' (or 'buildspec', a buildspec file in the source)",

@@ -1,3 +1,4 @@
+import { MANAGED_POLICIES, PERMISSIONS } from './iam.js';
 import { z } from 'zod';
 import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
 
@@ -114,6 +115,8 @@ export const PIPELINE = z.strictObject({
   variables: VARIABLES.optional(),
   triggers: z.array(TRIGGER).max(apiCount('pipeline.triggers').max).optional(),
   notifications: NOTIFICATIONS.optional(),
+  permissions: PERMISSIONS.optional(),
+  'managed-policies': MANAGED_POLICIES.optional(),
   source: z.unknown().optional(),
   sources: z.record(z.string(), z.unknown()).optional(),
   build: z.unknown().optional(),

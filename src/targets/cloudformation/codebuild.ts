@@ -1,7 +1,7 @@
 import type { IrAction, IrProject } from '../../compiler/ir.js';
 import { splitSecretReference } from '../../compiler/secret-reference.js';
 import { storeGrants, type StoreRefs } from './storage.js';
-import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, type Grant, type Json, type Template } from './template.js';
+import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Grant, type Json, type Template } from './template.js';
 
 /** Source artifacts an inline build reads as git clones (CODEBUILD_CLONE_REF): the build itself fetches them. */
 export interface CloneSources {
@@ -42,6 +42,25 @@ function parameterResource(name: string): Json {
   return name.startsWith('arn:') ? userArn(name) : arn('ssm', `parameter/${arnPart(name.replace(/^\//, ''))}`);
 }
 
+const ECR_PUSH = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[a-z0-9][a-z0-9._\/-]*)/g;
+
+/**
+ * The ECR repositories a build pushes to, as IAM resources: those `push:` names, and those its
+ * commands push to by a literal repository URI (`docker push 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:tag`).
+ * ECR push permissions: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+ */
+function pushedRepositories(project: IrProject): Json[] {
+  const names = [...(project.push ?? [])];
+  for (const c of Object.values(project.phases).flat()) for (const m of c.matchAll(ECR_PUSH)) names.push(m[1] as string);
+  const out = new Map<string, Json>();
+  for (const n of names) {
+    const uri = ECR_IMAGE.exec(n);
+    const resource = n.startsWith('arn:') ? userArn(n) : uri ? arn('ecr', `repository/${arnPart(uri[3] as string)}`, uri[2] as string, uri[1] as string) : arn('ecr', `repository/${arnPart(n)}`);
+    out.set(JSON.stringify(resource), resource);
+  }
+  return [...out.values()];
+}
+
 /** What a project's service role needs: its log group, the artifact store, its parameters and secrets, reports, clones, its image. */
 function projectGrants(o: ProjectOptions): Grant[] {
   const { project } = o;
@@ -66,14 +85,21 @@ function projectGrants(o: ProjectOptions): Grant[] {
     const service = conn.includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections';
     grants.push({ sid: 'CloneThroughConnections', actions: [`${service}:UseConnection`], resources: [userArn(conn)] });
   }
+  const pushed = pushedRepositories(project);
+  if (pushed.length > 0)
+    grants.push({
+      sid: 'PushImages',
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
+      resources: pushed,
+    });
   const ecr = ECR_IMAGE.exec(project.image);
+  if (ecr || pushed.length > 0) grants.push({ sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'], comment: 'ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires Resource "*"' });
   if (ecr) {
     grants.push({
       sid: 'PullBuildImage',
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
       resources: [arn('ecr', `repository/${ecr[3]}`, ecr[2] as string, ecr[1] as string)],
     });
-    grants.push({ sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'], comment: 'ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires Resource "*"' });
   }
   return grants;
 }
@@ -89,7 +115,11 @@ export function addProject(t: Template, o: ProjectOptions): { projectId: string;
   const logsId = t.add(`${base}Logs`, 'AWS::Logs::LogGroup', { LogGroupName: `/aws/codebuild/${project.name}`, RetentionInDays: o.logRetention }, { deletion: 'Delete' });
   const policy = new PolicyBuilder();
   policy.addAll(projectGrants(o));
-  const roleId = t.add(`${base}Role`, 'AWS::IAM::Role', roleProperties(serviceTrust('codebuild.amazonaws.com'), 'codebuild-project', policy, { Description: `pipec: runs CodeBuild project ${project.name}` }));
+  const roleId = t.add(
+    `${base}Role`,
+    'AWS::IAM::Role',
+    withUserPermissions(roleProperties(serviceTrust('codebuild.amazonaws.com'), 'codebuild-project', policy, { Description: `pipec: runs CodeBuild project ${project.name}` }), project.permissions),
+  );
   const ecr = ECR_IMAGE.test(project.image);
   const environment: Record<string, Json> = {
     Type: environmentType(project.image),

@@ -10,7 +10,7 @@ import { addNotifications } from './notifications.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
 import { pipelineProperties } from './pipeline.js';
 import { addArtifactStore, remoteStore, storeGrants, type StoreRefs } from './storage.js';
-import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, type Json, Template } from './template.js';
+import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Json, Template } from './template.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
 
@@ -188,7 +188,7 @@ class StackSet {
         }
     }
     if (assumed.size > 0) policy.add({ sid: 'AssumeActionRoles', actions: ['sts:AssumeRole'], resources: [...assumed.values()] });
-    t.add('PipelineRole', 'AWS::IAM::Role', roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }), {
+    t.add('PipelineRole', 'AWS::IAM::Role', withUserPermissions(roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }), p.permissions), {
       ...(p.roleArn ? { comment: `the stack's own least-privilege role; ${p.roleArn} (pipeline.yml 'role') is the one codepipeline.json names` } : {}),
     });
 

@@ -1,3 +1,4 @@
+import type { IrPermissions } from '../../compiler/ir.js';
 import { commented, toJson, toYaml } from '../yaml-writer.js';
 
 /** Any JSON-like value of a template (intrinsic functions included). */
@@ -205,4 +206,30 @@ export function roleProperties(trust: Json, policyName: string, policy: PolicyBu
     AssumeRolePolicyDocument: trust,
     ...(policy.size > 0 ? { Policies: [{ PolicyName: policyName, PolicyDocument: policy.document() }] } : {}),
   };
+}
+
+/** A user's ARN, substituted when it names pseudo parameters (`${AWS::AccountId}`). */
+function userResource(text: string): Json {
+  return text.includes('${AWS::') ? sub(text) : text;
+}
+
+/**
+ * Adds what pipeline.yml's `permissions:` and `managed-policies:` say to a role's properties: the
+ * statements as one more inline policy (`pipeline-yml`), the policies to ManagedPolicyArns.
+ */
+export function withUserPermissions(props: Record<string, Json>, perms: IrPermissions | undefined): Record<string, Json> {
+  if (!perms) return props;
+  const out = { ...props };
+  if (perms.statements.length > 0) {
+    const statements = perms.statements.map((s, i) => ({
+      Sid: s.sid ?? `PipelineYml${i + 1}`,
+      Effect: s.effect,
+      Action: s.actions,
+      Resource: s.resources.map(userResource),
+      ...(s.condition ? { Condition: s.condition } : {}),
+    }));
+    out.Policies = [...((out.Policies as Json[] | undefined) ?? []), { PolicyName: 'pipeline-yml', PolicyDocument: { Version: '2012-10-17', Statement: statements } }];
+  }
+  if (perms.managedPolicies.length > 0) out.ManagedPolicyArns = [...((out.ManagedPolicyArns as Json[] | undefined) ?? []), ...perms.managedPolicies.map(userResource)];
+  return out;
 }
