@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
   plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
+  schema: { summary: 'print the JSON Schema of pipeline.yml (editor completion and checks)', load: () => import('./commands/schema.js') },
   apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
   status: { summary: 'show stages, actions, approvals and failures of live pipelines', load: () => import('./commands/status.js') },
   runs: { summary: "list a pipeline's recent executions, or show one", load: () => import('./commands/runs.js') },

@@ -353,7 +353,8 @@ function lowerCondition(value: unknown, span: Span, diags: Diagnostics): IrCondi
 }
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];
-const RULE_COMMANDS = z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]);
+/** The commands of a `commands:` stage-condition rule. */
+export const RULE_COMMANDS = z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]);
 
 // Built once per kind: zod compiles each object schema on first use, so a schema per call costs that every time.
 const ruleSchemas = new Map<string, z.ZodType>();

@@ -9,7 +9,8 @@ import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { stepActions } from './steps.js';
 import { isObj, put, rebuild, type Obj } from './values.js';
 
-const BLOCK = z.strictObject({
+/** The `blue-green:` settings of a CloudFormation blue/green deploy. */
+export const CFN_BLUE_GREEN = z.strictObject({
   routing: z.record(z.string(), z.unknown()).optional(),
   'color-parameter': z
     .string()
@@ -32,7 +33,7 @@ const BLOCK = z.strictObject({
  * (`rollback: false` to not).
  */
 export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const block = check(diags, BLOCK, blockIn, 'blue-green', at) as Obj | undefined;
+  const block = check(diags, CFN_BLUE_GREEN, blockIn, 'blue-green', at) as Obj | undefined;
   if (!block) return undefined;
   const missing = [
     ...(settings.stack === undefined ? ["'stack' (the app's stack; -blue and -green are added)"] : []),

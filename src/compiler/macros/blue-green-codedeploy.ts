@@ -24,7 +24,7 @@ const COMMON = {
 const WAIT = whole(0, 2880).optional();
 
 /** The `blue-green:` settings of each CodeDeploy kind. */
-const BLOCKS: Record<Platform, z.ZodType> = {
+export const BLUE_GREEN_BLOCKS: Record<Platform, z.ZodType> = {
   ecs: z.strictObject({
     ...COMMON,
     container: TEXT.optional(),
@@ -41,7 +41,7 @@ const BLOCKS: Record<Platform, z.ZodType> = {
 };
 
 /** What the provider key of each kind holds. */
-const SETTINGS: Record<Platform, z.ZodType> = {
+export const BLUE_GREEN_SETTINGS: Record<Platform, z.ZodType> = {
   ecs: z.strictObject({ cluster: TEXT.optional(), service: TEXT.optional() }),
   lambda: z.strictObject({ function: TEXT, alias: TEXT }),
   servers: z.strictObject({ 'auto-scaling-groups': NAMES.optional(), 'target-group': TEXT.optional() }),
@@ -78,8 +78,8 @@ const LABEL: Record<Platform, string> = { ecs: 'ECS', lambda: 'Lambda', servers:
 
 /** ECS, Lambda and EC2/on-premises blue/green: CodeDeploy actions, and the deployment group pipec creates unless it exists. */
 export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const settings = check(diags, SETTINGS[platform], settingsIn, platform, at) as Obj | undefined;
-  const block = check(diags, BLOCKS[platform], blockIn, 'blue-green', at) as Obj | undefined;
+  const settings = check(diags, BLUE_GREEN_SETTINGS[platform], settingsIn, platform, at) as Obj | undefined;
+  const block = check(diags, BLUE_GREEN_BLOCKS[platform], blockIn, 'blue-green', at) as Obj | undefined;
   if (!settings || !block) return undefined;
   const need = (what: string[]): boolean => {
     const missing = what.filter((k) => block[k] === undefined && settings[k] === undefined);

@@ -1,0 +1,80 @@
+import Ajv from 'ajv';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROOT, runBin } from './support/cli.js';
+
+/**
+ * The JSON Schema of pipeline.yml (`pipec schema`, shipped as schema/pipeline.schema.json) is held
+ * against a standard validator (ajv, draft-07): every example and ok-fixture validates, and every
+ * bad-input fixture with a schema-class problem (unknown key PC2001, wrong type PC2002, a value
+ * outside the choices PC2004) fails it.
+ */
+
+const printed = runBin(['schema']);
+const schema = JSON.parse(printed.stdout) as Record<string, unknown>;
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(schema);
+const SCHEMA_CLASS = new Set(['PC2001', 'PC2002', 'PC2004']);
+
+const read = (path: string): unknown => parse(readFileSync(path, 'utf8'));
+const errorsOf = (value: unknown): string => JSON.stringify(validate.errors?.slice(0, 5), null, 1);
+
+describe('pipec schema', () => {
+  it('prints the JSON Schema, exit 0, identical to the shipped schema/pipeline.schema.json (npm run docs refreshes it)', () => {
+    expect(printed.code).toBe(0);
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toBe(readFileSync(join(ROOT, 'schema', 'pipeline.schema.json'), 'utf8'));
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  });
+
+  it('describes every key', () => {
+    const missing: string[] = [];
+    const walk = (n: unknown, path: string): void => {
+      if (Array.isArray(n)) return n.forEach((x, i) => walk(x, `${path}/${i}`));
+      if (typeof n !== 'object' || n === null) return;
+      const o = n as Record<string, unknown>;
+      if (o.properties) for (const [k, v] of Object.entries(o.properties as Record<string, { description?: string }>)) if (!v.description) missing.push(`${path}/${k}`);
+      for (const [k, v] of Object.entries(o)) walk(v, `${path}/${k}`);
+    };
+    walk(schema, '#');
+    expect(missing).toEqual([]);
+  });
+
+  it('lists the choices of enumerated settings and the provider keys of each action kind', () => {
+    const text = printed.stdout;
+    for (const word of ['"create-update"', '"superseded"', '"junitxml"', '"pipeline-failed"', '"codecommit"', '"cloudformation"', '"ecs-blue-green"', '"step-functions"']) expect(text).toContain(word);
+  });
+
+  for (const example of readdirSync(join(ROOT, 'examples')).sort())
+    it(`example ${example} validates`, () => {
+      const ok = validate(read(join(ROOT, 'examples', example, 'pipeline.yml')));
+      expect(ok, errorsOf(null)).toBe(true);
+    });
+
+  for (const file of readdirSync(join(ROOT, 'test', 'fixtures', 'ok')).filter((f) => /\.ya?ml$/.test(f)).sort())
+    it(`ok fixture ${file} validates`, () => {
+      const ok = validate(read(join(ROOT, 'test', 'fixtures', 'ok', file)));
+      expect(ok, errorsOf(null)).toBe(true);
+    });
+
+  const errorsDir = join(ROOT, 'test', 'fixtures', 'errors');
+  const schemaClass = readdirSync(errorsDir)
+    .filter((f) => f.endsWith('.out'))
+    .filter((f) => {
+      const codes = [...readFileSync(join(errorsDir, f), 'utf8').matchAll(/^[-\d]+:[-\d]+ (PC\d{4}) /gm)].map((m) => m[1] as string);
+      return codes.some((c) => SCHEMA_CLASS.has(c));
+    })
+    .map((f) => f.replace(/\.out$/, '.yml'))
+    .sort();
+
+  it('finds schema-class error fixtures', () => {
+    expect(schemaClass.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const file of schemaClass)
+    it(`error fixture ${file} fails it`, () => {
+      expect(validate(read(join(errorsDir, file)))).toBe(false);
+    });
+});
