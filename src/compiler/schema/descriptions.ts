@@ -141,6 +141,15 @@ const KEYS: Record<string, string | [string, ...unknown[]]> = {
   'cross-account-role': ['The role deploys to other accounts assume; ${env.account} is filled in.', 'arn:aws:iam::${env.account}:role/pipec-deploy'],
   'region-store': ['The artifact bucket of other regions: a pattern with ${bucket} and ${region}, or { bucket, kms-key }.', '${bucket}-${region}'],
 
+  // IAM
+  permissions: ['IAM statements added to the role pipec generates for this action or build (cloudformation target).', [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::assets/*'] }]],
+  'managed-policies': ['Managed policy ARNs attached to the generated role.', ['arn:aws:iam::aws:policy/ReadOnlyAccess']],
+  sid: ['The statement ID.', 'ReadAssets'],
+  effect: ['allow (default) or deny.', 'allow'],
+  'iam-statement.actions': ["IAM actions, as 'service:Action'.", ['s3:GetObject']],
+  resources: ["Resource ARNs, or '*'.", ['arn:aws:s3:::assets/*']],
+  'iam-statement.condition': ['IAM condition operators and their keys.', { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } }],
+
   // blue/green and CodeDeploy
   strategy: ['blue-green: deploy the new version beside the old and shift traffic.', 'blue-green'],
   'blue-green': ['Blue/green settings of the deploy (or true for the defaults).', true],

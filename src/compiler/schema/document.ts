@@ -8,6 +8,7 @@ import { DEPLOYMENT_WINDOW, ENV_NAME, ENV_ON_FAILURE, ENVIRONMENT, PROMOTION, RO
 import { ACTION_KINDS, type ActionKind } from '../model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION, RAW_RULE, RULE_COMMON } from './actions.js';
 import { ACTION_COMMON, MACRO_COMMON, NAME } from './common.js';
+import { STATEMENT } from './iam.js';
 import { CONDITION, ON_FAILURE, PARALLEL, PIPELINE, STAGE, WORKSPACE } from './pipeline.js';
 
 /**
@@ -183,6 +184,9 @@ function environmentsSchema(deploy: z.ZodType): z.ZodType {
   const wave = named('wave', z.strictObject({ ...shapeOf(WAVE), ...gates, wave: ENV_NAME, environments: z.array(env).min(1).max(50) }));
   return z.array(z.union([env, wave])).min(1);
 }
+
+// IAM statements (`permissions:`) have keys whose names mean other things elsewhere (actions, condition).
+named('iam-statement', STATEMENT);
 
 let built: z.ZodType | undefined;
 
