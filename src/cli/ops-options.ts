@@ -11,6 +11,7 @@ import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { discoverFiles, readInputs } from './io.js';
 import { awsSettings, printFailures } from './live-options.js';
+import { COMMON_FLAGS, COMMON_HELP } from './pipeline-input.js';
 
 /** Flags every operating command shares with plan/apply: where AWS is, and how to print. */
 export const OPS_FLAGS = {
@@ -18,8 +19,8 @@ export const OPS_FLAGS = {
   profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
   format: { type: 'string', short: 'f', values: ['text', 'json'] },
-  color: { type: 'bool' },
-  help: { type: 'bool', short: 'h' },
+  pipeline: { type: 'list' },
+  ...COMMON_FLAGS,
 } as const;
 
 export const OPS_HELP = `  -f, --format FMT    text or json (default text)
@@ -27,8 +28,8 @@ export const OPS_HELP = `  -f, --format FMT    text or json (default text)
       --profile P     AWS profile for credentials and region (default: AWS_PROFILE, then the usual chain)
       --endpoint-url URL
                       CodePipeline endpoint (default: AWS_ENDPOINT_URL_CODEPIPELINE, AWS_ENDPOINT_URL)
-      --color, --no-color
-`;
+      --pipeline NAME the pipeline (instead of NAME as the first argument)
+${COMMON_HELP}`;
 
 /** What an operating command works with: AWS settings, pipeline.yml (if any), a clock. */
 export interface OpsSession {
@@ -67,8 +68,9 @@ export function opsSession(ctx: CliContext, flags: Record<string, unknown>): Ops
   };
 }
 
-function readConfig(ctx: CliContext): { config: Map<string, OpsPipelineConfig>; configured: boolean } {
-  const paths = discoverFiles(ctx.cwd);
+/** pipeline.yml (or the files named) as the operating commands need it; empty, with a note, when it has errors. */
+export function readConfig(ctx: CliContext, named: readonly string[] = []): { config: Map<string, OpsPipelineConfig>; configured: boolean } {
+  const paths = named.length > 0 ? [...named] : discoverFiles(ctx.cwd);
   if (paths.length === 0) return { config: new Map(), configured: false };
   const diags = new Diagnostics();
   const compiled = compile(readInputs(paths, ctx.cwd, diags), diags);
@@ -79,11 +81,28 @@ function readConfig(ctx: CliContext): { config: Map<string, OpsPipelineConfig>; 
   return { config: opsConfig(compiled.pipelines), configured: true };
 }
 
+/**
+ * The arguments with the pipeline first: `--pipeline NAME` (also given before the command, as a
+ * global option) stands for the NAME argument of commands that operate one pipeline.
+ */
+export function withPipelineFlag(positionals: readonly string[], flags: Record<string, unknown>): string[] {
+  const named = (flags.pipeline as string[] | undefined) ?? [];
+  if (named.length === 0) return [...positionals];
+  if (named.length > 1) throw new UsageError(`this command operates one pipeline; --pipeline names ${named.length}`);
+  if (positionals[0] === named[0]) return [...positionals];
+  return [named[0] as string, ...positionals];
+}
+
 /** The one pipeline name a command takes as its first argument. */
 export function pipelineArg(positionals: readonly string[], command: string, rest = ''): string {
   const name = positionals[0];
   if (!name) throw new UsageError(`'pipec ${command}' needs a pipeline name: pipec ${command} NAME${rest}`);
   return name;
+}
+
+/** Writes a success line unless --quiet (errors and data are never quietened). */
+export function say(ctx: CliContext, flags: Record<string, unknown>, stream: 'stdout' | 'stderr', text: string): void {
+  if (flags.quiet !== true) ctx[stream].write(text);
 }
 
 /** Refuses arguments beyond those a command takes. */

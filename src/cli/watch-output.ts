@@ -38,7 +38,8 @@ export function followTiming(flags: Record<string, unknown>): { intervalMs: numb
  */
 export function watchOutput(ctx: CliContext, session: OpsSession, flags: Record<string, unknown>) {
   const json = flags.format === 'json';
-  const live = !json && ctx.stdout.isTTY === true && ctx.env.TERM !== 'dumb';
+  const quiet = flags.quiet === true;
+  const live = !json && !quiet && ctx.stdout.isTTY === true && ctx.env.TERM !== 'dumb';
   const color = useColor(ctx, ctx.stdout, flags.color as boolean | undefined);
   let last: ExecutionView | undefined;
   let drawn = 0;
@@ -56,7 +57,7 @@ export function watchOutput(ctx: CliContext, session: OpsSession, flags: Record<
         draw();
         return;
       }
-      if (!json) for (const line of renderWatchChanges(last, view, session.now())) ctx.stdout.write(`${line}\n`);
+      if (!json && !quiet) for (const line of renderWatchChanges(last, view, session.now())) ctx.stdout.write(`${line}\n`);
       last = view;
     },
     async sleep(ms) {

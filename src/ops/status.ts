@@ -4,6 +4,7 @@ import type { OpsPipelineConfig } from './config.js';
 import { explainActionFailure } from './explain/action-failure.js';
 import type { Explanation } from './explain/catalog.js';
 import { explainSourceDetection } from './explain/source-detection.js';
+import { transitionDrift } from './transition-drift.js';
 
 /** One action's latest run, as status shows it. */
 export interface ActionStatus {
@@ -58,13 +59,13 @@ export interface StatusInput {
 /** The status of one pipeline from what CodePipeline and pipeline.yml say. */
 export function buildStatus(input: StatusInput): PipelineStatus {
   const { state, declaration, config } = input;
-  const stages: StageStatus[] = state.stageStates.map((s, index) => {
+  const drifts = config ? transitionDrift(config, state) : [];
+  const stages: StageStatus[] = state.stageStates.map((s) => {
     const name = s.stageName ?? '';
     const t = s.inboundTransitionState;
     const transition = { enabled: t?.enabled !== false, ...(t?.disabledReason ? { reason: t.disabledReason } : {}), ...(t?.lastChangedBy ? { by: t.lastChangedBy } : {}), ...(t?.lastChangedAt ? { at: t.lastChangedAt } : {}) };
-    const configuredReason = config?.disableInbound.get(name);
-    const configuredDisabled = configuredReason !== undefined;
-    const configured = config && index > 0 && configuredDisabled === transition.enabled ? { configured: { disabled: configuredDisabled, ...(configuredReason !== undefined ? { reason: configuredReason } : {}) } } : {};
+    const drift = config ? drifts.find((d) => d.stage === name) : undefined;
+    const configured = drift ? { configured: drift.configured } : {};
     const waitingIds = (s.inboundExecutions ?? (s.inboundExecution ? [s.inboundExecution] : [])).map((e) => e.pipelineExecutionId ?? '').filter(Boolean);
     return {
       name,

@@ -64,9 +64,31 @@ describe('status', () => {
     golden('transition-enable.json', e.stdout);
   });
 
-  it("notes where a live transition differs from pipeline.yml's disable-inbound", async () => {
+  it("notes where a live transition differs from pipeline.yml's disable-inbound, in status and in plan", async () => {
     const r = await run(['status', 'feed']);
-    expect(r.stdout).toContain("note: pipeline.yml disables the transition into Publish (\"Waiting for the launch\"), but it is enabled live");
+    expect(r.stdout).toContain('note: pipeline.yml disables the transition into Publish ("Waiting for the launch"), but it is enabled live');
+    await run(['transition', 'shop', 'Build', '--disable', '--reason', 'hold'], {});
+    const plan = await run(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    golden('plan-transitions.txt', plan.stdout);
+    expect(plan.stdout).toContain(`Transitions ('pipec apply' does not change them):
+  feed: pipeline.yml disables the transition into Publish ("Waiting for the launch"), but it is enabled live; 'pipec transition feed Publish --disable --reason "Waiting for the launch"' disables it
+  shop: the transition into Build is disabled live ("hold"), but pipeline.yml does not disable it; 'pipec transition shop Build --enable' enables it
+`);
+    const json = await run(['plan', '--format', 'json']);
+    expect(JSON.parse(json.stdout).summary).toBeDefined();
+    expect(json.stderr).toContain("pipec: note: shop: the transition into Build is disabled live");
+  });
+
+  it('takes the pipeline from --pipeline (also before the command), and --quiet leaves out success lines', async () => {
+    const r = await run(['--pipeline', 'shop', '-q', 'start']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^[0-9a-f-]{36}\n$/);
+    expect(r.stderr).toBe('');
+    const s = await run(['status', '--pipeline', 'shop']);
+    expect(s.stdout).toMatch(/^shop \(us-east-1/);
+    const two = await run(['watch', '--pipeline', 'shop', '--pipeline', 'feed']);
+    expect(two.code).toBe(2);
   });
 
   it('explains a source change that cannot start the pipeline (connection source, DetectChanges off, no trigger)', async () => {

@@ -5,7 +5,7 @@ import { ago, short } from '../../ops/time.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, type OpsSession } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, type OpsSession } from '../ops-options.js';
 
 export const HELP = `Usage: pipec approve NAME [STAGE.ACTION] [options]
 
@@ -26,7 +26,9 @@ const FLAGS = { ...OPS_FLAGS, reject: { type: 'bool' }, summary: { type: 'string
 
 /** `pipec approve`: PutApprovalResult for the waiting approval. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -46,7 +48,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     const summary = (flags.summary as string | undefined) ?? `${status} with pipec`;
     await client.putApproval(name, chosen.stage, chosen.action, chosen.token, { status, summary });
     if (flags.format === 'json') ctx.stdout.write(toJsonText({ pipeline: name, stage: chosen.stage, action: chosen.action, pipelineExecutionId: chosen.executionId ?? null, status, summary }));
-    else ctx.stdout.write(`${status} ${chosen.stage}.${chosen.action} of ${name}${chosen.executionId ? ` (execution ${chosen.executionId})` : ''}: "${summary}".\n`);
+    else say(ctx, flags, 'stdout', `${status} ${chosen.stage}.${chosen.action} of ${name}${chosen.executionId ? ` (execution ${chosen.executionId})` : ''}: "${summary}".\n`);
     return EXIT.OK;
   });
 }

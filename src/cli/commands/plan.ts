@@ -8,6 +8,7 @@ import { sdkClientProvider } from '../../live/sdk-client.js';
 import { VERSION } from '../../version.js';
 import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
+import { printTransitionDrift } from '../transition-notes.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { checkOutputFile, writeFileAtomically } from '../output-path.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
@@ -72,6 +73,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const plan = result.plan;
   const format = (flags.format as string | undefined) ?? 'text';
   ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
+  if (!flags.quiet) await printTransitionDrift(ctx, settings, plan, positionals, format);
   if (outPath) {
     savePlan(ctx.cwd, outPath, plan, compiled.inputs);
     if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);

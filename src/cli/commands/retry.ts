@@ -2,7 +2,7 @@ import { toJsonText } from '../../ops/render/json.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec retry NAME STAGE [options]
@@ -22,7 +22,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, 'all-actions': { type: 'bool' }, w
 
 /** `pipec retry`: RetryStageExecution for the stage's latest execution. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -43,7 +45,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     const mode = flags['all-actions'] ? 'ALL_ACTIONS' : 'FAILED_ACTIONS';
     const id = await client.retry(name, stageName, latest.pipelineExecutionId, mode);
     if (flags.format === 'json' && !flags.watch) ctx.stdout.write(toJsonText({ pipeline: name, stage: stageName, pipelineExecutionId: id, retryMode: mode }));
-    else (flags.watch ? ctx.stderr : ctx.stdout).write(`Retrying ${mode === 'ALL_ACTIONS' ? 'every action' : 'the failed actions'} of stage ${stageName} in execution ${id} of ${name}.\n`);
+    else say(ctx, flags, flags.watch ? 'stderr' : 'stdout', `Retrying ${mode === 'ALL_ACTIONS' ? 'every action' : 'the failed actions'} of stage ${stageName} in execution ${id} of ${name}.\n`);
     return flags.watch ? follow(ctx, session, flags, name, id) : EXIT.OK;
   });
 }

@@ -2,7 +2,7 @@ import { toJsonText } from '../../ops/render/json.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec rollback NAME STAGE [options]
@@ -25,7 +25,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, to: { type: 'string' }, watch: { t
 
 /** `pipec rollback`: RollbackStage to an earlier successful execution. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -48,7 +50,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     }
     const id = await client.rollback(name, stageName, target);
     if (flags.format === 'json' && !flags.watch) ctx.stdout.write(toJsonText({ pipeline: name, stage: stageName, targetPipelineExecutionId: target, pipelineExecutionId: id }));
-    else (flags.watch ? ctx.stderr : ctx.stdout).write(`Rolling back stage ${stageName} of ${name} to execution ${target}: rollback execution ${id}.\n`);
+    else say(ctx, flags, flags.watch ? 'stderr' : 'stdout', `Rolling back stage ${stageName} of ${name} to execution ${target}: rollback execution ${id}.\n`);
     return flags.watch ? follow(ctx, session, flags, name, id) : EXIT.OK;
   });
 }

@@ -7,7 +7,7 @@ import { didYouMean } from '../../compiler/suggest.js';
 import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 
 export const HELP = `Usage: pipec runs NAME [EXECUTION-ID] [options]
 
@@ -28,7 +28,9 @@ const FLAGS = { ...OPS_FLAGS, limit: { type: 'string', short: 'n' }, status: { t
 
 /** `pipec runs`: execution history, or one execution in full. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;

@@ -3,7 +3,7 @@ import { toJsonText } from '../../ops/render/json.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec start NAME [options]
@@ -27,7 +27,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, var: { type: 'repeat' }, 'source-r
 
 /** `pipec start`: StartPipelineExecution with variables and source revisions. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -54,10 +56,10 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     if (flags.format === 'json' && !flags.watch) ctx.stdout.write(toJsonText({ pipeline: name, region: client.region, pipelineExecutionId: id }));
     else if (!flags.watch) {
       ctx.stdout.write(`${id}\n`);
-      ctx.stderr.write(`Started ${name} (${client.region}); follow it with: pipec watch ${name} ${id}\n`);
+      say(ctx, flags, 'stderr', `Started ${name} (${client.region}); follow it with: pipec watch ${name} ${id}\n`);
     }
     if (!flags.watch) return EXIT.OK;
-    if (flags.format !== 'json') ctx.stderr.write(`Started ${name} (${client.region}): execution ${id}\n`);
+    if (flags.format !== 'json') say(ctx, flags, 'stderr', `Started ${name} (${client.region}): execution ${id}\n`);
     return follow(ctx, session, flags, name, id);
   });
 }

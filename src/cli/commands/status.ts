@@ -28,7 +28,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT.OK;
   }
   const session = opsSession(ctx, flags);
-  const names = positionals.length > 0 ? [...new Set(positionals)] : [...session.config.keys()];
+  const chosen = [...positionals, ...((flags.pipeline as string[] | undefined) ?? [])];
+  const names = chosen.length > 0 ? [...new Set(chosen)] : [...session.config.keys()];
   if (names.length === 0) throw new UsageError(session.configured ? 'the configuration has no pipelines' : 'no pipeline named and no pipeline.yml here: pipec status NAME...');
   return reportingFailures(ctx, async () => {
     const statuses: PipelineStatus[] = [];

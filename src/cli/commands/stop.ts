@@ -2,7 +2,7 @@ import { toJsonText } from '../../ops/render/json.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 
 export const HELP = `Usage: pipec stop NAME [EXECUTION-ID] [options]
 
@@ -22,7 +22,9 @@ const FLAGS = { ...OPS_FLAGS, abandon: { type: 'bool' }, reason: { type: 'string
 
 /** `pipec stop`: StopPipelineExecution, finding the execution in progress itself. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -43,7 +45,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     await client.stop(name, id, { abandon, ...(flags.reason ? { reason: flags.reason as string } : {}) });
     if (flags.format === 'json') ctx.stdout.write(toJsonText({ pipeline: name, pipelineExecutionId: id, abandon }));
     else
-      ctx.stdout.write(
+      say(ctx, flags, 'stdout',
         abandon
           ? `Stopped execution ${id} of ${name}; its actions in progress were abandoned.\n`
           : `Stopping execution ${id} of ${name}: actions in progress finish first, no new ones start.\nFollow it with: pipec watch ${name} ${id}\n`,

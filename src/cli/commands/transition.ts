@@ -2,7 +2,7 @@ import { toJsonText } from '../../ops/render/json.js';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 
 export const HELP = `Usage: pipec transition NAME STAGE (--disable --reason TEXT | --enable) [options]
 
@@ -27,7 +27,9 @@ const REASON = /^[a-zA-Z0-9!@ ().*?-]{1,300}$/;
 
 /** `pipec transition`: Disable/EnableStageTransition on the stage's inbound transition. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
+  const parsed = parseArgs(argv, FLAGS);
+  const flags = parsed.flags;
+  const positionals = withPipelineFlag(parsed.positionals, flags);
   if (flags.help) {
     ctx.stdout.write(HELP);
     return EXIT.OK;
@@ -60,8 +62,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
             ? "note: pipeline.yml does not disable this transition; 'pipec status' and 'pipec plan' show the difference until it is enabled again"
             : undefined;
     if (flags.format === 'json') ctx.stdout.write(toJsonText({ pipeline: name, stage: stageName, enabled, ...(reason ? { reason } : {}) }));
-    else ctx.stdout.write(`${enabled ? 'Enabled' : 'Disabled'} the transition into ${stageName} of ${name}${reason ? `: "${reason}"` : ''}.\n`);
-    if (note) ctx.stderr.write(`${note}\n`);
+    else say(ctx, flags, 'stdout', `${enabled ? 'Enabled' : 'Disabled'} the transition into ${stageName} of ${name}${reason ? `: "${reason}"` : ''}.\n`);
+    if (note) say(ctx, flags, 'stderr', `${note}\n`);
     return EXIT.OK;
   });
 }

@@ -1,5 +1,6 @@
 import type { PipelineStatus, StageStatus } from '../status.js';
 import { ago, short } from '../time.js';
+import { describeDrift } from '../transition-drift.js';
 import { firstLine, paint, renderExplanations, table } from './common.js';
 
 /** Options for text output: colour, and the time "ago" is measured from. */
@@ -73,12 +74,7 @@ function transitionNotes(pipeline: string, stage: StageStatus, now: number): str
   const out: string[] = [];
   const t = stage.transition;
   if (!t.enabled) out.push(`transition into ${stage.name} disabled${t.reason ? `: "${t.reason}"` : ''}${t.by ? ` by ${t.by}` : ''}${t.at ? `, ${ago(t.at, now)}` : ''}`);
-  if (stage.configured)
-    out.push(
-      stage.configured.disabled
-        ? `note: pipeline.yml disables the transition into ${stage.name}${stage.configured.reason ? ` ("${stage.configured.reason}")` : ''}, but it is enabled live`
-        : `note: pipeline.yml does not disable the transition into ${stage.name}; it was disabled live ('pipec transition ${pipeline} ${stage.name} --enable' turns it back on)`,
-    );
+  if (stage.configured) out.push(`note: ${describeDrift({ pipeline, stage: stage.name, configured: stage.configured, live: { disabled: !t.enabled } })}`);
   return out;
 }
 
