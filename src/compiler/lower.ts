@@ -106,11 +106,14 @@ function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpe
   if (stage.beforeEntry !== undefined) out.beforeEntry = lowerCondition(stage.beforeEntry, valueSpan(obj, 'before-entry') ?? stage.span, diags);
   if (stage.onSuccess !== undefined) out.onSuccess = lowerCondition(stage.onSuccess, valueSpan(obj, 'on-success') ?? stage.span, diags);
   if (stage.onFailure !== undefined) {
-    const f = stage.onFailure as { result?: string; 'retry-mode'?: string; condition?: unknown };
+    const f = stage.onFailure as { result?: string; 'retry-mode'?: string; rules?: unknown[]; condition?: unknown };
     const span = valueSpan(obj, 'on-failure') ?? stage.span;
+    // Rules beside 'result' are the condition, and the result is the condition's (as in before-entry and on-success).
+    const rulesHere = f.rules !== undefined ? lowerCondition(f, span, diags) : undefined;
     out.onFailure = {
       span,
-      ...(f.result ? { result: f.result.toUpperCase() as 'ROLLBACK' } : {}),
+      ...(rulesHere ? { condition: rulesHere } : {}),
+      ...(f.result && !rulesHere ? { result: f.result.toUpperCase() as 'ROLLBACK' } : {}),
       ...(f['retry-mode'] ? { retryMode: f['retry-mode'].toUpperCase().replace('-', '_') as 'FAILED_ACTIONS' } : {}),
       ...(f.condition ? { condition: lowerCondition(f.condition, valueSpan(f, 'condition') ?? span, diags) } : {}),
     };

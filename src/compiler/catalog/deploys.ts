@@ -199,6 +199,18 @@ export const DEPLOYS: Provider[] = [
     doc: 'Elastic Beanstalk application version',
   },
   {
+    kind: 'opsworks',
+    category: 'Deploy',
+    owner: 'AWS',
+    provider: 'OpsWorks',
+    version: '1',
+    inputs: [1, 1],
+    outputs: [0, 0],
+    primary: 'app',
+    fields: [str('stack', 'Stack', true), str('app', 'App', true), str('layer', 'Layer')],
+    doc: 'OpsWorks Stacks app deployment (stack, app and layer IDs)',
+  },
+  {
     kind: 'appconfig',
     category: 'Deploy',
     owner: 'AWS',

@@ -1,16 +1,31 @@
+import { PROVIDERS } from '../catalog/index.js';
 import { MACRO_COMMON } from '../schema/common.js';
 import type { ExAction, ExStage, ActionKind } from '../model.js';
 import type { Span } from '../source.js';
 import { copyKeySpan, setSpan, spanOf } from '../tree.js';
 
-/** Separates the action keys a macro value may carry (role, region, ...) from the provider settings. */
+/**
+ * Provider kinds with a setting of their own called like an action key (stackset's `name`). Beside
+ * such a kind written as a mapping without it (`stackset: { template: ... }, name: my-set`) the key
+ * is that setting, as it always was; otherwise (`stackset: my-set, name: Ship`) it names the action.
+ */
+const OWN_KEYS = new Map<string, Set<string>>();
+for (const p of Object.values(PROVIDERS).flat())
+  for (const f of p.fields) if ((MACRO_COMMON as readonly string[]).includes(f.name)) OWN_KEYS.set(p.kind, (OWN_KEYS.get(p.kind) ?? new Set()).add(f.name));
+
+/** Separates the action keys a macro value may carry (name, role, region, ...) from the provider settings. */
 export function splitMacroValue(value: unknown): { spec: unknown; common: Record<string, unknown> } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { spec: value, common: {} };
   const spec: Record<string, unknown> = {};
   const common: Record<string, unknown> = {};
   setSpan(spec, spanOf(value));
+  const obj = value as Record<string, unknown>;
+  const inner = (k: string): unknown => obj[k];
+  const settings = new Set(
+    Object.keys(obj).flatMap((k) => [...(OWN_KEYS.get(k) ?? [])].filter((f) => typeof inner(k) === 'object' && inner(k) !== null && !Array.isArray(inner(k)) && !(f in (inner(k) as object)))),
+  );
   for (const [k, v] of Object.entries(value)) {
-    if ((MACRO_COMMON as readonly string[]).includes(k)) {
+    if ((MACRO_COMMON as readonly string[]).includes(k) && !settings.has(k)) {
       common[k] = v;
       copyKeySpan(common, value, k);
     } else {
@@ -25,11 +40,13 @@ export function splitMacroValue(value: unknown): { spec: unknown; common: Record
 export function macroAction(macro: string, name: string, kind: ActionKind, value: unknown, span: Span): ExAction {
   const { spec, common } = splitMacroValue(value);
   const inputs = common.inputs;
+  const outputs = common.outputs;
   return {
-    name,
+    name: typeof common.name === 'string' ? common.name : name,
     kind,
     spec,
     ...(inputs !== undefined ? { inputs: Array.isArray(inputs) ? inputs.map(String) : [String(inputs)] } : {}),
+    ...(outputs !== undefined ? { outputs: Array.isArray(outputs) ? outputs.map(String) : [String(outputs)] } : {}),
     ...(typeof common.role === 'string' ? { role: common.role } : {}),
     ...(typeof common.region === 'string' ? { region: common.region } : {}),
     ...(typeof common.namespace === 'string' ? { namespace: common.namespace } : {}),

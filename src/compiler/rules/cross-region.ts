@@ -6,6 +6,8 @@ export const crossRegion: Rule = (p, diags) => {
   for (const stage of p.stages)
     for (const a of stage.actions) {
       if (!a.region) continue;
+      // The pipeline's own region, written out, is where every action runs anyway.
+      if (p.region && a.region === p.region) continue;
       if (a.category === 'Source' || a.owner !== 'AWS') {
         diags.add('PC3016', `action '${a.name}' cannot set a region: ${a.category === 'Source' ? 'source actions' : `${a.owner} actions`} run in the pipeline's region`, a.spans.region ?? a.span);
         continue;

@@ -12,6 +12,7 @@ import { crossRegion } from './cross-region.js';
 import { disableInbound } from './disable-inbound.js';
 import { executionMode } from './execution-mode.js';
 import { firstStageSources } from './first-stage-sources.js';
+import { keyAlias } from './key-alias.js';
 import { namespaces } from './namespaces.js';
 import { plaintextSecret } from './plaintext-secret.js';
 import { stageCount } from './stage-count.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   triggers,
   executionMode,
   crossRegion,
+  keyAlias,
   actionRole,
   namespaces,
   variableRefs,

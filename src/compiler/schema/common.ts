@@ -111,4 +111,4 @@ export const ACTION_COMMON = {
 };
 
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */
-export const MACRO_COMMON = ['role', 'region', 'namespace', 'inputs'] as const;
+export const MACRO_COMMON = ['name', 'role', 'region', 'namespace', 'inputs', 'outputs'] as const;

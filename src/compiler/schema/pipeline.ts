@@ -141,11 +141,18 @@ export const CONDITION = z.strictObject({
   rules: z.array(z.unknown()).min(1).max(5),
 });
 
-export const ON_FAILURE = z.strictObject({
-  result: RULE_RESULT.optional(),
-  'retry-mode': z.enum(['failed-actions', 'all-actions']).optional(),
-  condition: CONDITION.optional(),
-});
+/**
+ * `on-failure`: the stage's result (rollback or retry), or a condition whose rules decide: written
+ * like the other hooks (`{ result: rollback, rules: [...] }`), or as `condition:` beside a stage result.
+ */
+export const ON_FAILURE = z
+  .strictObject({
+    result: RULE_RESULT.optional(),
+    'retry-mode': z.enum(['failed-actions', 'all-actions']).optional(),
+    rules: CONDITION.shape.rules.optional(),
+    condition: CONDITION.optional(),
+  })
+  .refine((f) => !(f.rules && f.condition), { message: "give the rules either beside 'result' or inside 'condition', not both", params: { code: 'PC2008' } });
 
 /** A stage: exactly one of `actions` (parallel unless run-order says otherwise) or `steps` (in order). */
 export const STAGE = z.strictObject({
