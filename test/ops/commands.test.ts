@@ -1,6 +1,7 @@
 import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../support/moto.js';
+import { runBin } from '../support/cli.js';
+import { awsTestEnv, freePort } from '../support/moto.js';
 import { startProxy } from '../live/support.js';
 import { golden, ops, startEmulator, WORKSPACE, type Emulator } from './support.js';
 
@@ -198,6 +199,20 @@ describe('start, watch and approve', () => {
     expect(asked.stdout).toMatch(/^Approved Publish\.Approve of feed \(execution [0-9a-f-]{36}\)/);
     const named = await run(['approve', 'feed', b === asked.stdout.match(/execution ([0-9a-f-]{36})/)?.[1] ? a : b]);
     expect(named.code, named.stderr).toBe(0);
+  });
+});
+
+describe('watch as a separate process, not on a terminal', () => {
+  it('appends one line per change with real waits, exits 1 on failure, and prints no SDK warning', async () => {
+    await emu.inject('shop', 'Build', 'Lint', { errorCode: 'JobFailed', message: 'tests failed' });
+    const id = (await run(['start', 'shop'])).stdout.trim();
+    await emu.control('clock', { mode: 'real', scale: 5 }); // 10 s actions take 2 s
+    const r = runBin(['watch', 'shop', id, '--interval', '1'], { cwd: WORKSPACE, env: awsTestEnv(emu.endpoint), timeoutMs: 60000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^\[ *\d+s\] shop execution [0-9a-f-]{36}: (InProgress|Failed)\n/); // how far it got before the first look depends on the machine
+    expect(r.stdout).toMatch(/\] Build\.Lint: Failed \(10s\): JobFailed: tests failed\n/);
+    expect(r.stdout).not.toMatch(/\u001b/);
+    expect(r.stderr).toBe(`pipec: execution ${id} of shop failed\n`);
   });
 });
 

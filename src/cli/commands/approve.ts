@@ -11,7 +11,7 @@ export const HELP = `Usage: pipec approve NAME [STAGE.ACTION] [options]
 
 Approves (or with --reject rejects) a manual approval waiting in the pipeline. pipec finds
 the waiting approval and its token itself. When several are waiting, name one as
-STAGE.ACTION (or just ACTION); on a terminal pipec asks which.
+STAGE.ACTION (or just ACTION, or the execution id); on a terminal pipec asks which.
 
 Options:
       --reject        reject instead of approve: the action fails, and so does the execution
