@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   compile: { summary: 'compile pipeline files into CodePipeline JSON (and other targets)', load: () => import('./commands/compile.js') },
   validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
+  graph: { summary: 'draw the pipelines: text, Mermaid or Graphviz DOT', load: () => import('./commands/graph.js') },
   plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
   schema: { summary: 'print the JSON Schema of pipeline.yml (editor completion and checks)', load: () => import('./commands/schema.js') },
   apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
