@@ -47,6 +47,7 @@ const KEYS: Record<string, string | [string, ...unknown[]]> = {
 
   // actions
   'action.name': ['The action name: 1-100 of A-Z a-z 0-9 . @ - _, unique in the stage.', 'Build'],
+  name: ["The name of the action this makes (default: the macro's, such as Build, or the entry's).", 'Compile'],
   inputs: ['Input artifacts, by name (default: what the macro wires).', ['Source']],
   outputs: ['Output artifacts, by name.', ['BuildOutput']],
   namespace: ["The action's variable namespace, read as #{namespace.Variable}.", 'build'],

@@ -39,7 +39,7 @@ function loose(shape: Shape): Shape {
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()]));
 }
 
-const macroCommon = (): Shape => Object.fromEntries(MACRO_COMMON.map((k) => [k, ACTION_COMMON[k]]));
+const macroCommon = (): Shape => Object.fromEntries(MACRO_COMMON.map((k) => [k, (ACTION_COMMON[k] as z.ZodType).optional()]));
 
 /** Built once per key, so each part is one schema object, which the JSON Schema writes once. */
 const memo = new Map<string, z.ZodType>();
