@@ -5,6 +5,9 @@ import { explainActionFailure } from './explain/action-failure.js';
 import type { Explanation } from './explain/catalog.js';
 import { locationOf } from './status.js';
 
+/** Variables whose names say they hold a secret; their values are never printed. */
+const SECRET_NAME = /secret|token|passw(or)?d|pwd|credential|private|api_?key|access_?key|auth/i;
+
 /** Statuses after which an execution does not change again. */
 export const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped', 'Superseded', 'Cancelled']);
 
@@ -136,7 +139,7 @@ export function buildExecutionView(input: ExecutionInput): ExecutionView {
     ...(input.times?.start ? { start: input.times.start } : {}),
     ...(input.times?.end && TERMINAL.has(status) ? { end: input.times.end } : {}),
     sourceRevisions: (ex.artifactRevisions ?? []).map((r) => ({ action: r.name ?? '', id: r.revisionId ?? '', ...(r.revisionSummary ? { summary: r.revisionSummary } : {}) })),
-    variables: (ex.variables ?? []).map((v) => ({ name: v.name ?? '', value: v.resolvedValue ?? '' })),
+    variables: (ex.variables ?? []).map((v) => ({ name: v.name ?? '', value: SECRET_NAME.test(v.name ?? '') ? '****' : (v.resolvedValue ?? '') })),
     ...(ex.rollbackMetadata?.rollbackTargetPipelineExecutionId ? { rollbackTarget: ex.rollbackMetadata.rollbackTargetPipelineExecutionId } : {}),
     stages,
     explanations,

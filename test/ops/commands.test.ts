@@ -132,7 +132,7 @@ describe('start, watch and approve', () => {
     const r = await run(['start', 'shop', '--watch']);
     expect(r.code).toBe(1);
     golden('watch-failure.txt', r.stdout + r.stderr);
-    expect(r.stdout).toMatch(/pipelines\/shop\.yml:15:9 PF001 access-denied: Build\.Lint: the role 'pipeline' lacks codebuild:StartBuild on arn:aws:codebuild:us-east-1:111111111111:project\/shop-Lint/);
+    expect(r.stdout).toMatch(/pipelines\/shop\.yml:17:9 PF001 access-denied: Build\.Lint: the role 'pipeline' lacks codebuild:StartBuild on arn:aws:codebuild:us-east-1:111111111111:project\/shop-Lint/);
     const j = await run(['watch', 'shop', '--format', 'json']);
     expect(j.code).toBe(1);
     golden('watch-failure.json', j.stdout);
@@ -199,6 +199,66 @@ describe('start, watch and approve', () => {
     expect(asked.stdout).toMatch(/^Approved Publish\.Approve of feed \(execution [0-9a-f-]{36}\)/);
     const named = await run(['approve', 'feed', b === asked.stdout.match(/execution ([0-9a-f-]{36})/)?.[1] ? a : b]);
     expect(named.code, named.stderr).toBe(0);
+  });
+});
+
+describe('JSON output of the commands that act', () => {
+  it('start, retry --all-actions, approve and rollback print what they did as JSON', async () => {
+    await emu.inject('shop', 'Build', 'Lint', { message: 'flaky' });
+    const started = await run(['start', 'shop', '--var', 'API_TOKEN=hunter2', '-f', 'json']);
+    golden('start.json', started.stdout);
+    await emu.advance(35);
+    const retried = await run(['retry', 'shop', 'Build', '--all-actions', '-f', 'json']);
+    golden('retry.json', retried.stdout);
+    await emu.advance(25);
+    const approved = await run(['approve', 'shop', '-f', 'json']);
+    golden('approve.json', approved.stdout);
+    await emu.advance(15);
+    const id = JSON.parse(started.stdout).pipelineExecutionId as string;
+    const detail = await run(['runs', 'shop', id]);
+    expect(detail.stdout).toContain('Compile (2/2)');
+    await toApproval();
+    await run(['approve', 'shop']);
+    await emu.advance(15);
+    const rolled = await run(['rollback', 'shop', 'Build', '--to', id, '-f', 'json']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    golden('rollback.json', rolled.stdout);
+  });
+
+  it('never prints the value of a variable whose name says it is a secret', async () => {
+    const id = (await run(['start', 'shop', '--var', 'API_TOKEN=hunter2'])).stdout.trim();
+    const detail = await run(['runs', 'shop', id]);
+    expect(detail.stdout).toContain('Variable API_TOKEN:  ****');
+    expect(detail.stdout + (await run(['runs', 'shop', id, '-f', 'json'])).stdout).not.toContain('hunter2');
+  });
+});
+
+describe('each failure explanation, from an injected failure to status', () => {
+  const causes: Array<[string, string, string]> = [
+    ['Build', 'Lint', 'PF001|JobFailed|User: arn:aws:sts::111111111111:assumed-role/pipeline/x is not authorized to perform: codebuild:BatchGetBuilds on resource: shop-Lint'],
+    ['Build', 'Lint', 'PF002|JobFailed|CLIENT_ERROR: no matching artifact paths found'],
+    ['Build', 'Lint', 'PF003|JobFailed|Artifact [App] exceeds the maximum allowed size'],
+    ['Build', 'Lint', 'PF004|TimeoutError|The action timed out after 8 hours'],
+    ['Build', 'Lint', 'PF007|JobFailed|Build failed with exit status 2'],
+  ];
+  for (const [stage, action, spec] of causes) {
+    const [code, errorCode, message] = spec.split('|') as [string, string, string];
+    it(`${code}: ${message}`, async () => {
+      await emu.inject('shop', stage, action, { errorCode, message });
+      await run(['start', 'shop']);
+      await emu.advance(35);
+      const r = await run(['status', 'shop', '-f', 'json']);
+      const why = JSON.parse(r.stdout).pipelines[0].explanations;
+      expect(why).toHaveLength(1);
+      expect(why[0]).toMatchObject({ code, subject: `${stage}.${action}`, location: 'pipelines/shop.yml:17:9' });
+    });
+  }
+
+  it('PF004: an approval that nobody answered expires after 7 days', async () => {
+    await toApproval();
+    await emu.advance(7 * 86400);
+    const r = await run(['status', 'shop']);
+    expect(r.stdout).toContain('PF004 timeout: Release.Approve: the action did not finish within its time limit of 7 days');
   });
 });
 
