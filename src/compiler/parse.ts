@@ -1,7 +1,8 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLError } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import { SourceFile } from './source.js';
 import { AliasLimitError, keyText, MAX_NODES, toData } from './tree.js';
+import { syntaxProblems, type SyntaxProblem } from './yaml-errors.js';
 
 /** Largest input file pipec reads; real pipeline files are a few kilobytes. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -86,15 +87,25 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
   let syntaxErrors = 0;
   // The yaml package places errors at the end of the text one character past it.
   const within = (pos: [number, number]): [number, number] => [Math.min(pos[0], file.text.length), Math.min(pos[1], file.text.length)];
-  for (const err of doc.errors) {
+  const deepErrors = doc.errors.filter((err) => /call stack/i.test(err.message));
+  for (const err of deepErrors) {
+    // The yaml package turns its own stack overflow into a syntax error; it means the nesting is too deep.
     const [start, end] = within(err.pos);
-    if (/call stack/i.test(err.message)) {
-      // The yaml package turns its own stack overflow into a syntax error; it means the nesting is too deep.
-      diags.add('PC1003', 'nesting is too deep to read', { file, start, end });
-    } else {
-      diags.add('PC1001', yamlMessage(err.message), { file, start, end }, err.code === 'TAB_AS_INDENT' ? { suggestion: 'indent with spaces' } : {});
-    }
+    diags.add('PC1003', 'nesting is too deep to read', { file, start, end });
     syntaxErrors++;
+  }
+  if (deepErrors.length === 0) {
+    const generic = (err: YAMLError): SyntaxProblem => {
+      const [start, end] = within(err.pos);
+      return { start, end, message: yamlMessage(err.message), notes: [] };
+    };
+    for (const p of syntaxProblems(file, doc.errors, generic)) {
+      diags.add('PC1001', p.message, { file, start: p.start, end: p.end }, {
+        ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+        notes: p.notes.map((n) => ({ message: n.message, span: { file, start: n.start, end: n.end } })),
+      });
+      syntaxErrors++;
+    }
   }
   for (const warn of doc.warnings) {
     syntaxErrors++;
