@@ -8,14 +8,16 @@ Each module adds one part, through moto's own service backends, and says in its 
 behaviour comes from which AWS document:
 - pipeline.py, codebuild.py, codedeploy.py, policies.py: the resource types;
 - events.py: per-resource stack events;
-- stacks.py: failures, rollback, change set details and execution.
+- stacks.py: failures, rollback, change set details and execution;
+- fixes.py: corrections to resource types moto has (KMS key tags).
 """
 from moto.cloudformation import parsing
 
-from . import codebuild, codedeploy, events, pipeline, policies, stacks  # noqa: F401  (defines the types)
+from . import codebuild, codedeploy, events, fixes, pipeline, policies, stacks  # noqa: F401  (defines the types)
 
 parsing.get_model_list.cache_clear()
 parsing.get_model_map.cache_clear()
 parsing.get_name_type_map.cache_clear()
 events.install()
+fixes.install()
 stacks.install()

@@ -17,7 +17,7 @@ from typing import Any
 from moto.codedeploy.models import AlarmConfiguration, codedeploy_backends
 from moto.core.common_models import CloudFormationModel
 
-from .common import PhysicalId, ResourceFailure, api_tags, camel, require_role
+from .common import PhysicalId, ResourceFailure, camel, require_role
 
 
 class Application(PhysicalId, CloudFormationModel):
@@ -42,7 +42,7 @@ class Application(PhysicalId, CloudFormationModel):
     def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> "Application":
         props = cloudformation_json["Properties"]
         try:
-            codedeploy_backends[account_id][region_name].create_application(resource_name, props.get("ComputePlatform", "Server"), api_tags(props.get("Tags")))
+            codedeploy_backends[account_id][region_name].create_application(resource_name, props.get("ComputePlatform", "Server"), props.get("Tags") or [])
         except Exception as e:
             raise ResourceFailure(getattr(e, "message", None) or str(e))
         return cls(account_id, region_name, resource_name)
@@ -81,7 +81,7 @@ def _create_group(account_id: str, region: str, name: str, props: dict[str, Any]
             ec2_tag_set=camel(props.get("Ec2TagSet")),
             ecs_services=[{"serviceName": s["ServiceName"], "clusterName": s["ClusterName"]} for s in props.get("ECSServices", [])],
             on_premises_tag_set=camel(props.get("OnPremisesTagSet")),
-            tags=api_tags(props.get("Tags")),
+            tags=props.get("Tags") or [],  # CodeDeploy's own Tag shape is {Key, Value}, as CloudFormation's
             termination_hook_enabled=props.get("TerminationHookEnabled"),
         )
     except ResourceFailure:

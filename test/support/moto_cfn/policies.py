@@ -139,7 +139,7 @@ class Trail(PhysicalId, CloudFormationModel):
         p = cloudformation_json["Properties"]
         backend = cloudtrail_backends[account_id][region_name]
         try:
-            backend.create_trail(resource_name, p["S3BucketName"], p.get("S3KeyPrefix"), p.get("SnsTopicName"), p.get("IncludeGlobalServiceEvents", True), p.get("IsMultiRegionTrail", False), p.get("EnableLogFileValidation", False), p.get("IsOrganizationTrail", False), p.get("CloudWatchLogsLogGroupArn"), p.get("CloudWatchLogsRoleArn"), p.get("KMSKeyId"), camel(p.get("Tags", [])))
+            backend.create_trail(resource_name, p["S3BucketName"], p.get("S3KeyPrefix"), p.get("SnsTopicName"), p.get("IncludeGlobalServiceEvents", True), p.get("IsMultiRegionTrail", False), p.get("EnableLogFileValidation", False), p.get("IsOrganizationTrail", False), p.get("CloudWatchLogsLogGroupArn"), p.get("CloudWatchLogsRoleArn"), p.get("KMSKeyId"), p.get("Tags", []))  # CloudTrail's Tag shape is {Key, Value}, as CloudFormation's
             if p.get("EventSelectors") or p.get("AdvancedEventSelectors"):
                 backend.put_event_selectors(resource_name, camel(p.get("EventSelectors")), camel(p.get("AdvancedEventSelectors")))
             if str(p["IsLogging"]).lower() == "true":

@@ -1,0 +1,134 @@
+// Every example deployed with `pipec apply --stack` into moto extended by test/support/moto_cfn
+// (one moto serving accounts 111111111111, 222222222222 and 333333333333: stacks in the other
+// accounts go through profiles that assume a role there, as --account-profile users do):
+// every stack reaches CREATE_COMPLETE, a second plan is empty, a changed pipeline.yml shows its
+// change set and converges, and the pipeline stacks can be deleted and deployed again.
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
+import { compile } from '../../dist/compiler/compile.js';
+import { Diagnostics } from '../../dist/compiler/diagnostics.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { startMoto, type Moto } from '../support/moto.js';
+import { examples } from '../support/targets.js';
+import { workspace } from './support.js';
+
+let moto: Moto;
+let config: ReturnType<typeof workspace>;
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const PROFILES = ['--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'];
+
+beforeAll(async () => {
+  moto = await startMoto({ multiAccount: true });
+  const profile = (name: string, account: string) => [`[profile ${name}]`, `role_arn = arn:aws:iam::${account}:role/pipec-deployer`, 'source_profile = base'];
+  config = workspace({ config: [...profile('prod', '222222222222'), ...profile('test', '333333333333'), '[profile base]', 'aws_access_key_id = testing', 'aws_secret_access_key = testing', ''].join('\n') });
+  // pipec runs in this worker (fast); the SDK reads profiles from the file process.env names
+  process.env.AWS_CONFIG_FILE = join(config.dir, 'config');
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
+  // the SDK's STS client that assumes the profiles' roles reads its endpoint from process.env, not from pipec's
+  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+});
+afterAll(async () => {
+  config?.cleanup();
+  await moto?.stop();
+});
+
+function pipec(args: string[], cwd: string) {
+  return runCli(args, { cwd, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') } });
+}
+
+/** An SNS topic of the user's own that an example names (CreateTopic through moto's query API). */
+async function createTopic(arn: string): Promise<void> {
+  const [, , , region, , name] = arn.split(':');
+  const res = await fetch(`${moto.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/sns/aws4_request, SignedHeaders=host, Signature=0` },
+    body: new URLSearchParams({ Action: 'CreateTopic', Name: name as string, Version: '2010-03-31' }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** The example's pipelines: names, regions and the user-owned topics they notify. */
+function pipelinesOf(text: string) {
+  const diags = new Diagnostics();
+  const compiled = compile([{ path: 'pipeline.yml', bytes: new TextEncoder().encode(text) }], diags).pipelines;
+  expect(diags.hasErrors()).toBe(false);
+  return compiled.map(({ ir }) => ({ name: ir.name, region: ir.region ?? 'us-east-1', regions: Object.keys(ir.regionStores).filter((r) => r !== (ir.region ?? 'us-east-1')), topic: ir.notifications?.topicArn }));
+}
+
+interface Outcomes {
+  summary: { ok: boolean };
+  stacks: Array<{ stack: string; region: string; status: string; stackStatus?: string }>;
+}
+
+describe('every example, deployed as stacks', () => {
+  for (const name of examples)
+    it(
+      name,
+      async () => {
+        await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+        const text = readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
+        const pipelines = pipelinesOf(text);
+        for (const p of pipelines) if (p.topic) await createTopic(p.topic);
+        const ws = workspace({ 'pipeline.yml': text });
+        try {
+          // all stacks reach CREATE_COMPLETE
+          const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+          expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+          const outcomes = JSON.parse(apply.stdout) as Outcomes;
+          expect(outcomes.stacks.length).toBeGreaterThanOrEqual(pipelines.length);
+          for (const s of outcomes.stacks) expect([s.stack, s.status, s.stackStatus]).toEqual([s.stack, 'created', 'CREATE_COMPLETE']);
+
+          // the pipelines carry managed-by: pipec, so pipeline mode sees them as pipec's
+          const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: pipelines[0]?.region ?? 'us-east-1', credentials });
+          for (const p of pipelines) {
+            const got = await cp.send(new GetPipelineCommand({ name: p.name }));
+            const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+            expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
+          }
+
+          // a second plan is empty
+          const again = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+          expect(again.stdout + again.stderr).toMatch(/No changes\. (The stack matches|All \d+ stacks match) the configuration\./);
+          expect(again.code).toBe(0);
+
+          // a changed pipeline.yml: a new tag shows on the pipeline's change set, and converges
+          const doc = parseDocument(text);
+          doc.setIn(['tags', 'pipec-test'], 'changed');
+          ws.write({ 'pipeline.yml': doc.toString() });
+          const changed = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+          expect(changed.code, changed.stdout + changed.stderr).toBe(2);
+          expect(changed.stdout).toMatch(/~ Pipeline AWS::CodePipeline::Pipeline \((.*, )?Tags(, .*)?\)/);
+          const update = await pipec(['apply', '--stack', '--auto-approve', ...PROFILES], ws.dir);
+          expect(update.code, update.stdout + update.stderr).toBe(0);
+          const got = await cp.send(new GetPipelineCommand({ name: pipelines[0]?.name as string }));
+          const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+          expect(tags.tags).toContainEqual({ key: 'pipec-test', value: 'changed' });
+          cp.destroy();
+          const converged = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+          expect(converged.code, converged.stdout).toBe(0);
+
+          // delete the pipeline's stacks (pipeline first, then the regions' support stacks) and deploy again
+          for (const p of pipelines) {
+            for (const [region, stack] of [[p.region, `${p.name}-pipeline`], ...p.regions.map((r) => [r, `${p.name}-pipeline-${r}`])] as Array<[string, string]>) {
+              const cfn = new CloudFormationClient({ endpoint: moto.endpoint, region, credentials });
+              const exists = await cfn.send(new DescribeStacksCommand({ StackName: stack })).then(
+                () => true,
+                () => false,
+              );
+              if (exists) await cfn.send(new DeleteStackCommand({ StackName: stack }));
+              cfn.destroy();
+            }
+          }
+          const redeploy = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+          expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
+        } finally {
+          ws.cleanup();
+        }
+      },
+      600_000,
+    );
+});
