@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Diagnostics } from './diagnostics.js';
 import type { Span } from './source.js';
+import { pipecSpellings } from './catalog/index.js';
 import { choices, didYouMean } from './suggest.js';
 import { copyKeySpan, setSpan, spanAtPath, spanOf } from './tree.js';
 
@@ -79,14 +80,29 @@ export function salvage(schema: z.ZodType, value: unknown): Record<string, unkno
 }
 
 /**
- * The key an unknown key was probably meant to be: a near spelling ('comands'), or a valid key
- * that is one of its words ('requre_approval' where 'approval' is a key).
+ * The key an unknown key was probably meant to be: the same key in CodePipeline's spelling ('StackName'
+ * for 'stack', 'runOrder' for 'run-order'), a near spelling ('comands'), or a valid key that is one of its
+ * words ('requre_approval' where 'approval' is a key).
  */
 function suggestKey(key: string, known: readonly string[]): string | undefined {
-  const near = didYouMean(key, known);
-  if (near) return near;
-  const words = key.toLowerCase().split(/[-_.\s]+/).filter((w) => w.length >= 4);
-  return known.find((k) => words.includes(k.toLowerCase()));
+  return apiSpelling(key, known) ?? didYouMean(key, known) ?? known.find((k) => key.toLowerCase().split(/[-_.\s]+/).filter((w) => w.length >= 4).includes(k.toLowerCase()));
+}
+
+/** The valid key that `key`, written as CodePipeline's API writes it, stands for. */
+function apiSpelling(key: string, known: readonly string[]): string | undefined {
+  const names = pipecSpellings(key);
+  const fromCatalog = known.find((k) => names.has(k));
+  if (fromCatalog) return fromCatalog;
+  // The same words in another case or separator: 'RunOrder', 'run_order'.
+  const flat = (k: string): string => k.toLowerCase().replace(/[-_]/g, '');
+  return known.find((k) => k !== key && flat(k) === flat(key));
+}
+
+/** The help line for an unknown key with a likely meaning. */
+function keyHelp(key: string, meant: string, known: readonly string[]): string {
+  return apiSpelling(key, known) === meant && pipecSpellings(key).has(meant)
+    ? `'${key}' is CodePipeline's name for it; pipeline.yml writes '${meant}'`
+    : `did you mean '${meant}'?`;
 }
 
 function pathKey(path: readonly PropertyKey[]): string {
@@ -139,7 +155,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       for (const key of issue.keys) {
         const suggestion = suggestKey(key, known);
         diags.add('PC2001', `unknown key '${key}' in ${describe(named, where)}`, at(root, [...path, key], 'key', fallback), {
-          suggestion: suggestion ? `did you mean '${suggestion}'?` : known.length ? `valid keys here: ${choices(known)}` : undefined,
+          suggestion: suggestion ? keyHelp(key, suggestion, known) : known.length ? `valid keys here: ${choices(known)}` : undefined,
         } as { suggestion?: string });
       }
       return;

@@ -48,3 +48,53 @@ export function providerByType(category: string, owner: string, provider: string
 export function ruleByKind(kind: string): RuleProvider | undefined {
   return RULES.find((r) => r.kind === kind);
 }
+
+/**
+ * Keys of CodePipeline's own JSON (codepipeline.json, `get-pipeline` output) and the pipeline.yml key that
+ * says the same thing, for authors who copy from the API: structure keys here, configuration keys from the catalog.
+ */
+const API_STRUCTURE: ReadonlyArray<[string, string]> = [
+  ['roleArn', 'role'],
+  ['artifactStore', 'artifacts'],
+  ['artifactStores', 'artifacts'],
+  ['executionMode', 'execution'],
+  ['pipelineType', 'type'],
+  ['runOrder', 'run-order'],
+  ['inputArtifacts', 'inputs'],
+  ['outputArtifacts', 'outputs'],
+  ['timeoutInMinutes', 'timeout'],
+  ['actionTypeId', 'action'],
+  ['configuration', 'configuration'],
+  ['onFailure', 'on-failure'],
+  ['beforeEntry', 'before-entry'],
+  ['onSuccess', 'on-success'],
+  ['variables', 'variables'],
+  ['triggers', 'triggers'],
+  ['gitConfiguration', 'push'],
+  ['sourceActionName', 'source'],
+  ['pullRequest', 'pull-request'],
+  ['filePaths', 'paths'],
+];
+
+let spellings: Map<string, Set<string>> | undefined;
+
+/** The pipeline.yml keys that a key in CodePipeline's spelling (`StackName`, `runOrder`) may stand for. */
+export function pipecSpellings(apiKey: string): ReadonlySet<string> {
+  if (!spellings) {
+    spellings = new Map();
+    const add = (api: string, name: string): void => {
+      const set = spellings?.get(api) ?? new Set<string>();
+      set.add(name);
+      spellings?.set(api, set);
+    };
+    for (const [api, name] of API_STRUCTURE) add(api, name);
+    for (const list of Object.values(PROVIDERS))
+      for (const p of list)
+        for (const f of p.fields) {
+          add(f.key, f.name);
+          if (f.artifactKey) add(f.artifactKey, f.name);
+        }
+    for (const r of RULES) for (const f of r.fields) add(f.key, f.name);
+  }
+  return spellings.get(apiKey) ?? new Set();
+}
