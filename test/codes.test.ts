@@ -22,6 +22,13 @@ const NOT_FROM_A_FILE: Record<string, { reason: string; testedIn: string[] }> = 
   PC0007: { reason: 'no input files at all: the working directory, not a file', testedIn: ['test/cli/no-files/stderr'] },
   PC0008: { reason: 'silencers are applied by the CLI (comments and --ignore), after compiling', testedIn: ['test/cli/ignore-comment/stderr', 'test/cli/ignore-flag-unused/stderr'] },
   PC0009: { reason: 'silencers are applied by the CLI, after compiling', testedIn: ['test/cli/ignore-bad/stderr'] },
+  PC7001: { reason: 'pipec import reads other formats (create-pipeline input, CloudFormation), not pipeline files', testedIn: ['test/import/import.test.ts'] },
+  PC7002: { reason: 'pipec import: a declaration that cannot round-trip', testedIn: ['test/import/import.test.ts'] },
+  PC7003: { reason: 'pipec import: an unresolvable intrinsic in a CloudFormation template', testedIn: ['test/import/import.test.ts'] },
+  PC7004: { reason: 'pipec import: a CloudFormation template without a pipeline', testedIn: ['test/import/import.test.ts'] },
+  PC7006: { reason: 'pipec import: a cross-region declaration without its region', testedIn: ['test/import/import.test.ts'] },
+  PC7007: { reason: 'pipec import: two inputs naming the same pipeline', testedIn: ['test/import/import.test.ts'] },
+  PC7008: { reason: 'pipec import --force', testedIn: ['test/import/import.test.ts'] },
   PC4006: { reason: "a user template directory (--templates) that is broken, not the pipeline file", testedIn: ['test/buildspec.test.ts'] },
 };
 
@@ -44,7 +51,7 @@ describe('diagnostic codes', () => {
     expect(written.sort()).toEqual(codes);
     const rules = codes.map((c) => CODES[c as keyof typeof CODES].rule);
     expect(rules.length).toBe(new Set(rules).size);
-    for (const c of codes) expect(c).toMatch(/^PC[0-5]\d{3}$/);
+    for (const c of codes) expect(c).toMatch(/^PC[0-57]\d{3}$/);
   });
 
   it('are each documented in docs/diagnostics.md: meaning, example and fix, with the right severity', () => {

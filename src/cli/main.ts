@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   rollback: { summary: 'roll a stage back to an earlier successful execution', load: () => import('./commands/rollback.js') },
   transition: { summary: 'disable or enable the transition into a stage', load: () => import('./commands/transition.js') },
   approve: { summary: 'approve or reject a waiting manual approval', load: () => import('./commands/approve.js') },
+  import: { summary: 'turn existing pipelines (live, JSON, CloudFormation, Copilot) into pipeline.yml', load: () => import('./commands/import.js') },
 };
 
 const HELP = `pipec ${VERSION}: pipelines as code for AWS CodePipeline

@@ -9,7 +9,7 @@ interface CodeEntry {
 /**
  * Every diagnostic code pipec can report. Codes are stable: never renumber or reuse one.
  * PC0xxx input files, PC1xxx YAML, PC2xxx schema, PC3xxx pipeline rules, PC4xxx targets,
- * PC5xxx macros that write stages (environments, blue/green).
+ * PC5xxx macros that write stages (environments, blue/green), PC7xxx `pipec import`.
  * docs/diagnostics.md documents each; a test keeps the two in step.
  */
 export const CODES = {
@@ -86,6 +86,13 @@ export const CODES = {
   PC5006: { rule: 'blue-green-incomplete', severity: 'error', summary: 'a blue/green deploy without what its kind needs, or of a kind that has no blue/green form' },
   PC5007: { rule: 'duplicate-environment', severity: 'error', summary: 'two environments (or waves) share a name' },
   PC5008: { rule: 'deployment-group-conflict', severity: 'error', summary: 'a CodeDeploy deployment group defined twice, or an application given groups of two platforms' },
+  PC7001: { rule: 'import-unknown-input', severity: 'error', summary: 'an import file that is not JSON or YAML, or holds no pipeline declaration, CloudFormation template or Copilot manifest' },
+  PC7002: { rule: 'import-round-trip', severity: 'error', summary: 'an imported pipeline that would compile to something other than its source (a warning with --force)' },
+  PC7003: { rule: 'import-unresolved', severity: 'warning', summary: 'a CloudFormation intrinsic function the template alone cannot resolve; the import leaves a placeholder to fill in' },
+  PC7004: { rule: 'import-no-pipeline', severity: 'error', summary: 'a CloudFormation template without an AWS::CodePipeline::Pipeline resource' },
+  PC7006: { rule: 'import-region-unknown', severity: 'error', summary: "a cross-region pipeline whose own region cannot be told from the input" },
+  PC7008: { rule: 'import-forced', severity: 'warning', summary: 'an imported pipeline written with --force although it compiles to something other than its source' },
+  PC7007: { rule: 'import-duplicate-name', severity: 'error', summary: 'two imported pipelines share a name' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type Code = keyof typeof CODES;

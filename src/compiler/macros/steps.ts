@@ -37,6 +37,7 @@ export function stepActions(steps: Obj, ctx: StepContext): ExAction[] {
     else if (kind === 'test' && isObj(spec) && !TEST_KINDS.some((k) => k in (spec as Obj))) spec = hoistIntoEnv(spec, ctx.deployNamespace, ctx.report, at);
     else spec = toVariables(spec, ctx.deployNamespace, ctx.report, at);
     const inputs = common.inputs;
+    const outputs = common.outputs;
     const source = rebuild(undefined, [], at);
     for (const k of Object.keys(common)) copyKeySpan(source, common, k);
     return {
@@ -44,6 +45,7 @@ export function stepActions(steps: Obj, ctx: StepContext): ExAction[] {
       kind,
       spec,
       ...(inputs !== undefined ? { inputs: (Array.isArray(inputs) ? inputs : [inputs]).map(String) } : {}),
+      ...(outputs !== undefined ? { outputs: (Array.isArray(outputs) ? outputs : [outputs]).map(String) } : {}),
       ...(typeof common.namespace === 'string' ? { namespace: common.namespace } : {}),
       ...(typeof common.role === 'string' ? { role: common.role } : {}),
       ...(typeof common.region === 'string' ? { region: common.region } : {}),

@@ -1,0 +1,394 @@
+/**
+ * A pipeline declaration (CreatePipeline / GetPipeline shape) as a pipeline.yml mapping. What to
+ * write explicitly is decided by {@link Choices}, which the round-trip check narrows: first the
+ * shortest form (sugar, typed settings, compiler defaults for artifacts), then, action by action,
+ * the explicit form wherever the short one compiled to something else.
+ */
+import { artifactName } from '../compiler/resolve.js';
+import { RULES } from '../compiler/catalog/index.js';
+import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
+import { importSpec, type ImportedSpec } from './spec.js';
+import { noted } from './yaml.js';
+
+/** One pipeline to import: its declaration and what else is known about it. */
+export interface SourcePipeline {
+  declaration: JsonObject;
+  tags: Tag[];
+  /** The pipeline's region, when known (live pipelines, CloudFormation stacks with one, --region). */
+  region?: string;
+  /** Where it came from, for messages: a file, `file#Resource`, or `live`. */
+  origin: string;
+  /** Comments for the user, keyed by place: `pipeline`, `stage:<name>`, `action:<stage>/<action>`. */
+  notes: Map<string, string[]>;
+  /** Stage name -> reason, for transitions that start disabled (CloudFormation input only). */
+  disabledInbound?: Record<string, string>;
+}
+
+/** How much of the short form to use; keys are `<stage>/<action>`. */
+export interface Choices {
+  sugar: boolean;
+  explicitInputs: Set<string>;
+  explicitOutputs: Set<string>;
+  raw: Set<string>;
+  /** Stages written with `actions:` and `run-order` instead of `steps:`. */
+  noSteps: Set<string>;
+}
+
+/** The shortest form: everything left to the compiler's defaults. */
+export function shortestChoices(): Choices {
+  return { sugar: true, explicitInputs: new Set(), explicitOutputs: new Set(), raw: new Set(), noSteps: new Set() };
+}
+
+/** Pipeline-level settings the file's shared values supply (written once at the top of a multi-pipeline file). */
+export interface Inherited {
+  role?: string;
+  region?: string;
+  connection?: string;
+  artifacts?: unknown;
+  type?: string;
+  execution?: string;
+  tags?: Record<string, string>;
+}
+
+const list = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
+const names = (v: Json | undefined): string[] => list(v).map((x) => String(x.name));
+
+/** The pipeline's own settings in pipeline.yml terms (before lifting shared ones to the file's top). */
+export function pipelineSettings(src: SourcePipeline): Inherited & { account?: string } {
+  const d = src.declaration;
+  const out: Inherited = {};
+  if (typeof d.roleArn === 'string') out.role = d.roleArn;
+  const stores = isObject(d.artifactStores) ? d.artifactStores : undefined;
+  if (stores && src.region) out.region = src.region;
+  out.artifacts = artifactsOf(d, src.region);
+  out.type = String(d.pipelineType ?? 'V1');
+  if (d.executionMode !== undefined) out.execution = String(d.executionMode).toLowerCase();
+  const conn = connectionOf(d);
+  if (conn) out.connection = conn;
+  out.tags = Object.fromEntries(src.tags.map((t) => [t.key, t.value]));
+  return out;
+}
+
+function store(s: Json | undefined): unknown {
+  if (!isObject(s)) return undefined;
+  const key = isObject(s.encryptionKey) ? s.encryptionKey.id : undefined;
+  return key !== undefined ? { bucket: String(s.location), 'kms-key': String(key) } : String(s.location);
+}
+
+function artifactsOf(d: JsonObject, region: string | undefined): unknown {
+  if (isObject(d.artifactStore)) return store(d.artifactStore);
+  if (!isObject(d.artifactStores)) return undefined;
+  const all = d.artifactStores;
+  const own = region !== undefined ? all[region] : undefined;
+  const base = own !== undefined ? store(own) : undefined;
+  const out: Record<string, unknown> = typeof base === 'string' ? { bucket: base } : isObject(base as Json) ? { ...(base as object) } : {};
+  const others: Record<string, unknown> = {};
+  for (const r of Object.keys(all).sort()) if (r !== region) others[r] = store(all[r]);
+  if (Object.keys(others).length > 0) out.stores = others;
+  return out;
+}
+
+/** The connection most of the pipeline's connection sources use (first in order on a tie). */
+function connectionOf(d: JsonObject): string | undefined {
+  const counts = new Map<string, number>();
+  for (const s of list(d.stages))
+    for (const a of list(s.actions)) {
+      const t = isObject(a.actionTypeId) ? a.actionTypeId : {};
+      const arn = isObject(a.configuration) ? a.configuration.ConnectionArn : undefined;
+      if (t.provider === 'CodeStarSourceConnection' && typeof arn === 'string') counts.set(arn, (counts.get(arn) ?? 0) + 1);
+    }
+  let best: string | undefined;
+  for (const [k, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = k;
+  return best;
+}
+
+/** The pipeline as a pipeline.yml mapping, its settings already in the file's shared values left out. */
+export function pipelineDocument(src: SourcePipeline, choices: Choices, shared: Inherited): Record<string, unknown> {
+  const d = src.declaration;
+  const own = pipelineSettings(src);
+  const out: Record<string, unknown> = { name: String(d.name ?? '') };
+  const pipelineNotes = src.notes.get('pipeline') ?? [];
+  const put = (key: string, v: unknown, dflt: unknown, inherited: unknown): void => {
+    const same = JSON.stringify(v) === JSON.stringify(inherited);
+    if (v === undefined || same) return;
+    if (inherited === undefined && JSON.stringify(v) === JSON.stringify(dflt)) return;
+    out[key] = v;
+  };
+  put('role', own.role, undefined, shared.role);
+  put('region', own.region, undefined, shared.region);
+  const connection = own.connection ?? shared.connection;
+  put('connection', own.connection, undefined, shared.connection);
+  put('artifacts', own.artifacts, undefined, shared.artifacts);
+  put('type', own.type, 'V2', shared.type);
+  put('execution', own.execution ?? (shared.execution !== undefined ? 'superseded' : undefined), undefined, shared.execution);
+  const variables = variablesOf(d.variables);
+  if (variables) out.variables = variables;
+  const triggers = list(d.triggers).map(trigger);
+  if (triggers.length > 0) out.triggers = triggers;
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(own.tags ?? {})) if (shared.tags?.[k] !== v) tags[k] = v;
+  if (Object.keys(tags).length > 0) out.tags = tags;
+  const stages = list(d.stages);
+  const region = own.region ?? shared.region ?? src.region;
+  let i = 0;
+  if (choices.sugar) i = sugar(src, stages, choices, connection, region, out);
+  const explicit = stages.slice(i).map((s) => stageEntry(src, s, choices, connection, region));
+  if (explicit.length > 0) out.stages = explicit;
+  if (pipelineNotes.length > 0) return { [NOTES_KEY]: pipelineNotes, ...out };
+  return out;
+}
+
+/** A pseudo key carrying the pipeline's own comments; the writer puts them before the pipeline. */
+export const NOTES_KEY = '\u0000notes';
+
+function variablesOf(v: Json | undefined): Record<string, unknown> | undefined {
+  const vars = list(v);
+  if (vars.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const x of vars) {
+    const def = x.defaultValue;
+    if (x.description === undefined && def !== undefined) out[String(x.name)] = String(def);
+    else out[String(x.name)] = { ...(def !== undefined ? { default: String(def) } : {}), ...(x.description !== undefined ? { description: String(x.description) } : {}) };
+  }
+  return out;
+}
+
+function criteria(c: Json | undefined): unknown {
+  if (!isObject(c)) return undefined;
+  const inc = Array.isArray(c.includes) && c.includes.length > 0 ? c.includes.map(String) : undefined;
+  const exc = Array.isArray(c.excludes) && c.excludes.length > 0 ? c.excludes.map(String) : undefined;
+  if (inc && !exc) return inc;
+  if (!inc && !exc) return undefined;
+  return { ...(inc ? { include: inc } : {}), ...(exc ? { exclude: exc } : {}) };
+}
+
+function filter(f: JsonObject, pull: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (pull && Array.isArray(f.events)) {
+    const ev = f.events.map((e) => String(e).toLowerCase());
+    if (!(ev.length === 3 && ['open', 'updated', 'closed'].every((e) => ev.includes(e)))) out.events = ev;
+  }
+  for (const [k, key] of [['branches', 'branches'], ['tags', 'tags'], ['filePaths', 'paths']] as const) {
+    const c = criteria(f[k]);
+    if (c !== undefined) out[key] = c;
+  }
+  return out;
+}
+
+function trigger(t: JsonObject): Record<string, unknown> {
+  const g = isObject(t.gitConfiguration) ? t.gitConfiguration : {};
+  const out: Record<string, unknown> = { source: String(g.sourceActionName ?? '') };
+  const push = list(g.push).map((f) => filter(f, false));
+  const pull = list(g.pullRequest).map((f) => filter(f, true));
+  if (push.length > 0) out.push = push.length === 1 ? push[0] : push;
+  if (pull.length > 0) out['pull-request'] = pull.length === 1 ? pull[0] : pull;
+  return out;
+}
+
+/** The conditions of a stage event: pipec writes one condition per event. */
+function conditionOf(v: Json | undefined, region: string | undefined): Record<string, unknown> | undefined {
+  if (!isObject(v)) return undefined;
+  const c = list(v.conditions)[0];
+  if (!c) return undefined;
+  const rules = list(c.rules).map((r, i) => ruleEntry(r, i, region));
+  return { ...(c.result !== undefined ? { result: String(c.result).toLowerCase() } : {}), rules };
+}
+
+function ruleEntry(r: JsonObject, index: number, region: string | undefined): Record<string, unknown> {
+  const t = isObject(r.ruleTypeId) ? r.ruleTypeId : {};
+  const provider = String(t.provider ?? '');
+  const version = String(t.version ?? '1');
+  const config: Record<string, string> = {};
+  if (isObject(r.configuration)) for (const [k, v] of Object.entries(r.configuration)) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  const out: Record<string, unknown> = {};
+  const defaultName = `${provider}${index > 0 ? index + 1 : ''}`;
+  if (r.name !== defaultName) out.name = String(r.name);
+  const known = RULES.find((p) => p.provider === provider && p.version === version);
+  let body: [string, unknown] | undefined;
+  if (known && known.provider === 'Commands' && Array.isArray(r.commands) && Object.keys(config).length === 0) body = ['commands', r.commands.map(String)];
+  else if (known && known.provider !== 'Commands') {
+    const fields: Record<string, unknown> = {};
+    let ok = true;
+    for (const [k, v] of Object.entries(config)) {
+      const f = known.fields.find((x) => x.key === k);
+      if (!f || v === '') {
+        ok = false;
+        break;
+      }
+      if (f.type === 'int' && /^\d+$/.test(v) && String(Number(v)) === v) fields[f.name] = Number(v);
+      else if (f.type === 'list' && f.values) {
+        const items = v.split(',').map((x) => Object.entries(f.values ?? {}).find(([, api]) => api === x)?.[0]);
+        if (items.some((x) => x === undefined)) ok = false;
+        fields[f.name] = items;
+      } else if (f.type === 'json') {
+        try {
+          const parsed = JSON.parse(v) as unknown;
+          fields[f.name] = typeof parsed === 'object' && parsed !== null && JSON.stringify(sortKeys(parsed)) === v ? parsed : v;
+        } catch {
+          fields[f.name] = v;
+        }
+      } else if (f.type === 'int') ok = false;
+      else fields[f.name] = v;
+    }
+    if (ok && r.commands === undefined) {
+      const keys = Object.keys(fields);
+      body = [known.kind, known.primary && keys.length === 1 && keys[0] === known.primary && typeof fields[known.primary] === 'string' ? fields[known.primary] : fields];
+    }
+  }
+  if (!body) {
+    body = [
+      'rule',
+      {
+        provider,
+        ...(version !== '1' ? { version } : {}),
+        ...(Object.keys(config).length > 0 ? { configuration: config } : {}),
+        ...(Array.isArray(r.commands) ? { commands: r.commands.map(String) } : {}),
+      },
+    ];
+  }
+  out[body[0]] = body[1];
+  const inputs = names(r.inputArtifacts);
+  if (inputs.length > 0) out.inputs = inputs;
+  if (r.roleArn !== undefined) out.role = String(r.roleArn);
+  if (r.region !== undefined && r.region !== region) out.region = String(r.region);
+  if (r.timeoutInMinutes !== undefined) out.timeout = Number(r.timeoutInMinutes);
+  return out;
+}
+
+function stageSettings(s: JsonObject, region: string | undefined, disabled: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const before = conditionOf(s.beforeEntry, region);
+  if (before) out['before-entry'] = before;
+  const success = conditionOf(s.onSuccess, region);
+  if (success) out['on-success'] = success;
+  if (isObject(s.onFailure)) {
+    const f = s.onFailure;
+    const retry = isObject(f.retryConfiguration) ? f.retryConfiguration.retryMode : undefined;
+    const cond = conditionOf(f, region);
+    out['on-failure'] = {
+      ...(f.result !== undefined ? { result: String(f.result).toLowerCase() } : {}),
+      ...(retry !== undefined ? { 'retry-mode': String(retry).toLowerCase().replace('_', '-') } : {}),
+      ...(cond ? { condition: cond } : {}),
+    };
+  }
+  if (disabled !== undefined) out['disable-inbound'] = disabled;
+  return out;
+}
+
+/** The keys of an action besides its kind: artifacts (where chosen), namespace, role, region, timeout. */
+function commonKeys(a: JsonObject, key: string, spec: ImportedSpec, choices: Choices, region: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const inputs = names(a.inputArtifacts);
+  const outputs = names(a.outputArtifacts);
+  const raw = !spec.typed && spec.kind === 'action';
+  if (choices.explicitInputs.has(key) || (raw && inputs.length > 0)) out.inputs = inputs;
+  if (choices.explicitOutputs.has(key) || (raw && outputs.length > 0)) out.outputs = outputs;
+  if (a.namespace !== undefined) out.namespace = String(a.namespace);
+  if (a.roleArn !== undefined) out.role = String(a.roleArn);
+  if (a.region !== undefined && a.region !== region) out.region = String(a.region);
+  return out;
+}
+
+function entryFor(src: SourcePipeline, stage: string, a: JsonObject, choices: Choices, connection: string | undefined, region: string | undefined): { spec: ImportedSpec; common: Record<string, unknown>; key: string } {
+  const key = `${stage}/${String(a.name)}`;
+  const spec = importSpec(a, connection, choices.raw.has(key));
+  const common = commonKeys(a, key, spec, choices, region);
+  return { spec, common, key };
+}
+
+function actionEntry(src: SourcePipeline, stage: string, a: JsonObject, choices: Choices, connection: string | undefined, region: string | undefined, runOrder: boolean): unknown {
+  const { spec, common, key } = entryFor(src, stage, a, choices, connection, region);
+  const out: Record<string, unknown> = { name: String(a.name), [spec.kind]: spec.spec, ...common };
+  if (a.timeoutInMinutes !== undefined) out.timeout = Number(a.timeoutInMinutes);
+  const order = typeof a.runOrder === 'number' ? a.runOrder : 1;
+  if (runOrder && order !== 1) out['run-order'] = order;
+  return noted(out, [...spec.notes, ...(src.notes.get(`action:${key}`) ?? [])]);
+}
+
+function stageEntry(src: SourcePipeline, s: JsonObject, choices: Choices, connection: string | undefined, region: string | undefined): unknown {
+  const name = String(s.name ?? '');
+  const actions = list(s.actions);
+  const orders = actions.map((a) => (typeof a.runOrder === 'number' ? a.runOrder : 1));
+  const distinct = [...new Set(orders)];
+  const sortedInPlace = orders.every((o, i) => i === 0 || o >= (orders[i - 1] as number));
+  const contiguous = distinct.length > 1 && distinct.every((o, i) => o === i + 1);
+  const out: Record<string, unknown> = { name };
+  const settings = stageSettings(s, region, src.disabledInbound?.[name]);
+  if (contiguous && sortedInPlace && !choices.noSteps.has(name)) {
+    out.steps = distinct.map((o) => {
+      const group = actions.filter((a) => (typeof a.runOrder === 'number' ? a.runOrder : 1) === o).map((a) => actionEntry(src, name, a, choices, connection, region, false));
+      return group.length === 1 ? group[0] : { parallel: group };
+    });
+  } else out.actions = actions.map((a) => actionEntry(src, name, a, choices, connection, region, true));
+  Object.assign(out, settings);
+  return noted(out, src.notes.get(`stage:${name}`) ?? []);
+}
+
+const MACRO_STAGES: { stage: string; kind: string; key: string; single: boolean }[] = [
+  { stage: 'Source', kind: 'source', key: 'source', single: true },
+  { stage: 'Build', kind: 'build', key: 'build', single: true },
+  { stage: 'Test', kind: 'test', key: 'tests', single: false },
+  { stage: 'Deploy', kind: 'deploy', key: 'deploy', single: true },
+];
+
+/** Writes the leading stages that the top-level sugar makes exactly; returns how many it wrote. */
+function sugar(src: SourcePipeline, stages: JsonObject[], choices: Choices, connection: string | undefined, region: string | undefined, out: Record<string, unknown>): number {
+  let i = 0;
+  for (const m of MACRO_STAGES) {
+    const s = stages[i];
+    if (!s || s.name !== m.stage) continue;
+    if (Object.keys(stageSettings(s, region, src.disabledInbound?.[m.stage])).length > 0) break;
+    if (src.notes.get(`stage:${m.stage}`)?.length) break;
+    const actions = list(s.actions);
+    if (actions.length === 0 || actions.some((a) => (a.runOrder ?? 1) !== 1 || a.timeoutInMinutes !== undefined)) break;
+    const entries = actions.map((a) => entryFor(src, m.stage, a, choices, connection, region));
+    if (entries.some((e) => e.spec.kind !== m.kind)) break;
+    if (entries.some((e) => e.spec.notes.length > 0 || (src.notes.get(`action:${e.key}`)?.length ?? 0) > 0)) break;
+    const value = (e: (typeof entries)[number]): unknown => {
+      if (Object.keys(e.common).length === 0) return e.spec.spec;
+      const spec = typeof e.spec.spec === 'string' ? longSource(e.spec.spec) : e.spec.spec;
+      if (typeof spec !== 'object' || spec === null) return undefined;
+      return { ...(spec as object), ...e.common };
+    };
+    const values = entries.map(value);
+    if (values.some((v) => v === undefined)) break;
+    if (m.single) {
+      if (actions.length !== 1) {
+        if (m.kind !== 'source') break;
+        out.sources = Object.fromEntries(actions.map((a, j) => [String(a.name), values[j]]));
+      } else if (actions[0]?.name !== m.stage) {
+        if (m.kind !== 'source') break;
+        out.sources = { [String(actions[0]?.name)]: values[0] };
+      } else out[m.key] = values[0];
+    } else {
+      if (values.some((v) => typeof v !== 'object')) break;
+      out[m.key] = Object.fromEntries(actions.map((a, j) => [String(a.name), values[j]]));
+    }
+    i++;
+  }
+  return i;
+}
+
+/** `codecommit:repo@main` as `{ codecommit: repo, branch: main }`, so action keys can go beside it. */
+function longSource(text: string): unknown {
+  const colon = text.indexOf(':');
+  const kind = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (kind === 's3') {
+    return { s3: rest };
+  }
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return { [kind]: rest };
+  const name = rest.slice(0, at);
+  const ref = rest.slice(at + 1);
+  return kind === 'ecr' ? { ecr: name, tag: ref } : { [kind]: name, branch: ref };
+}
+
+/** The default output artifact name of an action (what sources and builds produce unless told). */
+export { artifactName };
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}

@@ -1,0 +1,177 @@
+/**
+ * Pipelines into one pipeline.yml text: settings the pipelines share lifted to the file's top, each
+ * pipeline in its shortest form that compiles back to its declaration, and the whole text checked
+ * once more before it is handed back.
+ */
+import type { Change } from '../live/changes.js';
+import { NOTES_KEY, pipelineDocument, pipelineSettings, shortestChoices, type Choices, type Inherited, type SourcePipeline } from './pipeline.js';
+import { describeChange, verify, type Verification } from './verify.js';
+import { noted, writeYaml } from './yaml.js';
+
+/** A pipeline's outcome: imported exactly, or with the differences listed. */
+export interface ImportedPipeline {
+  name: string;
+  origin: string;
+  differences: Change[];
+  /** Compiler errors the written text had (only when no form of the pipeline compiled). */
+  errors: string[];
+}
+
+/** The text to write and how each pipeline fared. */
+export interface ImportResult {
+  text: string;
+  pipelines: ImportedPipeline[];
+}
+
+const SHARED_ORDER = ['role', 'region', 'connection', 'artifacts', 'type', 'execution'] as const;
+
+/** Values most pipelines share, for the top of a multi-pipeline file (only where every pipeline has one). */
+export function sharedSettings(sources: readonly SourcePipeline[]): Inherited {
+  if (sources.length < 2) return {};
+  const settings = sources.map(pipelineSettings);
+  const shared: Record<string, unknown> = {};
+  for (const key of SHARED_ORDER) {
+    const values = settings.map((s) => (s as Record<string, unknown>)[key]);
+    const defined = values.filter((v) => v !== undefined);
+    if (key !== 'connection' && defined.length !== values.length) continue;
+    const counts = new Map<string, number>();
+    for (const v of defined) counts.set(JSON.stringify(v), (counts.get(JSON.stringify(v)) ?? 0) + 1);
+    let best: string | undefined;
+    for (const [k, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = k;
+    if (best === undefined || (counts.get(best) ?? 0) < 2) continue;
+    const value = JSON.parse(best) as unknown;
+    if ((key === 'type' && value === 'V2') || (key === 'execution' && value === 'superseded')) continue;
+    shared[key] = value;
+  }
+  const first = settings[0]?.tags ?? {};
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(first)) if (settings.every((s) => s.tags?.[k] === v)) tags[k] = v;
+  if (Object.keys(tags).length > 0) shared.tags = tags;
+  return shared as Inherited;
+}
+
+function docFor(src: SourcePipeline, choices: Choices, shared: Inherited, multi: boolean): unknown {
+  const doc = pipelineDocument(src, choices, shared);
+  const notes = (doc[NOTES_KEY] as string[] | undefined) ?? [];
+  delete doc[NOTES_KEY];
+  return multi ? noted(doc, notes) : { doc, notes };
+}
+
+/** The file text for these pipeline documents. */
+function render(docs: unknown[], shared: Inherited, multi: boolean, header: readonly string[]): string {
+  if (!multi) {
+    const { doc, notes } = docs[0] as { doc: Record<string, unknown>; notes: string[] };
+    return writeYaml(doc, [...header, ...notes]);
+  }
+  return writeYaml({ ...(shared as Record<string, unknown>), pipelines: docs }, header);
+}
+
+/** Narrows the choices after a failed round trip; false when nothing more can be made explicit. */
+function narrow(choices: Choices, differences: readonly Change[], src: SourcePipeline): boolean {
+  let progress = false;
+  const add = (set: Set<string>, key: string): void => {
+    if (!set.has(key)) {
+      set.add(key);
+      progress = true;
+    }
+  };
+  const stages = Array.isArray(src.declaration.stages) ? (src.declaration.stages as { name?: unknown; actions?: { name?: unknown }[] }[]) : [];
+  const stageActions = (stage: string): string[] => (stages.find((s) => s.name === stage)?.actions ?? []).map((a) => `${stage}/${String(a.name)}`);
+  // Only the first stage that differs: later differences are often its consequences (default inputs).
+  const order = stages.map((s) => String(s.name));
+  const at = (c: Change): number => (c.stage === undefined ? -1 : order.indexOf(c.stage) < 0 ? order.length : order.indexOf(c.stage));
+  const first = Math.min(...differences.filter((c) => c.stage !== undefined).map(at));
+  for (const c of differences.filter((d) => d.stage !== undefined && at(d) === first)) {
+    if (c.stage === undefined) continue;
+    if (c.action === undefined || c.op === 'rename' || c.op === 'move' || (c.field === undefined && (c.op === 'add' || c.op === 'remove'))) {
+      if (choices.sugar) {
+        choices.sugar = false;
+        progress = true;
+      }
+      add(choices.noSteps, c.stage);
+      for (const k of stageActions(c.stage)) {
+        add(choices.explicitInputs, k);
+        add(choices.explicitOutputs, k);
+      }
+      continue;
+    }
+    const key = `${c.stage}/${c.action}`;
+    if (c.field?.startsWith('inputArtifacts')) add(choices.explicitInputs, key);
+    else if (c.field?.startsWith('outputArtifacts')) add(choices.explicitOutputs, key);
+    else if (c.field?.startsWith('runOrder')) add(choices.noSteps, c.stage);
+    else {
+      add(choices.raw, key);
+      add(choices.explicitInputs, key);
+      add(choices.explicitOutputs, key);
+    }
+  }
+  return progress;
+}
+
+/** Everything explicit: the form to fall back on when the short forms do not compile. */
+function mostExplicit(src: SourcePipeline): Choices {
+  const c = shortestChoices();
+  c.sugar = false;
+  const stages = Array.isArray(src.declaration.stages) ? (src.declaration.stages as { name?: unknown; actions?: { name?: unknown }[] }[]) : [];
+  for (const s of stages) {
+    c.noSteps.add(String(s.name));
+    for (const a of s.actions ?? []) {
+      const key = `${String(s.name)}/${String(a.name)}`;
+      c.explicitInputs.add(key);
+      c.explicitOutputs.add(key);
+      c.raw.add(key);
+    }
+  }
+  return c;
+}
+
+const MAX_ROUNDS = 8;
+
+/** The choices for one pipeline whose text compiles back to its declaration (or the closest found). */
+function settle(src: SourcePipeline, shared: Inherited, multi: boolean, path: string): { choices: Choices; check: Verification } {
+  let choices = shortestChoices();
+  const attempt = (c: Choices): Verification => verify(render([docFor(src, c, shared, multi)], shared, multi, []), path, [src]);
+  let check = attempt(choices);
+  const rounds = MAX_ROUNDS + (Array.isArray(src.declaration.stages) ? src.declaration.stages.length : 0);
+  for (let round = 0; round < rounds; round++) {
+    const diffs = check.pipelines[0]?.differences ?? [];
+    if (process.env.PIPEC_IMPORT_DEBUG) process.stderr.write(`round ${round}: ${JSON.stringify(diffs)} ${check.errors.map((e) => e.message).join('; ')}\n`);
+    if (check.errors.length === 0 && diffs.length === 0) return { choices, check };
+    if (!narrow(choices, diffs, src)) break;
+    check = attempt(choices);
+  }
+  if (check.errors.length === 0 && (check.pipelines[0]?.differences.length ?? 0) === 0) return { choices, check };
+  const fallback = mostExplicit(src);
+  const second = attempt(fallback);
+  const better = second.errors.length < check.errors.length || (second.errors.length === check.errors.length && (second.pipelines[0]?.differences.length ?? 0) < (check.pipelines[0]?.differences.length ?? 0));
+  return better ? { choices: fallback, check: second } : { choices, check };
+}
+
+/**
+ * Imports pipelines into one file's text (`path` names it in the compiler's messages). Each
+ * pipeline's differences are reported; with `force`, the text carries them as comments instead.
+ */
+export function importPipelines(sources: readonly SourcePipeline[], path: string, force: boolean, header: readonly string[] = []): ImportResult {
+  const multi = sources.length > 1;
+  const shared = sharedSettings(sources);
+  const settled = sources.map((src) => ({ src, ...settle(src, shared, multi, path) }));
+  const docs = settled.map(({ src, choices, check }) => {
+    const diffs = check.pipelines[0]?.differences ?? [];
+    const errors = check.errors.map((e) => e.message);
+    const doc = docFor(src, choices, shared, multi);
+    if (!force || (diffs.length === 0 && errors.length === 0)) return doc;
+    const lines = ['NOT EXACT (--force): compiled, this pipeline differs from its source:', ...errors.map((e) => `  does not compile: ${e}`), ...diffs.map((d) => `  ${describeChange(d)}`)];
+    if (multi) return noted(doc, lines);
+    const single = doc as { doc: Record<string, unknown>; notes: string[] };
+    return { doc: single.doc, notes: [...single.notes, ...lines] };
+  });
+  const text = render(docs, shared, multi, header);
+  const final = verify(text, path, sources);
+  const pipelines = settled.map(({ src }, i): ImportedPipeline => ({
+    name: String(src.declaration.name ?? ''),
+    origin: src.origin,
+    differences: final.pipelines[i]?.differences ?? [],
+    errors: final.errors.map((e) => e.message),
+  }));
+  return { text, pipelines };
+}
