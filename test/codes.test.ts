@@ -26,6 +26,7 @@ const NOT_FROM_A_FILE: Record<string, { reason: string; testedIn: string[] }> = 
   PC7002: { reason: 'pipec import: a declaration that cannot round-trip', testedIn: ['test/import/import.test.ts'] },
   PC7003: { reason: 'pipec import: an unresolvable intrinsic in a CloudFormation template', testedIn: ['test/import/import.test.ts'] },
   PC7004: { reason: 'pipec import: a CloudFormation template without a pipeline', testedIn: ['test/import/import.test.ts'] },
+  PC7005: { reason: 'pipec import: a Copilot manifest setting without a counterpart', testedIn: ['test/import/import.test.ts'] },
   PC7006: { reason: 'pipec import: a cross-region declaration without its region', testedIn: ['test/import/import.test.ts'] },
   PC7007: { reason: 'pipec import: two inputs naming the same pipeline', testedIn: ['test/import/import.test.ts'] },
   PC7008: { reason: 'pipec import --force', testedIn: ['test/import/import.test.ts'] },

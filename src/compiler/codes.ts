@@ -90,6 +90,7 @@ export const CODES = {
   PC7002: { rule: 'import-round-trip', severity: 'error', summary: 'an imported pipeline that would compile to something other than its source (a warning with --force)' },
   PC7003: { rule: 'import-unresolved', severity: 'warning', summary: 'a CloudFormation intrinsic function the template alone cannot resolve; the import leaves a placeholder to fill in' },
   PC7004: { rule: 'import-no-pipeline', severity: 'error', summary: 'a CloudFormation template without an AWS::CodePipeline::Pipeline resource' },
+  PC7005: { rule: 'import-copilot-setting', severity: 'warning', summary: 'a Copilot manifest setting with no counterpart in pipeline.yml (kept as a comment)' },
   PC7006: { rule: 'import-region-unknown', severity: 'error', summary: "a cross-region pipeline whose own region cannot be told from the input" },
   PC7008: { rule: 'import-forced', severity: 'warning', summary: 'an imported pipeline written with --force although it compiles to something other than its source' },
   PC7007: { rule: 'import-duplicate-name', severity: 'error', summary: 'two imported pipelines share a name' },

@@ -193,3 +193,25 @@ describe('pipec import: CloudFormation templates', () => {
     expect(j.stdout).toContain('name: p-eu-west-1');
   });
 });
+
+describe('pipec import: AWS Copilot pipeline manifests', () => {
+  it('writes source, build, approvals, ordered deployments and test commands, with FILL-IN values and comments', async () => {
+    const manifest = join(ROOT, 'test', 'fixtures', 'import', 'copilot', 'manifest.yml');
+    const out = join(tmp, 'copilot.yml');
+    const r = await runCli(['import', manifest, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/manifest\.yml:14:5: warning\[PC7005\]: build 'additional_policy' \(extra permissions for the build role\) has no counterpart/);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('No round trip is possible.');
+    expect(text).toContain("# FILL IN the ARN of the CodeStar connection named 'acme-github'");
+    expect(text).toContain('github: acme/storefront');
+    expect(text).toContain("# from Copilot, no counterpart in pipeline.yml: build 'additional_policy'");
+    expect(text).toContain('- { name: ApprovePromotionTo-prod, approval: {} }');
+    expect(text).toContain('cloudformation: storefront-prod-frontend');
+    expect(text).toContain('test: { commands: [make integ-test]');
+    // orders and warehouse together, frontend after them (depends_on)
+    expect(text.indexOf('- parallel:')).toBeLessThan(text.indexOf('- name: frontend'));
+    const v = await runCli(['validate', out]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+});
