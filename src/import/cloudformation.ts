@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, type Document, type Node, type ScalarTag, type 
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { SourceFile } from '../compiler/source.js';
 import { isObject, type Json, type JsonObject } from '../live/json.js';
-import { pipelineRegion } from './read.js';
+import { declarationProblem, pipelineRegion } from './read.js';
 import { placeholderFor } from './notes.js';
 import type { SourcePipeline } from './pipeline.js';
 
@@ -330,6 +330,11 @@ export function fromCloudFormation(doc: Document, file: SourceFile, diags: Diagn
       diags.add('PC7003', `${logical}: ${u.text} in ${u.path.join('.')} cannot be resolved from the template; the import leaves a placeholder to fill in`, span(u.offset), {
         suggestion: 'give the parameter a Default, or replace the FILL-IN placeholder in the imported file',
       });
+    }
+    const problem = declarationProblem(ordered);
+    if (problem) {
+      diags.add('PC7001', `pipeline resource ${logical} cannot be read: ${problem}`, span(offsets.get(res) ?? 0));
+      continue;
     }
     const tags = Array.isArray(Tags) ? Tags.filter(isObject).map((x) => ({ key: String(x.Key), value: String(x.Value ?? '') })) : [];
     const src: SourcePipeline = { declaration: ordered, tags, origin: `${file.path}#${logical}`, notes };

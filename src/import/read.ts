@@ -43,6 +43,11 @@ export function readImportFile(path: string, bytes: Uint8Array, diags: Diagnosti
     diags.add('PC7001', `'${path}' holds no pipeline: expected a create-pipeline input ({ pipeline, tags }), get-pipeline output, a pipeline declaration, a CloudFormation template or a Copilot pipeline manifest`, at(0));
     return { pipelines: [] };
   }
+  const problem = declarationProblem(decl);
+  if (problem) {
+    diags.add('PC7001', `'${path}' holds no valid pipeline declaration: ${problem}`, at(0));
+    return { pipelines: [] };
+  }
   const tags: Tag[] = Array.isArray(obj.tags) ? obj.tags.filter(isObject).map((t) => ({ key: String(t.key), value: String(t.value ?? '') })) : [];
   const arn = isObject(obj.metadata) ? obj.metadata.pipelineArn : undefined;
   const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
@@ -67,4 +72,24 @@ export function pipelineRegion(decl: JsonObject, given: string | undefined): str
     for (const a of Array.isArray(s.actions) ? s.actions.filter(isObject) : []) if (typeof a.region === 'string') used.add(a.region);
   const candidates = Object.keys(decl.artifactStores).filter((r) => !used.has(r));
   return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/** What makes a declaration unreadable (the shape GetPipeline returns), or undefined when it is readable. */
+export function declarationProblem(decl: JsonObject): string | undefined {
+  if (typeof decl.name !== 'string' || decl.name === '') return "'name' must be a non-empty string";
+  if (!Array.isArray(decl.stages)) return "'stages' must be a list";
+  for (const [i, s] of decl.stages.entries()) {
+    if (!isObject(s) || typeof s.name !== 'string') return `stages[${i}] must be a mapping with a 'name'`;
+    if (!Array.isArray(s.actions)) return `stage '${s.name}' must have a list of 'actions'`;
+    for (const [j, a] of s.actions.entries()) {
+      if (!isObject(a) || typeof a.name !== 'string') return `stage '${s.name}', actions[${j}] must be a mapping with a 'name'`;
+      const t = a.actionTypeId;
+      if (!isObject(t) || ['category', 'owner', 'provider', 'version'].some((k) => typeof t[k] !== 'string')) return `action '${a.name}' of stage '${s.name}' needs 'actionTypeId' with category, owner, provider and version`;
+      for (const k of ['inputArtifacts', 'outputArtifacts'])
+        if (a[k] !== undefined && (!Array.isArray(a[k]) || !(a[k] as unknown[]).every((x) => isObject(x as JsonObject) && typeof (x as JsonObject).name === 'string'))) return `action '${a.name}': '${k}' must be a list of { name }`;
+      if (a.configuration !== undefined && !isObject(a.configuration)) return `action '${a.name}': 'configuration' must be a mapping`;
+      if (a.runOrder !== undefined && typeof a.runOrder !== 'number') return `action '${a.name}': 'runOrder' must be a number`;
+    }
+  }
+  return undefined;
 }

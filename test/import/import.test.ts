@@ -135,6 +135,13 @@ describe('pipec import: what it refuses', () => {
     expect(r.stderr).toContain('error[PC7001]');
     writeFileSync(bad, '{ "hello": 1 }');
     expect((await runCli(['import', bad])).stderr).toContain('holds no pipeline');
+    for (const broken of ['{"pipeline":{"name":"x","stages":[1]}}', '{"pipeline":{"name":"x","stages":[{"name":"S","actions":[null]}]}}', '{"pipeline":{"name":"x","stages":[{"name":"S","actions":[{"name":"A","actionTypeId":7}]}]}}', '{"pipeline":{"name":"x","stages":[{"name":"S","actions":[{"name":"A","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"},"outputArtifacts":"A"}]}]}}']) {
+      writeFileSync(bad, broken);
+      const b = await runCli(['import', bad]);
+      expect(b.code, broken).toBe(1);
+      expect(b.stderr, broken).toContain('error[PC7001]');
+      expect(b.stderr, broken).not.toContain('internal error');
+    }
     const f = join(CORPUS, 'jenkins-custom.json');
     const dup = await runCli(['import', f, f]);
     expect(dup.code).toBe(1);
