@@ -148,8 +148,19 @@ describe('waves', () => {
     ]);
     expect(action(r.stages, 'prod', 'prod-b.Deploy').region).toBe('eu-west-1');
     expect(action(r.stages, 'prod', 'prod-c.Deploy').configuration.BucketName).toBe('site-prod-c');
+    // the alarm is watched in every region the wave deploys to (an alarm lives in one region)
+    const alarm = { ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' }, configuration: { AlarmName: 'prod-5xx', AlarmStates: 'ALARM', WaitTime: '10' } };
     expect(prod?.onSuccess).toEqual({
-      conditions: [{ result: 'ROLLBACK', rules: [{ name: 'CloudWatchAlarm', ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' }, configuration: { AlarmName: 'prod-5xx', AlarmStates: 'ALARM', WaitTime: '10' } }] }],
+      conditions: [
+        {
+          result: 'ROLLBACK',
+          rules: [
+            { name: 'CloudWatchAlarm', ...alarm },
+            { name: 'CloudWatchAlarm2', ...alarm, region: 'eu-west-1' },
+            { name: 'CloudWatchAlarm3', ...alarm, region: 'ap-southeast-2' },
+          ],
+        },
+      ],
     });
     expect(r.expanded).toContain("# from macro 'environments': wave 'prod' (prod-a, prod-b, prod-c), 2 at a time\n");
   });

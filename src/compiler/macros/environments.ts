@@ -1,3 +1,4 @@
+import type { AlarmPlace } from './stage-settings.js';
 import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
@@ -61,7 +62,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       stages.push({
         name: entry.name,
         actions: inOrder([approval ? [approval] : [], ...built.phases]),
-        ...stageConditions(entry.env, envFacts, report, built.plan.onFailure),
+        ...stageConditions(entry.env, envFacts, report, built.plan.onFailure, [built.where]),
         span: spanOf(entry.env) ?? span,
         macro: 'environments',
         origin: `environment '${entry.name}'${built.plan.label ? `, ${built.plan.label}` : ''}`,
@@ -72,6 +73,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
     const waveName = String(wave.wave);
     const members: Phase[][] = [];
     let fallbackFailure: Obj | undefined;
+    const places: AlarmPlace[] = [];
     let production = isProduction(wave, waveName);
     for (const entry of unit.members) {
       refuseOnMember(entry.env, entry.name, waveName, STAGE_SETTINGS, diags);
@@ -82,6 +84,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       if (!built) continue;
       for (const [a, base] of built.plan.artifacts) artifacts.set(a, base);
       fallbackFailure ??= built.plan.onFailure;
+      places.push(built.where);
       members.push(built.phases);
     }
     if (production) warnUnapproved(wave, 'wave', waveName, diags);
@@ -92,7 +95,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
     stages.push({
       name: waveName,
       actions: inWaves(approval ? [approval] : [], members, atATime),
-      ...stageConditions(wave, waveFacts, report, fallbackFailure),
+      ...stageConditions(wave, waveFacts, report, fallbackFailure, wavePlaces(places)),
       span: spanOf(wave) ?? span,
       macro: 'environments',
       origin: `wave '${waveName}' (${unit.members.map((m) => m.name).join(', ')})${atATime ? `, ${atATime} at a time` : ''}`,
@@ -103,6 +106,13 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
   return stages;
 }
 
+/** The distinct places a wave's environments deploy to, in order: its alarms are watched in each. */
+function wavePlaces(places: AlarmPlace[]): AlarmPlace[] {
+  const seen = new Map<string, AlarmPlace>();
+  for (const p of places) if (!seen.has(`${p.role ?? ''}|${p.region ?? ''}`)) seen.set(`${p.role ?? ''}|${p.region ?? ''}`, p);
+  return seen.size > 0 ? [...seen.values()] : [{}];
+}
+
 function factsOf(name: string, eff: Obj, facts: PipelineFacts): EnvFacts {
   const account = typeof eff.account === 'string' ? eff.account : facts.account;
   const region = typeof eff.region === 'string' ? eff.region : facts.region;
@@ -110,7 +120,7 @@ function factsOf(name: string, eff: Obj, facts: PipelineFacts): EnvFacts {
 }
 
 /** One environment's phases: its `before` steps, the deploy (one action, or the blue/green pattern), its `after` steps. */
-function buildEnvironment(entry: EnvEntry, eff: Obj, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan } | undefined {
+function buildEnvironment(entry: EnvEntry, eff: Obj, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan; where: AlarmPlace } | undefined {
   const name = entry.name;
   const at = spanOf(entry.env) as Span;
   if (!isObj(eff.deploy)) {
@@ -165,7 +175,7 @@ function buildEnvironment(entry: EnvEntry, eff: Obj, facts: PipelineFacts, hando
     return actions;
   };
   const before = steps(interpolateEnv(eff.before, env, report, valueSpan(eff, 'before')), 'before');
-  return { phases: [before, ...plan.phases, steps(after, 'after')], plan };
+  return { phases: [before, ...plan.phases, steps(after, 'after')], plan, where: { ...(place.role ? { role: place.role } : {}), ...(place.region ? { region: place.region } : {}) } };
 }
 
 /** A deploy that is not blue/green: one action, with a namespace when `after` steps read its variables. */

@@ -32,8 +32,19 @@ export function warnUnapproved(entry: Obj, kind: 'environment' | 'wave', name: s
   });
 }
 
-/** The stage conditions an environment or wave asks for: alarms after the deploy, a window before it, what to do on failure. */
-export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter, fallbackFailure: Obj | undefined): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> {
+/** Where an environment deploys: the role that reaches its account, and its region, when not the pipeline's. */
+export interface AlarmPlace {
+  role?: string;
+  region?: string;
+}
+
+/**
+ * The stage conditions an environment or wave asks for: alarms after the deploy, a window before it,
+ * what to do on failure. Alarms live where the environment deploys, so an alarm rule of an
+ * environment in another account or region is read there (the rule's role and region); a wave that
+ * deploys to several watches each alarm name in each of them.
+ */
+export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter, fallbackFailure: Obj | undefined, where: readonly AlarmPlace[] = [{}]): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> {
   const source = rebuild(undefined, [], spanOf(entry));
   const out: Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> = { source };
   const alarms = interpolateEnv(entry['rollback-on-alarm'] ?? undefined, env, report, valueSpan(entry, 'rollback-on-alarm'));
@@ -42,7 +53,7 @@ export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter,
     const wait = isObj(alarms) ? alarms.wait : undefined;
     const names = (Array.isArray(list) ? list : [list]).map(String);
     out.onSuccess = setSpan(
-      { result: 'rollback', rules: names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) } })) },
+      { result: 'rollback', rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) },
       valueSpan(entry, 'rollback-on-alarm'),
     );
     copyKeySpan(source, entry, 'rollback-on-alarm', 'on-success');

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../../compiler/diagnostics.js';
-import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
+import type { IrAction, IrPipeline, IrRule, IrStore } from '../../compiler/ir.js';
 import { addProject, type CloneSources } from './codebuild.js';
-import { actionGrants, type PermissionContext } from './permissions.js';
+import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
 import { keyAlias, storeGrants, userKeyGrant, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
 
@@ -22,6 +22,8 @@ export interface AccountPlan {
   account: string;
   /** Role ARN -> actions that assume it, in pipeline order. */
   roles: Map<string, IrAction[]>;
+  /** Role ARN -> stage-condition rules that assume it (alarms in the account an environment deploys to). */
+  rules?: Map<string, IrRule[]>;
   /** Regions (undefined: the pipeline's own) whose artifact stores these actions read and write. */
   regions: Set<string | undefined>;
 }
@@ -99,11 +101,13 @@ export function accountStack(o: AccountStackOptions): Template {
       if (grants) policy.addAll(grants);
       else unknownPermissions(o.diags, a, `role ${roleArn}`);
     }
+    const rules = plan.rules?.get(roleArn) ?? [];
+    for (const rule of rules) policy.addAll(ruleGrants(rule, ctx));
     const { path, name } = roleNameOf(roleArn);
     const id = t.add(t.uniqueId(`${pascalId(name)}Role`), 'AWS::IAM::Role', {
       RoleName: name,
       ...(path !== '/' ? { Path: path } : {}),
-      Description: `pipec: assumed by pipeline ${p.name} for ${actions.map((a) => a.name).join(', ')}`.slice(0, 1000),
+      Description: `pipec: assumed by pipeline ${p.name} for ${[...actions.map((a) => a.name), ...rules.map((r) => `rule ${r.name}`)].join(', ')}`.slice(0, 1000),
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { AWS: sub(`arn:\${AWS::Partition}:iam::${o.pipelineAccount}:root`) }, Action: 'sts:AssumeRole' }],

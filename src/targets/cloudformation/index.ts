@@ -59,6 +59,21 @@ class StackSet {
           plan.regions.add(region);
         }
       }
+    // Stage-condition rules that assume a role in another account (alarms watched where an environment deploys).
+    for (const stage of p.stages)
+      for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])
+        for (const rule of c?.rules ?? []) {
+          const account = accountOf(rule.roleArn);
+          if (!account || !rule.roleArn || !this.pipelineAccount || account === this.pipelineAccount) continue;
+          let plan = this.accounts.get(account);
+          if (!plan) {
+            plan = { account, roles: new Map(), regions: new Set() };
+            this.accounts.set(account, plan);
+          }
+          if (!plan.roles.has(rule.roleArn)) plan.roles.set(rule.roleArn, []);
+          plan.rules ??= new Map();
+          plan.rules.set(rule.roleArn, [...(plan.rules.get(rule.roleArn) ?? []), rule]);
+        }
   }
 
   private describe(): string {
