@@ -7,6 +7,7 @@ import type { OpsClient, PipelineState, StageState } from '../ops/client.js';
 import { didYouMean } from '../compiler/suggest.js';
 import { opsConfig, type OpsPipelineConfig } from '../ops/config.js';
 import { sdkOpsClient } from '../ops/sdk-ops-client.js';
+import { eventBridgeEndpoint, sdkRulesReader, type RulesReader } from '../ops/event-rules.js';
 import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { discoverFiles, readInputs } from './io.js';
@@ -40,6 +41,8 @@ export interface OpsSession {
   configured: boolean;
   /** The client for the region the pipeline lives in (its `region:` in pipeline.yml, else the default). */
   clientFor(pipeline: string): Promise<OpsClient>;
+  /** The EventBridge rules targeting a pipeline (undefined when EventBridge cannot be read). */
+  rules: RulesReader;
   now(): number;
   sleep(ms: number): Promise<void>;
 }
@@ -63,6 +66,7 @@ export function opsSession(ctx: CliContext, flags: Record<string, unknown>): Ops
       }
       return c;
     },
+    rules: sdkRulesReader(settings, eventBridgeEndpoint(flags['endpoint-url'] as string | undefined, ctx.env)),
     now: ctx.now ?? (() => Date.now()),
     sleep: ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
   };

@@ -30,6 +30,8 @@ export interface RevisionOverride {
 export interface OpsClient {
   readonly region: string;
   getPipeline(name: string): Promise<PipelineDeclaration>;
+  /** The pipeline's ARN (GetPipeline's metadata). */
+  pipelineArn(name: string): Promise<string>;
   getState(name: string): Promise<PipelineState>;
   /** Newest first, following pages until `limit` summaries (or `accept` ones) are found. */
   listExecutions(name: string, opts: { limit: number; accept?: (s: PipelineExecutionSummary) => boolean; succeededInStage?: string }): Promise<PipelineExecutionSummary[]>;

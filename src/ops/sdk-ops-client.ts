@@ -13,6 +13,7 @@ export async function sdkOpsClient(settings: AwsSettings, region: string): Promi
   const sdk: Sdk = await import('@aws-sdk/client-codepipeline');
   const client: CodePipelineClient = newSdkClient(sdk, settings, region);
   const endpoint = settings.endpoint ?? `https://codepipeline.${region}.amazonaws.com`;
+  const arns = new Map<string, string>();
   const call = async <T>(operation: string, pipeline: string, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -23,7 +24,14 @@ export async function sdkOpsClient(settings: AwsSettings, region: string): Promi
   };
   return {
     region,
-    getPipeline: (name) => call('GetPipeline', name, async () => (await client.send(new sdk.GetPipelineCommand({ name }))).pipeline ?? { name, roleArn: '', stages: [] }),
+    getPipeline: (name) =>
+      call('GetPipeline', name, async () => {
+        const out = await client.send(new sdk.GetPipelineCommand({ name }));
+        if (out.metadata?.pipelineArn) arns.set(name, out.metadata.pipelineArn);
+        return out.pipeline ?? { name, roleArn: '', stages: [] };
+      }),
+    pipelineArn: (name) =>
+      call('GetPipeline', name, async () => arns.get(name) ?? (await client.send(new sdk.GetPipelineCommand({ name }))).metadata?.pipelineArn ?? ''),
     getState: (name) =>
       call('GetPipelineState', name, async (): Promise<PipelineState> => {
         const out = await client.send(new sdk.GetPipelineStateCommand({ name }));

@@ -1,6 +1,7 @@
 import type { PipelineDeclaration, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
 import type { PipelineState } from './client.js';
 import type { OpsPipelineConfig } from './config.js';
+import type { PipelineRule } from './event-rules.js';
 import { explainActionFailure } from './explain/action-failure.js';
 import type { Explanation } from './explain/catalog.js';
 import { explainSourceDetection } from './explain/source-detection.js';
@@ -54,6 +55,8 @@ export interface StatusInput {
   declaration?: PipelineDeclaration;
   recent: readonly PipelineExecutionSummary[];
   config?: OpsPipelineConfig;
+  /** The EventBridge rules targeting the pipeline, when they could be read. */
+  rules?: readonly PipelineRule[];
 }
 
 /** The status of one pipeline from what CodePipeline and pipeline.yml say. */
@@ -112,7 +115,7 @@ export function buildStatus(input: StatusInput): PipelineStatus {
             declaration,
           ),
         );
-  if (declaration) explanations.push(...explainSourceDetection(input.name, declaration, input.recent, (s, a) => config?.actions.get(`${s}.${a}`)));
+  if (declaration) explanations.push(...explainSourceDetection(input.name, declaration, input.recent, (s, a) => config?.actions.get(`${s}.${a}`), input.rules));
   return {
     name: input.name,
     region: input.region,

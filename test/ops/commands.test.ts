@@ -1,4 +1,5 @@
-import { CodePipelineClient, GetPipelineStateCommand, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, CreatePipelineCommand, GetPipelineStateCommand, PutApprovalResultCommand, type PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runBin } from '../support/cli.js';
 import { awsTestEnv, freePort } from '../support/moto.js';
@@ -96,6 +97,37 @@ describe('status', () => {
     const r = await run(['status', 'feed']);
     golden('status-feed.txt', r.stdout);
     expect(r.stdout).toMatch(/pipelines\/feed\.yml:\d+:\d+ PF006 source-change-not-detected: Source\.Repo: DetectChanges is false/);
+  });
+
+  it('with polling off, says when no EventBridge rule starts the pipeline for its branch (and not when one does)', async () => {
+    const pipeline = {
+      name: 'api',
+      roleArn: 'arn:aws:iam::111111111111:role/pipeline',
+      artifactStore: { type: 'S3', location: 'acme-artifacts' },
+      stages: [
+        { name: 'Source', actions: [{ name: 'Code', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'api', BranchName: 'main', PollForSourceChanges: 'false' }, outputArtifacts: [{ name: 'Code' }] }] },
+        { name: 'Ship', actions: [{ name: 'Approve', actionTypeId: { category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1' } }] },
+      ],
+    } as unknown as PipelineDeclaration;
+    await sdk.send(new CreatePipelineCommand({ pipeline }));
+    const none = await run(['status', 'api']);
+    expect(none.stdout).toContain("PF006 source-change-not-detected: Source.Code: polling is off and no EventBridge rule starts api on pushes to api@main, so those changes do not start it");
+    const events = new EventBridgeClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    try {
+      const rule = async (name: string, branch: string) => {
+        const EventPattern = JSON.stringify({ source: ['aws.codecommit'], 'detail-type': ['CodeCommit Repository State Change'], resources: ['arn:aws:codecommit:us-east-1:111111111111:api'], detail: { event: ['referenceUpdated'], referenceName: [branch] } });
+        await events.send(new PutRuleCommand({ Name: name, EventPattern }));
+        await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'pipeline', Arn: 'arn:aws:codepipeline:us-east-1:111111111111:api', RoleArn: 'arn:aws:iam::111111111111:role/events' }] }));
+      };
+      await rule('api-dev', 'dev');
+      const other = await run(['status', 'api']);
+      expect(other.stdout).toContain("(the rule that targets it, 'api-dev', matches other changes)");
+      await rule('api-main', 'main');
+      const ok = await run(['status', 'api']);
+      expect(ok.stdout).not.toContain('PF006');
+    } finally {
+      events.destroy();
+    }
   });
 
   it('fails with one line for an unknown pipeline, and for an endpoint that is down', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { explainActionFailure } from '../../dist/ops/explain/action-failure.js';
 import { docLink, EXPLANATIONS } from '../../dist/ops/explain/catalog.js';
 import { branchMatches, explainSourceDetection } from '../../dist/ops/explain/source-detection.js';
+import { ruleMatchesSource } from '../../dist/ops/explain/rule-match.js';
 import { ROOT } from '../support/cli.js';
 
 /** Each cause of a failed action (and of a source change that starts nothing) gets its explanation and code. */
@@ -97,6 +98,29 @@ describe('source changes that do not start the pipeline (PF006)', () => {
     expect(out[0]?.message).toContain('polling is off, so only an EventBridge rule starts p on pushes to app@main');
     expect(explainSourceDetection('p', pipeline(codecommit), [{ trigger: { triggerType: 'CloudWatchEvent' } }], where)).toEqual([]);
     expect(explainSourceDetection('p', pipeline({ ...codecommit, configuration: { RepositoryName: 'app', BranchName: 'main' } }), manual, where)).toEqual([]);
+  });
+
+  it('with the EventBridge rules known: only an enabled rule matching the source counts, whatever the history', () => {
+    const codecommit = { actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'app', BranchName: 'main', PollForSourceChanges: 'false' } };
+    const pattern = (branch: string) => JSON.stringify({ source: ['aws.codecommit'], resources: ['arn:aws:codecommit:us-east-1:1:app'], detail: { referenceName: [branch] } });
+    const fromSource = [{ trigger: { triggerType: 'CloudWatchEvent' } }];
+    expect(explainSourceDetection('p', pipeline(codecommit), fromSource, where, [])[0]?.message).toBe('polling is off and no EventBridge rule starts p on pushes to app@main, so those changes do not start it');
+    expect(explainSourceDetection('p', pipeline(codecommit), [], where, [{ name: 'r', enabled: true, pattern: pattern('main') }])).toEqual([]);
+    expect(explainSourceDetection('p', pipeline(codecommit), [], where, [{ name: 'r', enabled: false, pattern: pattern('main') }])[0]?.message).toContain("(the rule that targets it, 'r' (disabled), matches other changes or is disabled)");
+  });
+
+  it('reads EventBridge patterns for CodeCommit, S3 and ECR sources', () => {
+    const action = (provider: string, configuration: Record<string, string>) => ({ name: 'S', actionTypeId: { category: 'Source', owner: 'AWS', provider, version: '1' }, configuration });
+    const cc = action('CodeCommit', { RepositoryName: 'app', BranchName: 'main' });
+    expect(ruleMatchesSource(cc, JSON.stringify({ source: ['aws.codecommit'], resources: ['arn:aws:codecommit:us-east-1:1:app'], detail: { referenceName: ['main'] } }))).toBe(true);
+    expect(ruleMatchesSource(cc, JSON.stringify({ source: ['aws.codecommit'], resources: ['arn:aws:codecommit:us-east-1:1:other'] }))).toBe(false);
+    expect(ruleMatchesSource(cc, JSON.stringify({ source: ['aws.s3'] }))).toBe(false);
+    const s3 = action('S3', { S3Bucket: 'b', S3ObjectKey: 'app.zip' });
+    expect(ruleMatchesSource(s3, JSON.stringify({ source: ['aws.s3'], detail: { requestParameters: { bucketName: ['b'], key: ['app.zip'] } } }))).toBe(true);
+    expect(ruleMatchesSource(s3, JSON.stringify({ source: ['aws.s3'], detail: { requestParameters: { bucketName: ['b'], key: ['other.zip'] } } }))).toBe(false);
+    const ecr = action('ECR', { RepositoryName: 'web' });
+    expect(ruleMatchesSource(ecr, JSON.stringify({ source: ['aws.ecr'], detail: { 'repository-name': ['web'], 'image-tag': ['latest'] } }))).toBe(true);
+    expect(ruleMatchesSource(ecr, JSON.stringify({ source: ['aws.ecr'], detail: { 'repository-name': ['web'], 'image-tag': [{ prefix: 'v' }] } }))).toBe(true);
   });
 
   it('matches branch globs as CodePipeline triggers do', () => {

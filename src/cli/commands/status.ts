@@ -1,3 +1,5 @@
+import type { PipelineDeclaration } from '@aws-sdk/client-codepipeline';
+import { EVENT_SOURCES } from '../../ops/explain/rule-match.js';
 import type { PipelineStatus } from '../../ops/status.js';
 import { buildStatus } from '../../ops/status.js';
 import { explanationsJson } from '../../ops/render/common.js';
@@ -53,5 +55,13 @@ export async function readStatus(session: OpsSession, name: string): Promise<Pip
   const declaration = await client.getPipeline(name);
   const recent = await client.listExecutions(name, { limit: 10 });
   const config = session.config.get(name);
-  return buildStatus({ name, region: client.region, state, declaration, recent, ...(config ? { config } : {}) });
+  const rules = needsRules(declaration) ? await session.rules(await client.pipelineArn(name), client.region) : undefined;
+  return buildStatus({ name, region: client.region, state, declaration, recent, ...(config ? { config } : {}), ...(rules ? { rules } : {}) });
+}
+
+/** Whether a source of the pipeline has polling off and so depends on an EventBridge rule. */
+function needsRules(declaration: PipelineDeclaration): boolean {
+  return (declaration.stages?.[0]?.actions ?? []).some(
+    (a) => a.actionTypeId?.category === 'Source' && EVENT_SOURCES.has(a.actionTypeId.provider ?? '') && String(a.configuration?.PollForSourceChanges ?? (a.actionTypeId.provider === 'ECR' ? 'false' : 'true')).toLowerCase() !== 'true',
+  );
 }

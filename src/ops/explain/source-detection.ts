@@ -1,5 +1,7 @@
 import type { PipelineDeclaration, PipelineExecutionSummary } from '@aws-sdk/client-codepipeline';
+import type { PipelineRule } from '../event-rules.js';
 import type { Explanation } from './catalog.js';
+import { EVENT_SOURCES, ruleMatchesSource } from './rule-match.js';
 
 /** Triggers that mean a source change started the execution. */
 const SOURCE_TRIGGERS = new Set(['CloudWatchEvent', 'Webhook', 'WebhookV2', 'PollForSourceChanges', 'PutActionRevision']);
@@ -7,12 +9,19 @@ const SOURCE_TRIGGERS = new Set(['CloudWatchEvent', 'Webhook', 'WebhookV2', 'Pol
 /**
  * Source actions whose changes will not start the pipeline, from the live declaration: a
  * connection source with DetectChanges off and no trigger, a trigger whose branch filters leave
- * out the action's branch, and (when none of the recent executions was started by a source
- * change) polling turned off where only an EventBridge rule or a webhook, which pipec apply does
- * not create, could start it. Sources: the user guide's "Change detection methods" and
+ * out the action's branch, and polling turned off where only an EventBridge rule (or a webhook)
+ * could start it: with `rules` (the EventBridge rules targeting the pipeline) when no enabled
+ * one matches the source; without them (EventBridge could not be read), when none of the recent
+ * executions was started by a source change. Sources: the user guide's "Change detection methods" and
  * "Add triggers with code push or pull request event types".
  */
-export function explainSourceDetection(pipeline: string, declaration: PipelineDeclaration, recent: readonly PipelineExecutionSummary[], locate: (stage: string, action: string) => string | undefined): Explanation[] {
+export function explainSourceDetection(
+  pipeline: string,
+  declaration: PipelineDeclaration,
+  recent: readonly PipelineExecutionSummary[],
+  locate: (stage: string, action: string) => string | undefined,
+  rules?: readonly PipelineRule[],
+): Explanation[] {
   const out: Explanation[] = [];
   const first = declaration.stages?.[0];
   const sawSourceStart = recent.some((r) => SOURCE_TRIGGERS.has(r.trigger?.triggerType ?? ''));
@@ -34,10 +43,23 @@ export function explainSourceDetection(pipeline: string, declaration: PipelineDe
         out.push({ ...base, message: `DetectChanges is false and no trigger names this action, so pushes to '${c.FullRepositoryId ?? 'the repository'}@${branch}' do not start ${pipeline}`, fix: 'turn change detection on for this source (detect-changes), or add a push trigger for it; until then start it with pipec start' });
       continue;
     }
-    if (sawSourceStart) continue;
     const polling = String(c.PollForSourceChanges ?? (provider === 'ECR' ? 'false' : 'true')).toLowerCase() === 'true';
     if (polling) continue;
     const what = provider === 'CodeCommit' ? `pushes to ${c.RepositoryName}@${c.BranchName}` : provider === 'S3' ? `new versions of s3://${c.S3Bucket}/${c.S3ObjectKey}` : provider === 'ECR' ? `image pushes to ${c.RepositoryName}:${c.ImageTag ?? 'latest'}` : `changes to ${c.Repo ?? a.name}`;
+    if (rules && EVENT_SOURCES.has(provider ?? '')) {
+      const enabled = rules.filter((r) => r.enabled);
+      if (enabled.some((r) => r.pattern === undefined || ruleMatchesSource(a, r.pattern))) continue;
+      const one = rules.length === 1;
+      const names = rules.map((r) => `'${r.name}'${r.enabled ? '' : ' (disabled)'}`).join(', ');
+      const others = rules.length > 0 ? ` (${one ? 'the rule that targets it' : `the ${rules.length} rules that target it`}, ${names}, ${one ? 'matches' : 'match'} other changes${enabled.length < rules.length ? ` or ${one ? 'is' : 'are'} disabled` : ''})` : '';
+      out.push({
+        ...base,
+        message: `polling is off and no EventBridge rule starts ${pipeline} on ${what}${others}, so those changes do not start it`,
+        fix: `deploy the pipeline with the cloudformation target (its stack creates the rule), create an EventBridge rule for ${what} that targets the pipeline, or turn polling on for this source; meanwhile start it with pipec start ${pipeline}`,
+      });
+      continue;
+    }
+    if (sawSourceStart) continue;
     const needs = provider === 'GitHub' ? 'a webhook' : 'an EventBridge rule';
     out.push({
       ...base,
