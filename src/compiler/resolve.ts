@@ -16,19 +16,44 @@ export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExActio
       specs.set(action, spec ?? invalidSpec(action));
     }
   let previous: string[] = [];
-  for (const stage of ex.stages) {
+  let sources: string[] = [];
+  // Builds since the stage that produced `previous` that produced nothing: a deploy reading `previous` skips them.
+  let empty: ExAction[] = [];
+  ex.stages.forEach((stage, si) => {
     const produced: string[] = [];
     for (const action of stage.actions) {
       const spec = specs.get(action);
       if (!spec) continue;
       if (!action.outputs) action.outputs = defaultOutputs(action, spec);
-      if (!action.inputs) action.inputs = defaultInputs(spec, previous);
+      if (!action.inputs) {
+        action.inputs = defaultInputs(spec, previous, sources);
+        const named = namedArtifacts(spec);
+        if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && action.inputs.some((i) => previous.includes(i) && !named.has(i))) skippedBuild(diags, action, empty, previous);
+      }
       if (spec.provider === 'CodeBuild' && action.inputs.length > 1) setPrimarySource(action, spec);
       produced.push(...action.outputs);
     }
-    if (produced.length > 0) previous = produced;
-  }
+    // The first source: the code that test commands run in.
+    if (si === 0) sources = produced.slice(0, 1);
+    if (produced.length > 0) {
+      previous = produced;
+      empty = [];
+    }
+    empty.push(...stage.actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
+  });
   return specs;
+}
+
+/**
+ * A deploy that reads by default what was produced before a build that produced nothing would ship
+ * the source, not the build: said, with both fixes, instead of done silently.
+ */
+export function skippedBuild(diags: Diagnostics, action: ExAction, builds: readonly ExAction[], read: readonly string[]): void {
+  const build = builds[builds.length - 1] as ExAction;
+  diags.add('PC3036', `deploy '${action.name}' would read ${read.map((r) => `'${r}'`).join(', ')}, made before build '${build.name}', because '${build.name}' produces no artifact`, action.span, {
+    notes: [{ message: `build '${build.name}' is here; it has no 'artifacts'`, span: build.span }],
+    suggestion: `name the files to deploy with 'artifacts:' on '${build.name}', or write 'inputs: [${read.join(', ')}]' on '${action.name}' if the unbuilt ${read.length === 1 ? 'artifact is' : 'artifacts are'} what it should deploy`,
+  });
 }
 
 /** Artifact names allow fewer characters than action names. */
@@ -58,7 +83,20 @@ export function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
   return min > 0 ? [name] : [];
 }
 
-function defaultInputs(spec: ReadSpec, previous: string[]): string[] {
+/** Artifacts a spec names in its settings (`template: Source::t.yml`): reading those is what was written. */
+export function namedArtifacts(spec: ReadSpec): Set<string> {
+  const out = new Set<string>();
+  for (const f of spec.catalog?.fields ?? []) {
+    const v = spec.fields[f.name];
+    if (typeof v !== 'string') continue;
+    if (f.type === 'artifact-path' && v.includes('::')) out.add(v.split('::')[0] as string);
+    else if (f.type === 'artifact') out.add(v);
+  }
+  return out;
+}
+
+function defaultInputs(spec: ReadSpec, previous: string[], sources: readonly string[]): string[] {
+  // (`sources` holds the first source's artifact, or nothing.)
   const catalog = spec.catalog;
   const referenced = new Set<string>();
   const fieldList = catalog?.fields ?? [];
@@ -81,7 +119,12 @@ function defaultInputs(spec: ReadSpec, previous: string[]): string[] {
   }
   // Build and test servers (custom Jenkins/TeamCity types take 0..5) build the code before them.
   if (min === 0 && !barePath && !spec.inline && spec.category !== 'Build' && spec.category !== 'Test') return [];
-  void max;
+  // Test commands (npm test, pytest, go test) run in the code: a CodeBuild test reads the first source
+  // as its primary input, and what the stage before it produced beside it.
+  if (spec.category === 'Test' && spec.provider === 'CodeBuild' && sources.length > 0) {
+    const both = [...new Set([...sources, ...previous])];
+    return both.length <= max ? both : [...sources].slice(0, max);
+  }
   return [...previous];
 }
 

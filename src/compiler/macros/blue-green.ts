@@ -7,7 +7,7 @@ import { choices } from '../suggest.js';
 import { keySpan, setSpan, spanOf, valueSpan, yamlBoolean } from '../tree.js';
 import { cloudFormationBlueGreen } from './blue-green-cloudformation.js';
 import { codeDeployBlueGreen } from './blue-green-codedeploy.js';
-import { handoffArtifacts, wireArtifacts } from './handoff.js';
+import { handoff, wireArtifacts } from './handoff.js';
 import type { MacroContext } from './index.js';
 import { OnceReporter } from './interpolate.js';
 import { inOrder, type Phase } from './layout.js';
@@ -100,7 +100,8 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
   const shared = ctx.shared ?? {};
   const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared[k]);
   const connection = typeof pick('connection') === 'string' ? (pick('connection') as string) : undefined;
-  const handoff = handoffArtifacts(ctx.stages, connection, span);
+  const given = handoff(ctx.stages, connection, span);
+  const handoffs = given.artifacts;
   const role = typeof deploy.role === 'string' ? deploy.role : undefined;
   const region = typeof deploy.region === 'string' ? deploy.region : undefined;
   const account = typeof pick('account') === 'string' ? (pick('account') as string) : roleAccount(pick('role'));
@@ -115,7 +116,7 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     ...(region ? { region } : {}),
     placeSource: deploy,
     elsewhere: (region !== undefined && region !== pick('region')) || (role !== undefined && roleAccount(role) !== account),
-    handoff,
+    handoff: handoffs,
     report: new OnceReporter(diags),
     at,
   };
@@ -132,6 +133,6 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     macro: 'blue-green',
     origin: plan.label,
   };
-  wireArtifacts([stage], handoff, plan.artifacts, connection, span);
+  wireArtifacts([stage], handoffs, plan.artifacts, connection, span, given.skipped ? { build: given.skipped, diags } : undefined);
   return stage;
 }

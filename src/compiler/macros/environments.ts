@@ -10,7 +10,7 @@ import { blueGreenPlan, isBlueGreen, type DeployPlace, type DeployPlan } from '.
 import { actionSource, placeKeys } from './blue-green-codedeploy.js';
 import { groupUnits, inherit, readEntries, type EnvEntry } from './environment-entries.js';
 import { DEFAULT_CROSS_ACCOUNT_ROLE, STAGE_SETTINGS } from './environment-schema.js';
-import { handoffArtifacts, wireArtifacts } from './handoff.js';
+import { handoff, wireArtifacts } from './handoff.js';
 import type { MacroContext } from './index.js';
 import { interpolateEnv, OnceReporter, readsDeploy, refuseDeployRefs, type EnvFacts } from './interpolate.js';
 import { inOrder, inWaves, type Phase } from './layout.js';
@@ -44,7 +44,8 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
   const report = new OnceReporter(diags);
   const { entries, waves } = readEntries(p.environments as unknown[], diags);
   const effective = inherit(entries, diags);
-  const handoff = handoffArtifacts(ctx.stages, facts.connection, span);
+  const given = handoff(ctx.stages, facts.connection, span);
+  const handoffs = given.artifacts;
   const artifacts = new Map<ExAction, string>();
   const stages: ExStage[] = [];
   const units = groupUnits(p.environments as unknown[], entries, waves);
@@ -53,7 +54,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       const entry = unit.members[0] as EnvEntry;
       const eff = effective.get(entry);
       if (!eff) continue;
-      const built = buildEnvironment(entry, eff, facts, handoff, report, diags, ctx, '');
+      const built = buildEnvironment(entry, eff, facts, handoffs, report, diags, ctx, '');
       if (!built) continue;
       const envFacts = factsOf(entry.name, eff, facts);
       const approval = approvalAction(entry.env, envFacts, report);
@@ -80,7 +81,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       production ||= isProduction(entry.env, entry.name);
       const eff = effective.get(entry);
       if (!eff) continue;
-      const built = buildEnvironment(entry, eff, facts, handoff, report, diags, ctx, entry.name);
+      const built = buildEnvironment(entry, eff, facts, handoffs, report, diags, ctx, entry.name);
       if (!built) continue;
       for (const [a, base] of built.plan.artifacts) artifacts.set(a, base);
       fallbackFailure ??= built.plan.onFailure;
@@ -101,7 +102,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       origin: `wave '${waveName}' (${unit.members.map((m) => m.name).join(', ')})${atATime ? `, ${atATime} at a time` : ''}`,
     });
   }
-  wireArtifacts(stages, handoff, artifacts, facts.connection, span);
+  wireArtifacts(stages, handoffs, artifacts, facts.connection, span, given.skipped ? { build: given.skipped, diags } : undefined);
   for (const [region, store] of facts.addedStores) ctx.stores[region] = store;
   return stages;
 }

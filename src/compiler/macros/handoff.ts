@@ -1,20 +1,26 @@
 import { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
-import { defaultOutputs, resolvePipeline } from '../resolve.js';
+import { defaultOutputs, namedArtifacts, resolvePipeline, skippedBuild } from '../resolve.js';
 import type { Span } from '../source.js';
 
 /**
  * The artifacts a deploy after the given stages reads by default: those of the nearest stage that
- * produced any, exactly as the resolver will find them (it runs on copies; problems are reported later, once).
+ * produced any, exactly as the resolver will find them (it runs on copies; problems are reported later,
+ * once). With them, the last build after the stage that produced
+ * them that produces nothing itself: a deploy reading them by default would ship what that build did not build.
  */
-export function handoffArtifacts(stages: readonly ExStage[], connection: string | undefined, span: Span): string[] {
+export function handoff(stages: readonly ExStage[], connection: string | undefined, span: Span): { artifacts: string[]; skipped?: ExAction } {
   const copies = stages.map((s) => ({ ...s, actions: s.actions.map((a) => ({ ...a })) }));
-  resolvePipeline(scratch(copies, connection, span), new Diagnostics());
+  const specs = resolvePipeline(scratch(copies, connection, span), new Diagnostics());
   for (let i = copies.length - 1; i >= 0; i--) {
     const produced = (copies[i] as ExStage).actions.flatMap((a) => a.outputs ?? []);
-    if (produced.length > 0) return produced;
+    if (produced.length === 0) continue;
+    const empty = copies.slice(i + 1).flatMap((s) => s.actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
+    const build = empty[empty.length - 1];
+    // The copies' actions are spread from the originals, so the build's name and span are the user's.
+    return { artifacts: produced, ...(build ? { skipped: build } : {}) };
   }
-  return [];
+  return { artifacts: [] };
 }
 
 /**
@@ -23,7 +29,14 @@ export function handoffArtifacts(stages: readonly ExStage[], connection: string 
  * what it produces is named by `artifactBase` (so the same action in two environments produces
  * two artifacts). Settings the user wrote are kept.
  */
-export function wireArtifacts(made: readonly ExStage[], handoff: readonly string[], artifactBase: ReadonlyMap<ExAction, string>, connection: string | undefined, span: Span): void {
+export function wireArtifacts(
+  made: readonly ExStage[],
+  handoff: readonly string[],
+  artifactBase: ReadonlyMap<ExAction, string>,
+  connection: string | undefined,
+  span: Span,
+  skipped?: { build: ExAction; diags: Diagnostics },
+): void {
   const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, span };
   const pairs: Array<[ExAction, ExAction]> = [];
   const copies: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }];
@@ -39,7 +52,11 @@ export function wireArtifacts(made: readonly ExStage[], handoff: readonly string
   for (const [original, copy] of pairs) {
     const spec = specs.get(copy);
     if (!spec || spec.invalid) continue;
-    if (original.inputs === undefined) original.inputs = copy.inputs ?? [];
+    if (original.inputs === undefined) {
+      original.inputs = copy.inputs ?? [];
+      const named = namedArtifacts(spec);
+      if (skipped && spec.category === 'Deploy' && original.inputs.some((i) => handoff.includes(i) && !named.has(i))) skippedBuild(skipped.diags, original, [skipped.build], handoff);
+    }
     if (original.outputs === undefined) original.outputs = defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
   }
 }
