@@ -60,6 +60,13 @@ export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknow
   return again.success ? again.data : undefined;
 }
 
+const DROPPED = new WeakMap<object, Set<string>>();
+
+/** True when `key` was written in the mapping `salvage` made `obj` from, but left out for an error reported there. */
+export function wasDropped(obj: unknown, key: string): boolean {
+  return typeof obj === 'object' && obj !== null && (DROPPED.get(obj)?.has(key) ?? false);
+}
+
 /**
  * After `check` failed on a mapping: a copy holding only the keys whose values are valid by
  * themselves (spans kept), so the parts that can be read still are. Undefined when `value` is no mapping.
@@ -70,9 +77,14 @@ export function salvage(schema: z.ZodType, value: unknown): Record<string, unkno
   const shape = defOf(s).shape ?? {};
   const copy: Record<string, unknown> = {};
   setSpan(copy, spanOf(value));
+  const dropped = new Set<string>();
+  DROPPED.set(copy, dropped);
   for (const [k, v] of Object.entries(value)) {
     const field = Object.prototype.hasOwnProperty.call(shape, k) ? shape[k] : undefined;
-    if (!field || !field.safeParse(v).success) continue;
+    if (!field || !field.safeParse(v).success) {
+      dropped.add(k);
+      continue;
+    }
     Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
     copyKeySpan(copy, value, k);
   }

@@ -6,7 +6,7 @@ import { lowerPipeline } from './lower.js';
 import type { ExAction, ExPipeline } from './model.js';
 import { decodeSource, parseSource } from './parse.js';
 import { resolvePipeline } from './resolve.js';
-import { RULES } from './rules/index.js';
+import { LOCAL_RULES, RULES } from './rules/index.js';
 import type { SourceFile, Span } from './source.js';
 import { valueSpan } from './tree.js';
 
@@ -54,8 +54,12 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
       found.push({ name: explicit.name, span: explicit.span });
       const specs = resolvePipeline(explicit, diags);
       const ir = lowerPipeline(explicit, specs, diags);
-      // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read.
-      if (explicit.incomplete) continue;
+      // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read;
+      // rules about single actions and settings still report, so one mistake hides nothing else.
+      if (explicit.incomplete) {
+        for (const rule of LOCAL_RULES) rule(ir, diags);
+        continue;
+      }
       const nameSpan = valueSpan(explicit.source, 'name') ?? explicit.span;
       const first = names.get(explicit.name);
       if (first) {

@@ -440,12 +440,15 @@ function criteria(v: unknown): IrCriteria | undefined {
 function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics): IrTrigger[] {
   const list = ex.triggers ?? [];
   const connectionSources = (ir.stages[0]?.actions ?? []).filter((a) => a.category === 'Source' && a.provider === 'CodeStarSourceConnection');
+  const unreadableSource = (ir.stages[0]?.actions ?? []).some((a) => a.invalid);
   const out: IrTrigger[] = [];
   list.forEach((t, i) => {
     const span = valueSpan(list, i) ?? ex.span;
     const tr = t as { source?: string; push?: unknown; 'pull-request'?: unknown };
     let source = tr.source;
     if (!source) {
+      // A first-stage source that could not be read (reported already) may well be the connection source.
+      if (connectionSources.length === 0 && unreadableSource) return;
       if (connectionSources.length !== 1) {
         diags.add('PC3014', connectionSources.length === 0 ? 'a trigger needs a connection source (github, bitbucket, gitlab ...) in the first stage' : `this pipeline has ${connectionSources.length} connection sources; name the trigger's with 'source'`, span, {
           ...(connectionSources.length > 1 ? { suggestion: `one of ${choices(connectionSources.map((a) => a.name))}` } : {}),

@@ -89,7 +89,12 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       members.push(built.phases);
     }
     if (production) warnUnapproved(wave, 'wave', waveName, diags);
-    const waveFacts: EnvFacts = { name: waveName, ...(facts.account ? { account: facts.account } : {}), ...(facts.region ? { region: facts.region } : {}) };
+    const waveFacts: EnvFacts = {
+      name: waveName,
+      ...(facts.account ? { account: facts.account } : {}),
+      ...(facts.region ? { region: facts.region } : {}),
+      ...(facts.accountUnreadable ? { unreadable: ['account' as const] } : {}),
+    };
     const approval = approvalAction(wave, waveFacts, report);
     const written = wave['at-a-time'];
     const atATime = typeof written === 'number' ? written : typeof written === 'string' ? yamlNumber(written) : undefined;
@@ -117,7 +122,8 @@ function wavePlaces(places: AlarmPlace[]): AlarmPlace[] {
 function factsOf(name: string, eff: Obj, facts: PipelineFacts): EnvFacts {
   const account = typeof eff.account === 'string' ? eff.account : facts.account;
   const region = typeof eff.region === 'string' ? eff.region : facts.region;
-  return { name, ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  const unreadable = eff.account === undefined && facts.accountUnreadable ? { unreadable: ['account' as const] } : {};
+  return { name, ...(account ? { account } : {}), ...(region ? { region } : {}), ...unreadable };
 }
 
 /** One environment's phases: its `before` steps, the deploy (one action, or the blue/green pattern), its `after` steps. */

@@ -9,6 +9,8 @@ export interface EnvFacts {
   name: string;
   account?: string;
   region?: string;
+  /** Written, but unreadable for an error reported where it is written (a role ARN that names no account). */
+  unreadable?: ReadonlyArray<'account' | 'region'>;
 }
 
 /**
@@ -43,6 +45,8 @@ export function interpolateEnv(value: unknown, env: EnvFacts, report: OnceReport
         if (name === 'account' || name === 'region') {
           const v = env[name];
           if (v !== undefined) return v;
+          // Not a second error for the one mistake (a bad role ARN) already reported at its place.
+          if (env.unreadable?.includes(name)) return whole;
           report.add('PC5004', `${whole}:${env.name}`, `'${whole}' in environment '${env.name}': neither the environment nor the pipeline sets '${name}'`, at ?? fallback, {
             suggestion: `set '${name}:' on environment '${env.name}' or on the pipeline`,
           });

@@ -1,4 +1,4 @@
-import { check } from '../check.js';
+import { check, wasDropped } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { valueSpan } from '../tree.js';
@@ -10,6 +10,8 @@ import { isObj, roleAccount, type Obj } from './values.js';
 export interface PipelineFacts {
   name: string;
   account?: string;
+  /** The account would come from the pipeline's role ARN, which is not a valid ARN (reported where it is written). */
+  accountUnreadable?: boolean;
   region?: string;
   connection?: string;
   /** `promotion.cross-account-role`, and where it is written. */
@@ -54,6 +56,7 @@ export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostic
   return {
     name: typeof p.name === 'string' ? p.name : 'pipeline',
     ...(account ? { account } : {}),
+    ...(!account && (pick('role') !== undefined || wasDropped(p, 'role') || wasDropped(p, 'account') || wasDropped(shared, 'role') || wasDropped(shared, 'account')) ? { accountUnreadable: true } : {}),
     ...(region ? { region } : {}),
     ...(typeof pick('connection') === 'string' ? { connection: pick('connection') as string } : {}),
     ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: valueSpan(promotion, 'cross-account-role') } : {}),

@@ -49,3 +49,23 @@ export const RULES: readonly Rule[] = [
   disableInbound,
   apiModel,
 ];
+
+/**
+ * Rules whose findings are about one action or setting by itself: they still run on a pipeline that could
+ * not be read whole (an error in a macro, a stage dropped), so one mistake does not hide the warnings and
+ * errors elsewhere. The other rules look at the whole pipeline (stage counts, artifact wiring, references)
+ * and would only repeat, as missing stages or artifacts, what could not be read.
+ */
+export const LOCAL_RULES: readonly Rule[] = [
+  uniqueNames,
+  configuration,
+  configurationTypes,
+  v2Only,
+  executionMode,
+  keyAlias,
+  actionRole,
+  tags,
+  conditions,
+  actionFields,
+  plaintextSecret,
+];

@@ -7,6 +7,8 @@ export const triggers: Rule = (p, diags) => {
   const seen = new Map<string, (typeof p.triggers)[number]>();
   for (const t of p.triggers) {
     const action = first.find((a) => a.name === t.sourceActionName);
+    // An action whose spec could not be read was reported where it is written; its provider is unknown.
+    if (action?.invalid) continue;
     if (!action) {
       const names = first.filter((a) => a.category === 'Source').map((a) => a.name);
       const guess = didYouMean(t.sourceActionName, names);
