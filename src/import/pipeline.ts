@@ -7,6 +7,7 @@
 import { artifactName } from '../compiler/resolve.js';
 import { RULES } from '../compiler/catalog/index.js';
 import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
+import { recogniseEnvironments } from './environments.js';
 import { importSpec, type ImportedSpec } from './spec.js';
 import { noted } from './yaml.js';
 
@@ -32,11 +33,15 @@ export interface Choices {
   raw: Set<string>;
   /** Stages written with `actions:` and `run-order` instead of `steps:`. */
   noSteps: Set<string>;
+  /** Try `environments:` for the stages after the sugar (0: no, 1: yes, 2: yes with the deploys' inputs written). */
+  environments: number;
+  /** Stages the last rendering wrote as environments (for narrowing). */
+  envStages: Set<string>;
 }
 
 /** The shortest form: everything left to the compiler's defaults. */
 export function shortestChoices(): Choices {
-  return { sugar: true, explicitInputs: new Set(), explicitOutputs: new Set(), raw: new Set(), noSteps: new Set() };
+  return { sugar: true, explicitInputs: new Set(), explicitOutputs: new Set(), raw: new Set(), noSteps: new Set(), environments: 1, envStages: new Set() };
 }
 
 /** Pipeline-level settings the file's shared values supply (written once at the top of a multi-pipeline file). */
@@ -132,6 +137,15 @@ export function pipelineDocument(src: SourcePipeline, choices: Choices, shared: 
   const region = own.region ?? shared.region ?? src.region;
   let i = 0;
   if (choices.sugar) i = sugar(src, stages, choices, connection, region, out);
+  choices.envStages.clear();
+  if (choices.sugar && choices.environments > 0 && (out.source !== undefined || out.sources !== undefined) && out.deploy === undefined) {
+    const envs = recogniseEnvironments(stages, i, connection, region, choices.environments > 1);
+    if (envs) {
+      out.environments = envs.environments;
+      for (const s of stages.slice(i, i + envs.count)) choices.envStages.add(String(s.name));
+      i += envs.count;
+    }
+  }
   const explicit = stages.slice(i).map((s) => stageEntry(src, s, choices, connection, region));
   if (explicit.length > 0) out.stages = explicit;
   if (pipelineNotes.length > 0) return { [NOTES_KEY]: pipelineNotes, ...out };
@@ -255,7 +269,8 @@ function ruleEntry(r: JsonObject, index: number, region: string | undefined): Re
   return out;
 }
 
-function stageSettings(s: JsonObject, region: string | undefined, disabled: string | undefined): Record<string, unknown> {
+/** A stage's conditions (and disabled transition) in pipeline.yml terms. */
+export function stageSettings(s: JsonObject, region: string | undefined, disabled: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const before = conditionOf(s.beforeEntry, region);
   if (before) out['before-entry'] = before;
@@ -357,8 +372,13 @@ function sugar(src: SourcePipeline, stages: JsonObject[], choices: Choices, conn
         if (m.kind !== 'source') break;
         out.sources = Object.fromEntries(actions.map((a, j) => [String(a.name), values[j]]));
       } else if (actions[0]?.name !== m.stage) {
-        if (m.kind !== 'source') break;
-        out.sources = { [String(actions[0]?.name)]: values[0] };
+        if (m.kind === 'source') out.sources = { [String(actions[0]?.name)]: values[0] };
+        else {
+          // `name:` in the macro value names the action (the stage keeps the macro's name)
+          const v = values[0];
+          if (typeof v !== 'object' || v === null || 'name' in v) break;
+          out[m.key] = { name: String(actions[0]?.name), ...(v as object) };
+        }
       } else out[m.key] = values[0];
     } else {
       if (values.some((v) => typeof v !== 'object')) break;

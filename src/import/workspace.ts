@@ -81,6 +81,11 @@ function narrow(choices: Choices, differences: readonly Change[], src: SourcePip
   const order = stages.map((s) => String(s.name));
   const at = (c: Change): number => (c.stage === undefined ? -1 : order.indexOf(c.stage) < 0 ? order.length : order.indexOf(c.stage));
   const first = Math.min(...differences.filter((c) => c.stage !== undefined).map(at));
+  const firstStage = order[first];
+  if (firstStage !== undefined && choices.envStages.has(firstStage) && choices.environments > 0) {
+    choices.environments = choices.environments === 1 ? 2 : 0;
+    return true;
+  }
   for (const c of differences.filter((d) => d.stage !== undefined && at(d) === first)) {
     if (c.stage === undefined) continue;
     if (c.action === undefined || c.op === 'rename' || c.op === 'move' || (c.field === undefined && (c.op === 'add' || c.op === 'remove'))) {
@@ -112,6 +117,7 @@ function narrow(choices: Choices, differences: readonly Change[], src: SourcePip
 function mostExplicit(src: SourcePipeline): Choices {
   const c = shortestChoices();
   c.sugar = false;
+  c.environments = 0;
   const stages = Array.isArray(src.declaration.stages) ? (src.declaration.stages as { name?: unknown; actions?: { name?: unknown }[] }[]) : [];
   for (const s of stages) {
     c.noSteps.add(String(s.name));

@@ -85,7 +85,7 @@ function literal(text: string, indent: string): string | undefined {
 }
 
 /** Keys whose values are always written in block style (the skeleton of a pipeline file). */
-const BLOCK_KEYS = new Set(['pipelines', 'stages', 'actions', 'steps', 'parallel', 'sources', 'tests', 'triggers', 'variables']);
+const BLOCK_KEYS = new Set(['pipelines', 'stages', 'actions', 'steps', 'parallel', 'sources', 'tests', 'triggers', 'variables', 'environments']);
 
 function emitValue(out: string[], v: unknown, indent: string, prefix: string, key: string | undefined): void {
   const flow = inline(v, prefix, key !== undefined && BLOCK_KEYS.has(key));

@@ -22,10 +22,10 @@ const GOLDEN = join(ROOT, 'test', 'golden');
 const CORPUS = join(ROOT, 'test', 'fixtures', 'import', 'corpus');
 
 /**
- * Examples whose import is longer than the example: they use the environments: and blue/green
- * macros, which import does not recognise yet (it writes the stages those macros make).
+ * Examples whose import is longer than the example: they use blue/green deploys and waves of
+ * environments, which import does not recognise yet (it writes the stages those macros make).
  */
-const LONGER_THAN_EXAMPLE = new Set(['blue-green-cloudformation', 'blue-green-lambda', 'multi-region-wave', 'promotion']);
+const LONGER_THAN_EXAMPLE = new Set(['blue-green-cloudformation', 'blue-green-lambda', 'multi-region-wave']);
 
 const ratios: string[] = [];
 afterAll(() => {
@@ -104,6 +104,30 @@ describe('pipec import: a corpus of pipeline definitions', () => {
     expect(r.stdout).toContain("# 'token' came back masked (****): name the Secrets Manager secret that holds it");
     expect(r.stdout).toContain('token: { secret: FILL-IN-token }');
     expect(r.stdout).toContain('# Custom/AcmeNotifier v3 is an action type pipec knows only in the raw form');
+  });
+});
+
+describe('pipec import: environments', () => {
+  it('stages that repeat one deploy become environments, each written as what differs from the one before', async () => {
+    const r = await runCli(['import', join(GOLDEN, 'promotion', 'api', 'codepipeline.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('environments:\n- name: dev\n');
+    // staging inherits template, stack role and capabilities from dev
+    expect(r.stdout).toMatch(/- name: staging\n  deploy:\n    cloudformation: api-staging\n    parameters: \{ Size: medium, Stage: staging \}\n/);
+    expect(r.stdout).toContain('rollback-on-alarm: { alarms: [api-prod-5xx, api-prod-latency], wait: 15 }');
+    expect(r.stdout).toContain('deployment-window: { cron: "0 0 9-16 ? * MON-THU *", timezone: Europe/Berlin }');
+    expect(r.stdout).not.toContain('stages:');
+  });
+
+  it('falls back to explicit stages when the environments form would not compile to the same stages', async () => {
+    const decl = JSON.parse(readFileSync(join(GOLDEN, 'promotion', 'api', 'codepipeline.json'), 'utf8'));
+    // a smoke test that reads another artifact than the environments macro hands it
+    decl.pipeline.stages[3].actions[1].inputArtifacts = [{ name: 'Source' }];
+    const file = join(tmp, 'promotion-changed.json');
+    writeFileSync(file, JSON.stringify(decl));
+    const r = await runCli(['import', file]);
+    expect(r.code, r.stderr).toBe(0);
+    roundTrip(r.stdout, [decl]);
   });
 });
 
