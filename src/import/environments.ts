@@ -31,7 +31,7 @@ interface Env {
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The stage's conditions as an environment's settings; undefined when they have no such form. */
-function envSettings(s: JsonObject, region: string | undefined): Record<string, unknown> | undefined {
+function envSettings(s: JsonObject, region: string | undefined, envRegion: string | undefined, envRole: string | undefined): Record<string, unknown> | undefined {
   const st = stageSettings(s, region, undefined);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(st)) {
@@ -42,7 +42,9 @@ function envSettings(s: JsonObject, region: string | undefined): Record<string, 
       const alarms: string[] = [];
       const waits = new Set<string>();
       for (const r of rules) {
-        const a = isMap(r) && Object.keys(r).length === 1 ? r.alarm : undefined;
+        // the alarms are watched where the environment deploys
+        const placed = isMap(r) && r.region === envRegion && r.role === envRole;
+        const a = isMap(r) && placed && Object.keys(r).every((x) => x === 'alarm' || x === 'region' || x === 'role') ? r.alarm : undefined;
         if (!isMap(a) || JSON.stringify(a.states) !== '["alarm"]' || typeof a.name !== 'string' || Object.keys(a).some((x) => !['name', 'states', 'wait'].includes(x))) return undefined;
         alarms.push(a.name);
         waits.add(JSON.stringify(a.wait ?? null));
@@ -73,7 +75,10 @@ function plain(a: JsonObject): boolean {
 function readEnv(s: JsonObject, connection: string | undefined, region: string | undefined, explicitInputs: boolean): Env | undefined {
   const name = String(s.name ?? '');
   if (!ENV_NAME.test(name)) return undefined;
-  const settings = envSettings(s, region);
+  const deployAction = list(s.actions).find((a) => a.name === 'Deploy');
+  const deployRegion = deployAction?.region;
+  const deployRole = deployAction?.roleArn;
+  const settings = envSettings(s, region, typeof deployRegion === 'string' && deployRegion !== region ? deployRegion : undefined, typeof deployRole === 'string' ? deployRole : undefined);
   if (!settings) return undefined;
   if (JSON.stringify(s).includes('${')) return undefined;
   const actions = list(s.actions);
