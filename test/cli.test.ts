@@ -95,7 +95,7 @@ function workdir(files: Record<string, string>): string {
 }
 
 const GOOD = 'name: web\nrole: arn:aws:iam::111111111111:role/pipeline\nartifacts: acme-artifacts\nsource: codecommit:web@main\nbuild: { commands: [make] }\n';
-// Three problems: a warning, a duplicate stage (the build: macro made the first 'Build') with a note, an unknown key with a suggestion.
+// Three problems: a secret in plain text, a duplicate stage (the build: macro made the first 'Build') with a note, an unknown key with a suggestion.
 const BAD = `name: web
 role: arn:aws:iam::111111111111:role/pipeline
 artifacts: acme-artifacts
@@ -117,7 +117,7 @@ describe('--format json', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as JsonOut;
-    expect(out.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.severity}`)).toEqual(['5:46 PC3027 warning', '7:5 PC3005 error', '8:65 PC2001 error']);
+    expect(out.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.severity}`)).toEqual(['5:46 PC3027 error', '7:5 PC3005 error', '8:65 PC2001 error']);
     for (const d of out.diagnostics) {
       expect(d.file).toBe('pipeline.yml');
       expect(d.rule).toBe(CODES[d.code as keyof typeof CODES].rule);
@@ -126,7 +126,7 @@ describe('--format json', () => {
     }
     expect(out.diagnostics[2]?.suggestion).toBe("did you mean 'run-order'?");
     expect(out.diagnostics[1]?.notes).toEqual([{ message: 'first used here', file: 'pipeline.yml', line: 5, column: 1, endLine: 5, endColumn: 6 }]);
-    expect(out.summary).toEqual({ errors: 2, warnings: 1 });
+    expect(out.summary).toEqual({ errors: 3, warnings: 0 });
   });
 
   it('a clean run is an empty list, exit 0', async () => {
@@ -175,7 +175,7 @@ describe('--format sarif', () => {
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration.level);
       expect(rule.shortDescription.text).not.toBe('');
     }
-    expect(run.results.map((x) => `${x.ruleId} ${x.level} ${x.locations[0]?.physicalLocation.region.startLine}`)).toEqual(['PC3027 warning 5', 'PC3005 error 7', 'PC2001 error 8']);
+    expect(run.results.map((x) => `${x.ruleId} ${x.level} ${x.locations[0]?.physicalLocation.region.startLine}`)).toEqual(['PC3027 error 5', 'PC3005 error 7', 'PC2001 error 8']);
     for (const res of run.results) {
       expect(run.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
       expect(res.locations[0]?.physicalLocation.artifactLocation.uri).toBe('pipeline.yml');
@@ -193,7 +193,7 @@ describe('--format github', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).toMatch(/^::(error|warning) file=pipeline\.yml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=PC\d{4} [a-z-]+::\S/);
-    expect(lines[0]).toMatch(/^::warning .*title=PC3027 plaintext-secret::/);
+    expect(lines[0]).toMatch(/^::error .*title=PC3027 plaintext-secret::/);
     expect(lines[2]).toContain("did you mean 'run-order'?");
   });
 });

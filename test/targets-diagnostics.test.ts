@@ -108,10 +108,18 @@ describe('permissions', () => {
     expect(text).toContain('OAuthToken: "{{resolve:secretsmanager:github/oauth:SecretString:token}}"');
   });
 
-  it('a secret-looking value in plain env is a warning suggesting a secret reference (PC3027)', async () => {
+  it('a secret-looking value in plain env is an error: nothing is written, and the frame masks it (PC3027)', async () => {
     const r = await compileText(`name: p\n${HEAD}source: codecommit:a@main\nbuild: { commands: [make], env: { API_TOKEN: ghp_abcdef1234567890 } }\n`, 'buildspec');
-    expect(r.stderr).toContain('warning[PC3027]');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[PC3027]');
     expect(r.stderr).toContain("API_TOKEN: { secret: secret-id:json-key }");
+    expect(r.stderr).not.toContain('ghp_abcdef1234567890');
+  });
+
+  it('a value stated not to be a secret ({ plaintext: ... }) is written as it is', async () => {
+    const r = await compileText(`name: p\n${HEAD}source: codecommit:a@main\nbuild: { commands: [make], env: { API_TOKEN: { plaintext: pk_test_public } } }\n`, 'buildspec');
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('PC3027');
   });
 });
 

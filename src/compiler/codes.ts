@@ -62,7 +62,7 @@ export const CODES = {
   PC3024: { rule: 'condition-result', severity: 'error', summary: 'a stage condition result that is not allowed where it is used (a source stage cannot roll back)' },
   PC3025: { rule: 'compute-only-field', severity: 'error', summary: 'commands, output files or environment variables on a non-compute action' },
   PC3026: { rule: 'approval-timeout', severity: 'error', summary: 'a timeout on an action other than a manual approval' },
-  PC3027: { rule: 'plaintext-secret', severity: 'warning', summary: 'a value that looks like a secret written in plain text' },
+  PC3027: { rule: 'plaintext-secret', severity: 'error', summary: 'a value that looks like a secret written in plain text (state a non-secret with { plaintext: ... })' },
   PC3028: { rule: 'clone-ref-consumer', severity: 'error', summary: 'a CODEBUILD_CLONE_REF source artifact read by an action that is not CodeBuild' },
   PC3029: { rule: 'parallel-limit', severity: 'error', summary: 'more than 50 parallel or sequential action groups in a stage' },
   PC3030: { rule: 'build-outputs', severity: 'error', summary: "an inline build's per-output artifact files that do not match its outputs, or output names CodeBuild cannot use as secondary artifacts" },

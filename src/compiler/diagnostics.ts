@@ -20,6 +20,20 @@ export interface Diagnostic {
   file?: string;
   notes: Note[];
   suggestion?: string;
+  /** The text at `span` is a secret: shown source lines mask it (`pipec validate` in CI logs must not print it). */
+  redact?: boolean;
+}
+
+/** Line `n` of a diagnostic's file as a frame or snippet shows it: a redacted span's characters are `*`. */
+export function shownLine(d: Pick<Diagnostic, 'span' | 'redact'>, n: number): string {
+  const span = d.span;
+  if (!span) return '';
+  const text = span.file.line(n);
+  if (!d.redact) return text;
+  const lineStart = span.file.position(span.start).line === n ? span.file.position(span.start).col - 1 : 0;
+  const lineEnd = span.file.position(span.end).line === n ? span.file.position(span.end).col - 1 : span.file.position(span.end).line > n ? text.length : 0;
+  if (lineEnd <= lineStart) return text;
+  return text.slice(0, lineStart) + '*'.repeat(lineEnd - lineStart) + text.slice(lineEnd);
 }
 
 /** Collects diagnostics across phases; phases keep going after a problem. */
@@ -32,7 +46,7 @@ export class Diagnostics {
    * The same problem at the same place is kept once: text that a macro repeats (a deploy that five
    * environments inherit) is still one mistake in pipeline.yml.
    */
-  add(code: Code, message: string, span?: Span, extra: { notes?: Note[]; suggestion?: string; file?: string } = {}): Diagnostic {
+  add(code: Code, message: string, span?: Span, extra: { notes?: Note[]; suggestion?: string; file?: string; redact?: boolean } = {}): Diagnostic {
     const key = span ? `${code}\u0000${span.file.path}\u0000${span.start}\u0000${span.end}\u0000${message}` : undefined;
     const same = key !== undefined ? this.seen.get(key) : undefined;
     if (same) return same;
@@ -46,6 +60,7 @@ export class Diagnostics {
       ...(span ? { span } : {}),
       ...(extra.file !== undefined ? { file: extra.file } : {}),
       ...(extra.suggestion !== undefined ? { suggestion: extra.suggestion } : {}),
+      ...(extra.redact ? { redact: true } : {}),
     };
     this.list.push(d);
     if (key !== undefined) this.seen.set(key, d);

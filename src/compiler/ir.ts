@@ -13,6 +13,8 @@ export interface IrEnvVar {
   name: string;
   value: string;
   type: 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+  /** Written `{ plaintext: ... }`: the file states that the value is not a secret. */
+  plaintext?: boolean;
   span: Span;
 }
 

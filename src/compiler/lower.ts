@@ -335,6 +335,7 @@ function envVars(env: Record<string, unknown>, span: Span, written?: unknown): I
     const at = (written !== undefined ? valueSpan(written, name) : undefined) ?? valueSpan(env, name) ?? span;
     if (v !== null && typeof v === 'object' && 'secret' in v) return { name, value: String((v as { secret: string }).secret), type: 'SECRETS_MANAGER' as const, span: at };
     if (v !== null && typeof v === 'object' && 'parameter' in v) return { name, value: String((v as { parameter: string }).parameter), type: 'PARAMETER_STORE' as const, span: at };
+    if (v !== null && typeof v === 'object' && 'plaintext' in v) return { name, value: String((v as { plaintext: unknown }).plaintext), type: 'PLAINTEXT' as const, plaintext: true, span: at };
     return { name, value: String(v), type: 'PLAINTEXT' as const, span: at };
   });
 }

@@ -1,5 +1,5 @@
 import { CODES, type Code } from '../../compiler/codes.js';
-import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { shownLine, type Diagnostic } from '../../compiler/diagnostics.js';
 import type { Span } from '../../compiler/source.js';
 import { codeUrl, HOMEPAGE } from './links.js';
 import { diagnosticLocation, locate, type Location } from './location.js';
@@ -10,17 +10,17 @@ function ruleName(rule: string): string {
 }
 
 /** The text of the lines a span covers: the SARIF snippet a viewer shows without the file. */
-function snippet(span: Span | undefined, loc: Location | undefined): { text: string } | undefined {
+function snippet(span: Span | undefined, loc: Location | undefined, redact?: boolean): { text: string } | undefined {
   if (!span || !loc || loc.line === undefined) return undefined;
   const last = Math.min(loc.endLine ?? loc.line, loc.line + 20);
   const lines: string[] = [];
-  for (let n = loc.line; n <= last; n++) lines.push(span.file.line(n));
+  for (let n = loc.line; n <= last; n++) lines.push(shownLine({ span, ...(redact ? { redact } : {}) }, n));
   return { text: `${lines.join('\n')}\n` };
 }
 
-function physical(loc: Location | undefined, span?: Span) {
+function physical(loc: Location | undefined, span?: Span, redact?: boolean) {
   if (!loc) return undefined;
-  const text = snippet(span, loc);
+  const text = snippet(span, loc, redact);
   return {
     physicalLocation: {
       artifactLocation: { uri: loc.file.split('\\').join('/') },
@@ -48,7 +48,7 @@ export function formatSarif(diags: readonly Diagnostic[], version: string): stri
     };
   });
   const results = diags.map((d) => {
-    const loc = physical(diagnosticLocation(d), d.span);
+    const loc = physical(diagnosticLocation(d), d.span, d.redact);
     return {
       ruleId: d.code,
       ruleIndex: ids.indexOf(d.code),

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../compiler/diagnostics.js';
+import { shownLine, type Diagnostic } from '../../compiler/diagnostics.js';
 import { codeUrl } from './links.js';
 import { diagnosticLocation, formatLocation, locate } from './location.js';
 
@@ -18,7 +18,7 @@ export function formatText(diags: readonly Diagnostic[], opts: TextOptions): str
     const loc = formatLocation(diagnosticLocation(d));
     const sev = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue('info');
     out.push(`${loc ? c.bold(loc) + ': ' : ''}${sev}${c.dim(`[${d.code}]`)}: ${c.bold(d.message)}`);
-    if (d.span) out.push(...frame(d.span.file.line.bind(d.span.file), d.span, c));
+    if (d.span) out.push(...frame((n) => shownLine(d, n), d.span, c));
     for (const n of d.notes) {
       const nl = formatLocation(locate(n.span));
       out.push(`  ${c.blue('note')}: ${n.message}${nl ? ` (${nl})` : ''}`);

@@ -95,7 +95,7 @@ export const STRINGS = z.union([z.string().min(1), z.array(z.string().min(1)).mi
 export const SECRET_REF = z.strictObject({ secret: z.string().min(1) });
 
 /** An environment variable value: text, a Secrets Manager or Parameter Store reference. */
-export const ENV_VALUE = z.union([TEXT, SECRET_REF, z.strictObject({ parameter: z.string().min(1) })]);
+export const ENV_VALUE = z.union([TEXT, SECRET_REF, z.strictObject({ parameter: z.string().min(1) }), z.strictObject({ plaintext: TEXT })]);
 export const ENV = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'environment variable names use letters, digits and _' }), ENV_VALUE);
 
 /** Keys an action in `stages:` may carry besides its kind. */
