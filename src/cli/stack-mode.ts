@@ -1,4 +1,3 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compile } from '../compiler/compile.js';
 import { Diagnostics } from '../compiler/diagnostics.js';
@@ -22,6 +21,7 @@ import { EXIT, UsageError } from './exit-codes.js';
 import { readInputs } from './io.js';
 import { awsSettings, concurrency, printFailures } from './live-options.js';
 import { compileInputs, inputPaths, printDiagnostics } from './pipeline-input.js';
+import { writeFileAtomically } from './output-path.js';
 
 /** Flags plan and apply take for stack mode. */
 export const STACK_FLAGS = {
@@ -138,10 +138,8 @@ export async function runStackPlan(ctx: CliContext, flags: Record<string, unknow
   const format = (flags.format as string | undefined) ?? 'text';
   ctx.stdout.write(format === 'json' ? renderStackJson(plan) : format === 'markdown' ? renderStackMarkdown(plan) : renderStackText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
   if (out !== undefined) {
-    const path = resolve(ctx.cwd, out);
-    const tmp = `${path}.pipec-${process.pid}.tmp`;
-    writeFileSync(tmp, serializeStackPlan({ format: STACK_PLAN_FORMAT, formatVersion: STACK_PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs: setup.inputs, accountProfiles: Object.fromEntries([...profiles].sort()), plan }));
-    renameSync(tmp, path);
+    // Whole or not at all, no temporary file left behind; the path was checked before any AWS call (plan.ts).
+    writeFileAtomically(ctx.cwd, resolve(ctx.cwd, out), serializeStackPlan({ format: STACK_PLAN_FORMAT, formatVersion: STACK_PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs: setup.inputs, accountProfiles: Object.fromEntries([...profiles].sort()), plan }));
     if (format === 'text') ctx.stderr.write(`Saved the plan to ${out}, with its change sets kept in CloudFormation; 'pipec apply ${out}' executes exactly them.\n`);
   }
   const blocked = plan.stacks.filter((s) => s.action === 'blocked');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Diagnostics } from '../../compiler/diagnostics.js';
 import { MAX_FILE_BYTES } from '../../compiler/parse.js';
@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { awsSettings, concurrency, printFailures } from '../live-options.js';
 import { printDiagnostics } from '../pipeline-input.js';
+import { checkOutputDir, checkOutputFile, makeDirs, notWritable, OutputError, removeDirs, shownPath } from '../output-path.js';
 
 export const HELP = `Usage: pipec import FILES... [options]
        pipec import --live NAME... | --live --all [options]
@@ -71,6 +72,11 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const out = flags.out as string | undefined;
   if (out !== undefined && out.trim() === '') throw new UsageError("'--out' needs a file or directory name");
   const split = out !== undefined && !/\.ya?ml$/i.test(out);
+  // Checked before reading anything (or calling AWS): a file or directory in the way is one line, exit 1.
+  if (out !== undefined) {
+    if (split) checkOutputDir(ctx.cwd, '--out', out);
+    else checkOutputFile(ctx.cwd, '--out', out);
+  }
   const diags = new Diagnostics();
   const sources: SourcePipeline[] = [];
   const copilot: CopilotImport[] = [];
@@ -99,7 +105,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stdout.write(files.map((f) => f.content).join('---\n'));
     return EXIT.OK;
   }
-  writeAll(resolve(ctx.cwd, out), files, split);
+  writeAll(ctx.cwd, resolve(ctx.cwd, out), files, split);
   ctx.stderr.write(`Imported ${sources.length + copilot.length} pipeline${sources.length + copilot.length === 1 ? '' : 's'} into ${split ? files.map((f) => join(out, f.path)).join(', ') : out}\n`);
   return EXIT.OK;
 }
@@ -125,17 +131,28 @@ function readInput(path: string, ctx: CliContext, diags: Diagnostics): Uint8Arra
 }
 
 /** Writes every file or none: each goes to a temporary name first, then all are renamed into place. */
-function writeAll(target: string, files: readonly ImportedFile[], split: boolean): void {
-  if (split && existsSync(target) && !statSync(target).isDirectory()) throw new UsageError(`'--out ${target}' is a file; name a directory, or a .yml file for one file`);
-  if (!split && existsSync(target) && statSync(target).isDirectory()) throw new UsageError(`'--out ${target}' is a directory; name a .yml file, or a directory without the extension`);
+function writeAll(cwd: string, target: string, files: readonly ImportedFile[], split: boolean): void {
+  if (split && existsSync(target) && !statSync(target).isDirectory()) throw new OutputError(`--out: '${shownPath(cwd, target)}' is a file; name a directory, or a .yml file for one file`);
+  if (!split && existsSync(target) && statSync(target).isDirectory()) throw new OutputError(`--out: '${shownPath(cwd, target)}' is a directory; name a .yml file, or a directory without the extension`);
   const paths = files.map((f) => (split ? join(target, f.path) : target));
   const temps = paths.map((p) => `${p}.pipec-${process.pid}.tmp`);
+  const made: string[] = [];
+  let current = target;
   try {
     files.forEach((f, i) => {
-      mkdirSync(dirname(paths[i] as string), { recursive: true });
+      current = paths[i] as string;
+      made.push(...makeDirs(cwd, dirname(current)));
       writeFileSync(temps[i] as string, f.content);
     });
-    paths.forEach((p, i) => renameSync(temps[i] as string, p));
+    paths.forEach((p, i) => {
+      current = p;
+      renameSync(temps[i] as string, p);
+    });
+  } catch (e) {
+    for (const t of temps) rmSync(t, { force: true });
+    removeDirs(made);
+    if (e instanceof OutputError || typeof (e as { code?: unknown }).code !== 'string') throw e;
+    throw new OutputError(`cannot write '${shownPath(cwd, current)}': ${notWritable(cwd, e, dirname(current))}`);
   } finally {
     for (const t of temps) rmSync(t, { force: true });
   }
