@@ -31,12 +31,20 @@ const passRoleToEcsTasks: Grant = {
   comment: 'the task and execution roles are named in the task definition inside the artifact, unknown here;\nthe condition limits passing roles to ECS tasks',
 };
 
-const ecsTaskDefinitions: Grant = {
-  sid: 'EcsTaskDefinitions',
-  actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-  resources: ['*'],
-  comment: `ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition ${NO_RESOURCE_LEVEL}`,
-};
+const ecsTaskDefinitions = (r: string): Grant[] => [
+  {
+    sid: 'EcsTaskDefinitions',
+    actions: ['ecs:DescribeTaskDefinition'],
+    resources: ['*'],
+    comment: `ecs:DescribeTaskDefinition ${NO_RESOURCE_LEVEL}`,
+  },
+  {
+    sid: 'EcsRegisterTaskDefinitions',
+    actions: ['ecs:RegisterTaskDefinition'],
+    resources: [arn('ecs', 'task-definition/*', r)],
+    comment: "the task definition's family is in the artifact, unknown here: any family of this account and region",
+  },
+];
 
 export const DEPLOY_GRANTS: Record<string, GrantFn> = {
   'Deploy/S3': (a) => {
@@ -85,14 +93,14 @@ export const DEPLOY_GRANTS: Record<string, GrantFn> = {
     },
   ],
   'Deploy/CodeDeploy': codeDeploy,
-  'Deploy/CodeDeployToECS': (a, c, r) => [...codeDeploy(a, c, r), ecsTaskDefinitions, passRoleToEcsTasks],
+  'Deploy/CodeDeployToECS': (a, c, r) => [...codeDeploy(a, c, r), ...ecsTaskDefinitions(r), passRoleToEcsTasks],
   'Deploy/ECS': (a, _c, r) => [
     {
       sid: 'EcsService',
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [arn('ecs', `service/${arnPart(a.configuration.ClusterName ?? '*')}/${arnPart(a.configuration.ServiceName ?? '*')}`, r)],
     },
-    ecsTaskDefinitions,
+    ...ecsTaskDefinitions(r),
     {
       sid: 'EcsTasks',
       actions: ['ecs:DescribeTasks', 'ecs:ListTasks'],
@@ -131,8 +139,14 @@ export const DEPLOY_GRANTS: Record<string, GrantFn> = {
         comment: "Elastic Beanstalk stores application versions in its own elasticbeanstalk-<region>-<account> bucket",
       },
       {
+        sid: 'ElasticBeanstalkScaling',
+        actions: ['autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses'],
+        resources: [arn('autoscaling', 'autoScalingGroup:*:autoScalingGroupName/awseb-*', r)],
+        comment: 'an environment update pauses the scaling group Elastic Beanstalk made for it (awseb-*)',
+      },
+      {
         sid: 'ElasticBeanstalkDescribe',
-        actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'autoscaling:DescribeScalingActivities', 'autoscaling:ResumeProcesses', 'autoscaling:SuspendProcesses', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'],
+        actions: ['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeLaunchConfigurations', 'autoscaling:DescribeScalingActivities', 'ec2:DescribeImages', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'],
         resources: ['*'],
         comment: "an environment update reads its instances and pauses its scaling group with the caller's permissions;\nthese calls have no resource-level permissions or act on resources Elastic Beanstalk names itself, so Resource is \"*\"",
       },
