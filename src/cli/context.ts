@@ -11,6 +11,15 @@ export interface CliContext {
   now?: () => number;
   /** Waits between polls (setTimeout when absent); tests advance a virtual clock instead. */
   sleep?: (ms: number) => Promise<void>;
+  /** Subscribes to Ctrl-C (SIGINT) while apply runs; returns the unsubscribe. Absent: the process's own signal. */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+/** Calls `handler` on each Ctrl-C until the returned function is called. */
+export function subscribeInterrupt(ctx: CliContext, handler: () => void): () => void {
+  if (ctx.onInterrupt) return ctx.onInterrupt(handler);
+  process.on('SIGINT', handler);
+  return () => process.off('SIGINT', handler);
 }
 
 /** Colour only on a terminal, never with NO_COLOR or TERM=dumb; --color/--no-color decide when given. */

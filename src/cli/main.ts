@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
   schema: { summary: 'print the JSON Schema of pipeline.yml (editor completion and checks)', load: () => import('./commands/schema.js') },
   apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
+  unlock: { summary: "remove a project's apply lock left by an apply that is gone", load: () => import('./commands/unlock.js') },
   status: { summary: 'show stages, actions, approvals and failures of live pipelines', load: () => import('./commands/status.js') },
   runs: { summary: "list a pipeline's recent executions, or show one", load: () => import('./commands/runs.js') },
   start: { summary: 'start a pipeline (and with --watch follow it)', load: () => import('./commands/start.js') },

@@ -44,6 +44,7 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
   const names = new Map<string, Span>();
   const files: SourceFile[] = [];
   const found: FoundPipeline[] = [];
+  let project: { name: string; span: Span } | undefined;
   for (const input of inputs) {
     const file = decodeSource(input.bytes, input.path, diags);
     if (!file) continue;
@@ -69,6 +70,15 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
         continue;
       }
       names.set(explicit.name, nameSpan);
+      if (ir.project !== undefined) {
+        const span = 'project' in explicit.source ? valueSpan(explicit.source, 'project') : explicit.shared && 'project' in explicit.shared ? valueSpan(explicit.shared, 'project') : undefined;
+        if (!project) project = { name: ir.project, span: span ?? nameSpan };
+        else if (project.name !== ir.project)
+          diags.add('PC3040', `pipeline '${explicit.name}' names project '${ir.project}', but '${project.name}' was named first; the pipelines compiled together are one project`, span ?? nameSpan, {
+            notes: [{ message: `project '${project.name}' named here`, span: project.span }],
+            suggestion: `name one project for all of them ('project: ${project.name}'), or plan and apply the other project's files separately`,
+          });
+      }
       for (const rule of RULES) rule(ir, diags);
       pipelines.push({ explicit, specs, ir });
     }

@@ -61,7 +61,7 @@ function blockingErrors(diags: Diagnostics): number {
   return n;
 }
 
-const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution'] as const;
+const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution', 'project'] as const;
 
 function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unknown> | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
   const span = spanOf(p) as Span;
@@ -91,6 +91,7 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
     ...(pick('region') !== undefined ? { region: String(pick('region')) } : {}),
     ...(pick('account') !== undefined ? { account: String(pick('account')) } : {}),
     ...(pick('connection') !== undefined ? { connection: String(pick('connection')) } : {}),
+    ...(pick('project') !== undefined ? { project: String(pick('project')) } : {}),
     ...(artifacts !== undefined ? { artifacts } : {}),
     type,
     ...(execution !== undefined ? { execution: String(execution).toUpperCase() } : {}),

@@ -50,6 +50,7 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.region !== undefined ? { region: p.region } : {}),
     ...(p.account !== undefined ? { account: p.account } : {}),
     ...(p.connection !== undefined ? { connection: p.connection } : {}),
+    ...(p.project !== undefined ? { project: p.project } : {}),
     ...(p.artifacts !== undefined ? { artifacts: sharedArtifacts(p) ? markExisting(p.artifacts) : p.artifacts } : {}),
     type: p.type,
     ...(p.execution !== undefined ? { execution: p.execution.toLowerCase() } : {}),

@@ -193,6 +193,8 @@ export interface IrPipeline {
   roleArn?: string;
   region?: string;
   account?: string;
+  /** `project:`: the project plan/apply scope ownership to (absent: the directory's name). */
+  project?: string;
   pipelineType: 'V1' | 'V2';
   executionMode?: 'QUEUED' | 'SUPERSEDED' | 'PARALLEL';
   /** The store in the pipeline's own region (artifactStore), when set. */
@@ -208,5 +210,5 @@ export interface IrPipeline {
   permissions?: IrPermissions;
   permissionsSpan?: Span;
   deploymentGroups?: IrDeploymentGroup[];
-  spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span };
+  spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span; project?: Span };
 }

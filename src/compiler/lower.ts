@@ -24,6 +24,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
     ...(ex.role ? { roleArn: ex.role } : {}),
     ...(ex.region ? { region: ex.region } : {}),
     ...(ex.account ? { account: ex.account } : {}),
+    ...(ex.project ? { project: ex.project } : {}),
     pipelineType: ex.type,
     ...(ex.execution ? { executionMode: ex.execution as 'QUEUED' | 'SUPERSEDED' | 'PARALLEL' } : {}),
     ...(store ? { store } : {}),
@@ -43,6 +44,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
       variables: sharedSpan('variables'),
       triggers: sharedSpan('triggers'),
       tags: sharedSpan('tags'),
+      project: sharedSpan('project'),
     },
   };
   ir.triggers = lowerTriggers(ex, ir, diags);

@@ -48,6 +48,8 @@ export interface ExPipeline {
   region?: string;
   account?: string;
   connection?: string;
+  /** `project:` as written on the pipeline or at the file's top level. */
+  project?: string;
   artifacts?: unknown;
   type: 'V1' | 'V2';
   execution?: string;

@@ -1,4 +1,5 @@
 import type { JsonObject, Tag } from './json.js';
+import type { LockLocation, LockStore } from './lock.js';
 
 /** A pipeline as GetPipeline returns it, with what plan needs from its metadata. */
 export interface LivePipeline {
@@ -10,6 +11,7 @@ export interface LivePipeline {
 /**
  * The few CodePipeline calls plan and apply make, in one region. The SDK implementation lives
  * in sdk-client.ts and is loaded only when needed; tests can put a fake in its place.
+ * Reads are retried on throttling and transient failures; writes only on throttling (see retry.ts).
  */
 export interface PipelineClient {
   readonly region: string;
@@ -35,4 +37,10 @@ export interface ClientProvider {
   forRegion(region: string): Promise<PipelineClient>;
   /** Where requests go, for messages: the endpoint given, or the service's own. */
   describeEndpoint(region: string): string;
+  /** The AWS account the credentials belong to (STS GetCallerIdentity). */
+  account(): Promise<string>;
+  /** The store of a lock object (S3). */
+  lockStore(at: LockLocation): Promise<LockStore>;
+  /** Abandons every call in flight (a second Ctrl-C); they fail as aborted. */
+  abort(): void;
 }

@@ -1,13 +1,14 @@
 import type { Change } from './changes.js';
 import type { ClientProvider, LivePipeline } from './client.js';
 import { diffPipeline } from './diff.js';
-import { AwsFailure, describeFailure } from './errors.js';
+import { AwsFailure, FATAL_KINDS, describeFailure } from './errors.js';
 import { jsonEqual, type JsonObject, type Tag } from './json.js';
 import { normaliseDeclaration } from './normalise.js';
+import { MANAGED_TAG, PROJECT_TAG_KEY, notOursReason, ownership, type Ownership } from './ownership.js';
 import { runPool } from './pool.js';
+import { maskChange } from './secrets.js';
 
-/** The tag that marks a pipeline as pipec's: only pipelines carrying it are updated or pruned. */
-export const MANAGED_TAG: Readonly<Tag> = { key: 'managed-by', value: 'pipec' };
+export { MANAGED_TAG };
 
 /** A pipeline as the configuration wants it: the CreatePipeline input pipec compiled. */
 export interface DesiredPipeline {
@@ -29,12 +30,15 @@ export interface PipelinePlan {
   /** The live `version` when planned; null when there was no such pipeline. */
   liveVersion: number | null;
   arn?: string;
-  /** Takes over an existing pipeline that pipec did not create (asked for with --adopt). */
+  /** Takes over an existing pipeline that is not this project's (asked for with --adopt). */
   adopt?: boolean;
+  /** Whose the live pipeline was when planned, when it was not this project's (see {@link Ownership}). */
+  owner?: Exclude<Ownership, 'ours'>;
   /** For a conflict: why pipec leaves the pipeline alone. */
   reason?: string;
+  /** The changes, with secret values masked (`(sensitive)`): safe to print and save. */
   changes: Change[];
-  /** What apply sends (create, update; kept for no-op so a saved plan is complete). */
+  /** What apply sends (create, update; kept for no-op so a saved plan is complete). Holds secrets: never printed or saved. */
   desired?: { pipeline: JsonObject; tags: Tag[] };
   /** Whether UpdatePipeline is needed, or only the tags changed. */
   declarationChanged?: boolean;
@@ -44,11 +48,22 @@ export interface PipelinePlan {
 
 /** A whole plan: one entry per configured pipeline, then the deletions --prune found. */
 export interface Plan {
+  /** The project the pipelines belong to: what apply tags them with and prune stays inside. */
+  project: string;
+  /** Where the project name came from: `project:` in the configuration, or the directory's name. */
+  projectFrom: ProjectSource;
   prune: boolean;
+  /** The region of pipelines that name none, when one was needed. */
+  defaultRegion?: string;
   pipelines: PipelinePlan[];
 }
 
+/** Where a project name came from. */
+export type ProjectSource = 'configuration' | 'directory';
+
 export interface PlanOptions {
+  project: string;
+  projectFrom: ProjectSource;
   prune: boolean;
   /** Names of existing unmanaged pipelines to take over. */
   adopt: ReadonlySet<string>;
@@ -58,8 +73,7 @@ export interface PlanOptions {
 /** A plan, or the reasons live state could not be read (each failure once). */
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; failures: AwsFailure[] };
 
-/** Kinds of failure after which no further call can succeed, so no further call is started. */
-export const FATAL_KINDS = new Set(['unreachable', 'credentials', 'region']);
+export { FATAL_KINDS };
 
 /** Reads the live state of every configured pipeline (and, with prune, every other one) and compares. */
 export async function buildPlan(desired: readonly DesiredPipeline[], clients: ClientProvider, opts: PlanOptions): Promise<PlanResult> {
@@ -93,7 +107,7 @@ export async function buildPlan(desired: readonly DesiredPipeline[], clients: Cl
           const client = await clients.forRegion(region);
           const live = await client.getPipeline(d.name);
           const tags = live ? await client.listTags(live.arn) : [];
-          return planPipeline(d, region, live, tags, opts.adopt.has(d.name));
+          return planPipeline(d, region, live, tags, { adopt: opts.adopt.has(d.name), project: opts.project });
         })(),
       ),
     () => fatal,
@@ -104,37 +118,30 @@ export async function buildPlan(desired: readonly DesiredPipeline[], clients: Cl
     if (r.status === 'done') pipelines.push(r.value);
     else if (r.status === 'failed') fail(r.error, 'reading', regionOf(d), d.name);
   });
-  if (opts.prune && !fatal) pipelines.push(...(await findPrunable(desired, regionOf, clients, opts.concurrency, fail, watch, () => fatal)));
-  return failures.length > 0 ? { ok: false, failures: unique(failures) } : { ok: true, plan: { prune: opts.prune, pipelines } };
+  if (opts.prune && !fatal) pipelines.push(...(await findPrunable(desired, regionOf, clients, opts, fail, watch, () => fatal)));
+  if (failures.length > 0) return { ok: false, failures: unique(failures) };
+  return { ok: true, plan: { project: opts.project, projectFrom: opts.projectFrom, prune: opts.prune, ...(defaultRegion ? { defaultRegion } : {}), pipelines } };
 }
 
 /** The plan for one configured pipeline, given what GetPipeline and ListTagsForResource returned. */
-export function planPipeline(d: DesiredPipeline, region: string, live: LivePipeline | undefined, liveTags: readonly Tag[], adopt: boolean): PipelinePlan {
-  const tags = desiredTags(d.tags);
+export function planPipeline(d: DesiredPipeline, region: string, live: LivePipeline | undefined, liveTags: readonly Tag[], opts: { adopt: boolean; project: string }): PipelinePlan {
+  const tags = desiredTags(d.tags, opts.project);
   const base = { name: d.name, region, desired: { pipeline: d.pipeline, tags } };
   if (!live) return { ...base, action: 'create', liveVersion: null, changes: [] };
-  const managed = isManaged(liveTags);
-  if (!managed && !adopt)
-    return {
-      name: d.name,
-      region,
-      action: 'conflict',
-      liveVersion: live.version,
-      arn: live.arn,
-      reason: `a pipeline named '${d.name}' already exists in ${region} and pipec did not create it (it has no '${MANAGED_TAG.key}: ${MANAGED_TAG.value}' tag); pipec leaves it alone. To let pipec manage it, plan and apply with --adopt ${d.name}`,
-      changes: [],
-    };
+  const owner = ownership(liveTags, opts.project);
+  if (owner !== 'ours' && !opts.adopt)
+    return { name: d.name, region, action: 'conflict', liveVersion: live.version, arn: live.arn, owner, reason: notOursReason(d.name, region, owner, liveTags, opts.project), changes: [] };
   const declChanges = diffPipeline(normaliseDeclaration(d.pipeline, region), normaliseDeclaration(live.declaration, region));
   const declarationChanged = declChanges.length > 0;
   const { set, remove, changes: tagChanges } = diffTags(liveTags, tags);
-  // Pipeline-level fields, then tags, then stage by stage.
-  const changes = [...declChanges.filter((c) => c.stage === undefined), ...tagChanges, ...declChanges.filter((c) => c.stage !== undefined)];
+  // Pipeline-level fields, then tags, then stage by stage; secrets masked once, here, for every renderer.
+  const changes = [...declChanges.filter((c) => c.stage === undefined), ...tagChanges, ...declChanges.filter((c) => c.stage !== undefined)].map(maskChange);
   return {
     ...base,
     action: changes.length > 0 ? 'update' : 'no-op',
     liveVersion: live.version,
     arn: live.arn,
-    ...(adopt && !managed ? { adopt: true } : {}),
+    ...(owner !== 'ours' ? { adopt: true, owner } : {}),
     changes,
     declarationChanged,
     ...(set.length > 0 ? { tagsToSet: set } : {}),
@@ -142,13 +149,15 @@ export function planPipeline(d: DesiredPipeline, region: string, live: LivePipel
   };
 }
 
-/** The configured tags plus pipec's own, sorted by key. */
-export function desiredTags(tags: readonly Tag[]): Tag[] {
+/** The configured tags plus pipec's own (managed-by, and the project when one is given), sorted by key. */
+export function desiredTags(tags: readonly Tag[], project?: string): Tag[] {
   const map = new Map(tags.map((t) => [t.key, t.value]));
   map.set(MANAGED_TAG.key, MANAGED_TAG.value);
+  if (project !== undefined) map.set(PROJECT_TAG_KEY, project);
   return [...map.keys()].sort().map((key) => ({ key, value: map.get(key) as string }));
 }
 
+/** True when the tags mark the pipeline as pipec's (of any project). */
 export function isManaged(tags: readonly Tag[]): boolean {
   return tags.some((t) => t.key === MANAGED_TAG.key && t.value === MANAGED_TAG.value);
 }
@@ -175,12 +184,12 @@ function diffTags(live: readonly Tag[], desired: readonly Tag[]): { set: Tag[]; 
   return { set, remove, changes };
 }
 
-/** Managed pipelines in the regions in play that the configuration no longer has. */
+/** This project's pipelines in the regions in play that the configuration no longer has (never another project's). */
 async function findPrunable(
   desired: readonly DesiredPipeline[],
   regionOf: (d: DesiredPipeline) => string,
   clients: ClientProvider,
-  concurrency: number,
+  { concurrency, project }: PlanOptions,
   fail: (e: unknown, operation: string, region: string, pipeline?: string) => void,
   watch: <T>(p: Promise<T>) => Promise<T>,
   stop: () => boolean,
@@ -202,7 +211,7 @@ async function findPrunable(
         (async (): Promise<PipelinePlan | undefined> => {
           const client = await clients.forRegion(region);
           const live = await client.getPipeline(name);
-          if (!live || !isManaged(await client.listTags(live.arn))) return undefined;
+          if (!live || ownership(await client.listTags(live.arn), project) !== 'ours') return undefined;
           return { name, region, action: 'delete', liveVersion: live.version, arn: live.arn, changes: [] };
         })(),
       ),

@@ -1,30 +1,54 @@
 import type { CodePipelineClient, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { ClientProvider, LivePipeline, PipelineClient } from './client.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, type CallContext } from './errors.js';
 import { toJson, type JsonObject, type Tag } from './json.js';
+import { retryPolicy } from './retry.js';
+import { s3LockStore } from './sdk-lock.js';
 import type { AwsSettings } from './settings.js';
 
 /** The AWS SDK module for CodePipeline, once loaded. */
 export type Sdk = typeof import('@aws-sdk/client-codepipeline');
 
+/** Options every SDK client of pipec gets: region, profile, credentials, timeouts, retry policy. */
+export function clientConfig(settings: AwsSettings, region: string | undefined, endpoint: string | undefined, kind: 'read' | 'write') {
+  return {
+    ...(region ? { region } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    retryStrategy: retryPolicy(kind, settings.maxAttempts),
+    maxAttempts: settings.maxAttempts,
+    // throwOnRequestTimeout: without it the SDK only logs a warning and waits forever.
+    requestHandler: { connectionTimeout: settings.connectTimeoutMs, requestTimeout: settings.requestTimeoutMs, throwOnRequestTimeout: true },
+    logger: QUIET_LOGGER,
+  };
+}
+
+/** The SDK's warnings (e.g. about timeouts) are pipec's to report, as one line; never printed raw. */
+const QUIET_LOGGER = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 /**
- * CodePipeline through the AWS SDK for JavaScript v3, which is imported here and only when a
- * command first needs it, so `compile` and `validate` start without it. Throttled calls are
- * retried by the SDK's adaptive retry mode (client-side rate limiting plus backoff).
+ * CodePipeline (plus STS for the account and S3 for the lock) through the AWS SDK for
+ * JavaScript v3, imported here and only when a command first needs it, so `compile` and
+ * `validate` start without it. Each region has a read client and a write client, which differ
+ * in their retry policy (retry.ts). Every call can be abandoned at once with `abort()`.
  */
 export async function sdkClientProvider(settings: AwsSettings): Promise<ClientProvider> {
   const sdk = await import('@aws-sdk/client-codepipeline');
   const clients = new Map<string, PipelineClient>();
+  const aborter = new AbortController();
   const endpointFor = (region: string) => settings.endpoint ?? `https://codepipeline.${region}.amazonaws.com`;
-  const make = (region: string | undefined): CodePipelineClient => newSdkClient(sdk, settings, region);
+  const timeouts = { connectMs: settings.connectTimeoutMs, requestMs: settings.requestTimeoutMs };
+  const make = (region: string | undefined, kind: 'read' | 'write'): CodePipelineClient => newSdkClient(sdk, settings, region, kind);
   let defaultRegion: Promise<string> | undefined;
-  return {
+  let account: Promise<string> | undefined;
+  const provider: ClientProvider = {
     describeEndpoint: endpointFor,
     defaultRegion() {
       defaultRegion ??= settings.region
         ? Promise.resolve(settings.region)
         : (async () => {
-            const probe = make(undefined);
+            const probe = make(undefined, 'read');
             try {
               return await probe.config.region();
             } catch (e) {
@@ -38,47 +62,60 @@ export async function sdkClientProvider(settings: AwsSettings): Promise<ClientPr
     async forRegion(region) {
       let c = clients.get(region);
       if (!c) {
-        c = regionClient(sdk, make(region), region, endpointFor(region));
+        c = regionClient(sdk, make(region, 'read'), make(region, 'write'), region, { endpoint: endpointFor(region), timeouts }, aborter.signal);
         clients.set(region, c);
       }
       return c;
     },
+    account() {
+      account ??= (async () => {
+        const sts = await import('@aws-sdk/client-sts');
+        const region = settings.region ?? (await provider.defaultRegion().catch(() => 'us-east-1'));
+        const endpoint = settings.endpoints.sts;
+        const client = withoutNodeVersionWarning(() => new sts.STSClient(clientConfig(settings, region, endpoint, 'read')));
+        try {
+          const out = await client.send(new sts.GetCallerIdentityCommand({}), { abortSignal: aborter.signal });
+          if (!out.Account) throw new Error('GetCallerIdentity returned no account');
+          return out.Account;
+        } catch (e) {
+          throw describeFailure(e, { operation: 'GetCallerIdentity', service: 'STS', endpoint: endpoint ?? `https://sts.${region}.amazonaws.com`, timeouts });
+        } finally {
+          client.destroy();
+        }
+      })();
+      return account;
+    },
+    // Not abandoned with the rest: the lock must still be released after a second Ctrl-C.
+    lockStore: (at) => s3LockStore(settings, at),
+    abort: () => aborter.abort(),
   };
+  return provider;
 }
 
 /**
  * A CodePipeline SDK client for the settings: credentials, endpoint, retries and timeouts are the
- * same for every command that talks to AWS (plan/apply and the operating commands).
+ * same for every command that talks to AWS (plan/apply and the operating commands). `kind`
+ * picks the retry policy: reads are retried after transient failures, writes only when throttled.
  */
-export function newSdkClient(sdk: Sdk, settings: AwsSettings, region: string | undefined): CodePipelineClient {
-  return withoutNodeVersionWarning(
-    () =>
-      new sdk.CodePipelineClient({
-        ...(region ? { region } : {}),
-        ...(settings.profile ? { profile: settings.profile } : {}),
-        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-        ...(settings.credentials ? { credentials: settings.credentials } : {}),
-        retryMode: 'adaptive',
-        maxAttempts: settings.maxAttempts,
-        requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-      }),
-  );
+export function newSdkClient(sdk: Sdk, settings: AwsSettings, region: string | undefined, kind: 'read' | 'write' = 'read'): CodePipelineClient {
+  return withoutNodeVersionWarning(() => new sdk.CodePipelineClient(clientConfig(settings, region, settings.endpoint, kind)));
 }
 
-function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endpoint: string): PipelineClient {
+function regionClient(sdk: Sdk, reader: CodePipelineClient, writer: CodePipelineClient, region: string, where: Pick<CallContext, 'endpoint' | 'timeouts'>, signal: AbortSignal): PipelineClient {
   const call = async <T>(operation: string, pipeline: string | undefined, run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
     } catch (e) {
-      throw describeFailure(e, { operation, endpoint, ...(pipeline ? { pipeline } : {}) });
+      throw describeFailure(e, { operation, ...where, ...(pipeline ? { pipeline } : {}) });
     }
   };
+  const opts = { abortSignal: signal };
   return {
     region,
     getPipeline: (name) =>
       call('GetPipeline', name, async (): Promise<LivePipeline | undefined> => {
         try {
-          const out = await client.send(new sdk.GetPipelineCommand({ name }));
+          const out = await reader.send(new sdk.GetPipelineCommand({ name }), opts);
           const declaration = toJson(out.pipeline ?? {}) as JsonObject;
           return { declaration, version: out.pipeline?.version ?? 0, arn: out.metadata?.pipelineArn ?? '' };
         } catch (e) {
@@ -91,7 +128,7 @@ function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endp
         const names: string[] = [];
         let nextToken: string | undefined;
         do {
-          const out = await client.send(new sdk.ListPipelinesCommand({ ...(nextToken ? { nextToken } : {}) }));
+          const out = await reader.send(new sdk.ListPipelinesCommand({ ...(nextToken ? { nextToken } : {}) }), opts);
           for (const p of out.pipelines ?? []) if (p.name) names.push(p.name);
           nextToken = out.nextToken;
         } while (nextToken);
@@ -102,7 +139,7 @@ function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endp
         const tags: Tag[] = [];
         let nextToken: string | undefined;
         do {
-          const out = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }));
+          const out = await reader.send(new sdk.ListTagsForResourceCommand({ resourceArn: arn, ...(nextToken ? { nextToken } : {}) }), opts);
           for (const t of out.tags ?? []) if (t.key !== undefined) tags.push({ key: t.key, value: t.value ?? '' });
           nextToken = out.nextToken;
         } while (nextToken);
@@ -110,25 +147,25 @@ function regionClient(sdk: Sdk, client: CodePipelineClient, region: string, endp
       }),
     createPipeline: (declaration, tags) =>
       call('CreatePipeline', String(declaration.name), async () => {
-        const out = await client.send(new sdk.CreatePipelineCommand({ pipeline: declaration as unknown as PipelineDeclaration, ...(tags.length > 0 ? { tags: [...tags] } : {}) }));
+        const out = await writer.send(new sdk.CreatePipelineCommand({ pipeline: declaration as unknown as PipelineDeclaration, ...(tags.length > 0 ? { tags: [...tags] } : {}) }), opts);
         return { version: out.pipeline?.version ?? 1 };
       }),
     updatePipeline: (declaration) =>
       call('UpdatePipeline', String(declaration.name), async () => {
-        const out = await client.send(new sdk.UpdatePipelineCommand({ pipeline: declaration as unknown as PipelineDeclaration }));
+        const out = await writer.send(new sdk.UpdatePipelineCommand({ pipeline: declaration as unknown as PipelineDeclaration }), opts);
         return { version: out.pipeline?.version ?? 0 };
       }),
     deletePipeline: (name) =>
       call('DeletePipeline', name, async () => {
-        await client.send(new sdk.DeletePipelineCommand({ name }));
+        await writer.send(new sdk.DeletePipelineCommand({ name }), opts);
       }),
     tagResource: (arn, tags) =>
       call('TagResource', arn.split(':').pop(), async () => {
-        await client.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: [...tags] }));
+        await writer.send(new sdk.TagResourceCommand({ resourceArn: arn, tags: [...tags] }), opts);
       }),
     untagResource: (arn, keys) =>
       call('UntagResource', arn.split(':').pop(), async () => {
-        await client.send(new sdk.UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] }));
+        await writer.send(new sdk.UntagResourceCommand({ resourceArn: arn, tagKeys: [...keys] }), opts);
       }),
   };
 }

@@ -11,7 +11,7 @@ import { desiredPipelines } from '../../dist/live/desired.js';
 import type { DesiredPipeline } from '../../dist/live/plan.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
-import { createRoles, pipec, workspace } from './support.js';
+import { createBuckets, createRoles, pipec, workspace } from './support.js';
 
 const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
 let moto: Moto;
@@ -20,6 +20,7 @@ let sdk: CodePipelineClient;
 beforeAll(async () => {
   moto = await startMoto({ accountId: '111111111111' });
   await createRoles(moto.endpoint, [ROLE]);
+  await createBuckets(moto.endpoint, ['acme-artifacts', 'acme-artifacts-2']);
   sdk = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 });
 afterAll(async () => {
@@ -49,6 +50,14 @@ async function expectNoChanges(cwd: string) {
   expect(r.code).toBe(0);
 }
 
+/** Every artifact bucket the pipelines name (apply keeps its lock in one), as the account would have them. */
+function artifactBuckets(desired: readonly DesiredPipeline[]): string[] {
+  return desired.flatMap((d) => {
+    const p = d.pipeline as { artifactStore?: { location: string }; artifactStores?: Record<string, { location: string }> };
+    return [...(p.artifactStore ? [p.artifactStore.location] : []), ...Object.values(p.artifactStores ?? {}).map((s) => s.location)];
+  });
+}
+
 /** The examples that compile without errors, with their desired pipelines; the compiler's own tests cover the rest. */
 function deployableExamples(): Array<{ name: string; dir: string; desired: DesiredPipeline[] }> {
   const out = [];
@@ -75,6 +84,7 @@ describe('every example that compiles: create from nothing, apply, then the plan
       const roles = desired.map((d) => String(d.pipeline.roleArn));
       expect(new Set(roles.map((r) => r.split(':')[4])), 'examples deploy into account 111111111111 in these tests').toEqual(new Set(['111111111111']));
       await createRoles(moto.endpoint, roles);
+      await createBuckets(moto.endpoint, artifactBuckets(desired));
 
       const before = await run(['plan', '--detailed-exitcode'], dir);
       expect(before.stdout).toContain(`Plan: ${desired.length} to create, 0 to update, 0 to delete.`);
@@ -117,6 +127,11 @@ const APPROVE_STAGE = `  - name: Approve
 `;
 
 describe('each kind of edit: the plan shows exactly it, apply makes it, the next plan is empty', () => {
+  // The examples above reset moto: the role and the buckets are made again for what follows.
+  beforeAll(async () => {
+    await createRoles(moto.endpoint, [ROLE]);
+    await createBuckets(moto.endpoint, ['acme-artifacts', 'acme-artifacts-2']);
+  });
   const edits: Array<{ edit: string; yml: (s: string) => string; changes: Array<Record<string, unknown>> }> = [
     { edit: 'add a stage', yml: (s) => s.replace('  - name: Prod\n', `${APPROVE_STAGE}  - name: Prod\n`), changes: [{ op: 'add', stage: 'Approve' }] },
     { edit: 'remove a stage', yml: (s) => s.replace(/ {2}- name: Staging\n(?: {4}.*\n)+/, ''), changes: [{ op: 'remove', stage: 'Staging' }] },
@@ -234,7 +249,7 @@ describe('pipelines pipec does not manage', () => {
       expect(plan.code).toBe(1);
 
       const apply = await run(['apply', '--auto-approve'], ws.dir);
-      expect(apply.stdout).toContain('"legacy" (us-east-1): skipped; not managed by pipec');
+      expect(apply.stdout).toContain('"legacy" (us-east-1): skipped; not this project\'s (adopt it with --adopt legacy)');
       expect(apply.code).toBe(1);
       const untouched = await sdk.send(new GetPipelineCommand({ name: 'legacy' }));
       expect(untouched.pipeline?.version).toBe(1);

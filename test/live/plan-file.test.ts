@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareInputs, fingerprintInputs, parsePlan, serializePlan, type SavedPlan } from '../../dist/live/plan-file.js';
+import { compareInputs, fingerprintInputs, parsePlan, savePlanContents, serializePlan, type SavedPlan } from '../../dist/live/plan-file.js';
 import { runCli } from '../support/cli.js';
 import { awsTestEnv } from '../support/moto.js';
 import { workspace } from './support.js';
@@ -7,26 +7,46 @@ import { workspace } from './support.js';
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe('the saved plan file', () => {
-  const saved: SavedPlan = {
-    format: 'pipec-plan',
-    formatVersion: 1,
-    pipecVersion: '0.1.0',
-    inputs: fingerprintInputs([{ path: 'pipeline.yml', bytes: bytes('name: web\n') }], true),
-    plan: { prune: false, pipelines: [{ name: 'web', region: 'us-east-1', action: 'create', liveVersion: null, changes: [], desired: { pipeline: { name: 'web' }, tags: [{ key: 'managed-by', value: 'pipec' }] } }] },
-  };
+  const plan = { project: 'web', projectFrom: 'configuration' as const, prune: false, defaultRegion: 'us-east-1', pipelines: [{ name: 'web', region: 'us-east-1', action: 'create' as const, liveVersion: null, changes: [], desired: { pipeline: { name: 'web', token: 'OAuth' }, tags: [{ key: 'managed-by', value: 'pipec' }] } }] };
+  const target = { account: '111111111111', endpoint: null, defaultRegion: 'us-east-1' };
+  const saved: SavedPlan = savePlanContents(plan, target, fingerprintInputs([{ path: 'pipeline.yml', bytes: bytes('name: web\n') }], true), { adopt: [] }, '0.1.0');
 
-  it('round-trips', () => {
-    const parsed = parsePlan(serializePlan(saved));
-    expect(parsed).toEqual({ ok: true, saved });
+  it('round-trips, with a format version, a digest, and what would be sent only as its hash', () => {
+    const text = serializePlan(saved);
+    expect(parsePlan(text)).toEqual({ ok: true, saved });
+    expect(saved).toMatchObject({ format: 'pipec-plan', formatVersion: 2, target, options: { prune: false, adopt: [], pipelines: [] }, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(saved.plan.pipelines[0]).not.toHaveProperty('desired');
+    expect(saved.plan.pipelines[0]?.desiredSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(text).not.toContain('OAuth');
   });
 
   it('says what is wrong with a file that is not a usable plan', () => {
     expect(parsePlan('{')).toMatchObject({ ok: false, problem: expect.stringMatching(/^it is not JSON/) });
     expect(parsePlan('{"pipelines": []}')).toEqual({ ok: false, problem: 'it is not a pipec plan (no "format": "pipec-plan")' });
-    expect(parsePlan(JSON.stringify({ ...saved, formatVersion: 9 }))).toEqual({ ok: false, problem: 'it has plan format version 9; this pipec reads version 1: make the plan again' });
+    expect(parsePlan(JSON.stringify({ ...saved, formatVersion: 9 }))).toEqual({ ok: false, problem: 'it has plan format version 9; this pipec reads version 2: make the plan again' });
     const damaged = JSON.parse(serializePlan(saved));
     damaged.plan.pipelines[0].action = 'explode';
     expect(parsePlan(JSON.stringify(damaged))).toMatchObject({ ok: false, problem: expect.stringMatching(/^it is damaged: plan\.pipelines\.0\.action: /) });
+  });
+
+  it('refuses any edit of its contents by the digest: a value, a region, an injected entry or key', () => {
+    const edits: Array<(p: Record<string, any>) => void> = [
+      (p) => (p.plan.pipelines[0].name = 'other'),
+      (p) => (p.plan.pipelines[0].region = 'eu-west-1'),
+      (p) => (p.target.account = '222222222222'),
+      (p) => (p.target.defaultRegion = 'eu-west-1'),
+      (p) => (p.options.adopt = ['web']),
+      (p) => p.plan.pipelines.push({ name: 'x', region: 'us-east-1', action: 'delete', liveVersion: 1, changes: [] }),
+      (p) => (p.inputs.sha256 = 'f'.repeat(64)),
+    ];
+    for (const edit of edits) {
+      const copy = JSON.parse(serializePlan(saved));
+      edit(copy);
+      expect(parsePlan(JSON.stringify(copy))).toEqual({ ok: false, problem: 'it was changed after pipec wrote it (its digest does not match its contents); make the plan again and review it' });
+    }
+    const injected = JSON.parse(serializePlan(saved));
+    injected.plan.pipelines[0].desired = { pipeline: {}, tags: [] };
+    expect(parsePlan(JSON.stringify(injected))).toMatchObject({ ok: false, problem: expect.stringMatching(/^it is damaged: plan\.pipelines\.0: Unrecognized key/) });
   });
 
   it('names the input files that changed, appeared or went away', () => {
@@ -71,7 +91,7 @@ describe('plan and apply usage', () => {
   it('refuse a file that is not a plan, and a saved plan with --adopt or a --prune it was not made with', async () => {
     const ws = workspace({ 'plan.json': '{"hello": 1}', 'pipeline.yml': 'name: x\n' });
     try {
-      const saved: SavedPlan = { format: 'pipec-plan', formatVersion: 1, pipecVersion: '0.1.0', inputs: fingerprintInputs([], true), plan: { prune: false, pipelines: [] } };
+      const saved: SavedPlan = savePlanContents({ project: 'x', projectFrom: 'configuration', prune: false, pipelines: [] }, { account: '111111111111', endpoint: null, defaultRegion: null }, fingerprintInputs([], true), { adopt: [] }, '0.1.0');
       ws.write({ 'saved.json': serializePlan(saved) });
       const adopt = await runCli(['apply', 'saved.json', '--adopt', 'x'], { cwd: ws.dir, env });
       expect(adopt.stderr).toContain("pipec: --adopt is decided when planning; make the plan again with 'pipec plan --adopt x --out saved.json'");

@@ -113,3 +113,17 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
       }),
   };
 }
+
+/** Creates S3 buckets in moto (the artifact buckets apply keeps its lock in), as a real account has them. */
+export async function createBuckets(endpoint: string, names: Iterable<string>, region = 'us-east-1'): Promise<void> {
+  awsTestEnv(endpoint);
+  for (const name of new Set(names)) {
+    const res = await fetch(`${endpoint}/${name}`, {
+      method: 'PUT',
+      headers: { authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
+      ...(region !== 'us-east-1' ? { body: `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>` } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok && !text.includes('BucketAlreadyOwnedByYou')) throw new Error(`CreateBucket ${name}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+}

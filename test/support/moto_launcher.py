@@ -16,13 +16,25 @@ With PIPEC_MOTO_DEFAULT_ACCOUNT (instead of MOTO_ACCOUNT_ID, which pins every re
 account), requests are in that account unless their credentials come from an STS AssumeRole
 into another account, which moto's STS allows: one moto then serves several accounts, reached
 the way real cross-account deployments are, through profiles that assume a role there.
+
+S3 conditional writes: AWS documents (S3 User Guide, "Add preconditions to S3 operations with
+conditional requests"; PutObject `If-None-Match`) that a PutObject with `If-None-Match: *`
+succeeds only if no object has the key, and that of concurrent conditional writes to one key
+exactly one succeeds: the others get 412 Precondition Failed (or 409 ConditionalRequestConflict).
+terraform's S3 backend and pipec's apply lock rely on that. moto 5.2.1 honours the header, but
+checks for the object and then writes it in two steps on a threaded server, so two racing
+requests can both succeed. We make the check and the write of every PutObject one step under a
+lock, as S3 guarantees.
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import threading
+
 import moto.codepipeline.models as codepipeline_models
+import moto.s3.responses as s3_responses
 import moto.server
 
 import moto_cfn  # noqa: F401  (installs itself)
@@ -38,6 +50,18 @@ def _epoch_seconds(dt):
 
 
 codepipeline_models.iso_8601_datetime_with_milliseconds = _epoch_seconds
+
+_put_object_lock = threading.Lock()
+_moto_put_object = s3_responses.S3Response.put_object
+
+
+def _atomic_put_object(self, *args, **kwargs):
+    # One PutObject at a time: the If-None-Match / If-Match check and the write are atomic.
+    with _put_object_lock:
+        return _moto_put_object(self, *args, **kwargs)
+
+
+s3_responses.S3Response.put_object = _atomic_put_object
 
 import codepipeline_executions  # noqa: E402  (needs the path above)
 

@@ -1,10 +1,12 @@
+import { AwsFailure } from '../../live/errors.js';
 import { buildPlan, type Plan } from '../../live/plan.js';
-import { PLAN_FORMAT, PLAN_FORMAT_VERSION, serializePlan, type InputsFingerprint } from '../../live/plan-file.js';
+import { savePlanContents, serializePlan } from '../../live/plan-file.js';
 import { hasChanges } from '../../live/render/common.js';
 import { renderJson } from '../../live/render/json.js';
 import { renderMarkdown } from '../../live/render/markdown.js';
 import { renderText } from '../../live/render/text.js';
 import { sdkClientProvider } from '../../live/sdk-client.js';
+import { scrubbing } from '../../live/secrets.js';
 import { VERSION } from '../../version.js';
 import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
@@ -18,12 +20,15 @@ export const HELP = `Usage: pipec plan [FILES...] [options]
 
 Compares the compiled pipelines with the live ones (GetPipeline, tags) and shows what
 'pipec apply' would change: per pipeline, stage, action and field, with old and new values.
-Service defaults, masked secrets (****) and key order are not changes.
+Service defaults, masked secrets (****) and key order are not changes; secret values are
+shown as (sensitive). The plan names the project its pipelines belong to ('project:', or
+the repository directory's name).
 
 With no FILES, reads ./pipeline.yml and ./pipelines/*.yml.
 
 Options:
-  -o, --out FILE      save the plan, to apply exactly it later with 'pipec apply FILE'
+  -o, --out FILE      save the plan, to apply exactly it later with 'pipec apply FILE'; it is
+                      bound to the account (STS GetCallerIdentity), region and endpoint
   -f, --format FMT    text, json or markdown (default text)
       --detailed-exitcode
                       exit 0 with no changes, 2 with changes, 1 on errors
@@ -32,7 +37,7 @@ With --stack, plans the cloudformation target instead: a change set per stack (s
 first), showing the pipeline's field changes, each resource change (replacements marked) and the
 IAM and security group changes; --out keeps the change sets for 'pipec apply FILE'.
 
-Exit status: 0 success, 1 errors (input, AWS, or a pipeline pipec does not manage), 2 bad
+Exit status: 0 success, 1 errors (input, AWS, or a pipeline that is not this project's), 2 bad
 usage or, with --detailed-exitcode, changes to apply.
 `;
 
@@ -45,51 +50,59 @@ export const FLAGS = {
 } as const;
 
 /** `pipec plan`: reads live state, prints the changes, optionally saves the plan. */
-export async function run(argv: string[], ctx: CliContext): Promise<number> {
+export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS);
   if (flags.help) {
-    ctx.stdout.write(HELP);
+    rawCtx.stdout.write(HELP);
     return EXIT.OK;
   }
   // Checked before talking to AWS, so a directory in the way is one clear line, not a plan lost after the work.
   if (flags.out === '') throw new UsageError("option '--out' needs a file name");
-  const outPath = flags.out ? checkOutputFile(ctx.cwd, '--out', flags.out as string) : undefined;
+  const outPath = flags.out ? checkOutputFile(rawCtx.cwd, '--out', flags.out as string) : undefined;
   if (flags.stack) {
     if (flags.prune) throw new UsageError("--prune is for pipeline mode; with --stack, delete a pipeline's stacks with 'aws cloudformation delete-stack'");
-    return runStackPlan(ctx, flags, positionals);
+    return runStackPlan(rawCtx, flags, positionals);
   }
   if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
-  const settings = awsSettings(flags, ctx);
+  const settings = awsSettings(flags, rawCtx);
   const limit = concurrency(flags);
   const adopt = (flags.adopt as string[] | undefined) ?? [];
-  const compiled = compileDesired(ctx, positionals, adopt, flags);
+  const compiled = compileDesired(rawCtx, positionals, adopt, flags);
   if (!compiled) return EXIT.PROBLEMS;
+  // Whatever reaches the terminal, secret values from the configuration do not.
+  const ctx: CliContext = { ...rawCtx, stdout: scrubbing(rawCtx.stdout, () => compiled.secrets), stderr: scrubbing(rawCtx.stderr, () => compiled.secrets) };
   const clients = await sdkClientProvider(settings);
-  const result = await buildPlan(compiled.desired, clients, { prune: flags.prune === true, adopt: new Set(adopt), concurrency: limit });
+  const result = await buildPlan(compiled.desired, clients, { project: compiled.project, projectFrom: compiled.projectFrom, prune: flags.prune === true, adopt: new Set(adopt), concurrency: limit });
   if (!result.ok) {
     printFailures(ctx, result.failures);
     return EXIT.PROBLEMS;
   }
   const plan = result.plan;
+  let account: string | undefined;
+  if (outPath) {
+    try {
+      account = await clients.account();
+    } catch (e) {
+      printFailures(ctx, [e instanceof AwsFailure ? e : new AwsFailure(String(e), 'other')]);
+      ctx.stderr.write('pipec: the plan was not saved: a saved plan records the account it was made against\n');
+      return EXIT.PROBLEMS;
+    }
+  }
   const format = (flags.format as string | undefined) ?? 'text';
   ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
   if (!flags.quiet) await printTransitionDrift(ctx, settings, plan, positionals, format);
-  if (outPath) {
-    savePlan(ctx.cwd, outPath, plan, compiled.inputs);
-    if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string}; 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
+  if (outPath && account !== undefined) {
+    const target = { account, endpoint: settings.endpoint ?? null, defaultRegion: plan.defaultRegion ?? null };
+    writeFileAtomically(ctx.cwd, outPath, serializePlan(savePlanContents(plan, target, compiled.inputs, { adopt, pipelines: compiled.selection }, VERSION)));
+    if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string} (account ${account}${target.defaultRegion ? `, ${target.defaultRegion}` : ''}); 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
   }
   return exitStatus(plan, flags['detailed-exitcode'] === true, ctx);
 }
 
-/** 1 when a configured pipeline is blocked by one pipec does not manage; else 0, or 2 for changes with --detailed-exitcode. */
+/** 1 when a configured pipeline is blocked by one that is not this project's; else 0, or 2 for changes with --detailed-exitcode. */
 function exitStatus(plan: Plan, detailed: boolean, ctx: CliContext): number {
   const conflicts = plan.pipelines.filter((p) => p.action === 'conflict');
-  for (const p of conflicts) ctx.stderr.write(`pipec: ${p.reason ?? `pipeline '${p.name}' is not managed by pipec`}\n`);
+  for (const p of conflicts) ctx.stderr.write(`pipec: ${p.reason ?? `pipeline '${p.name}' is not this project's`}\n`);
   if (conflicts.length > 0) return EXIT.PROBLEMS;
   return detailed && hasChanges(plan) ? 2 : EXIT.OK;
-}
-
-/** Writes the plan file whole or not at all. */
-function savePlan(cwd: string, path: string, plan: Plan, inputs: InputsFingerprint): void {
-  writeFileAtomically(cwd, path, serializePlan({ format: PLAN_FORMAT, formatVersion: PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs, plan }));
 }

@@ -79,6 +79,13 @@ export const ACCOUNT = z
 
 export const REGION = apiText(`${ACTION}.region`).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' });
 
+/** A project name (`project:`): what apply tags its pipelines with and prune stays inside; a tag value and an S3 key part. */
+export const PROJECT = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/, { message: 'project names start with a letter or digit and use only letters, digits and . _ @ + = -' });
+
 export const BUCKET = z
   .string()
   .min(3)

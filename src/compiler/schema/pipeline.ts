@@ -1,6 +1,6 @@
 import { MANAGED_POLICIES, PERMISSIONS } from './iam.js';
 import { z } from 'zod';
-import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, NAME, REGION, ROLE_ARN, TEXT } from './common.js';
+import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, NAME, PROJECT, REGION, ROLE_ARN, TEXT } from './common.js';
 
 const KMS_KEY = z.string().min(1).max(400);
 
@@ -104,6 +104,8 @@ export const SHARED = {
   type: z.enum(['V1', 'V2', 'v1', 'v2']).optional(),
   execution: z.enum(['superseded', 'queued', 'parallel', 'SUPERSEDED', 'QUEUED', 'PARALLEL']).optional(),
   tags: TAGS.optional(),
+  /** The project the pipelines belong to: apply tags them with it and prunes only its own. */
+  project: PROJECT.optional(),
   /** Conventions of `environments:` (checked by that macro). */
   promotion: z.unknown().optional(),
 };

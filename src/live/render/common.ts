@@ -1,6 +1,7 @@
 import type { Change } from '../changes.js';
 import { isObject, type Json } from '../json.js';
 import { planCounts, type Plan, type PipelinePlan } from '../plan.js';
+import { SENSITIVE } from '../secrets.js';
 
 /** `Plan: 1 to create, 2 to update, 0 to delete.` */
 export function summaryLine(plan: Plan): string {
@@ -13,9 +14,14 @@ export function hasChanges(plan: Plan): boolean {
   return plan.pipelines.some((p) => p.action === 'create' || p.action === 'update' || p.action === 'delete');
 }
 
-/** A value as it reads in a plan: JSON, on one line. */
+/** A value as it reads in a plan: JSON, on one line; a masked secret as `(sensitive)`. */
 export function formatValue(v: Json | undefined): string {
-  return v === undefined ? '(none)' : JSON.stringify(v);
+  return v === undefined ? '(none)' : v === SENSITIVE ? SENSITIVE : JSON.stringify(v);
+}
+
+/** `Project: web (the directory's name; name it with 'project:')`: whose pipelines the plan covers. */
+export function projectLine(plan: Plan): string {
+  return `Project: ${plan.project}${plan.projectFrom === 'directory' ? " (the directory's name; name it with 'project:' in the configuration)" : ''}`;
 }
 
 /** `AWS/CodeBuild/1`, from a normalised action body or a declaration's action. */

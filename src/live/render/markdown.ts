@@ -1,14 +1,15 @@
 import type { Change } from '../changes.js';
 import type { Json } from '../json.js';
 import type { Plan, PipelinePlan } from '../plan.js';
-import { actionType, formatValue, hasChanges, stageOutline, summaryLine } from './common.js';
+import { actionType, formatValue, hasChanges, projectLine, stageOutline, summaryLine } from './common.js';
+import { OWNER_WORDS } from './text.js';
 
 /**
  * The plan as a pull-request comment: the summary in bold, then per pipeline a table of its
  * changes (where, what, old, new); unchanged pipelines are listed in a collapsed section.
  */
 export function renderMarkdown(plan: Plan): string {
-  const out: string[] = ['### pipec plan', '', `**${summaryLine(plan)}**`, ''];
+  const out: string[] = ['### pipec plan', '', escapeText(projectLine(plan)), '', `**${summaryLine(plan)}**`, ''];
   if (!hasChanges(plan) && !plan.pipelines.some((p) => p.action === 'conflict')) out.push('No changes: the live pipelines match the configuration.', '');
   for (const p of plan.pipelines) if (p.action !== 'no-op') out.push(...section(p), '');
   const unchanged = plan.pipelines.filter((p) => p.action === 'no-op');
@@ -23,10 +24,10 @@ export function renderMarkdown(plan: Plan): string {
 function section(p: PipelinePlan): string[] {
   const title = `${code(p.name)} (${p.region})`;
   if (p.action === 'create') return [`#### ➕ ${title}: create`, '', ...stageOutline(p).map((s) => `- stage ${code(s.stage)}: ${s.actions.map((a) => `${code(a.name)} (${a.type})`).join(', ')}`)];
-  if (p.action === 'delete') return [`#### ➖ ${title}: delete`, '', 'Managed by pipec and no longer in the configuration.'];
-  if (p.action === 'conflict') return [`#### ⚠️ ${title}: left alone`, '', escapeText(p.reason ?? '')];
+  if (p.action === 'delete') return [`#### ➖ ${title}: delete`, '', "This project's and no longer in the configuration."];
+  if (p.action === 'conflict') return [`#### ⚠️ ${title}: left alone, ${OWNER_WORDS[p.owner ?? 'unmanaged']}`, '', escapeText(p.reason ?? '')];
   const rows = p.changes.map(row);
-  return [`#### 🔄 ${title}: update${p.adopt ? ' (adopting it)' : ''}`, '', '| | where | what | old | new |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [`#### 🔄 ${title}: update${p.adopt ? ` (adopting it: ${OWNER_WORDS[p.owner ?? 'unmanaged']})` : ''}`, '', '| | where | what | old | new |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
 }
 
 const SIGN: Record<Change['op'], string> = { add: '+', remove: '-', change: '~', rename: '~', move: '~' };

@@ -1,7 +1,8 @@
 import type { Change } from '../changes.js';
 import type { Json } from '../json.js';
 import type { Plan, PipelinePlan } from '../plan.js';
-import { actionType, flatten, formatValue, groupChanges, hasChanges, headerNotes, stageOutline, summaryLine } from './common.js';
+import { SENSITIVE } from '../secrets.js';
+import { actionType, flatten, formatValue, groupChanges, hasChanges, headerNotes, projectLine, stageOutline, summaryLine } from './common.js';
 
 /** Colour on or off; the caller decides (TTY, NO_COLOR, --color). */
 export interface TextOptions {
@@ -14,7 +15,7 @@ export interface TextOptions {
  */
 export function renderText(plan: Plan, opts: TextOptions): string {
   const c = palette(opts.color);
-  const out: string[] = [];
+  const out: string[] = [projectLine(plan), ''];
   for (const p of plan.pipelines) {
     if (p.action === 'no-op') continue;
     out.push(...pipelineBlock(p, c), '');
@@ -23,12 +24,19 @@ export function renderText(plan: Plan, opts: TextOptions): string {
   const conflicts = plan.pipelines.filter((p) => p.action === 'conflict').length;
   if (!hasChanges(plan) && conflicts === 0) out.push(`No changes. ${unchanged === 1 ? 'The pipeline matches' : `All ${unchanged} pipelines match`} the configuration.`);
   else if (unchanged > 0) out.push(`${unchanged} pipeline${unchanged === 1 ? '' : 's'} unchanged.`);
-  if (conflicts > 0) out.push(c.magenta(`${conflicts} pipeline${conflicts === 1 ? ' is' : 's are'} not managed by pipec and will be left alone.`));
+  if (conflicts > 0) out.push(c.magenta(`${conflicts} pipeline${conflicts === 1 ? ' is' : 's are'} not this project's and will be left alone.`));
   out.push(c.bold(summaryLine(plan)));
   return out.join('\n') + '\n';
 }
 
 type Palette = ReturnType<typeof palette>;
+
+/** Whose a pipeline that is not this project's is, in words. */
+export const OWNER_WORDS: Record<NonNullable<PipelinePlan['owner']>, string> = {
+  unmanaged: 'not managed by pipec',
+  'other-project': "another project's",
+  'no-project': 'managed by pipec but of no project',
+};
 
 /** The lines of one pipeline's block (stack mode shows the pipeline of a stack with them). */
 export function pipelineBlock(p: PipelinePlan, c: Palette): string[] {
@@ -38,9 +46,9 @@ export function pipelineBlock(p: PipelinePlan, c: Palette): string[] {
     for (const s of stageOutline(p)) lines.push(`    ${c.green('+')} stage ${JSON.stringify(s.stage)}: ${s.actions.map((a) => `${JSON.stringify(a.name)} (${a.type}${a.runOrder !== 1 ? `, runOrder ${a.runOrder}` : ''})`).join(', ')}`);
     return lines;
   }
-  if (p.action === 'delete') return [`${c.red('-')} ${title}: delete (managed by pipec, no longer in the configuration; live version ${p.liveVersion})`];
-  if (p.action === 'conflict') return [`${c.magenta('!')} ${title}: left alone, not managed by pipec`, `    ${p.reason ?? ''}`];
-  const lines = [`${c.yellow('~')} ${title}: update${p.adopt ? ', adopting it' : ''} (live version ${p.liveVersion})`];
+  if (p.action === 'delete') return [`${c.red('-')} ${title}: delete (this project's, no longer in the configuration; live version ${p.liveVersion})`];
+  if (p.action === 'conflict') return [`${c.magenta('!')} ${title}: left alone, ${OWNER_WORDS[p.owner ?? 'unmanaged']}`, `    ${p.reason ?? ''}`];
+  const lines = [`${c.yellow('~')} ${title}: update${p.adopt ? `, adopting it (${OWNER_WORDS[p.owner ?? 'unmanaged']})` : ''} (live version ${p.liveVersion})`];
   const g = groupChanges(p.changes);
   for (const ch of g.pipeline) lines.push(`    ${fieldLine(ch, c)}`);
   for (const s of g.stages) {
@@ -84,6 +92,7 @@ function fieldLine(ch: Change, c: Palette): string {
   const field = ch.field ?? '';
   if (ch.op === 'add') return `${c.green('+')} ${field}: ${formatValue(ch.new)}`;
   if (ch.op === 'remove') return `${c.red('-')} ${field}: ${formatValue(ch.old)}`;
+  if (ch.old === SENSITIVE && ch.new === SENSITIVE) return `${c.yellow('~')} ${field}: ${SENSITIVE} changed`;
   return `${c.yellow('~')} ${field}: ${formatValue(ch.old)} -> ${formatValue(ch.new)}`;
 }
 
