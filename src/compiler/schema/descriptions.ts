@@ -19,6 +19,8 @@ const KEYS: Record<string, string | [string, ...unknown[]]> = {
   variables: ['Pipeline variables (V2): name: default, or { default, description }.', { release: '1.0' }],
   triggers: ['Git triggers (V2) on a connection source: push and pull-request filters.', [{ push: { branches: ['main'] } }]],
   tags: ['Tags of the pipeline: key: value.', { team: 'web' }],
+  'pipeline.project': ["The project the pipeline belongs to: plan/apply tag it pipec:project and prune only the project's own (default: the repository directory's name).", 'storefront'],
+  'workspace.project': ["The project every pipeline of the file belongs to: plan/apply tag them pipec:project and prune only the project's own (default: the repository directory's name).", 'storefront'],
   notifications: ['Pipeline events to an SNS topic (the cloudformation target makes the notification rule, and the topic when none is named).', { events: ['pipeline-failed', 'approval-needed'] }],
   promotion: ['Conventions environments follow: the cross-account role and the artifact bucket of other regions.', { 'cross-account-role': 'arn:aws:iam::${env.account}:role/deployer' }],
   'pipeline.source': ["One source, making the 'Source' stage: a shorthand string or a source spec.", 'codecommit:web@main', { github: 'acme/web', branch: 'main' }],
