@@ -51,7 +51,7 @@ export interface ProxiedCall {
 }
 
 /** What a proxy hook may do with a call: answer with an error or a body of its own, drop the connection, or let it through (undefined). */
-export type ProxyVerdict = { status: number; error: string; message: string } | { status: 200; json: unknown } | 'drop' | undefined;
+export type ProxyVerdict = { status: number; error: string; message: string } | { status: 200; json: unknown } | { after: { status: number; error: string; message: string } } | { delayMs: number } | 'drop' | undefined;
 
 /**
  * An HTTP proxy on loopback in front of moto, to inject faults: `hook` sees each call first.
@@ -76,7 +76,10 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
       const call = { operation: target.split('.').pop() ?? '', body };
       const verdict = await hook(call);
       if (verdict === 'drop') return req.socket.destroy();
-      if (verdict) {
+      // Forwarded (after a delay), but answered with an error: a write that took effect and then failed.
+      const after = verdict && 'after' in verdict ? verdict.after : undefined;
+      if (verdict && 'delayMs' in verdict) await new Promise((r) => setTimeout(r, verdict.delayMs));
+      if (verdict && !after && !('delayMs' in verdict)) {
         res.writeHead(verdict.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
         return res.end(JSON.stringify('json' in verdict ? verdict.json : { __type: verdict.error, message: verdict.message }));
       }
@@ -85,6 +88,10 @@ export async function startProxy(targetPort: number, hook: (call: ProxiedCall) =
         upRes.on('data', (c: Buffer) => out.push(c));
         upRes.on('end', () => {
           forwarded.push({ ...call, status: upRes.statusCode ?? 0 });
+          if (after) {
+            res.writeHead(after.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
+            return res.end(JSON.stringify({ __type: after.error, message: after.message }));
+          }
           res.writeHead(upRes.statusCode ?? 502, upRes.headers);
           res.end(Buffer.concat(out));
         });
