@@ -152,6 +152,15 @@ export const DEPLOY_GRANTS: Record<string, GrantFn> = {
       },
     ];
   },
+  // CodePipeline service role policy, OpsWorks statement (https://docs.aws.amazon.com/codepipeline/latest/userguide/how-to-custom-role.html);
+  // OpsWorks Stacks actions take the stack's ARN, arn:aws:opsworks:<region>:<account>:stack/<stack-id>/
+  'Deploy/OpsWorks': (a, _c, r) => [
+    {
+      sid: 'OpsWorks',
+      actions: ['opsworks:CreateDeployment', 'opsworks:DescribeApps', 'opsworks:DescribeCommands', 'opsworks:DescribeDeployments', 'opsworks:DescribeInstances', 'opsworks:DescribeStacks', 'opsworks:UpdateApp', 'opsworks:UpdateStack'],
+      resources: [arn('opsworks', `stack/${arnPart(a.configuration.Stack ?? '*')}/`, r)],
+    },
+  ],
   'Deploy/AppConfig': (a, _c, r) => {
     const app = arnPart(a.configuration.Application ?? '*');
     const env = arnPart(a.configuration.Environment ?? '*');

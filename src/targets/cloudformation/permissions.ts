@@ -143,3 +143,8 @@ export function ruleGrants(rule: IrRule, c: PermissionContext): Grant[] {
       return [];
   }
 }
+
+/** Whether pipec knows what an AWS-owned action type needs at run time (test/permissions-catalog.test.ts holds the catalog to it). */
+export function knowsGrants(category: string, provider: string): boolean {
+  return `${category}/${provider}` in ACTIONS;
+}
