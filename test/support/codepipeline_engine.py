@@ -43,73 +43,17 @@ and for a timeout, and ids, which are derived from counters so that outputs are 
 Time is a virtual clock (see Clock) that tests can freeze and advance.
 """
 import threading
-import time
 import uuid
+
+from codepipeline_clock import CLOCK, CONTROLS  # noqa: F401  (the others import them from here)
 
 LOCK = threading.RLock()
 NAMESPACE = uuid.UUID("6c1f3b7e-2f4f-4d0a-9d3e-5c0c5a0e9a11")
 ACTIVE = ("InProgress", "Stopping")
-DEFAULT_DURATION = 10.0
 APPROVAL_TIMEOUT = 7 * 24 * 3600.0
 # limits.html, "Length of time before an action times out".
 TIMEOUTS = {"CodeBuild": 8 * 3600.0, "CloudFormation": 3 * 86400.0, "CodeDeploy": 5 * 86400.0, "CodeDeployToECS": 5 * 86400.0,
             "Lambda": 86400.0, "S3": 90 * 60.0, "StepFunctions": 7 * 86400.0}
-
-
-class Clock:
-    """Virtual time: 'real' follows the wall clock (times scale); 'manual' moves only when told."""
-
-    def __init__(self):
-        self.mode = "real"
-        self.base = time.time()
-        self.anchor = time.time()
-        self.scale = 1.0
-
-    def now(self):
-        if self.mode == "real":
-            return self.base + (time.time() - self.anchor) * self.scale
-        return self.base
-
-    def configure(self, mode=None, now=None, advance=None, scale=None):
-        self.base = self.now()
-        self.anchor = time.time()
-        if mode in ("real", "manual"):
-            self.mode = mode
-        if now is not None:
-            self.base = float(now)
-        if advance is not None:
-            self.base += float(advance)
-        if scale is not None:
-            self.scale = float(scale)
-
-
-CLOCK = Clock()
-
-
-class Controls:
-    """What tests set through the control endpoint: failures, durations, source heads."""
-
-    def __init__(self):
-        self.reset()
-
-    def reset(self):
-        self.injections = {}  # (pipeline, stage, action) -> list of dicts, consumed one per run
-        self.durations = {}  # (pipeline, stage, action) -> seconds
-        self.default_duration = DEFAULT_DURATION
-        self.heads = {}  # (pipeline, action) -> {revisionId, revisionSummary, revisionUrl}
-
-    def take_injection(self, pipeline, stage, action):
-        queue = self.injections.get((pipeline, stage, action)) or []
-        if not queue:
-            return None
-        item = queue[0]
-        item["times"] = item.get("times", 1) - 1
-        if item["times"] <= 0:
-            queue.pop(0)
-        return item
-
-
-CONTROLS = Controls()
 
 
 class ApiError(Exception):

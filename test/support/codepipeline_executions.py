@@ -4,7 +4,8 @@ Adds to moto's CodePipelineResponse the operations moto lacks (StartPipelineExec
 GetPipelineState, ListPipelineExecutions, GetPipelineExecution, ListActionExecutions,
 StopPipelineExecution, RetryStageExecution, RollbackStage, Disable/EnableStageTransition,
 PutApprovalResult), with the shapes and errors of botocore's CodePipeline model
-(data/codepipeline/2015-07-09/service-2.json), and a control endpoint under /_pipec/ for tests:
+(data/codepipeline/2015-07-09/service-2.json), and a control endpoint under /_pipec/ for tests
+(codepipeline_control.py):
 
   POST /_pipec/clock   {"mode": "manual"|"real", "now": epoch, "advance": seconds, "scale": n}
   POST /_pipec/inject  {"pipeline", "stage", "action", "errorCode", "message", "times",
@@ -17,14 +18,13 @@ PutApprovalResult), with the shapes and errors of botocore's CodePipeline model
   GET  /_pipec/now     {"now": epoch}
 """
 import json
-import os
 
 from moto.codepipeline.models import codepipeline_backends
 from moto.codepipeline.responses import CodePipelineResponse
 from moto.core.exceptions import JsonRESTError
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from codepipeline_engine import ACTIVE, CLOCK, CONTROLS, LOCK, ApiError, Engine
+import codepipeline_control
+from codepipeline_engine import ACTIVE, CLOCK, LOCK, ApiError, Engine
 
 EXECUTION_MODES = ("SUPERSEDED", "QUEUED", "PARALLEL")
 REVISION_TYPES = ("COMMIT_ID", "IMAGE_DIGEST", "S3_OBJECT_VERSION_ID", "S3_OBJECT_KEY")
@@ -397,58 +397,8 @@ def _method(op):
     return handler
 
 
-# --- the control endpoint -----------------------------------------------------------------------
-def control(path, body):
-    with LOCK:
-        if path == "/_pipec/clock":
-            CLOCK.configure(body.get("mode"), body.get("now"), body.get("advance"), body.get("scale"))
-        elif path == "/_pipec/inject":
-            key = (body["pipeline"], body["stage"], body["action"])
-            CONTROLS.injections.setdefault(key, []).append(dict(body, times=int(body.get("times", 1))))
-        elif path == "/_pipec/duration":
-            if "default" in body:
-                CONTROLS.default_duration = float(body["default"])
-            else:
-                CONTROLS.durations[(body["pipeline"], body["stage"], body["action"])] = float(body["seconds"])
-        elif path == "/_pipec/head":
-            CONTROLS.heads[(body["pipeline"], body["action"])] = {k: body[k] for k in ("revisionId", "revisionSummary", "revisionUrl") if k in body}
-            if body.get("start"):
-                backend = codepipeline_backends[body.get("account") or os.environ.get("MOTO_ACCOUNT_ID", "123456789012")][body.get("region", "us-east-1")]
-                rt = engine_for(backend).runtime(body["pipeline"])
-                ex = rt.start(CLOCK.now(), {"triggerType": body.get("triggerType", "CloudWatchEvent"), "triggerDetail": body.get("triggerDetail", "source change")})
-                rt.settle(CLOCK.now())
-                return {"now": CLOCK.now(), "pipelineExecutionId": ex.id}
-        elif path == "/_pipec/reset":
-            CONTROLS.reset()
-            CLOCK.__init__()
-        elif path != "/_pipec/now":
-            return None
-        return {"now": CLOCK.now()}
-
-
-def _wrap_dispatcher():
-    original = DomainDispatcherApplication.__call__
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if not path.startswith("/_pipec/"):
-            return original(self, environ, start_response)
-        try:
-            size = int(environ.get("CONTENT_LENGTH") or 0)
-            body = json.loads(environ["wsgi.input"].read(size) or b"{}") if size else {}
-            out = control(path, body)
-            status = "200 OK" if out is not None else "404 Not Found"
-            payload = json.dumps(out if out is not None else {"error": f"no control {path}"}).encode()
-        except Exception as e:  # a bad control call is the test's mistake: say what it was
-            status, payload = "400 Bad Request", json.dumps({"error": repr(e)}).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-        return [payload]
-
-    DomainDispatcherApplication.__call__ = __call__
-
-
 def install():
     """Adds the execution operations to moto's CodePipeline and the control endpoint to its server."""
     for name, op in OPERATIONS.items():
         setattr(CodePipelineResponse, name, _method(op))
-    _wrap_dispatcher()
+    codepipeline_control.install(engine_for)
