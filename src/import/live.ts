@@ -5,7 +5,7 @@
 import { describeFailure, type AwsFailure } from '../live/errors.js';
 import { runPool } from '../live/pool.js';
 import type { AwsSettings } from '../live/settings.js';
-import type { SourcePipeline } from './pipeline.js';
+import { userTags, type SourcePipeline } from './pipeline.js';
 
 /** The pipelines read, or why they could not be. */
 export type LiveResult = { ok: true; pipelines: SourcePipeline[] } | { ok: false; failures: AwsFailure[] };
@@ -36,7 +36,7 @@ export async function fetchLive(settings: AwsSettings, which: readonly string[] 
     const tags = await client.listTags(live.arn).catch((e: unknown) => {
       throw describeFailure(e, { operation: 'ListTagsForResource', pipeline: name, endpoint: endpoint(region) });
     });
-    const src: SourcePipeline = { declaration: live.declaration, tags, region, origin: `${name} (live, ${region})`, notes: new Map() };
+    const src: SourcePipeline = { declaration: live.declaration, tags: userTags(tags), region, origin: `${name} (live, ${region})`, notes: new Map() };
     return src;
   });
   const failures: AwsFailure[] = [];

@@ -412,3 +412,11 @@ function sortKeys(v: unknown): unknown {
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
   return v;
 }
+
+/**
+ * The tags pipeline.yml should carry: AWS's own (`aws:`) belong to AWS and pipec's ownership tag is
+ * added by apply itself, so neither is written (plan compares neither as a change).
+ */
+export function userTags(tags: readonly Tag[]): Tag[] {
+  return tags.filter((t) => !t.key.startsWith('aws:') && !(t.key === 'managed-by' && t.value === 'pipec'));
+}

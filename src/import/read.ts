@@ -9,7 +9,7 @@ import { SourceFile, type Span } from '../compiler/source.js';
 import { isObject, type JsonObject, type Tag } from '../live/json.js';
 import { fromCloudFormation, CFN_TAGS } from './cloudformation.js';
 import { fromCopilot, isCopilotManifest, type CopilotImport } from './copilot.js';
-import type { SourcePipeline } from './pipeline.js';
+import { userTags, type SourcePipeline } from './pipeline.js';
 
 /** What one file held. */
 export interface ReadResult {
@@ -51,7 +51,7 @@ export function readImportFile(path: string, bytes: Uint8Array, diags: Diagnosti
   const tags: Tag[] = Array.isArray(obj.tags) ? obj.tags.filter(isObject).map((t) => ({ key: String(t.key), value: String(t.value ?? '') })) : [];
   const arn = isObject(obj.metadata) ? obj.metadata.pipelineArn : undefined;
   const arnRegion = typeof arn === 'string' ? arn.split(':')[3] : undefined;
-  const src: SourcePipeline = { declaration: decl, tags, origin: path, notes: new Map() };
+  const src: SourcePipeline = { declaration: decl, tags: userTags(tags), origin: path, notes: new Map() };
   const r = pipelineRegion(decl, region ?? (arnRegion || undefined));
   if (r) src.region = r;
   else if (isObject(decl.artifactStores)) {

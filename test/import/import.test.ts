@@ -176,6 +176,18 @@ describe('pipec import: what it refuses', () => {
     expect((await runCli(['import', join(tmp, 'missing.json')])).stderr).toContain('error[PC0001]');
   });
 
+  it("AWS's own tags and pipec's ownership tag are not imported", async () => {
+    const decl = JSON.parse(readFileSync(join(CORPUS, 'jenkins-custom.json'), 'utf8'));
+    decl.tags = [{ key: 'managed-by', value: 'pipec' }, { key: 'aws:cloudformation:stack-name', value: 'erp' }, { key: 'owner', value: 'erp' }];
+    const file = join(tmp, 'tags.json');
+    writeFileSync(file, JSON.stringify(decl));
+    const r = await runCli(['import', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('tags: { owner: erp }');
+    expect(r.stdout).not.toContain('managed-by');
+    expect(r.stdout).not.toContain('aws:cloudformation');
+  });
+
   it('a cross-region pipeline whose region cannot be told needs --region', async () => {
     const decl = JSON.parse(readFileSync(join(CORPUS, 'cross-region-account.json'), 'utf8'));
     decl.pipeline.stages[2].actions[0].region = 'us-east-1';
