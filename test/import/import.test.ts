@@ -176,6 +176,19 @@ describe('pipec import: what it refuses', () => {
     expect((await runCli(['import', join(tmp, 'missing.json')])).stderr).toContain('error[PC0001]');
   });
 
+  it('reads get-pipeline output in YAML, taking the region from the pipeline ARN', async () => {
+    const src = JSON.parse(readFileSync(join(CORPUS, 'cross-region-account.json'), 'utf8'));
+    // the own store's region is also an action's, so only the ARN tells the pipeline's region
+    src.pipeline.stages[2].actions[0].region = 'us-east-1';
+    const { stringify } = await import('yaml');
+    const file = join(tmp, 'get-pipeline.yaml');
+    writeFileSync(file, stringify({ pipeline: src.pipeline, metadata: { pipelineArn: 'arn:aws:codepipeline:us-east-1:111111111111:payments-global', version: 3 } }));
+    const r = await runCli(['import', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('region: us-east-1');
+    roundTrip(r.stdout, [{ pipeline: src.pipeline }]);
+  });
+
   it("AWS's own tags and pipec's ownership tag are not imported", async () => {
     const decl = JSON.parse(readFileSync(join(CORPUS, 'jenkins-custom.json'), 'utf8'));
     decl.tags = [{ key: 'managed-by', value: 'pipec' }, { key: 'aws:cloudformation:stack-name', value: 'erp' }, { key: 'owner', value: 'erp' }];
