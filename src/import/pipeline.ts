@@ -7,6 +7,7 @@
 import { artifactName } from '../compiler/resolve.js';
 import { RULES } from '../compiler/catalog/index.js';
 import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
+import { MANAGED_TAG, PROJECT_TAG_KEY } from '../live/ownership.js';
 import { recogniseEnvironments } from './environments.js';
 import { importSpec, type ImportedSpec } from './spec.js';
 import { noted } from './yaml.js';
@@ -414,9 +415,9 @@ function sortKeys(v: unknown): unknown {
 }
 
 /**
- * The tags pipeline.yml should carry: AWS's own (`aws:`) belong to AWS and pipec's ownership tag is
- * added by apply itself, so neither is written (plan compares neither as a change).
+ * The tags pipeline.yml should carry: AWS's own (`aws:`) belong to AWS, and pipec's ownership
+ * tags (`managed-by: pipec`, `pipec:project`) are added by apply itself, so none is written.
  */
 export function userTags(tags: readonly Tag[]): Tag[] {
-  return tags.filter((t) => !t.key.startsWith('aws:') && !(t.key === 'managed-by' && t.value === 'pipec'));
+  return tags.filter((t) => !t.key.startsWith('aws:') && !(t.key === MANAGED_TAG.key && t.value === MANAGED_TAG.value) && t.key !== PROJECT_TAG_KEY);
 }

@@ -191,13 +191,14 @@ describe('pipec import: what it refuses', () => {
 
   it("AWS's own tags and pipec's ownership tag are not imported", async () => {
     const decl = JSON.parse(readFileSync(join(CORPUS, 'jenkins-custom.json'), 'utf8'));
-    decl.tags = [{ key: 'managed-by', value: 'pipec' }, { key: 'aws:cloudformation:stack-name', value: 'erp' }, { key: 'owner', value: 'erp' }];
+    decl.tags = [{ key: 'managed-by', value: 'pipec' }, { key: 'pipec:project', value: 'erp' }, { key: 'aws:cloudformation:stack-name', value: 'erp' }, { key: 'owner', value: 'erp' }];
     const file = join(tmp, 'tags.json');
     writeFileSync(file, JSON.stringify(decl));
     const r = await runCli(['import', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('tags: { owner: erp }');
     expect(r.stdout).not.toContain('managed-by');
+    expect(r.stdout).not.toContain('pipec:project');
     expect(r.stdout).not.toContain('aws:cloudformation');
   });
 
