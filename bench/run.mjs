@@ -7,7 +7,8 @@
 //      as pipelines/*.yml files and as one pipeline.yml, with the cost per pipeline;
 //   3. peak memory of the 1,000-pipeline compile;
 //   4. every target (`--target all`) against codepipeline alone, when more than one target exists;
-//   5. plan/apply, the environments macro and import, when bench/plan-apply.mjs, bench/promotion.mjs and bench/import.mjs
+//   5. plan/apply, the environments macro, import and plan --stack, when bench/plan-apply.mjs, bench/promotion.mjs,
+//      bench/import.mjs and bench/stack-plan.mjs
 //      exist: each is run as `node bench/<script> [--quick]` from the repository root and its stdout
 //      (Markdown) is included as it is.
 // Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script).
@@ -202,6 +203,7 @@ for (const [title, script] of [
   ['plan / apply', 'plan-apply.mjs'],
   ['environments macro', 'promotion.mjs'],
   ['import', 'import.mjs'],
+  ['plan --stack', 'stack-plan.mjs'],
 ]) {
   const path = join(ROOT, 'bench', script);
   const heading = () => {

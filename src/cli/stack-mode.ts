@@ -3,7 +3,6 @@ import { compile } from '../compiler/compile.js';
 import { Diagnostics } from '../compiler/diagnostics.js';
 import type { ClientProvider } from '../live/client.js';
 import { AwsFailure, describeFailure } from '../live/errors.js';
-import type { JsonObject } from '../live/json.js';
 import { fingerprintInputs, type InputsFingerprint } from '../live/plan-file.js';
 import { runPool } from '../live/pool.js';
 import { sdkClientProvider } from '../live/sdk-client.js';
@@ -14,13 +13,12 @@ import { renderStackJson, renderStackMarkdown, renderStackText, stackCounts, sta
 import { cloudFormationEndpoint, sdkStackClientProvider } from '../live/stack/sdk-client.js';
 import { stackTargets } from '../live/stack/targets.js';
 import { accountOf } from '../targets/cloudformation/accounts.js';
-import { createPipelineInput } from '../targets/codepipeline.js';
 import { VERSION } from '../version.js';
 import { useColor, type CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { readInputs } from './io.js';
 import { awsSettings, concurrency, printFailures } from './live-options.js';
-import { compileInputs, inputPaths, printDiagnostics } from './pipeline-input.js';
+import { compileInputs, inputPaths, report, selectPipelines } from './pipeline-input.js';
 import { writeFileAtomically } from './output-path.js';
 
 /** Flags plan and apply take for stack mode. */
@@ -62,14 +60,13 @@ export interface StackSetup {
 /** Compiles the inputs and builds every pipeline's stacks; undefined after printing what is wrong. */
 export async function prepareStacks(ctx: CliContext, flags: Record<string, unknown>, positionals: readonly string[]): Promise<StackSetup | undefined> {
   const settings = awsSettings(flags, ctx);
+  if (positionals.includes('-')) throw new UsageError("plan and apply read pipeline files, not standard input ('-'): a saved plan must be able to read its inputs again");
   const paths = inputPaths(ctx, positionals);
   const diags = paths.length === 0 ? compileInputs(ctx, positionals).diagnostics : new Diagnostics();
   const files = paths.length === 0 ? [] : readInputs(paths, ctx.cwd, diags);
-  const compiled = paths.length === 0 || diags.hasErrors() ? [] : compile(files, diags).pipelines;
-  if (diags.hasErrors()) {
-    printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
-    return undefined;
-  }
+  const result = selectPipelines(paths.length === 0 ? { pipelines: [], diagnostics: diags } : compile(files, diags), flags.pipeline as string[] | undefined);
+  if (report(ctx, result, flags, 'text', 'stderr').failed) return undefined;
+  const compiled = result.pipelines;
   const pipelineClients = await sdkClientProvider(settings);
   let defaultRegion = '';
   if (compiled.some((c) => !c.ir.region)) {
@@ -82,14 +79,14 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
   }
   const pipelines: StackPipeline[] = [];
   const unwired: string[] = [];
+  const emitDiags = new Diagnostics();
   for (const { ir } of compiled) {
-    const built = stackTargets(ir, defaultRegion, diags);
+    const built = stackTargets(ir, defaultRegion, emitDiags);
     unwired.push(...built.unwired);
     const account = ir.account ?? accountOf(ir.roleArn);
-    pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets, desired: (createPipelineInput(ir) as { pipeline: JsonObject }).pipeline });
+    pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets });
   }
-  printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
-  if (diags.hasErrors()) return undefined;
+  if (report(ctx, { pipelines: compiled, diagnostics: emitDiags }, flags, 'text', 'stderr').failed) return undefined;
   if (unwired.length > 0) {
     for (const u of unwired) ctx.stderr.write(`pipec: ${u}\n`);
     return undefined;

@@ -30,7 +30,7 @@ beforeAll(async () => {
   process.env.AWS_SHARED_CREDENTIALS_FILE = '/dev/null';
   // the SDK's STS client that assumes the profiles' roles reads its endpoint from process.env, not from pipec's
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
-});
+}, 180_000); // moto starts slowly while other suites share the 2 cores
 afterAll(async () => {
   config?.cleanup();
   await moto?.stop();

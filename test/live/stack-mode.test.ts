@@ -20,7 +20,7 @@ beforeAll(async () => {
   config = workspace({
     config: ['[profile prod]', 'role_arn = arn:aws:iam::222222222222:role/pipec-deployer', 'source_profile = base', '[profile base]', 'aws_access_key_id = testing', 'aws_secret_access_key = testing', ''].join('\n'),
   });
-});
+}, 180_000); // moto starts slowly while other suites share the 2 cores
 afterAll(async () => {
   config?.cleanup();
   await moto?.stop();

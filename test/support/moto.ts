@@ -50,7 +50,8 @@ export async function startMoto(opts: { accountId?: string; port?: number; multi
     stderr += d.toString();
     if (stderr.length > 20000) stderr = stderr.slice(-10000);
   });
-  const deadline = Date.now() + 30000;
+  // generous: on a shared 2-core machine several suites start moto at once
+  const deadline = Date.now() + 90000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr.slice(-2000)}`);
     try {

@@ -2,7 +2,6 @@ import type { Change } from '../changes.js';
 import type { PipelineClient } from '../client.js';
 import { diffPipeline } from '../diff.js';
 import { AwsFailure } from '../errors.js';
-import type { JsonObject } from '../json.js';
 import { normaliseDeclaration } from '../normalise.js';
 import { isManaged } from '../plan.js';
 import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackLocation } from './client.js';
@@ -43,12 +42,11 @@ export interface StackModePlan {
   stacks: StackPlan[];
 }
 
-/** One pipeline to deploy as stacks: its stacks, its desired declaration (for the field diff) and its account. */
+/** One pipeline to deploy as stacks: its stacks and its account. */
 export interface StackPipeline {
   name: string;
   account?: string;
   targets: StackTarget[];
-  desired: JsonObject;
 }
 
 export interface StackPlanOptions {
