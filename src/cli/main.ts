@@ -4,18 +4,20 @@ import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { fsReason, OutputError } from './output-path.js';
 
-interface CommandModule {
+export interface CommandModule {
+  FLAGS?: Record<string, { type: string; short?: string; values?: readonly string[] }>;
   HELP: string;
   run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
 /** Commands load on demand, so `compile` never loads what `plan` needs (the AWS SDK). */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   compile: { summary: 'compile pipeline files into CodePipeline JSON (and other targets)', load: () => import('./commands/compile.js') },
   validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },
   graph: { summary: 'draw the pipelines: text, Mermaid or Graphviz DOT', load: () => import('./commands/graph.js') },
   plan: { summary: 'show what apply would change on the live pipelines', load: () => import('./commands/plan.js') },
+  completion: { summary: 'print a shell completion script: bash, zsh or fish', load: () => import('./commands/completion.js') },
   schema: { summary: 'print the JSON Schema of pipeline.yml (editor completion and checks)', load: () => import('./commands/schema.js') },
   apply: { summary: 'create, update (and with --prune delete) live pipelines to match', load: () => import('./commands/apply.js') },
   unlock: { summary: "remove a project's apply lock left by an apply that is gone", load: () => import('./commands/unlock.js') },

@@ -1,3 +1,5 @@
+import { graphFromDeclaration } from '../../graph/declaration.js';
+import { renderGraphMermaid } from '../../graph/mermaid.js';
 import type { Change } from '../changes.js';
 import type { Json } from '../json.js';
 import type { Plan, PipelinePlan } from '../plan.js';
@@ -23,11 +25,19 @@ export function renderMarkdown(plan: Plan): string {
 
 function section(p: PipelinePlan): string[] {
   const title = `${code(p.name)} (${p.region})`;
-  if (p.action === 'create') return [`#### ➕ ${title}: create`, '', ...stageOutline(p).map((s) => `- stage ${code(s.stage)}: ${s.actions.map((a) => `${code(a.name)} (${a.type})`).join(', ')}`)];
+  if (p.action === 'create') return [`#### ➕ ${title}: create`, '', ...stageOutline(p).map((s) => `- stage ${code(s.stage)}: ${s.actions.map((a) => `${code(a.name)} (${a.type})`).join(', ')}`), ...picture(p)];
   if (p.action === 'delete') return [`#### ➖ ${title}: delete`, '', "This project's and no longer in the configuration."];
   if (p.action === 'conflict') return [`#### ⚠️ ${title}: left alone, ${OWNER_WORDS[p.owner ?? 'unmanaged']}`, '', escapeText(p.reason ?? '')];
   const rows = p.changes.map(row);
-  return [`#### 🔄 ${title}: update${p.adopt ? ` (adopting it: ${OWNER_WORDS[p.owner ?? 'unmanaged']})` : ''}`, '', '| | where | what | old | new |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [`#### 🔄 ${title}: update${p.adopt ? ` (adopting it: ${OWNER_WORDS[p.owner ?? 'unmanaged']})` : ''}`, '', '| | where | what | old | new |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`), ...picture(p)];
+}
+
+/** The pipeline as it will be, as a Mermaid picture (GitHub draws it), folded away under the changes. */
+function picture(p: PipelinePlan): string[] {
+  const declaration = p.desired?.pipeline as Record<string, unknown> | undefined;
+  if (!declaration || !Array.isArray(declaration.stages)) return [];
+  const mermaid = renderGraphMermaid(graphFromDeclaration(declaration, p.region)).trimEnd();
+  return ['', '<details><summary>the pipeline after apply</summary>', '', '```mermaid', mermaid, '```', '', '</details>'];
 }
 
 const SIGN: Record<Change['op'], string> = { add: '+', remove: '-', change: '~', rename: '~', move: '~' };
