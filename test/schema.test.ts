@@ -8,8 +8,9 @@ import { ROOT, runBin } from './support/cli.js';
 /**
  * The JSON Schema of pipeline.yml (`pipec schema`, shipped as schema/pipeline.schema.json) is held
  * against a standard validator (ajv, draft-07): every example and ok-fixture validates, and every
- * bad-input fixture with a schema-class problem (unknown key PC2001, wrong type PC2002, a value
- * outside the choices PC2004) fails it.
+ * bad-input fixture whose problems are all schema-class (unknown key PC2001, wrong type PC2002, a
+ * value outside the choices PC2004) fails it. (A fixture that mixes in rule errors may owe its PC2004
+ * to a macro's own check, such as a traffic word, which a JSON Schema of free text cannot make.)
  */
 
 const printed = runBin(['schema']);
@@ -64,7 +65,7 @@ describe('pipec schema', () => {
     .filter((f) => f.endsWith('.out'))
     .filter((f) => {
       const codes = [...readFileSync(join(errorsDir, f), 'utf8').matchAll(/^[-\d]+:[-\d]+ (PC\d{4}) /gm)].map((m) => m[1] as string);
-      return codes.some((c) => SCHEMA_CLASS.has(c));
+      return codes.length > 0 && codes.every((c) => SCHEMA_CLASS.has(c));
     })
     .map((f) => f.replace(/\.out$/, '.yml'))
     .sort();

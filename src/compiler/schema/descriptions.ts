@@ -92,6 +92,7 @@ const KEYS: Record<string, string | [string, ...unknown[]]> = {
   'output-variables': ['Variables the Commands action exports.'],
   secret: ['A Secrets Manager secret: id or ARN, with :json-key when needed.', 'ci/token'],
   parameter: ['A Systems Manager Parameter Store parameter name.', '/ci/token'],
+  plaintext: ['A value that looks like a secret but is not one, written in plain text on purpose.', 'ghp_public_test_token'],
 
   // raw actions and rules
   category: ['The action category.', 'Deploy'],
