@@ -226,7 +226,7 @@ name: ${name}
 execution: superseded
 tags: { team: team-${i % 17} }
 source: { bitbucket: acme/${name}, branch: master }
-build: { buildspec: ci/buildspec.yml, image: aws/codebuild/amazonlinux2-x86_64-standard:5.0, artifacts: [target/*.war, flags.json] }
+build: { buildspec: ci/buildspec.yml, image: aws/codebuild/amazonlinux2-x86_64-standard:5.0, outputs: [Build] }
 tests:
   unit: [mvn -q test]
   it: [mvn -q verify -Pit]
