@@ -86,7 +86,7 @@ async function startMoto() {
   return { endpoint, stop, cpuMs: () => processCpuMs(child.pid) };
 }
 
-/** Empties moto and creates the pipelines' role, as a fresh account would need. */
+/** Empties moto and creates the pipelines' role and artifact bucket, as a fresh account would have them. */
 async function resetMoto(endpoint) {
   await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   const res = await fetch(`${endpoint}/`, {
@@ -95,6 +95,9 @@ async function resetMoto(endpoint) {
     body: new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: 'pipeline', AssumeRolePolicyDocument: TRUST }),
   });
   if (!res.ok) throw new Error(`CreateRole: HTTP ${res.status}`);
+  // The artifact bucket: apply keeps its lock there (.pipec/locks/<project>.json).
+  const bucket = await fetch(`${endpoint}/bench-artifacts`, { method: 'PUT', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' } });
+  if (!bucket.ok) throw new Error(`CreateBucket: HTTP ${bucket.status}`);
 }
 
 /** User + system CPU time of a live process in ms, from /proc (undefined where there is none). */
