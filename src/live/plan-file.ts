@@ -27,8 +27,11 @@ export interface PlanTarget {
   defaultRegion: string | null;
 }
 
-/** One pipeline's entry as saved: the plan entry without what apply would send (it holds secrets), but with its hash. */
-export type SavedEntry = Omit<PipelinePlan, 'desired'> & { desiredSha256?: string };
+/**
+ * One pipeline's entry as saved: the plan entry without what apply would send (it holds
+ * secrets), but with its hash; a create also lists what it creates, secrets masked.
+ */
+export type SavedEntry = Omit<PipelinePlan, 'desired'> & { desiredSha256?: string; creates?: { pipeline: Json; tags: Json } };
 
 /** A plan saved with --out: where and from what it was made, its entries, and a digest of all of it. */
 export interface SavedPlan {
@@ -76,6 +79,7 @@ export function savedEntry(p: PipelinePlan): SavedEntry {
     ...rest,
     ...(rest.tagsToSet ? { tagsToSet: maskSecrets(rest.tagsToSet as unknown as Json) as unknown as Tag[] } : {}),
     ...(desired ? { desiredSha256: sha256(stableJson(desired)) } : {}),
+    ...(rest.action === 'create' && desired ? { creates: { pipeline: maskSecrets(desired.pipeline), tags: maskSecrets(desired.tags as unknown as Json) } } : {}),
   };
 }
 
@@ -118,6 +122,7 @@ const entry = z.strictObject({
   reason: z.string().optional(),
   changes: z.array(change),
   desiredSha256: z.string().optional(),
+  creates: z.strictObject({ pipeline: z.record(z.string(), z.unknown()), tags: z.array(tag) }).optional(),
   declarationChanged: z.boolean().optional(),
   tagsToSet: z.array(tag).optional(),
   tagsToRemove: z.array(z.string()).optional(),

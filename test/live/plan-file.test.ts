@@ -17,6 +17,7 @@ describe('the saved plan file', () => {
     expect(saved).toMatchObject({ format: 'pipec-plan', formatVersion: 2, target, options: { prune: false, adopt: [], pipelines: [] }, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(saved.plan.pipelines[0]).not.toHaveProperty('desired');
     expect(saved.plan.pipelines[0]?.desiredSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(saved.plan.pipelines[0]?.creates).toEqual({ pipeline: { name: 'web', token: '(sensitive)' }, tags: [{ key: 'managed-by', value: 'pipec' }] });
     expect(text).not.toContain('OAuth');
   });
 

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { main } from '../../dist/cli/main.js';
 import type { RunResult } from '../support/cli.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
-import { createRoles } from '../live/support.js';
+import { createBuckets, createRoles } from '../live/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
@@ -56,6 +56,8 @@ export async function startEmulator(): Promise<Emulator> {
       await emu.control('reset');
       await emu.control('clock', { mode: 'manual', now: T0 });
       await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
+      // apply keeps its lock in the artifact bucket, which a real account has.
+      await createBuckets(moto.endpoint, ['acme-artifacts']);
     },
   };
   return emu;
