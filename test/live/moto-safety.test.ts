@@ -92,15 +92,29 @@ describe('ownership is scoped by project', () => {
 
 describe('one apply at a time', () => {
   it('concurrent applies of two configurations: never a mixed fleet, the loser names the holder, a rerun converges', { timeout: 120_000 }, async () => {
-    // Every CodePipeline call slowed down, so the first apply is still running when the second starts.
-    const proxy = await startProxy(moto.port, (c): ProxyVerdict => (c.operation !== '' ? { delayMs: 30 } : undefined));
+    // The first apply's pipeline writes are held at the proxy until the second apply has finished,
+    // so the first holds the lock for as long as the second runs, however fast or loaded the machine.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let writing!: () => void;
+    const firstWrite = new Promise<void>((r) => (writing = r));
+    const proxy = await startProxy(moto.port, async (c): Promise<ProxyVerdict> => {
+      if (c.operation === 'CreatePipeline' || c.operation === 'UpdatePipeline') {
+        writing();
+        await gate;
+      }
+      return undefined;
+    });
     const a = workspace({ 'pipeline.yml': config('fleet', 8, { project: 'fleet', branch: 'main' }) });
     const b = workspace({ 'pipeline.yml': config('fleet', 8, { project: 'fleet', branch: 'next' }) });
     try {
       const first = spawnPipec(['apply', '--auto-approve', '-j', '2'], a.dir, proxy.endpoint);
-      await new Promise((r) => setTimeout(r, 1500));
+      // The first apply holds the lock once it writes.
+      await Promise.race([firstWrite, first.done]);
       const second = spawnPipec(['apply', '--auto-approve', '-j', '2'], b.dir, proxy.endpoint);
-      const [ra, rb] = await Promise.all([first.done, second.done]);
+      const rb = await second.done;
+      release();
+      const ra = await first.done;
       const results = [ra, rb];
       expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
       const loser = results.find((r) => r.code === 1) as RunResult;
@@ -116,6 +130,7 @@ describe('one apply at a time', () => {
     } finally {
       a.cleanup();
       b.cleanup();
+      release();
       await proxy.close();
     }
   });
