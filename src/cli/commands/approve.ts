@@ -2,10 +2,9 @@ import { createInterface } from 'node:readline';
 import { pendingApprovals, type PendingApproval } from '../../ops/approvals.js';
 import { toJsonText } from '../../ops/render/json.js';
 import { ago, short } from '../../ops/time.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, type OpsSession } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, type OpsSession } from '../ops-options.js';
 
 export const HELP = `Usage: pipec approve NAME [STAGE.ACTION] [options]
 
@@ -26,13 +25,9 @@ const FLAGS = { ...OPS_FLAGS, reject: { type: 'bool' }, summary: { type: 'string
 
 /** `pipec approve`: PutApprovalResult for the waiting approval. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'approve', ' [STAGE.ACTION]');
   noMoreArgs(positionals, 2, 'approve');
   const wanted = positionals[1];

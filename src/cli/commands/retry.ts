@@ -1,8 +1,7 @@
 import { toJsonText } from '../../ops/render/json.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec retry NAME STAGE [options]
@@ -22,13 +21,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, 'all-actions': { type: 'bool' }, w
 
 /** `pipec retry`: RetryStageExecution for the stage's latest execution. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'retry', ' STAGE');
   const stageName = positionals[1];
   if (!stageName) throw new UsageError(`'pipec retry' needs the stage to retry: pipec retry ${name} STAGE`);

@@ -1,8 +1,7 @@
 import { toJsonText } from '../../ops/render/json.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec rollback NAME STAGE [options]
@@ -25,13 +24,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, to: { type: 'string' }, watch: { t
 
 /** `pipec rollback`: RollbackStage to an earlier successful execution. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'rollback', ' STAGE');
   const stageName = positionals[1];
   if (!stageName) throw new UsageError(`'pipec rollback' needs the stage to roll back: pipec rollback ${name} STAGE`);

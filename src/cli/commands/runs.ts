@@ -4,10 +4,9 @@ import { toJsonText } from '../../ops/render/json.js';
 import { renderRunsText } from '../../ops/render/runs-text.js';
 import { readExecution } from '../../ops/watch.js';
 import { didYouMean } from '../../compiler/suggest.js';
-import { parseArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 
 export const HELP = `Usage: pipec runs NAME [EXECUTION-ID] [options]
 
@@ -28,13 +27,9 @@ const FLAGS = { ...OPS_FLAGS, limit: { type: 'string', short: 'n' }, status: { t
 
 /** `pipec runs`: execution history, or one execution in full. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'runs', ' [EXECUTION-ID]');
   noMoreArgs(positionals, 2, 'runs');
   const limit = flags.limit === undefined ? 10 : Number(flags.limit);

@@ -1,9 +1,8 @@
 import type { RevisionOverride } from '../../ops/client.js';
 import { toJsonText } from '../../ops/render/json.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 import { follow, followTiming, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec start NAME [options]
@@ -27,13 +26,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS, var: { type: 'repeat' }, 'source-r
 
 /** `pipec start`: StartPipelineExecution with variables and source revisions. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'start');
   noMoreArgs(positionals, 1, 'start');
   const variables = pairs(flags.var as string[] | undefined, '--var', 'NAME=VALUE').map(([n, value]) => ({ name: n, value }));

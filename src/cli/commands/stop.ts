@@ -1,8 +1,7 @@
 import { toJsonText } from '../../ops/render/json.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 
 export const HELP = `Usage: pipec stop NAME [EXECUTION-ID] [options]
 
@@ -22,13 +21,9 @@ const FLAGS = { ...OPS_FLAGS, abandon: { type: 'bool' }, reason: { type: 'string
 
 /** `pipec stop`: StopPipelineExecution, finding the execution in progress itself. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'stop', ' [EXECUTION-ID]');
   noMoreArgs(positionals, 2, 'stop');
   const session = opsSession(ctx, flags);

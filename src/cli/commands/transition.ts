@@ -1,8 +1,7 @@
 import { toJsonText } from '../../ops/render/json.js';
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { say, withPipelineFlag, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
+import { say, parseOpsArgs, noMoreArgs, OPS_FLAGS, OPS_HELP, OpsProblem, opsSession, pipelineArg, reportingFailures, requireStage } from '../ops-options.js';
 
 export const HELP = `Usage: pipec transition NAME STAGE (--disable --reason TEXT | --enable) [options]
 
@@ -27,13 +26,9 @@ const REASON = /^[a-zA-Z0-9!@ ().*?-]{1,300}$/;
 
 /** `pipec transition`: Disable/EnableStageTransition on the stage's inbound transition. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'transition', ' STAGE --disable --reason TEXT');
   const stageName = positionals[1];
   if (!stageName) throw new UsageError(`'pipec transition' needs the stage whose inbound transition to change: pipec transition ${name} STAGE --disable --reason TEXT`);

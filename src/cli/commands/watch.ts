@@ -1,7 +1,6 @@
-import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { withPipelineFlag, noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
+import { parseOpsArgs, noMoreArgs, OpsProblem, OPS_FLAGS, OPS_HELP, opsSession, pipelineArg, reportingFailures } from '../ops-options.js';
 import { follow, WATCH_FLAGS, WATCH_HELP } from '../watch-output.js';
 
 export const HELP = `Usage: pipec watch NAME [EXECUTION-ID] [options]
@@ -21,13 +20,9 @@ const FLAGS = { ...OPS_FLAGS, ...WATCH_FLAGS } as const;
 
 /** `pipec watch`: follows an execution; the exit code says how it ended. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const parsed = parseArgs(argv, FLAGS);
-  const flags = parsed.flags;
-  const positionals = withPipelineFlag(parsed.positionals, flags);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseOpsArgs(argv, FLAGS, HELP, ctx);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const name = pipelineArg(positionals, 'watch', ' [EXECUTION-ID]');
   noMoreArgs(positionals, 2, 'watch');
   const session = opsSession(ctx, flags);
