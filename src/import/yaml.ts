@@ -3,7 +3,7 @@
  * line in flow style (`{ s3: site, extract: true }`), longer ones in block style; comments are kept
  * on the line before the key they are about. Deterministic: keys keep their insertion order.
  */
-import { yamlScalar } from '../targets/yaml-writer.js';
+import { literalBlock, yamlScalar } from '../targets/yaml-writer.js';
 
 /** A value with comment lines written before it. */
 export class Noted {
@@ -75,27 +75,18 @@ function comments(out: string[], notes: readonly string[], indent: string): void
   for (const n of notes) for (const line of n.split('\n')) out.push(`${indent}#${line ? ' ' + line : ''}`);
 }
 
-function literal(text: string, indent: string): string | undefined {
-  if (!text.includes('\n') || /^[ \t\n]|[\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/.test(text)) return undefined;
-  const body = text.replace(/\n+$/, '');
-  const trailing = text.length - body.length;
-  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
-  const lines = (trailing > 1 ? text.slice(0, -1) : body).split('\n');
-  return `|${chomp}\n${lines.map((l) => (l.length ? indent + l : '')).join('\n')}`;
-}
-
 /** Keys whose values are always written in block style (the skeleton of a pipeline file). */
 const BLOCK_KEYS = new Set(['pipelines', 'stages', 'actions', 'steps', 'parallel', 'sources', 'tests', 'triggers', 'variables', 'environments']);
 
 function emitValue(out: string[], v: unknown, indent: string, prefix: string, key: string | undefined): void {
   const flow = inline(v, prefix, key !== undefined && BLOCK_KEYS.has(key));
   if (flow !== undefined) {
-    if (typeof v === 'string' && v.includes('\n')) out.push(`${prefix} ${literal(v, indent + '  ') ?? JSON.stringify(v)}`);
+    if (typeof v === 'string' && v.includes('\n')) out.push(`${prefix} ${literalBlock(v, indent + '  ') ?? JSON.stringify(v)}`);
     else out.push(`${prefix} ${flow}`);
     return;
   }
   if (typeof v === 'string') {
-    out.push(`${prefix} ${literal(v, indent + '  ') ?? JSON.stringify(v)}`);
+    out.push(`${prefix} ${literalBlock(v, indent + '  ') ?? JSON.stringify(v)}`);
     return;
   }
   if (Array.isArray(v)) {

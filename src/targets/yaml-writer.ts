@@ -35,7 +35,7 @@ function scalar(v: unknown): string {
 }
 
 /** A multi-line string as a literal block, when its text allows one. */
-function block(text: string, indent: string): string | undefined {
+export function literalBlock(text: string, indent: string): string | undefined {
   if (!text.includes('\n') || /^[ \t\n]|[\r\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/.test(text)) return undefined;
   const body = text.replace(/\n+$/, '');
   const trailing = text.length - body.length;
@@ -69,7 +69,7 @@ function emitValue(out: string[], v: unknown, indent: string, prefix: string): v
     return;
   }
   if (typeof v === 'string') {
-    const b = block(v, indent + '  ');
+    const b = literalBlock(v, indent + '  ');
     if (b) {
       out.push(`${prefix} ${b}`);
       return;
