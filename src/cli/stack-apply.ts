@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { compareInputs } from '../live/plan-file.js';
 import { applyStackPlan, checkStackPlanHolds, type StackProgress } from '../live/stack/apply.js';
 import type { StackClientProvider } from '../live/stack/client.js';
@@ -9,6 +8,7 @@ import type { StackModePlan } from '../live/stack/plan.js';
 import { eventLine, renderStackOutcomesJson, renderStackOutcomesText, renderStackText, resourceLine, stackApplySucceeded, stackPlanHasChanges } from '../live/stack/render.js';
 import { cloudFormationEndpoint, sdkStackClientProvider } from '../live/stack/sdk-client.js';
 import { palette } from '../live/render/text.js';
+import { confirmYes } from './confirm.js';
 import { useColor, type CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { awsSettings, currentInputs, printFailures } from './live-options.js';
@@ -105,7 +105,7 @@ export async function runStackApply(ctx: CliContext, flags: Record<string, unkno
     }
     plan = result.plan;
     if (!json) ctx.stdout.write(renderStackText(plan, { color }));
-    if (stackPlanHasChanges(plan) && !flags['auto-approve'] && !(await confirm(ctx))) {
+    if (stackPlanHasChanges(plan) && !flags['auto-approve'] && !(await confirmYes(ctx, "\nDo you want to deploy these stacks? Only 'yes' is accepted: "))) {
       await discardChangeSets(plan, clients);
       ctx.stdout.write('Apply cancelled; nothing was changed.\n');
       return EXIT.PROBLEMS;
@@ -121,16 +121,4 @@ export async function runStackApply(ctx: CliContext, flags: Record<string, unkno
   progress.stop();
   ctx.stdout.write(json ? renderStackOutcomesJson(outcomes) : renderStackOutcomesText(outcomes, { color }));
   return stackApplySucceeded(outcomes) ? EXIT.OK : EXIT.PROBLEMS;
-}
-
-/** Asks on the terminal; only `yes` goes ahead. */
-async function confirm(ctx: CliContext): Promise<boolean> {
-  ctx.stdout.write("\nDo you want to deploy these stacks? Only 'yes' is accepted: ");
-  const rl = createInterface({ input: ctx.stdin ?? process.stdin, terminal: false });
-  const answer = await new Promise<string>((done) => {
-    rl.once('line', done);
-    rl.once('close', () => done(''));
-  });
-  rl.close();
-  return answer.trim() === 'yes';
 }

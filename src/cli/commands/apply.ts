@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { applyPlan } from '../../live/apply.js';
 import type { ClientProvider } from '../../live/client.js';
 import { buildPlan, type Plan } from '../../live/plan.js';
@@ -10,6 +9,7 @@ import { sdkClientProvider } from '../../live/sdk-client.js';
 import { scrubbing } from '../../live/secrets.js';
 import { compareWithDerived } from '../../live/verify-plan.js';
 import { parseArgs } from '../args.js';
+import { confirmYes } from '../confirm.js';
 import { subscribeInterrupt, useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { lockLocation, lockTimeoutMs, takeLock, type HeldLock } from '../live-lock.js';
@@ -153,7 +153,7 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
     if (!plan) return EXIT.PROBLEMS;
     if (!saved) {
       if (!json) ctx.stdout.write(renderText(plan, { color }));
-      if (hasChanges(plan) && !flags['auto-approve'] && !(await confirm(ctx, () => interrupts > 0))) {
+      if (hasChanges(plan) && !flags['auto-approve'] && !(await confirmYes(ctx, "\nDo you want to apply these changes? Only 'yes' is accepted: ", () => interrupts > 0))) {
         ctx.stdout.write('Apply cancelled; nothing was changed.\n');
         return interrupts > 0 ? INTERRUPTED : EXIT.PROBLEMS;
       }
@@ -201,21 +201,4 @@ async function derivePlan(ctx: CliContext, config: CompiledConfiguration, client
     return undefined;
   }
   return result.plan;
-}
-
-/** Asks on the terminal; only `yes` goes ahead (Ctrl-C is a no). */
-async function confirm(ctx: CliContext, interrupted: () => boolean): Promise<boolean> {
-  ctx.stdout.write("\nDo you want to apply these changes? Only 'yes' is accepted: ");
-  const rl = createInterface({ input: ctx.stdin ?? process.stdin, terminal: false });
-  const answer = await new Promise<string>((done) => {
-    rl.once('line', done);
-    rl.once('close', () => done(''));
-    const poll = setInterval(() => {
-      if (interrupted()) done('');
-    }, 100);
-    rl.once('close', () => clearInterval(poll));
-    rl.once('line', () => clearInterval(poll));
-  });
-  rl.close();
-  return answer.trim() === 'yes' && !interrupted();
 }

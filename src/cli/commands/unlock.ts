@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline';
 import { describeHolder, parseLockInfo } from '../../live/lock.js';
 import { sdkClientProvider } from '../../live/sdk-client.js';
 import { parseArgs } from '../args.js';
+import { confirmYes } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { lockLocation } from '../live-lock.js';
@@ -65,7 +65,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stderr.write(`pipec: the lock is not '${wanted}' (it is ${holder ? `'${holder.id}'` : 'unreadable'}); left as it is\n`);
       return EXIT.PROBLEMS;
     }
-    if (!flags['auto-approve'] && !(await confirm(ctx))) {
+    if (!flags['auto-approve'] && !(await confirmYes(ctx, "Remove it? Only if that apply is no longer running. Only 'yes' is accepted: "))) {
       ctx.stdout.write('Unlock cancelled; the lock stays.\n');
       return EXIT.PROBLEMS;
     }
@@ -82,15 +82,4 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     printFailures(ctx, [e instanceof AwsFailure ? e : new AwsFailure(String((e as Error)?.message ?? e), 'other')]);
     return EXIT.PROBLEMS;
   }
-}
-
-async function confirm(ctx: CliContext): Promise<boolean> {
-  ctx.stdout.write("Remove it? Only if that apply is no longer running. Only 'yes' is accepted: ");
-  const rl = createInterface({ input: ctx.stdin ?? process.stdin, terminal: false });
-  const answer = await new Promise<string>((done) => {
-    rl.once('line', done);
-    rl.once('close', () => done(''));
-  });
-  rl.close();
-  return answer.trim() === 'yes';
 }
