@@ -5,10 +5,11 @@
  * the explicit form wherever the short one compiled to something else.
  */
 import { artifactName } from '../compiler/resolve.js';
-import { RULES } from '../compiler/catalog/index.js';
 import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
 import { MANAGED_TAG, PROJECT_TAG_KEY } from '../live/ownership.js';
-import { recogniseEnvironments } from './environments.js';
+import { stageSettings } from './conditions.js';
+import { recogniseEnvironments, type EnvContext } from './environments.js';
+import { dropConventionStores, handoffBefore, readTopDeploy } from './release.js';
 import { importSpec, type ImportedSpec } from './spec.js';
 import { noted } from './yaml.js';
 
@@ -34,7 +35,10 @@ export interface Choices {
   raw: Set<string>;
   /** Stages written with `actions:` and `run-order` instead of `steps:`. */
   noSteps: Set<string>;
-  /** Try `environments:` for the stages after the sugar (0: no, 1: yes, 2: yes with the deploys' inputs written). */
+  /**
+   * Try `environments:` (and blue/green deploys) for the stages after the sugar: 1 yes, 2 with the
+   * deploys' inputs written, 3 and 4 the same without blue/green patterns, 0 no.
+   */
   environments: number;
   /** Stages the last rendering wrote as environments (for narrowing). */
   envStages: Set<string>;
@@ -140,17 +144,31 @@ export function pipelineDocument(src: SourcePipeline, choices: Choices, shared: 
   if (choices.sugar) i = sugar(src, stages, choices, connection, region, out);
   choices.envStages.clear();
   if (choices.sugar && choices.environments > 0 && (out.source !== undefined || out.sources !== undefined) && out.deploy === undefined) {
-    const envs = recogniseEnvironments(stages, i, connection, region, choices.environments > 1);
+    const envs = recogniseEnvironments(stages, i, envContext(stages, i, choices, connection, region, own.role ?? shared.role));
     if (envs) {
       out.environments = envs.environments;
       for (const s of stages.slice(i, i + envs.count)) choices.envStages.add(String(s.name));
       i += envs.count;
+      if (out.artifacts !== undefined) out.artifacts = dropConventionStores(out.artifacts, envs.regions);
     }
   }
   const explicit = stages.slice(i).map((s) => stageEntry(src, s, choices, connection, region));
   if (explicit.length > 0) out.stages = explicit;
   if (pipelineNotes.length > 0) return { [NOTES_KEY]: pipelineNotes, ...out };
   return out;
+}
+
+/** What reading environments and blue/green deploys needs, at the choices' level. */
+function envContext(stages: readonly JsonObject[], at: number, choices: Choices, connection: string | undefined, region: string | undefined, role: string | undefined): EnvContext {
+  const account = typeof role === 'string' ? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(role)?.[1] : undefined;
+  return {
+    ...(connection !== undefined ? { connection } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(account !== undefined ? { account } : {}),
+    handoff: handoffBefore(stages, at),
+    explicitInputs: choices.environments === 2 || choices.environments === 4,
+    blueGreen: choices.environments === 1 || choices.environments === 2,
+  };
 }
 
 /** A pseudo key carrying the pipeline's own comments; the writer puts them before the pipeline. */
@@ -197,97 +215,6 @@ function trigger(t: JsonObject): Record<string, unknown> {
   const pull = list(g.pullRequest).map((f) => filter(f, true));
   if (push.length > 0) out.push = push.length === 1 ? push[0] : push;
   if (pull.length > 0) out['pull-request'] = pull.length === 1 ? pull[0] : pull;
-  return out;
-}
-
-/** The conditions of a stage event: pipec writes one condition per event. */
-function conditionOf(v: Json | undefined, region: string | undefined): Record<string, unknown> | undefined {
-  if (!isObject(v)) return undefined;
-  const c = list(v.conditions)[0];
-  if (!c) return undefined;
-  const rules = list(c.rules).map((r, i) => ruleEntry(r, i, region));
-  return { ...(c.result !== undefined ? { result: String(c.result).toLowerCase() } : {}), rules };
-}
-
-function ruleEntry(r: JsonObject, index: number, region: string | undefined): Record<string, unknown> {
-  const t = isObject(r.ruleTypeId) ? r.ruleTypeId : {};
-  const provider = String(t.provider ?? '');
-  const version = String(t.version ?? '1');
-  const config: Record<string, string> = {};
-  if (isObject(r.configuration)) for (const [k, v] of Object.entries(r.configuration)) config[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  const out: Record<string, unknown> = {};
-  const defaultName = `${provider}${index > 0 ? index + 1 : ''}`;
-  if (r.name !== defaultName) out.name = String(r.name);
-  const known = RULES.find((p) => p.provider === provider && p.version === version);
-  let body: [string, unknown] | undefined;
-  if (known && known.provider === 'Commands' && Array.isArray(r.commands) && Object.keys(config).length === 0) body = ['commands', r.commands.map(String)];
-  else if (known && known.provider !== 'Commands') {
-    const fields: Record<string, unknown> = {};
-    let ok = true;
-    for (const [k, v] of Object.entries(config)) {
-      const f = known.fields.find((x) => x.key === k);
-      if (!f || v === '') {
-        ok = false;
-        break;
-      }
-      if (f.type === 'int' && /^\d+$/.test(v) && String(Number(v)) === v) fields[f.name] = Number(v);
-      else if (f.type === 'list' && f.values) {
-        const items = v.split(',').map((x) => Object.entries(f.values ?? {}).find(([, api]) => api === x)?.[0]);
-        if (items.some((x) => x === undefined)) ok = false;
-        fields[f.name] = items;
-      } else if (f.type === 'json') {
-        try {
-          const parsed = JSON.parse(v) as unknown;
-          fields[f.name] = typeof parsed === 'object' && parsed !== null && JSON.stringify(sortKeys(parsed)) === v ? parsed : v;
-        } catch {
-          fields[f.name] = v;
-        }
-      } else if (f.type === 'int') ok = false;
-      else fields[f.name] = v;
-    }
-    if (ok && r.commands === undefined) {
-      const keys = Object.keys(fields);
-      body = [known.kind, known.primary && keys.length === 1 && keys[0] === known.primary && typeof fields[known.primary] === 'string' ? fields[known.primary] : fields];
-    }
-  }
-  if (!body) {
-    body = [
-      'rule',
-      {
-        provider,
-        ...(version !== '1' ? { version } : {}),
-        ...(Object.keys(config).length > 0 ? { configuration: config } : {}),
-        ...(Array.isArray(r.commands) ? { commands: r.commands.map(String) } : {}),
-      },
-    ];
-  }
-  out[body[0]] = body[1];
-  const inputs = names(r.inputArtifacts);
-  if (inputs.length > 0) out.inputs = inputs;
-  if (r.roleArn !== undefined) out.role = String(r.roleArn);
-  if (r.region !== undefined && r.region !== region) out.region = String(r.region);
-  if (r.timeoutInMinutes !== undefined) out.timeout = Number(r.timeoutInMinutes);
-  return out;
-}
-
-/** A stage's conditions (and disabled transition) in pipeline.yml terms. */
-export function stageSettings(s: JsonObject, region: string | undefined, disabled: string | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const before = conditionOf(s.beforeEntry, region);
-  if (before) out['before-entry'] = before;
-  const success = conditionOf(s.onSuccess, region);
-  if (success) out['on-success'] = success;
-  if (isObject(s.onFailure)) {
-    const f = s.onFailure;
-    const retry = isObject(f.retryConfiguration) ? f.retryConfiguration.retryMode : undefined;
-    const cond = conditionOf(f, region);
-    out['on-failure'] = {
-      ...(f.result !== undefined ? { result: String(f.result).toLowerCase() } : {}),
-      ...(retry !== undefined ? { 'retry-mode': String(retry).toLowerCase().replace('_', '-') } : {}),
-      ...(cond ? { condition: cond } : {}),
-    };
-  }
-  if (disabled !== undefined) out['disable-inbound'] = disabled;
   return out;
 }
 
@@ -353,10 +280,21 @@ function sugar(src: SourcePipeline, stages: JsonObject[], choices: Choices, conn
   for (const m of MACRO_STAGES) {
     const s = stages[i];
     if (!s || s.name !== m.stage) continue;
-    if (Object.keys(stageSettings(s, region, src.disabledInbound?.[m.stage])).length > 0) break;
+    const stageOwn = stageSettings(s, region, src.disabledInbound?.[m.stage]);
+    if (Object.keys(stageOwn).length > 0 && !(m.kind === 'deploy' && Object.keys(stageOwn).join() === 'on-failure')) break;
     if (src.notes.get(`stage:${m.stage}`)?.length) break;
+    if (m.kind === 'deploy' && choices.environments > 0) {
+      const bg = readTopDeploy(s, envContext(stages, i, choices, connection, region, undefined));
+      if (bg) {
+        out.deploy = bg;
+        choices.envStages.add(m.stage);
+        i++;
+        continue;
+      }
+    }
     const actions = list(s.actions);
     if (actions.length === 0 || actions.some((a) => (a.runOrder ?? 1) !== 1 || a.timeoutInMinutes !== undefined)) break;
+    if (Object.keys(stageOwn).length > 0) break;
     const entries = actions.map((a) => entryFor(src, m.stage, a, choices, connection, region));
     if (entries.some((e) => e.spec.kind !== m.kind)) break;
     if (entries.some((e) => e.spec.notes.length > 0 || (src.notes.get(`action:${e.key}`)?.length ?? 0) > 0)) break;
@@ -407,12 +345,6 @@ function longSource(text: string): unknown {
 
 /** The default output artifact name of an action (what sources and builds produce unless told). */
 export { artifactName };
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  return v;
-}
 
 /**
  * The tags pipeline.yml should carry: AWS's own (`aws:`) belong to AWS, and pipec's ownership

@@ -80,10 +80,20 @@ function narrow(choices: Choices, differences: readonly Change[], src: SourcePip
   // Only the first stage that differs: later differences are often its consequences (default inputs).
   const order = stages.map((s) => String(s.name));
   const at = (c: Change): number => (c.stage === undefined ? -1 : order.indexOf(c.stage) < 0 ? order.length : order.indexOf(c.stage));
+  if (differences.length === 1 && differences[0]?.op === 'remove' && differences[0].stage === undefined && choices.envStages.size > 0) {
+    // The text did not compile: the release macros read the artifacts the stages before hand over,
+    // so those stages' builds first name what they produce (the round trip keeps what is needed).
+    const decl = src.declaration.stages as Array<{ name?: unknown; actions?: Array<{ name?: unknown; outputArtifacts?: unknown[]; actionTypeId?: { category?: unknown } }> }>;
+    for (const s of decl ?? [])
+      if (!choices.envStages.has(String(s.name)))
+        for (const a of s.actions ?? []) if (a.actionTypeId?.category !== 'Source' && (a.outputArtifacts?.length ?? 0) > 0) add(choices.explicitOutputs, `${String(s.name)}/${String(a.name)}`);
+    if (progress) return true;
+  }
   const first = Math.min(...differences.filter((c) => c.stage !== undefined).map(at));
   const firstStage = order[first];
   if (firstStage !== undefined && choices.envStages.has(firstStage) && choices.environments > 0) {
-    choices.environments = choices.environments === 1 ? 2 : 0;
+    // with the deploys' inputs written, then without blue/green patterns, then no environments
+    choices.environments = choices.environments >= 4 ? 0 : choices.environments + 1;
     return true;
   }
   for (const c of differences.filter((d) => d.stage !== undefined && at(d) === first)) {
