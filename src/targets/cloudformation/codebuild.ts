@@ -1,5 +1,7 @@
 import type { IrAction, IrProject } from '../../compiler/ir.js';
 import { splitSecretReference } from '../../compiler/secret-reference.js';
+import { SERVICE_ROLE_GRANTS } from '../../compiler/catalog/service-role-grants.js';
+import { renderGrants } from './grant-render.js';
 import { storeGrants, type StoreRefs } from './storage.js';
 import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Grant, type Json, type Template } from './template.js';
 
@@ -61,46 +63,28 @@ function pushedRepositories(project: IrProject): Json[] {
   return [...out.values()];
 }
 
-/** What a project's service role needs: its log group, the artifact store, its parameters and secrets, reports, clones, its image. */
+/**
+ * What a project's service role needs: the artifact store, then the catalog's CodeBuild-role grants
+ * (src/compiler/catalog/service-role-grants.ts) with the facts of this build: its parameters and
+ * secrets, reports, clones, pushed repositories and build image.
+ */
 function projectGrants(o: ProjectOptions): Grant[] {
   const { project } = o;
-  const group = `log-group:/aws/codebuild/${project.name}`;
-  const grants: Grant[] = [
-    { sid: 'BuildLogs', actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: [arn('logs', group), arn('logs', `${group}:*`)] },
-    ...storeGrants(o.store, '', true),
-  ];
-  const params = project.env.filter((e) => e.type === 'PARAMETER_STORE');
-  if (params.length > 0) grants.push({ sid: 'ParameterStore', actions: ['ssm:GetParameters'], resources: params.map((e) => parameterResource(e.value)) });
-  const secrets = project.env.filter((e) => e.type === 'SECRETS_MANAGER');
-  if (secrets.length > 0) grants.push({ sid: 'Secrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets.map((e) => secretResource(e.value)) });
-  if (Object.keys(project.reports).length > 0)
-    grants.push({
-      sid: 'TestReports',
-      actions: ['codebuild:BatchPutCodeCoverages', 'codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:CreateReportGroup', 'codebuild:UpdateReport'],
-      resources: [arn('codebuild', `report-group/${project.name}-*`)],
-    });
-  if (o.clones.repositories.length > 0)
-    grants.push({ sid: 'CloneRepositories', actions: ['codecommit:GitPull'], resources: o.clones.repositories.map((r) => arn('codecommit', arnPart(r))) });
-  for (const conn of o.clones.connections) {
-    const service = conn.includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections';
-    grants.push({ sid: 'CloneThroughConnections', actions: [`${service}:UseConnection`], resources: [userArn(conn)] });
-  }
-  const pushed = pushedRepositories(project);
-  if (pushed.length > 0)
-    grants.push({
-      sid: 'PushImages',
-      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'],
-      resources: pushed,
-    });
   const ecr = ECR_IMAGE.exec(project.image);
-  if (ecr || pushed.length > 0) grants.push({ sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'], comment: 'ecr:GetAuthorizationToken has no resource-level permissions, so IAM requires Resource "*"' });
-  if (ecr) {
-    grants.push({
-      sid: 'PullBuildImage',
-      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-      resources: [arn('ecr', `repository/${ecr[3]}`, ecr[2] as string, ecr[1] as string)],
-    });
-  }
+  const connections = (service: string): Json[] => o.clones.connections.filter((c) => c.includes(`:${service}:`)).map((c) => userArn(c));
+  const facts: Record<string, Json[]> = {
+    parameters: project.env.filter((e) => e.type === 'PARAMETER_STORE').map((e) => parameterResource(e.value)),
+    secrets: project.env.filter((e) => e.type === 'SECRETS_MANAGER').map((e) => secretResource(e.value)),
+    reports: Object.keys(project.reports),
+    'clone-repositories': o.clones.repositories.map((r) => arn('codecommit', arnPart(r))),
+    'clone-codeconnections': connections('codeconnections'),
+    'clone-codestar-connections': connections('codestar-connections'),
+    'pushed-repositories': pushedRepositories(project),
+    'build-image-repository': ecr ? [arn('ecr', `repository/${ecr[3]}`, ecr[2] as string, ecr[1] as string)] : [],
+  };
+  const grants = renderGrants(SERVICE_ROLE_GRANTS['codebuild-project'].grants, { config: {}, region: '${AWS::Region}', pipeline: o.pipeline, project: project.name, facts });
+  // the artifact store's statements follow the logs' (the order the templates have always had)
+  grants.splice(grants.findIndex((g) => g.sid === 'BuildLogs') + 1, 0, ...storeGrants(o.store, '', true));
   return grants;
 }
 

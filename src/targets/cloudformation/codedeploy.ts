@@ -1,13 +1,8 @@
 import type { IrAction, IrDeploymentGroup, IrPipeline } from '../../compiler/ir.js';
 import { HELPER_ENV } from '../../compiler/macros/blue-green-codedeploy.js';
+import { SERVICE_ROLE_GRANTS } from '../../compiler/catalog/service-role-grants.js';
+import { renderGrants } from './grant-render.js';
 import { arn, arnPart, getAtt, pascalId, PolicyBuilder, ref, serviceTrust, sub, userArn, type Json, type Template } from './template.js';
-
-/** The AWS managed policy CodeDeploy's service role needs per compute platform. */
-const MANAGED_POLICY: Record<IrDeploymentGroup['platform'], string> = {
-  ECS: 'arn:${AWS::Partition}:iam::aws:policy/AWSCodeDeployRoleForECS',
-  Lambda: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda',
-  Server: 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRole',
-};
 
 /**
  * `deployment-groups:` (written, or added by blue/green deploys): a CodeDeploy application per
@@ -22,14 +17,20 @@ export function addDeploymentGroups(t: Template, p: IrPipeline, pipelineRole: st
   let serviceRole: Json | undefined;
   if (needsRole.length > 0) {
     const platforms = [...new Set(needsRole.map((g) => g.platform))].sort();
-    const inline: Json[] = [];
-    if (platforms.includes('Server')) inline.push({ PolicyName: 'green-fleet', PolicyDocument: greenFleetPolicy() });
-    const hooks = hookGrants(p, needsRole);
-    if (hooks.size > 0) inline.push({ PolicyName: 'traffic-hooks', PolicyDocument: hooks.document() });
+    const data = SERVICE_ROLE_GRANTS.codedeploy;
+    const facts: Record<string, Json[]> = { servers: platforms.includes('Server') ? ['Server'] : [], 'lambda-hooks': platforms.includes('Lambda') ? lambdaHooks(p) : [] };
+    const byPolicy = new Map<string, PolicyBuilder>();
+    for (const g of renderGrants(data.grants, { config: {}, region: '${AWS::Region}', pipeline: p.name, facts })) {
+      const name = data.grants.find((d) => d.sid === g.sid)?.policy ?? 'codedeploy';
+      const policy = byPolicy.get(name) ?? new PolicyBuilder();
+      policy.add(g);
+      byPolicy.set(name, policy);
+    }
+    const inline = [...byPolicy].map(([PolicyName, policy]) => ({ PolicyName, PolicyDocument: policy.document() }));
     const id = t.add(t.uniqueId('CodeDeployServiceRole'), 'AWS::IAM::Role', {
       Description: `pipec: the role CodeDeploy assumes for the blue/green deployment groups of pipeline ${p.name}`,
-      AssumeRolePolicyDocument: serviceTrust('codedeploy.amazonaws.com'),
-      ManagedPolicyArns: platforms.map((pl) => sub(MANAGED_POLICY[pl])),
+      AssumeRolePolicyDocument: serviceTrust(data.service),
+      ManagedPolicyArns: platforms.map((pl) => sub((data.managedPolicies?.[pl] ?? '').replace('{partition}', '${AWS::Partition}'))),
       ...(inline.length > 0 ? { Policies: inline } : {}),
     });
     serviceRole = getAtt(id, 'Arn');
@@ -91,53 +92,21 @@ function groupProperties(g: IrDeploymentGroup, app: Json, role: Json): Record<st
 }
 
 /**
- * Copying an Auto Scaling group launches instances with its launch template and instance profile
- * ("Create a service role for CodeDeploy", launch templates:
- * https://docs.aws.amazon.com/codedeploy/latest/userguide/getting-started-create-service-role.html):
- * ec2:RunInstances on the region's instances and what they are launched from, tags only while
- * launching, and the instance profile's role passed to EC2 only.
+ * The hook functions the Lambda deployments of blue/green name (their Publish commands write them
+ * into the appspec): AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions named
+ * CodeDeployHook_* (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployRoleForLambda.html).
  */
-function greenFleetPolicy(): Json {
-  const p = new PolicyBuilder();
-  const ec2 = (resource: string, account = '${AWS::AccountId}'): Json => arn('ec2', resource, '${AWS::Region}', account);
-  p.add({
-    sid: 'LaunchGreenFleet',
-    actions: ['ec2:RunInstances'],
-    resources: [
-      ...['instance/*', 'volume/*', 'network-interface/*', 'security-group/*', 'subnet/*', 'launch-template/*', 'key-pair/*', 'placement-group/*'].map((r) => ec2(r)),
-      ec2('image/*', ''),
-      ec2('snapshot/*', ''),
-    ],
-    comment: "the green fleet's instances, volumes and network interfaces are created from the copied group's launch template, unknown here",
-  });
-  p.add({ sid: 'TagGreenFleet', actions: ['ec2:CreateTags'], resources: [ec2('instance/*'), ec2('volume/*'), ec2('network-interface/*')], condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } } });
-  p.add({
-    sid: 'PassInstanceProfileRole',
-    actions: ['iam:PassRole'],
-    resources: [sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*')],
-    condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-    comment: "the instance profile's role is named in the launch template, unknown here; only EC2 may receive it",
-  });
-  return p.document();
-}
-
-/**
- * AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions named CodeDeployHook_*
- * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployRoleForLambda.html):
- * the traffic hooks blue/green names are granted by name.
- */
-function hookGrants(p: IrPipeline, groups: IrDeploymentGroup[]): PolicyBuilder {
-  const policy = new PolicyBuilder();
-  if (!groups.some((g) => g.platform === 'Lambda')) return policy;
+function lambdaHooks(p: IrPipeline): Json[] {
+  const out: Json[] = [];
   for (const stage of p.stages)
     for (const a of stage.actions) {
       if (a.category !== 'Compute') continue;
       const env = envOf(a);
       const region = env[HELPER_ENV.region] ?? '${AWS::Region}';
       for (const hook of [env[HELPER_ENV.preTrafficHook], env[HELPER_ENV.postTrafficHook]])
-        if (hook) policy.add({ sid: 'InvokeTrafficHooks', actions: ['lambda:InvokeFunction'], resources: hook.startsWith('arn:') ? [userArn(hook), userArn(`${hook}:*`)] : [arn('lambda', `function:${arnPart(hook)}`, region), arn('lambda', `function:${arnPart(hook)}:*`, region)] });
+        if (hook) out.push(...(hook.startsWith('arn:') ? [userArn(hook), userArn(`${hook}:*`)] : [arn('lambda', `function:${arnPart(hook)}`, region), arn('lambda', `function:${arnPart(hook)}:*`, region)]));
     }
-  return policy;
+  return out;
 }
 
 /** What the Commands actions of blue/green deploys do with the pipeline role: recognised by their environment. */

@@ -1,0 +1,102 @@
+import type { GrantResource, GrantSpec, When } from '../../compiler/catalog/grant-types.js';
+import { arnPart, sub, userArn, type Grant, type Json } from './template.js';
+
+/** What the placeholders of catalog grants (src/compiler/catalog/grant-types.ts) stand for in one stack. */
+export interface GrantScope {
+  /** The action's (or rule's) configuration. */
+  config: Readonly<Record<string, string>>;
+  /** The region of the resources: a region name or `${AWS::Region}`. */
+  region: string;
+  pipeline: string;
+  /** The CodeBuild project's name (service-role grants of a project). */
+  project?: string;
+  /** The ARN of the CodeBuild project the stack defines for this action, when it does. */
+  projectArn?: Json;
+  /** Resource lists the target computed, by fact name (service-role grants). */
+  facts?: Readonly<Record<string, readonly Json[]>>;
+}
+
+const CONTEXT = new Set(['partition', 'account', 'region', 'pipeline', 'project', 'item']);
+
+/** Whether every test holds for this scope. */
+function holds(when: When | readonly When[] | undefined, s: GrantScope): boolean {
+  if (!when) return true;
+  const list: readonly When[] = Array.isArray(when) ? when : [when as When];
+  return list.every((w) => {
+    if (w.fact !== undefined && (s.facts?.[w.fact]?.length ?? 0) === 0) return false;
+    if (w.key === undefined) return true;
+    const v = Object.hasOwn(s.config, w.key) ? s.config[w.key] : undefined;
+    if (w.present !== undefined && (v !== undefined) !== w.present) return false;
+    if (w.in && !w.in.includes(v ?? null)) return false;
+    if (w.notIn && v !== undefined && w.notIn.includes(v)) return false;
+    if (w.matches !== undefined && (v === undefined || !new RegExp(w.matches).test(v))) return false;
+    if (w.notMatches !== undefined && v !== undefined && new RegExp(w.notMatches).test(v)) return false;
+    return true;
+  });
+}
+
+/**
+ * A template with its placeholders filled. In an ARN (`sub`), configuration values are ARN parts
+ * (run-time variables widened to `*`, `${` kept literal for Fn::Sub); elsewhere they are as written.
+ */
+function fill(template: string, s: GrantScope, asArn: boolean, item?: string): string {
+  return template.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_m, name: string) => {
+    if (CONTEXT.has(name)) {
+      if (name === 'partition') return '${AWS::Partition}';
+      if (name === 'account') return '${AWS::AccountId}';
+      if (name === 'region') return s.region;
+      if (name === 'item') return item ?? '*';
+      const text = name === 'pipeline' ? s.pipeline : (s.project ?? '*');
+      return asArn ? arnPart(text) : text;
+    }
+    const v = Object.hasOwn(s.config, name) ? s.config[name] : undefined;
+    if (v === undefined) return '*';
+    return asArn ? arnPart(v) : v;
+  });
+}
+
+/** An ARN template as a template value: Fn::Sub when it names the stack's partition, account or region. */
+function arnOf(template: string, s: GrantScope, item?: string): Json {
+  if (template === '*') return '*';
+  const text = fill(template, s, true, item);
+  return text.includes('${AWS::') ? sub(text) : text;
+}
+
+function resourcesOf(r: GrantResource, s: GrantScope): Json[] {
+  if (typeof r === 'string') return [arnOf(r, s)];
+  if (!holds(r.when, s)) return [];
+  if (r.fact !== undefined) return [...(s.facts?.[r.fact] ?? [])];
+  if (r.stack === 'codebuild-project' && s.projectArn !== undefined) return [s.projectArn];
+  if (r.each !== undefined) {
+    const list = s.config[r.each];
+    if (list === undefined) return [];
+    return list.split(',').map((item) => arnOf(r.arn ?? '*', s, arnPart(item.trim())));
+  }
+  if (r.userArn !== undefined) {
+    const v = Object.hasOwn(s.config, r.userArn) ? s.config[r.userArn] : undefined;
+    if (v !== undefined && (v.startsWith('arn:') || r.arn === undefined)) {
+      const replaced = r.replace ? v.replace(r.replace[0], r.replace[1]) : v;
+      return [userArn(`${replaced}${r.suffix ?? ''}`)];
+    }
+  }
+  return r.arn !== undefined ? [arnOf(r.arn, s)] : [];
+}
+
+/** The grants catalog data gives in one scope: tests applied, placeholders filled, grants left with no action or resource dropped. */
+export function renderGrants(specs: readonly GrantSpec[], s: GrantScope): Grant[] {
+  const out: Grant[] = [];
+  for (const g of specs) {
+    if (!holds(g.when, s)) continue;
+    const actions = g.actions.flatMap((a) => (typeof a === 'string' ? [a] : holds(a.when, s) ? [a.action] : []));
+    const resources = g.resources.flatMap((r) => resourcesOf(r, s));
+    if (actions.length === 0 || resources.length === 0) continue;
+    const grant: Grant = { sid: g.sid, actions, resources };
+    if (g.condition)
+      grant.condition = Object.fromEntries(
+        Object.entries(g.condition).map(([op, body]) => [op, Object.fromEntries(Object.entries(body).map(([k, v]) => [fill(k, s, false), fill(v, s, false)]))]),
+      );
+    if (g.comment) grant.comment = fill(g.comment, s, false);
+    out.push(grant);
+  }
+  return out;
+}
