@@ -20,6 +20,7 @@ import { readInputs } from './io.js';
 import { awsSettings, concurrency, printFailures } from './live-options.js';
 import { compileInputs, inputPaths, report, selectPipelines } from './pipeline-input.js';
 import { writeFileAtomically } from './output-path.js';
+import { projectOf } from './project.js';
 
 /** Flags plan and apply take for stack mode. */
 export const STACK_FLAGS = {
@@ -64,9 +65,12 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
   const paths = inputPaths(ctx, positionals);
   const diags = paths.length === 0 ? compileInputs(ctx, positionals).diagnostics : new Diagnostics();
   const files = paths.length === 0 ? [] : readInputs(paths, ctx.cwd, diags);
-  const result = selectPipelines(paths.length === 0 ? { pipelines: [], diagnostics: diags } : compile(files, diags), flags.pipeline as string[] | undefined);
+  const all = paths.length === 0 ? { pipelines: [], diagnostics: diags } : compile(files, diags);
+  const result = selectPipelines(all, flags.pipeline as string[] | undefined);
   if (report(ctx, result, flags, 'text', 'stderr').failed) return undefined;
   const compiled = result.pipelines;
+  // The project of pipeline mode (the same rule, over the whole configuration): the stacks carry its tag.
+  const { project } = projectOf(all.pipelines, ctx.cwd, paths);
   const pipelineClients = await sdkClientProvider(settings);
   let defaultRegion = '';
   if (compiled.some((c) => !c.ir.region)) {
@@ -81,7 +85,7 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
   const unwired: string[] = [];
   const emitDiags = new Diagnostics();
   for (const { ir } of compiled) {
-    const built = stackTargets(ir, defaultRegion, emitDiags);
+    const built = stackTargets(ir, defaultRegion, emitDiags, project);
     unwired.push(...built.unwired);
     const account = ir.account ?? accountOf(ir.roleArn);
     pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets });

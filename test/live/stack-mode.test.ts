@@ -5,7 +5,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
@@ -69,7 +69,7 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     expect(await stackStatus('web-pipeline')).toBeUndefined();
   });
 
-  it('applies: a line per resource event, the outcome, and a pipeline tagged managed-by: pipec', async () => {
+  it('applies: a line per resource event, the outcome, and a pipeline tagged managed-by: pipec and with its project, as pipeline mode tags it', async () => {
     const r = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -81,6 +81,8 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
     cp.destroy();
     expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
+    // the project is the workspace directory's name, as in pipeline mode
+    expect(tags.tags).toContainEqual({ key: 'pipec:project', value: basename(ws.dir) });
   });
 
   it('a second plan is empty', () => {
@@ -118,6 +120,31 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('refusing to apply stale.json: the stacks are no longer what was planned against');
     expect(r.stderr).toContain('stack web-pipeline (us-east-1) changed since the plan');
+  });
+});
+
+describe('stacks of another project', () => {
+  it('are left alone unless adopted, as pipeline mode leaves the pipelines of another project', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': `project: shop\n${example('minimal')}` });
+    const other = workspace({ 'pipeline.yml': `project: blog\n${example('minimal')}` });
+    try {
+      expect(pipec(['apply', '--stack', '--auto-approve'], ws.dir).code).toBe(0);
+      const r = pipec(['plan', '--stack'], other.dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("pipec: stack web-pipeline in us-east-1 belongs to pipec project 'shop', not 'blog'; plan with --adopt web to take it over");
+      const adopted = pipec(['apply', '--stack', '--auto-approve', '--adopt', 'web'], other.dir);
+      expect(adopted.stderr).toBe('');
+      expect(adopted.code).toBe(0);
+      const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+      const got = await cp.send(new GetPipelineCommand({ name: 'web' }));
+      const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+      cp.destroy();
+      expect(tags.tags).toContainEqual({ key: 'pipec:project', value: 'blog' });
+    } finally {
+      ws.cleanup();
+      other.cleanup();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import type { PipelineClient } from '../client.js';
 import { diffPipeline } from '../diff.js';
 import { AwsFailure } from '../errors.js';
 import { normaliseDeclaration } from '../normalise.js';
-import { isManaged } from '../plan.js';
+import { PROJECT_TAG_KEY, ownership, projectOf } from '../ownership.js';
 import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackLocation } from './client.js';
 import { stackPipelineDeclaration } from './declaration.js';
 import { securityChanges, type SecurityChange } from './security.js';
@@ -95,7 +95,13 @@ export function deployCommand(t: StackTarget, path: string, parameters: Record<s
 /** Why a live stack cannot take a change set now, with what to do; undefined when it can. */
 function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean): string | undefined {
   const where = `--region ${t.region} --stack-name ${t.stackName}`;
-  if (!isManaged(live.tags) && !adopt) return `stack ${t.stackName} exists in ${t.region} and pipec did not create it (no 'managed-by: pipec' tag); plan with --adopt ${t.pipeline} to take it over`;
+  const owner = ownership(live.tags, projectOf(t.tags) ?? '');
+  if (owner !== 'ours' && !adopt) {
+    const take = `plan with --adopt ${t.pipeline} to take it over`;
+    if (owner === 'unmanaged') return `stack ${t.stackName} exists in ${t.region} and pipec did not create it (no 'managed-by: pipec' tag); ${take}`;
+    if (owner === 'other-project') return `stack ${t.stackName} in ${t.region} belongs to pipec project '${projectOf(live.tags) ?? ''}', not '${projectOf(t.tags) ?? ''}'; ${take}`;
+    return `stack ${t.stackName} in ${t.region} was made by a pipec without projects (no '${PROJECT_TAG_KEY}' tag); ${take} for project '${projectOf(t.tags) ?? ''}'`;
+  }
   if (live.status === 'ROLLBACK_COMPLETE') return `stack ${t.stackName} failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: aws cloudformation delete-stack ${where}, then plan again`;
   if (live.status === 'UPDATE_ROLLBACK_FAILED') return `stack ${t.stackName} is in UPDATE_ROLLBACK_FAILED; fix the cause, then: aws cloudformation continue-update-rollback ${where}`;
   if (/FAILED$/.test(live.status)) return `stack ${t.stackName} is in ${live.status}${live.statusReason ? ` (${live.statusReason})` : ''}; see its events: aws cloudformation describe-stack-events ${where}`;

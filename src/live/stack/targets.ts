@@ -27,7 +27,7 @@ export interface StackTarget {
   template: string;
   /** Parameters without a default, filled from earlier stacks' outputs. */
   inputs: Record<string, ParameterSource>;
-  /** Stack tags (propagated by CloudFormation to the resources that take tags): the pipeline's tags and managed-by: pipec. */
+  /** Stack tags (propagated by CloudFormation to the resources that take tags): the pipeline's tags, managed-by: pipec and pipec:project, as pipeline mode tags its pipelines. */
   tags: Tag[];
 }
 
@@ -53,11 +53,13 @@ function pascal(region: string): string {
  * wired to an output of an earlier stack: `<Output><Region>` to output `<Output>` of that region's
  * stack, or a parameter named like an earlier stack's output to that output. One that cannot be
  * wired is returned in `unwired`, so plan can say so instead of failing in CloudFormation.
+ * The stacks carry the ownership tags of pipeline mode (managed-by: pipec, pipec:project: `project`),
+ * so a pipeline a stack made is this project's pipeline for `pipec plan` too.
  */
-export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics): { targets: StackTarget[]; unwired: string[] } {
+export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string): { targets: StackTarget[]; unwired: string[] } {
   const region = p.region ?? defaultRegion;
   const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'] });
-  const tags = desiredTags(p.tags);
+  const tags = desiredTags(p.tags, project);
   const targets: StackTarget[] = [];
   for (const f of files) {
     const account = /^cloudformation\.account-(\d{12})\.yml$/.exec(f.path)?.[1];

@@ -9,6 +9,7 @@ behaviour comes from which AWS document:
 - pipeline.py, codebuild.py, codedeploy.py, policies.py: the resource types;
 - events.py: per-resource stack events;
 - stacks.py: failures, rollback, change set details and execution;
+- stack_tags.py: stack tags that change (a retagging change set, propagation to the pipeline);
 - fixes.py: corrections to resource types moto has (KMS key tags).
 """
 from moto.cloudformation import parsing

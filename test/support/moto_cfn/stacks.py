@@ -34,6 +34,7 @@ from moto.cloudformation import models, parsing
 from moto.core.utils import utcnow
 from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 
+from . import stack_tags
 from .events import ResourceFailed, reason_of, record
 
 
@@ -249,7 +250,8 @@ def stack_update(self: Any, template: str, role_arn: str | None = None, paramete
     if parameters:
         self.parameters = parameters
     if tags is not None:
-        self.tags = tags
+        before, self.tags = self.tags, tags
+        stack_tags.propagate(self, before, tags)
 
 
 def change_set_diff(self: Any) -> list[Any]:
@@ -278,7 +280,7 @@ def change_set_diff(self: Any) -> list[Any]:
                 ]
                 change.replacement = "True" if recreate & set(names) else "False"
             changes.append(change)
-    return changes
+    return stack_tags.tag_changes(self, changes)
 
 
 def create_change_set(self: Any, stack_name: str, change_set_name: str, template: str, parameters: dict[str, str], description: str, change_set_type: str, notification_arns: Any = None, tags: Any = None, role_arn: Any = None) -> tuple[str, str]:
@@ -295,7 +297,9 @@ def create_change_set(self: Any, stack_name: str, change_set_name: str, template
             existing.resource_map = models.ResourceMap(existing.stack_id, existing.name, parameters, tags or {}, self.region_name, self.account_id, {}, self.exports)
             existing.resource_map.load()
             return _original_create_change_set(self, stack_name, change_set_name, template, parameters, description, "UPDATE_OF_REVIEW", notification_arns, tags, role_arn)
-    return _original_create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type, notification_arns, tags, role_arn)
+    change_set_id, stack_id = _original_create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type, notification_arns, tags, role_arn)
+    stack_tags.available_if_retagged(self, change_set_id)
+    return change_set_id, stack_id
 
 
 def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
