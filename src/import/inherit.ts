@@ -186,6 +186,7 @@ export function delta(base: Inheritable | undefined, next: Inheritable, home: Ho
 }
 
 const size = (v: unknown): number => JSON.stringify(v).length;
+const INHERIT_COST = 24;
 
 /**
  * Each environment's entry (without its name): what it writes over the environment it inherits
@@ -202,7 +203,8 @@ export function inheritanceEntries(envs: readonly EnvValues[], home: Home): Arra
       const d = delta(values[j], next, home);
       if (!d) continue;
       const entry = j === i - 1 ? d : { inherit: (envs[j] as EnvValues).name, ...d };
-      if (!best || size(entry) < size(best)) best = entry;
+      // `inherit:` reads harder than a repeated value: only when it saves a line's worth
+      if (!best || size(entry) + (j === i - 1 ? 0 : INHERIT_COST) < size(best)) best = entry;
     }
     if (!best) return [...out, ...values.slice(i).map(() => undefined)];
     out.push(best);

@@ -141,8 +141,8 @@ export function pipelineDocument(src: SourcePipeline, choices: Choices, shared: 
   const stages = list(d.stages);
   const region = own.region ?? shared.region ?? src.region;
   let i = 0;
-  if (choices.sugar) i = sugar(src, stages, choices, connection, region, out);
   choices.envStages.clear();
+  if (choices.sugar) i = sugar(src, stages, choices, connection, region, out);
   if (choices.sugar && choices.environments > 0 && (out.source !== undefined || out.sources !== undefined) && out.deploy === undefined) {
     const envs = recogniseEnvironments(stages, i, envContext(stages, i, choices, connection, region, own.role ?? shared.role));
     if (envs) {

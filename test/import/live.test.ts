@@ -2,28 +2,46 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/cli.js';
+import { ROOT, runCli } from '../support/cli.js';
 import { runAwsCli } from '../support/aws-cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createRoles, pipec } from '../live/support.js';
 
 /**
- * `pipec import --live` against moto: the corpus pipelines are created with the AWS CLI, imported
- * with `--live --all`, and `pipec plan --adopt` on the imported files then shows nothing but the
- * tags pipec adds to the pipelines it manages.
+ * `pipec import --live` against moto: the corpus pipelines, and the pipelines the release fixtures
+ * (environments, waves, blue/green) compile to, are created with the AWS CLI, imported with
+ * `--live --all`, and `pipec plan --adopt` on the imported files then shows nothing but the tags
+ * pipec adds to the pipelines it manages.
  */
 
 const CORPUS = join(ROOT, 'test', 'fixtures', 'import', 'corpus');
+const RELEASES = join(ROOT, 'test', 'fixtures', 'import', 'releases');
 let moto: Moto;
 const dir = mkdtempSync(join(tmpdir(), 'pipec-import-live-'));
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
-const sources = files.map((f) => JSON.parse(readFileSync(join(CORPUS, f), 'utf8')) as { pipeline: { name: string; roleArn: string } });
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => join(CORPUS, f));
+const sources = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { pipeline: { name: string; roleArn: string; artifactStores?: Record<string, unknown> } });
 
 beforeAll(async () => {
+  // the release fixtures' pipelines of this region (moto's us-east-1), as the compiler writes them
+  for (const f of readdirSync(RELEASES).filter((x) => x.endsWith('.yml'))) {
+    const out = join(dir, 'compiled', f);
+    const c = await runCli(['compile', join(RELEASES, f), '--out', out]);
+    expect(c.code, c.stderr).toBe(0);
+    for (const p of readdirSync(out)) {
+      const file = join(out, p, 'codepipeline.json');
+      const src = JSON.parse(readFileSync(file, 'utf8')) as (typeof sources)[number];
+      if (src.pipeline.artifactStores && !('us-east-1' in src.pipeline.artifactStores)) continue;
+      files.push(file);
+      sources.push(src);
+    }
+  }
   moto = await startMoto({ accountId: '111111111111' });
   await createRoles(moto.endpoint, sources.map((s) => s.pipeline.roleArn));
   const results = await runAwsCli(
-    files.map((f) => ['codepipeline', 'create-pipeline', '--cli-input-json', `file://${join(CORPUS, f)}`, '--endpoint-url', moto.endpoint]),
+    files.map((f) => ['codepipeline', 'create-pipeline', '--cli-input-json', `file://${f}`, '--endpoint-url', moto.endpoint]),
     moto.env,
   );
   results.forEach((r, i) => expect(r.code, `${files[i]}: ${r.stderr}`).toBe(0));
@@ -35,6 +53,7 @@ afterAll(async () => {
 
 describe('pipec import --live', () => {
   it('imports every pipeline of the region, and adopting them plans only pipec’s own tags', async () => {
+    expect(files.length).toBeGreaterThan(15);
     const r = await pipec(['import', '--live', '--all', '--out', 'pipelines'], { cwd: dir, endpoint: moto.endpoint });
     expect(r.stderr).toBe(`Imported ${files.length} pipelines into ${sources.map((s) => `pipelines/${s.pipeline.name}.yml`).sort().join(', ')}\n`);
     expect(r.code).toBe(0);
