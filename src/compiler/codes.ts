@@ -70,7 +70,7 @@ export const CODES = {
   PC3032: { rule: 'action-type', severity: 'error', summary: 'a raw action whose category, owner, version or provider name does not match the action type CodePipeline registers' },
   PC3033: { rule: 'raw-configuration-key', severity: 'warning', summary: 'a raw action sets a configuration key that pipec does not know for its provider' },
   PC3034: { rule: 'api-limit', severity: 'error', summary: 'a value, length or count outside a limit of the CodePipeline API model' },
-  PC3035: { rule: 'cross-account-key-alias', severity: 'error', summary: 'a cross-account action whose artifact store names its KMS key by alias, which the other account cannot resolve' },
+  PC3035: { rule: 'cross-account-key-alias', severity: 'error', summary: 'a cross-account action whose artifact store names its KMS key by alias or bare key ID, which the other account cannot resolve' },
   PC3036: { rule: 'default-input-skips-build', severity: 'error', summary: 'a deploy whose default input would skip a build that produces no artifact (it would deploy the source)' },
   PC3040: { rule: 'project-mismatch', severity: 'error', summary: 'pipelines compiled together that name different projects' },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },

@@ -35,7 +35,9 @@ export interface When {
  *   `replace` and `suffix`), otherwise `arn` (or, without `arn`, the value itself);
  * - `each`: one resource per comma-separated item of that configuration key, `{item}` in `arn`;
  * - `stack`: a resource the stack defines when it can (`codebuild-project`: the inline project's ARN), else `arn`;
- * - `fact`: service-role grants: a list the target computes (the build's secrets, its ECR repositories, ...).
+ * - `fact`: service-role grants: a list the target computes (the build's secrets, its ECR repositories, ...);
+ * - `kmsKey`: a configuration key naming a KMS key by key ID, key ARN, alias name or alias ARN: the
+ *   key's ARN, or (for an alias) any key of that account and region under a condition on its alias.
  */
 export interface ResourceSpec {
   arn?: string;
@@ -45,6 +47,7 @@ export interface ResourceSpec {
   each?: string;
   stack?: 'codebuild-project';
   fact?: string;
+  kmsKey?: string;
   when?: When | readonly When[];
 }
 

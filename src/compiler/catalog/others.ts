@@ -48,7 +48,12 @@ export const INVOKES: Provider[] = [
     outputs: [0, 1],
     primary: 'state-machine',
     fields: [
-      str('state-machine', 'StateMachineArn', true),
+      // an ARN (action-reference-StepFunctions): the action's role is granted StartExecution on it
+      {
+        ...str('state-machine', 'StateMachineArn', true),
+        pattern: 'arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?',
+        patternName: 'a state machine ARN (arn:aws:states:us-east-1:123456789012:stateMachine:<name>)',
+      },
       str('execution-prefix', 'ExecutionNamePrefix'),
       enm('input-type', 'InputType', { literal: 'Literal', 'file-path': 'FilePath' }),
       json('input', 'Input'),

@@ -78,7 +78,8 @@ export const DEPLOY_GRANTS: Record<string, ProviderGrants> = {
           { arn: 'arn:{partition}:s3:::{BucketName}/{ObjectKey}*', when: [HAS_KEY, { key: 'Extract', notIn: ['false'] }] },
         ],
       },
-      { sid: 'S3DeployKey', actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [{ userArn: 'KMSEncryptionKeyARN' }], when: { key: 'KMSEncryptionKeyARN', present: true } },
+      // KMSEncryptionKeyARN takes a key ID, key ARN or alias ARN (action-reference-S3Deploy): IAM names the key by its ARN
+      { sid: 'S3DeployKey', actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: [{ kmsKey: 'KMSEncryptionKeyARN' }], when: { key: 'KMSEncryptionKeyARN', present: true } },
     ],
   },
   'Deploy/CloudFormation': {

@@ -17,7 +17,12 @@ function connection(kind: string, host: string): Provider {
     fields: [
       str('repository', 'FullRepositoryId', true),
       str('branch', 'BranchName', true),
-      str('connection', 'ConnectionArn', true),
+      // an ARN: the action's role is granted UseConnection on it (an IAM resource must be an ARN)
+      {
+        ...str('connection', 'ConnectionArn', true),
+        pattern: 'arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[A-Za-z0-9-]+',
+        patternName: 'a connection ARN (arn:aws:codeconnections:us-east-1:123456789012:connection/<id>)',
+      },
       enm('format', 'OutputArtifactFormat', FORMAT),
       bool('detect-changes', 'DetectChanges'),
     ],

@@ -1,4 +1,5 @@
 import type { GrantResource, GrantSpec, When } from '../../compiler/catalog/grant-types.js';
+import { userKeyGrant } from './storage.js';
 import { arnPart, sub, userArn, type Grant, type Json } from './template.js';
 
 /** What the placeholders of catalog grants (src/compiler/catalog/grant-types.ts) stand for in one stack. */
@@ -62,9 +63,15 @@ function arnOf(template: string, s: GrantScope, item?: string): Json {
   return text.includes('${AWS::') ? sub(text) : text;
 }
 
-function resourcesOf(r: GrantResource, s: GrantScope): Json[] {
+function resourcesOf(r: GrantResource, s: GrantScope, conditions: Array<Record<string, Json>>): Json[] {
   if (typeof r === 'string') return [arnOf(r, s)];
   if (!holds(r.when, s)) return [];
+  if (r.kmsKey !== undefined) {
+    const key = s.config[r.kmsKey];
+    const grant = key === undefined ? undefined : userKeyGrant(key, s.region);
+    if (grant?.condition) conditions.push(grant.condition);
+    return grant?.resources ?? [];
+  }
   if (r.fact !== undefined) return [...(s.facts?.[r.fact] ?? [])];
   if (r.stack === 'codebuild-project' && s.projectArn !== undefined) return [s.projectArn];
   if (r.each !== undefined) {
@@ -88,13 +95,16 @@ export function renderGrants(specs: readonly GrantSpec[], s: GrantScope): Grant[
   for (const g of specs) {
     if (!holds(g.when, s)) continue;
     const actions = g.actions.flatMap((a) => (typeof a === 'string' ? [a] : holds(a.when, s) ? [a.action] : []));
-    const resources = g.resources.flatMap((r) => resourcesOf(r, s));
+    const keyConditions: Array<Record<string, Json>> = [];
+    const resources = g.resources.flatMap((r) => resourcesOf(r, s, keyConditions));
     if (actions.length === 0 || resources.length === 0) continue;
     const grant: Grant = { sid: g.sid, actions, resources };
-    if (g.condition)
-      grant.condition = Object.fromEntries(
-        Object.entries(g.condition).map(([op, body]) => [op, Object.fromEntries(Object.entries(body).map(([k, v]) => [fill(k, s, false), fill(v, s, false)]))]),
-      );
+    const condition: Record<string, Json> = Object.assign(
+      {},
+      ...keyConditions,
+      ...Object.entries(g.condition ?? {}).map(([op, body]) => ({ [op]: Object.fromEntries(Object.entries(body).map(([k, v]) => [fill(k, s, false), fill(v, s, false)])) })),
+    );
+    if (Object.keys(condition).length > 0) grant.condition = condition;
     if (g.comment) grant.comment = fill(g.comment, s, false);
     out.push(grant);
   }

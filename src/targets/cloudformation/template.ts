@@ -152,15 +152,24 @@ export interface Grant {
   comment?: string;
 }
 
-/** Collects grants into IAM statements: one per Sid, actions sorted, resources deduplicated in first-seen order. */
+/**
+ * Collects grants into IAM statements: one per Sid and condition, actions sorted, resources
+ * deduplicated in first-seen order. Grants with the same Sid but another condition (two EC2 deploys
+ * to instances of different tags, a key by ARN and a key by alias) get a statement of their own,
+ * Sid numbered: merging them would put one grant's resources under the other's condition.
+ */
 export class PolicyBuilder {
-  private readonly statements = new Map<string, { actions: Set<string>; resources: Map<string, Json>; condition?: Record<string, Json>; comment?: string }>();
+  private readonly statements = new Map<string, { sid: string; actions: Set<string>; resources: Map<string, Json>; condition?: Record<string, Json>; comment?: string }>();
+  private readonly sids = new Map<string, number>();
 
   add(g: Grant): void {
-    let s = this.statements.get(g.sid);
+    const key = `${g.sid}\u0000${JSON.stringify(g.condition ?? null)}`;
+    let s = this.statements.get(key);
     if (!s) {
-      s = { actions: new Set(), resources: new Map(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
-      this.statements.set(g.sid, s);
+      const n = (this.sids.get(g.sid) ?? 0) + 1;
+      this.sids.set(g.sid, n);
+      s = { sid: n === 1 ? g.sid : `${g.sid}${n}`, actions: new Set(), resources: new Map(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
+      this.statements.set(key, s);
     }
     for (const a of g.actions) s.actions.add(a);
     for (const r of g.resources) s.resources.set(JSON.stringify(r), r);
@@ -177,9 +186,9 @@ export class PolicyBuilder {
   /** The policy document (2012-10-17). */
   document(): Json {
     const list: Json[] = [];
-    for (const [sid, s] of this.statements) {
+    for (const s of this.statements.values()) {
       const st: Record<string, Json> = {
-        Sid: sid,
+        Sid: s.sid,
         Effect: 'Allow',
         Action: [...s.actions].sort(),
         Resource: [...s.resources.values()],
