@@ -179,6 +179,16 @@ describe('user templates (--templates DIR)', () => {
     expect(r.stderr).toMatch(/error\[PC4006\]: template '.*buildspec\.yml\.hbs' wrote a buildspec for action 'Build' that is not valid YAML/);
   });
 
+  it('that cannot be read are reported (PC4006) when a buildspec needs them, and only then', async () => {
+    const custom = mkdtempSync(join(scratch, 'templates-'));
+    mkdirSync(join(custom, 'buildspec.yml.hbs'));
+    const r = await runCli(['compile', minimal, '-t', 'buildspec', '-o', join(scratch, 'unreadable-out'), '--templates', custom, '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[PC4006]: cannot read template '${join(custom, 'buildspec.yml.hbs')}': EISDIR`);
+    const ok = await runCli(['compile', minimal, '-t', 'codepipeline', '-o', join(scratch, 'unreadable-ok'), '--templates', custom, '-q']);
+    expect(ok.code).toBe(0);
+  });
+
   it('must be a directory', async () => {
     const r = await runCli(['compile', minimal, '-t', 'buildspec', '-o', join(scratch, 'x'), '--templates', join(scratch, 'no-such-dir')]);
     expect(r.code).toBe(2);
@@ -202,5 +212,19 @@ describe('handlebars', () => {
 
   it('is loaded when a buildspec is rendered', () => {
     expect(run('buildspec')).toContain('HANDLEBARS_LOADED=true');
+  });
+});
+
+describe('templates as data (targets read no file)', () => {
+  it("pipec's own templates are built in, the same text as templates/", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'embed-templates.mjs'), '--check'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('no target imports the file system: the CLI hands them the texts', () => {
+    const sources = listFiles(join(ROOT, 'src', 'targets')).filter((f) => f.endsWith('.ts')).map((f) => join(ROOT, 'src', 'targets', f));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const f of sources) expect(readFileSync(f, 'utf8'), f).not.toMatch(/from 'node:fs(\/promises)?'|require\('(node:)?fs'\)/);
   });
 });

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrAction, IrBuildArtifact, IrPipeline, IrProject, IrStage } from '../compiler/ir.js';
-import { TemplateError, templateSet, type TemplateSet } from './templates.js';
+import { TemplateError, templateSet, type TemplateSet, type UserTemplates } from './templates.js';
 import type { EmitOptions, OutputFile, Target } from './types.js';
 
 /** The template every buildspec is rendered from; a file of this name in `--templates DIR` replaces it. */
@@ -123,14 +123,14 @@ export function renderBuildspecs(p: IrPipeline, diags: Diagnostics, options: Emi
   // the buildspec and cloudformation targets both need them: render (and report) once per pipeline and template directory
   let byDir = rendered.get(p);
   if (!byDir) rendered.set(p, (byDir = new Map()));
-  const key = options.templatesDir ?? '';
+  const key = options.templates;
   if (byDir.has(key)) return byDir.get(key);
   const result = renderAll(p, diags, options);
   byDir.set(key, result);
   return result;
 }
 
-const rendered = new WeakMap<IrPipeline, Map<string, Map<IrAction, string> | undefined>>();
+const rendered = new WeakMap<IrPipeline, Map<UserTemplates | undefined, Map<IrAction, string> | undefined>>();
 
 function renderAll(p: IrPipeline, diags: Diagnostics, options: EmitOptions): Map<IrAction, string> | undefined {
   const out = new Map<IrAction, string>();
@@ -138,7 +138,7 @@ function renderAll(p: IrPipeline, diags: Diagnostics, options: EmitOptions): Map
   for (const stage of p.stages)
     for (const a of stage.actions) {
       if (!a.project || a.project.buildspecPath) continue;
-      templates ??= templateSet(options.templatesDir);
+      templates ??= templateSet(options.templates);
       try {
         const r = renderBuildspec(p, stage, a, a.project, templates);
         if (r.user) {

@@ -1,17 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SHIPPED_TEMPLATE_TEXTS } from './shipped-templates.js';
 import { yamlScalar } from './yaml-writer.js';
 
 type Handlebars = typeof import('handlebars');
 type TemplateFn = (data: unknown) => string;
 
-/** The templates shipped with pipec (`templates/` beside `dist/`). */
+/** Where pipec's own templates are (`templates/` beside `dist/`); named in messages only, never read: their texts are built in. */
 export const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** Partials every template may use; each is `<name>.hbs` and can be overridden like a template. */
 const PARTIALS = ['buildspec-phase', 'buildspec-artifact'] as const;
+
+/** Every template file a user may override (`--templates DIR`): the CLI reads these names from that directory. */
+export const TEMPLATE_FILES: readonly string[] = Object.keys(SHIPPED_TEMPLATE_TEXTS);
+
+/**
+ * A user's template as the CLI read it from `--templates DIR`: its text, or why it could not be read
+ * (reported when the template is needed, as PC4006, like any other problem with the user's template).
+ */
+export type UserTemplate = { path: string; text: string } | { path: string; error: string };
+
+/** The user's templates by file name (`buildspec.yml.hbs`); a name that is missing uses pipec's own. */
+export type UserTemplates = Readonly<Record<string, UserTemplate>>;
 
 /** A template that cannot be read, compiled or rendered: the user's fault when it is theirs. */
 export class TemplateError extends Error {
@@ -32,34 +44,29 @@ function loadHandlebars(): Handlebars {
   return handlebars;
 }
 
-/** Renders named templates, taking each file from the user's directory when it has one, else from pipec's. */
+/** Renders named templates, the user's text when they gave one (`--templates DIR`), else pipec's own; reads no file. */
 export class TemplateSet {
   private readonly env: ReturnType<Handlebars['create']>;
   private readonly compiled = new Map<string, { fn: TemplateFn; file: string; user: boolean }>();
   private partialsLoaded = false;
 
-  constructor(private readonly userDir?: string) {
+  constructor(private readonly user: UserTemplates = {}) {
     this.env = loadHandlebars().create();
     this.env.registerHelper('yaml', (v: unknown) => yamlScalar(String(v)));
     this.env.registerHelper('json', (v: unknown) => JSON.stringify(v));
   }
 
-  /** Where a template or partial file comes from. */
-  private locate(file: string): { path: string; user: boolean } {
-    if (this.userDir) {
-      const mine = join(this.userDir, file);
-      if (existsSync(mine)) return { path: mine, user: true };
-    }
-    return { path: join(SHIPPED_TEMPLATES, file), user: false };
-  }
-
+  /** A template's text and where it comes from. */
   private read(file: string): { text: string; path: string; user: boolean } {
-    const at = this.locate(file);
-    try {
-      return { text: readFileSync(at.path, 'utf8'), ...at };
-    } catch (e) {
-      throw new TemplateError(`cannot read template '${at.path}': ${(e as Error).message}`, at.path, at.user);
+    const mine = Object.hasOwn(this.user, file) ? this.user[file] : undefined;
+    if (mine) {
+      if ('error' in mine) throw new TemplateError(`cannot read template '${mine.path}': ${mine.error}`, mine.path, true);
+      return { text: mine.text, path: mine.path, user: true };
     }
+    const path = join(SHIPPED_TEMPLATES, file);
+    const text = Object.hasOwn(SHIPPED_TEMPLATE_TEXTS, file) ? SHIPPED_TEMPLATE_TEXTS[file] : undefined;
+    if (text === undefined) throw new TemplateError(`cannot read template '${path}': pipec has no template of that name`, path, false);
+    return { text, path, user: false };
   }
 
   private loadPartials(): void {
@@ -98,15 +105,16 @@ export class TemplateSet {
   }
 }
 
-const sets = new Map<string, TemplateSet>();
+let shipped: TemplateSet | undefined;
+const sets = new WeakMap<UserTemplates, TemplateSet>();
 
-/** One template set per directory, so templates compile once for any number of pipelines. */
-export function templateSet(userDir?: string): TemplateSet {
-  const key = userDir ?? '';
-  let s = sets.get(key);
+/** One template set per set of user templates, so templates compile once for any number of pipelines. */
+export function templateSet(user?: UserTemplates): TemplateSet {
+  if (!user) return (shipped ??= new TemplateSet());
+  let s = sets.get(user);
   if (!s) {
-    s = new TemplateSet(userDir);
-    sets.set(key, s);
+    s = new TemplateSet(user);
+    sets.set(user, s);
   }
   return s;
 }

@@ -1,3 +1,4 @@
+import type { UserTemplates } from './templates.js';
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrPipeline } from '../compiler/ir.js';
 
@@ -9,8 +10,10 @@ export interface OutputFile {
 
 /** Options every target receives. */
 export interface EmitOptions {
-  /** A directory of user templates that override the shipped ones (buildspec target). */
+  /** The directory of the user's templates (`--templates DIR`), named in messages about them. */
   templatesDir?: string;
+  /** The user's templates, read from that directory by the CLI: targets read no file. */
+  templates?: UserTemplates;
   /** Format of the cloudformation target's templates (default yaml). */
   cfnFormat?: 'yaml' | 'json';
   /** Names of every target written in this run, so one need not warn about what another carries. */

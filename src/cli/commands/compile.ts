@@ -7,6 +7,7 @@ import { EXIT, UsageError } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
 import { writeOutputs } from '../io.js';
 import { checkOutputDir } from '../output-path.js';
+import { readUserTemplates } from '../user-templates.js';
 import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS, targetByName, type OutputFile } from '../../targets/index.js';
 
@@ -61,14 +62,15 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const result = await loadPipelines(ctx, positionals, flags);
   const diags = result.diagnostics;
   const files = new Map<string, OutputFile[]>();
+  const templatesDir = flags.templates ? resolvePath(ctx.cwd, flags.templates as string) : undefined;
+  const options = {
+    ...(templatesDir ? { templatesDir, templates: readUserTemplates(templatesDir) } : {}),
+    ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
+    targets: targets.map((t) => t.name),
+  };
   if (!diags.hasErrors())
     for (const p of result.pipelines) {
       const list: OutputFile[] = [];
-      const options = {
-        ...(flags.templates ? { templatesDir: resolvePath(ctx.cwd, flags.templates as string) } : {}),
-        ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
-        targets: targets.map((t) => t.name),
-      };
       for (const t of targets) list.push(...t.emit(p.ir, diags, options));
       files.set(p.ir.name, list);
     }
