@@ -30,6 +30,7 @@ const NOT_FROM_A_FILE: Record<string, { reason: string; testedIn: string[] }> = 
   PC7006: { reason: 'pipec import: a cross-region declaration without its region', testedIn: ['test/import/import.test.ts'] },
   PC7007: { reason: 'pipec import: two inputs naming the same pipeline', testedIn: ['test/import/import.test.ts'] },
   PC7008: { reason: 'pipec import --force', testedIn: ['test/import/import.test.ts'] },
+  PC7009: { reason: 'pipec import: masked or secret-looking values in the imported declaration', testedIn: ['test/import/import.test.ts'] },
   PC4006: { reason: "a user template directory (--templates) that is broken, not the pipeline file", testedIn: ['test/buildspec.test.ts'] },
 };
 

@@ -96,6 +96,7 @@ export const CODES = {
   PC7006: { rule: 'import-region-unknown', severity: 'error', summary: "a cross-region pipeline whose own region cannot be told from the input" },
   PC7008: { rule: 'import-forced', severity: 'warning', summary: 'an imported pipeline written with --force although it compiles to something other than its source' },
   PC7007: { rule: 'import-duplicate-name', severity: 'error', summary: 'two imported pipelines share a name' },
+  PC7009: { rule: 'import-secret', severity: 'warning', summary: 'an imported value that came back masked (****) or looks like a secret kept in plain text' },
 } as const satisfies Record<string, CodeEntry>;
 
 export type Code = keyof typeof CODES;

@@ -5,6 +5,7 @@
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { CopilotImport } from './copilot.js';
 import type { SourcePipeline } from './pipeline.js';
+import { secretFindings } from './secrets.js';
 import { describeChange } from './verify.js';
 import { importPipelines } from './workspace.js';
 
@@ -40,6 +41,18 @@ export function importAll(sources: readonly SourcePipeline[], copilot: readonly 
     seen.set(c.name, c.origin);
   }
   if (diags.hasErrors()) return [];
+  for (const s of sources)
+    for (const f of secretFindings(s.declaration)) {
+      const where = `pipeline '${String(s.declaration.name ?? '')}', action '${f.stage}/${f.action}'`;
+      diags.add(
+        'PC7009',
+        f.masked
+          ? `${where}: '${f.name}' came back masked (****); the import holds a placeholder to fill in (a comment marks it)`
+          : `${where}: '${f.name}' looks like a secret kept in plain text; it is imported as { plaintext: ... } so that the pipeline stays the same`,
+        undefined,
+        { file: s.origin, suggestion: f.masked ? 'name the Secrets Manager secret (or Parameter Store parameter) that holds the value before applying' : 'move the value to Secrets Manager ({ secret: id }) or Parameter Store ({ parameter: /path })' },
+      );
+    }
   const files: ImportedFile[] = [];
   const report = (results: ReturnType<typeof importPipelines>): void => {
     for (const p of results.pipelines) {

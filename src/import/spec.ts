@@ -7,6 +7,8 @@ import type { ActionKind } from '../compiler/model.js';
 import { isObject, stableJson, type Json, type JsonObject } from '../live/json.js';
 import { MASKED } from '../live/normalise-config.js';
 import { secretPlaceholder } from './notes.js';
+import { plainEnvValue } from './secrets.js';
+import { Noted } from './yaml.js';
 
 /** An action's kind key and what goes under it, with comments the user should read. */
 export interface ImportedSpec {
@@ -102,7 +104,7 @@ export function envOf(list: Json | undefined): Record<string, unknown> | undefin
     const type = String(e.type ?? 'PLAINTEXT');
     if (type === 'SECRETS_MANAGER') env[e.name] = { secret: value };
     else if (type === 'PARAMETER_STORE') env[e.name] = { parameter: value };
-    else if (type === 'PLAINTEXT') env[e.name] = value;
+    else if (type === 'PLAINTEXT') env[e.name] = plainEnvValue(e.name, value);
     else return null;
   }
   return env;
@@ -139,8 +141,11 @@ function typedFields(p: Provider, config: Record<string, string>, notes: string[
         return undefined;
       }
       const env = envOf(list);
-      // only when compiling `env` gives back the same text, byte for byte
-      if (!env || !Array.isArray(list) || JSON.stringify(list.map((e) => (isObject(e) ? { name: e.name, type: e.type ?? 'PLAINTEXT', value: e.value } : e))) !== config.EnvironmentVariables) return undefined;
+      if (!env || !Array.isArray(list) || list.some((e) => !isObject(e) || Object.keys(e).some((k) => !['name', 'value', 'type'].includes(k)))) return undefined;
+      // only when compiling `env` gives back the same text, byte for byte - or when a value
+      // needs `{ plaintext }` (or a placeholder), which only the typed form can say
+      const exact = JSON.stringify(list.map((e) => (isObject(e) ? { name: e.name, type: e.type ?? 'PLAINTEXT', value: e.value } : e))) === config.EnvironmentVariables;
+      if (!exact && !Object.values(env).some((v) => typeof v === 'object' && v !== null && ('plaintext' in (v instanceof Noted ? (v.value as object) : v) || v instanceof Noted))) return undefined;
       out.env = env;
       return out;
     }

@@ -11,6 +11,7 @@ import { isObject, stableJson, type Json, type JsonObject } from '../live/json.j
 import { normaliseDeclaration } from '../live/normalise.js';
 import { createPipelineInput } from '../targets/codepipeline.js';
 import type { SourcePipeline } from './pipeline.js';
+import { excuseMasked } from './secrets.js';
 
 /** What compiling the written text gave for one pipeline, and how it differs from its source. */
 export interface RoundTrip {
@@ -50,7 +51,7 @@ export function verify(text: string, path: string, sources: readonly SourcePipel
 
 function compare(src: SourcePipeline, ir: IrPipeline, compiled: JsonObject, tags: { key: string; value: string }[]): Change[] {
   const region = src.region ?? ir.region ?? 'us-east-1';
-  const want = normaliseDeclaration(withServiceDefaults(src.declaration), region);
+  const want = normaliseDeclaration(withServiceDefaults(excuseMasked(src.declaration, compiled)), region);
   const got = normaliseDeclaration(compiled, region);
   const changes = diffPipeline(got, want);
   const wantTags = Object.fromEntries(src.tags.map((t) => [t.key, t.value]));
