@@ -25,7 +25,7 @@ export function isCopilotManifest(obj: JsonObject): boolean {
 }
 
 const DEFAULT_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
-const KNOWN = { top: ['name', 'version', 'source', 'build', 'stages'], source: ['provider', 'properties'], props: ['branch', 'repository', 'connection_name', 'connection_arn', 'output_artifact_format', 'access_token_secret'], build: ['image', 'buildspec', 'additional_policy'], stage: ['name', 'requires_approval', 'require_approval', 'test_commands', 'deployments', 'pre_deployments', 'post_deployments'] };
+const KNOWN = { top: ['name', 'version', 'source', 'build', 'stages'], source: ['provider', 'properties'], props: ['branch', 'repository', 'connection_name', 'connection_arn', 'output_artifact_format', 'access_token_secret'], build: ['image', 'buildspec', 'additional_policy'], stage: ['name', 'requires_approval', 'require_approval', 'test_commands', 'deployments', 'pre_deployments', 'post_deployments'], deployment: ['stack_name', 'template_path', 'template_config', 'depends_on'], script: ['buildspec', 'depends_on'] };
 
 /** `owner/repo` from a GitHub or Bitbucket URL (or `owner/repo` as written). */
 function repoPath(url: string): string {
@@ -85,13 +85,13 @@ export function fromCopilot(doc: Document, file: SourceFile, diags: Diagnostics)
     source: noted(src, sourceNotes),
     build: noted({ image: String(build.image ?? DEFAULT_IMAGE), buildspec: String(build.buildspec ?? `copilot/pipelines/${name}/buildspec.yml`), outputs: ['Build'] }, buildNotes),
   };
-  const stages = (Array.isArray(m.stages) ? m.stages : []).filter(isObject).map((s, i) => stageOf(s, (what, key) => nowhere(what, ['stages', i, key] as unknown as string[])));
+  const stages = (Array.isArray(m.stages) ? m.stages : []).filter(isObject).map((s, i) => stageOf(s, (what, key) => nowhere(what, ['stages', i, ...(Array.isArray(key) ? key : [key])] as unknown as string[])));
   if (stages.length > 0) out.stages = stages;
   const header = [`Imported from ${file.path} (an AWS Copilot pipeline manifest).`, 'Copilot created the role, bucket, connection and deploy roles itself: fill in each FILL-IN', 'value. No round trip is possible.', ...topNotes];
   return { text: writeYaml(out, header), name, origin: file.path };
 }
 
-function stageOf(s: JsonObject, nowhere: (what: string, key: string) => string): unknown {
+function stageOf(s: JsonObject, nowhere: (what: string, key: string | string[]) => string): unknown {
   const env = String(s.name);
   const notes: string[] = [];
   for (const k of Object.keys(s)) if (!KNOWN.stage.includes(k)) notes.push(nowhere(`stage '${env}' setting '${k}'`, k));
@@ -102,6 +102,9 @@ function stageOf(s: JsonObject, nowhere: (what: string, key: string) => string):
   };
   if (s.requires_approval === true || s.require_approval === true) steps.push({ name: `ApprovePromotionTo-${env}`, approval: {} });
   const named = (v: Json | undefined): Array<[string, JsonObject]> => (isObject(v) ? Object.entries(v).map(([k, x]) => [k, isObject(x) ? x : {}]) : []);
+  // settings of a deployment or script that pipeline.yml has no place for
+  for (const [key, allowed] of [['deployments', KNOWN.deployment], ['pre_deployments', KNOWN.script], ['post_deployments', KNOWN.script]] as const)
+    for (const [n, v] of named(s[key])) for (const k of Object.keys(v)) if (!allowed.includes(k)) notes.push(nowhere(`stage '${env}' ${key.replace('_', '-')} '${n}' setting '${k}'`, [key, n, k]));
   const scripts = (v: Json | undefined): void => {
     const entries = named(v);
     for (const level of levels(entries)) group(level.map((n) => ({ name: n, test: { buildspec: String(entries.find(([x]) => x === n)?.[1].buildspec ?? 'buildspec.yml') } })));

@@ -209,6 +209,22 @@ describe('pipec import: what it refuses', () => {
     expect((await runCli(['import', join(tmp, 'missing.json')])).stderr).toContain('error[PC0001]');
   });
 
+  it('reads get-pipeline output in JSON and create-pipeline input in YAML', async () => {
+    const src = JSON.parse(readFileSync(join(CORPUS, 'lambda-invoke.json'), 'utf8'));
+    const { stringify } = await import('yaml');
+    const json = join(tmp, 'get-pipeline.json');
+    writeFileSync(json, JSON.stringify({ pipeline: src.pipeline, metadata: { pipelineArn: `arn:aws:codepipeline:eu-west-1:111111111111:${src.pipeline.name}`, version: 2 } }));
+    const yml = join(tmp, 'create-pipeline.yaml');
+    writeFileSync(yml, stringify(src));
+    const fromCorpus = await runCli(['import', join(CORPUS, 'lambda-invoke.json')]);
+    for (const file of [json, yml]) {
+      const r = await runCli(['import', file]);
+      expect(r.code, r.stderr).toBe(0);
+      // the same pipeline (get-pipeline output has no tags)
+      expect(r.stdout.replace(/^tags: .*\n/m, '')).toBe(fromCorpus.stdout.replace(/^tags: .*\n/m, ''));
+    }
+  });
+
   it('reads get-pipeline output in YAML, taking the region from the pipeline ARN', async () => {
     const src = JSON.parse(readFileSync(join(CORPUS, 'cross-region-account.json'), 'utf8'));
     // the own store's region is also an action's, so only the ARN tells the pipeline's region
@@ -296,6 +312,9 @@ describe('pipec import: AWS Copilot pipeline manifests', () => {
     expect(text).toContain("# FILL IN the ARN of the CodeStar connection named 'acme-github'");
     expect(text).toContain('github: acme/storefront');
     expect(text).toContain("# from Copilot, no counterpart in pipeline.yml: build 'additional_policy'");
+    expect(r.stderr).toMatch(/manifest\.yml:\d+:\d+: warning\[PC7005\]: stage 'prod' deployments 'frontend' setting 'rollback_on_failure' has no counterpart/);
+    expect(text).toContain("# from Copilot, no counterpart in pipeline.yml: stage 'prod' deployments 'frontend' setting 'rollback_on_failure'");
+    expect(text).toContain('test: { buildspec: ./smoke/buildspec.yml }');
     expect(text).toContain('- { name: ApprovePromotionTo-prod, approval: {} }');
     expect(text).toContain('cloudformation: storefront-prod-frontend');
     expect(text).toContain('test: { commands: [make integ-test]');

@@ -26,6 +26,7 @@ const EXPECT: Record<string, RegExp[]> = {
   'lambda-blue-green-environments': [/blue-green:\n      existing: true\n/, /group: "payments-\$\{env\}"/, /deploy: \{ blue-green: \{ hooks: \{ post-traffic: null \} \} \}/, /after: null/],
   'cloudformation-blue-green': [/color-parameter: Slot/, /rollback: false/, /namespace: green/, /url: "\$\{deploy\.Url\}"/],
   'cloudformation-blue-green-wave': [/- wave: prod\n/, /routing: \{ stack: "search-\$\{env\}-routing"/, /- \{ name: prod-euw1, region: eu-west-1 \}/],
+  'codedeploy-blue-green-environments': [/ecs-blue-green: catalog-svc-staging\n/, /image1-container: web/, /deploy: \{ ecs-blue-green: catalog-prod, group: catalog-prod-web \}/, /deploy: \{ codedeploy: catalog-vm, group: catalog-vm-web \}/],
   'mixed-providers': [/deploy: \{ codedeploy: shop, group: "shop-\$\{env\}" \}/, /before: null/, /approval: false/, /region: ap-southeast-1/],
 };
 
@@ -44,6 +45,8 @@ describe('pipec import: environments, waves and blue/green deploys the macros ma
       const r = await runCli(['import', ...pipelines.map((p) => join(first, p, 'codepipeline.json')), '--out', out]);
       expect(r.code, r.stderr).toBe(0);
       const text = readFileSync(out, 'utf8');
+      // deterministic, byte for byte
+      expect((await runCli(['import', ...pipelines.map((p) => join(first, p, 'codepipeline.json'))])).stdout).toBe(text);
       expect(text).not.toContain('stages:');
       expect(text).toMatch(/^(environments|deploy):/m);
       for (const re of EXPECT[name] ?? []) expect(text).toMatch(re);
