@@ -1,8 +1,8 @@
 // pipec's benchmark (`npm run bench`; `npm run bench -- --write` also rewrites BENCHMARKS.md).
 //
 // Every figure is a whole process, timed from spawn to exit, as a user or CI sees it:
-//   1. cold start: `pipec compile` of one example against the floor of a bare `node -e ""`,
-//      measured interleaved in the same run;
+//   1. cold start: `pipec compile` and `pipec graph` of one example and `pipec schema` against the
+//      floor of a bare `node -e ""`, measured interleaved in the same run;
 //   2. generated workspaces of 100 / 1,000 / 5,000 pipelines of 10 stages (bench/workspace.mjs),
 //      as pipelines/*.yml files and as one pipeline.yml, with the cost per pipeline;
 //   3. peak memory of the 1,000-pipeline compile;
@@ -11,7 +11,8 @@
 //      bench/import.mjs and bench/stack-plan.mjs
 //      exist: each is run as `node bench/<script> [--quick]` from the repository root and its stdout
 //      (Markdown) is included as it is.
-// Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script).
+// Options: --write (rewrite BENCHMARKS.md), --quick (fewer repetitions, for trying the script),
+// --only cold (just section 1; with --write it replaces only that section of BENCHMARKS.md).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
@@ -31,9 +32,11 @@ const NODE = process.execPath;
 const argv = process.argv.slice(2);
 const WRITE = argv.includes('--write');
 const QUICK = argv.includes('--quick');
-const unknown = argv.filter((a) => !['--write', '--quick'].includes(a));
-if (unknown.length > 0) {
-  console.error(`bench/run.mjs: unknown option ${unknown[0]}; options: --write, --quick`);
+const onlyAt = argv.indexOf('--only');
+const ONLY = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+const unknown = argv.filter((a, i) => !['--write', '--quick', '--only'].includes(a) && !(onlyAt >= 0 && i === onlyAt + 1));
+if (unknown.length > 0 || (onlyAt >= 0 && ONLY !== 'cold')) {
+  console.error(`bench/run.mjs: ${unknown.length > 0 ? `unknown option ${unknown[0]}` : "--only takes 'cold'"}; options: --write, --quick, --only cold`);
   process.exit(2);
 }
 if (!existsSync(BIN)) {
@@ -91,25 +94,41 @@ const coldOut = join(WORK, 'out-cold');
  * part of that to the next run) and the moved ones are deleted when the benchmark ends.
  */
 const pipec = (args, cwd = ROOT, outDir) => ({ cmd: NODE, args: [BIN, ...args], cwd, before: outDir ? () => moveAside(outDir) : undefined });
-const [floor, version, cold] = timeInterleaved(
-  [{ cmd: NODE, args: ['-e', ''], cwd: ROOT }, pipec(['--version']), pipec(['compile', EXAMPLE, '--out', coldOut], ROOT, coldOut)],
+const [floor, version, cold, graph, schema] = timeInterleaved(
+  [
+    { cmd: NODE, args: ['-e', ''], cwd: ROOT },
+    pipec(['--version']),
+    pipec(['compile', EXAMPLE, '--out', coldOut], ROOT, coldOut),
+    pipec(['graph', EXAMPLE]),
+    pipec(['schema']),
+  ],
   COLD_REPS,
 );
 const ratio = (s) => `${(s.median / floor.median).toFixed(2)}x`;
 const cpuMs = (s) => (s.cpu === undefined ? 'n/a' : fmtMs(s.cpu));
 const cpuRatio = (s) => (s.cpu === undefined || floor.cpu === undefined ? 'n/a' : `${(s.cpu / floor.cpu).toFixed(2)}x`);
+const coldRow = (label, s) => [label, fmtMs(s.median), fmtMs(s.p90), fmtMs(s.min), ratio(s), cpuMs(s), cpuRatio(s)];
 say(`## Cold start: one example, end to end (${COLD_REPS} runs each, interleaved)`);
 say();
 say(table(['command', 'median', 'p90', 'min', 'median / floor', 'cpu (median)', 'cpu / floor cpu'], [
   ['node -e "" (the floor)', fmtMs(floor.median), fmtMs(floor.p90), fmtMs(floor.min), '1.00x', cpuMs(floor), '1.00x'],
-  ['pipec --version', fmtMs(version.median), fmtMs(version.p90), fmtMs(version.min), ratio(version), cpuMs(version), cpuRatio(version)],
-  [`pipec compile ${EXAMPLE}`, fmtMs(cold.median), fmtMs(cold.p90), fmtMs(cold.min), ratio(cold), cpuMs(cold), cpuRatio(cold)],
+  coldRow('pipec --version', version),
+  coldRow(`pipec compile ${EXAMPLE}`, cold),
+  coldRow(`pipec graph ${EXAMPLE}`, graph),
+  coldRow('pipec schema', schema),
 ]));
 say();
 say('Times are wall clock from spawn to exit; cpu is user + system time of the process (GNU time), which waiting for a busy machine does not inflate.');
+say('graph draws the example as box-drawing text (it compiles it first); schema prints the JSON Schema of pipeline.yml (it builds it from the compiler\'s schemas).');
 say();
-say(`Target: compile at most 3x the floor. Now ${ratio(cold)} (cpu ${cpuRatio(cold)}): ${cold.median <= 3 * floor.median ? 'met' : 'NOT met'}.`);
+const verdict = (s) => `${ratio(s)} (cpu ${cpuRatio(s)}): ${s.median <= 3 * floor.median ? 'met' : 'NOT met'}`;
+say(`Target: compile, graph and schema each at most 3x the floor. Now compile ${verdict(cold)}; graph ${verdict(graph)}; schema ${verdict(schema)}.`);
 say();
+if (ONLY === 'cold') {
+  rmSync(TRASH, { recursive: true, force: true });
+  if (WRITE) replaceSectionInBenchmarksMd('## Cold start');
+  process.exit(0);
+}
 
 // ---- 2. workspaces ----
 say('## Generated workspaces: 10 stages per pipeline, codepipeline target');
@@ -270,6 +289,26 @@ function gitCommit() {
   } catch {
     return 'unknown';
   }
+}
+
+/**
+ * `--only cold --write`: replaces the section of BENCHMARKS.md whose heading starts with `heading` by this
+ * run's, and the machine table (with a note that only this section was measured then); the rest is kept.
+ */
+function replaceSectionInBenchmarksMd(heading) {
+  const path = join(ROOT, 'BENCHMARKS.md');
+  const old = readFileSync(path, 'utf8');
+  const text = out.join('\n');
+  const mine = text.slice(text.indexOf(`\n${heading}`) + 1).trim();
+  const start = old.indexOf(`\n${heading}`);
+  if (start < 0) throw new Error(`BENCHMARKS.md has no section '${heading}'; run the whole benchmark with --write`);
+  const end = old.indexOf('\n## ', start + 1);
+  let next = `${old.slice(0, start + 1)}${mine}\n${end < 0 ? '' : old.slice(end)}`;
+  const machineTable = /\| machine[\s\S]*?\n\n/.exec(text)?.[0];
+  const note = `The machine table is that of the last run of \`--only cold\` (${machine.date}, commit ${machine.commit}), which measured only the cold-start section; the other sections are from the last whole run.\n\n`;
+  if (machineTable) next = next.replace(/\| machine[\s\S]*?\n\n(The machine table is that of[^\n]*\n\n)?/, `${machineTable}${note}`);
+  writeFileSync(path, next);
+  console.log(`wrote the '${heading}' section of ${relative(process.cwd(), path) || path}`);
 }
 
 /** Rewrites BENCHMARKS.md: the figures of this run, how to reproduce them, and the kept "History" section. */

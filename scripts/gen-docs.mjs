@@ -3,7 +3,7 @@
 // schema/pipeline.schema.json (the JSON Schema that `pipec schema` prints and the package ships).
 import { writeFileSync } from 'node:fs';
 import { providersMarkdown } from '../dist/compiler/catalog/docs.js';
-import { schemaText } from '../dist/cli/commands/schema.js';
+import { schemaText } from '../dist/cli/schema-text.js';
 
 writeFileSync(new URL('../docs/providers.md', import.meta.url), providersMarkdown());
 console.log('wrote docs/providers.md');

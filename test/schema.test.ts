@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { schemaText } from '../dist/cli/schema-text.js';
 import { ROOT, runBin } from './support/cli.js';
 
 /**
@@ -28,6 +29,10 @@ describe('pipec schema', () => {
     expect(printed.stderr).toBe('');
     expect(printed.stdout).toBe(readFileSync(join(ROOT, 'schema', 'pipeline.schema.json'), 'utf8'));
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  });
+
+  it('the shipped schema (which pipec schema prints) is what the compiler\'s schemas generate now (npm run docs refreshes it)', () => {
+    expect(schemaText()).toBe(readFileSync(join(ROOT, 'schema', 'pipeline.schema.json'), 'utf8'));
   });
 
   it('describes every key', () => {

@@ -11,12 +11,7 @@ import { useColor } from './context.js';
 import { VERSION } from '../version.js';
 import type { InputFile } from '../compiler/compile.js';
 
-/** Options every command takes (also before the command: `pipec --no-color validate`). */
-export const COMMON_FLAGS = {
-  quiet: { type: 'bool', short: 'q' },
-  color: { type: 'bool' },
-  help: { type: 'bool', short: 'h' },
-} as const;
+export { COMMON_FLAGS, COMMON_HELP } from './common-flags.js';
 
 /** Options of the commands that read pipeline files: which pipelines, and the name of standard input. */
 export const SELECT_FLAGS = {
@@ -31,10 +26,6 @@ export const REPORT_FLAGS = {
   ignore: { type: 'list' },
   links: { type: 'bool' },
 } as const;
-
-export const COMMON_HELP = `  -q, --quiet         print only errors: no warnings, no success lines
-      --color, --no-color
-`;
 
 export const SELECT_HELP = `      --pipeline NAME only these pipelines (repeatable, or comma-separated)
       --stdin-filename NAME

@@ -2,7 +2,7 @@ import { bashScript, fishScript, optionsFromHelp, zshScript, type CommandSpec } 
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { COMMON_FLAGS, COMMON_HELP } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 

@@ -1,8 +1,9 @@
-import { pipelineJsonSchema } from '../../compiler/schema/json-schema.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
-import { COMMON_FLAGS, COMMON_HELP } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
+import { shippedFile } from '../shipped.js';
 
 export const HELP = `Usage: pipec schema [options]
 
@@ -19,9 +20,17 @@ ${COMMON_HELP}`;
 
 export const FLAGS = { ...COMMON_FLAGS } as const;
 
-/** Renders the schema as pipec prints and ships it: two-space JSON with a final newline. */
-export function schemaText(): string {
-  return `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`;
+/**
+ * The schema's text: the package's own copy (schema/pipeline.schema.json, generated from the
+ * compiler's schemas by `npm run docs`; a test holds it equal to what they generate now), so a cold
+ * `pipec schema` does not load the compiler to build it again. Without that file, it is generated.
+ */
+async function shippedSchema(): Promise<string> {
+  try {
+    return readFileSync(shippedFile('schema/pipeline.schema.json'), 'utf8');
+  } catch {
+    return (await import('../schema-text.js')).schemaText();
+  }
 }
 
 /** `pipec schema`: the JSON Schema on stdout. */
@@ -32,6 +41,6 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     return EXIT.OK;
   }
   if (positionals.length > 0) throw new UsageError(`schema takes no files (got '${positionals[0] as string}'); it prints the schema of every pipeline.yml`);
-  ctx.stdout.write(schemaText());
+  ctx.stdout.write(await shippedSchema());
   return EXIT.OK;
 }
