@@ -22,6 +22,7 @@ const NOT_FROM_A_FILE: Record<string, { reason: string; testedIn: string[] }> = 
   PC0007: { reason: 'no input files at all: the working directory, not a file', testedIn: ['test/cli/no-files/stderr'] },
   PC0008: { reason: 'silencers are applied by the CLI (comments and --ignore), after compiling', testedIn: ['test/cli/ignore-comment/stderr', 'test/cli/ignore-flag-unused/stderr'] },
   PC0009: { reason: 'silencers are applied by the CLI, after compiling', testedIn: ['test/cli/ignore-bad/stderr'] },
+  PC0010: { reason: 'pipec init refusing to overwrite a file: the output path, not a file content', testedIn: ['test/init.test.ts'] },
   PC7001: { reason: 'pipec import reads other formats (create-pipeline input, CloudFormation), not pipeline files', testedIn: ['test/import/import.test.ts'] },
   PC7002: { reason: 'pipec import: a declaration that cannot round-trip', testedIn: ['test/import/import.test.ts'] },
   PC7003: { reason: 'pipec import: an unresolvable intrinsic in a CloudFormation template', testedIn: ['test/import/import.test.ts'] },

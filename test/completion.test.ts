@@ -15,6 +15,7 @@ describe('pipec completion', () => {
       for (const cmd of ['compile', 'validate', 'expand', 'graph', 'schema', 'plan', 'apply', 'completion']) expect(r.stdout).toContain(cmd);
       expect(r.stdout).toContain('sarif');
       expect(r.stdout).toContain('mermaid');
+      expect(r.stdout).toContain('blue-green-lambda');
       if (has(shell)) {
         const check = spawnSync(shell, ['-n'], { input: r.stdout, encoding: 'utf8' });
         expect(check.stderr).toBe('');
@@ -33,6 +34,9 @@ describe('pipec completion', () => {
     expect(complete(['pipec', 'validate', '--format', 's'])).toEqual(['sarif']);
     expect(complete(['pipec', '--no-color', 'graph', '--format', ''])).toEqual(['dot', 'mermaid', 'text']);
     expect(complete(['pipec', 'compile', '--st'])).toEqual(['--stdin-filename', '--strict']);
+    expect(complete(['pipec', 'in'])).toEqual(['init']);
+    expect(complete(['pipec', 'init', '--te'])).toEqual(['--template']);
+    expect(complete(['pipec', 'init', '--template', 'blue'])).toEqual(['blue-green-ecs', 'blue-green-lambda']);
   });
 
   it('an unknown or missing shell is bad usage', async () => {

@@ -56,8 +56,8 @@ describe('the npm package', () => {
   }, 240000);
 
   it('ships only what runs: the bundle, templates, schema, the action script, LICENSE, README', () => {
-    for (const f of files) expect(f, f).toMatch(/^(dist\/bundle\/[^/]+\.js|templates\/[^/]+\.hbs|schema\/pipeline\.schema\.json|action\/run\.mjs|LICENSE|README\.md|package\.json)$/);
-    for (const must of ['dist/bundle/pipec.js', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'LICENSE']) expect(files).toContain(must);
+    for (const f of files) expect(f, f).toMatch(/^(dist\/bundle\/[^/]+\.js|templates\/(init\/)?[^/]+\.hbs|schema\/pipeline\.schema\.json|action\/run\.mjs|LICENSE|README\.md|package\.json)$/);
+    for (const must of ['dist/bundle/pipec.js', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'templates/init/minimal.yml.hbs', 'templates/init/_header.yml.hbs', 'LICENSE']) expect(files).toContain(must);
   });
 
   it('declares license, repository, homepage and bugs; builds on prepack, not on install; bundled dependencies are not installed again', () => {
@@ -89,6 +89,15 @@ describe('the npm package', () => {
     const bad = spawnSync('npx', ['--offline', 'pipec', 'validate'], { cwd: app, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("error[PC2001]: unknown key 'comands'");
+  });
+
+  it('npx pipec init writes a pipeline file from the shipped templates that npx pipec validate accepts', () => {
+    const init = spawnSync('npx', ['--offline', 'pipec', 'init', 'started/pipeline.yml', '--template', 'blue-green-ecs', '--source', 'gitlab:acme/shop@main'], { cwd: app, encoding: 'utf8' });
+    expect(init.stderr).toContain('wrote started/pipeline.yml: template blue-green-ecs');
+    expect(init.status).toBe(0);
+    const v = spawnSync('npx', ['--offline', 'pipec', 'validate', '--strict', 'started/pipeline.yml'], { cwd: app, encoding: 'utf8' });
+    expect(v.stdout).toBe('ok: 1 pipeline, no problems\n');
+    expect(v.status).toBe(0);
   });
 });
 

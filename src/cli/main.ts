@@ -12,6 +12,7 @@ export interface CommandModule {
 
 /** Commands load on demand, so `compile` never loads what `plan` needs (the AWS SDK). */
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  init: { summary: 'write a commented pipeline.yml to start from (minimal, promotion, blue-green-ecs, ...)', load: () => import('./commands/init.js') },
   compile: { summary: 'compile pipeline files into CodePipeline JSON (and other targets)', load: () => import('./commands/compile.js') },
   validate: { summary: 'check pipeline files and report every problem', load: () => import('./commands/validate.js') },
   expand: { summary: 'print a pipeline file with its macros written out as stages', load: () => import('./commands/expand.js') },

@@ -22,6 +22,7 @@ export const CODES = {
   PC0007: { rule: 'no-input-files', severity: 'error', summary: 'no pipeline.yml or pipelines/*.yml was found' },
   PC0008: { rule: 'unused-ignore', severity: 'warning', summary: 'a pipec-ignore comment or --ignore option that silences nothing' },
   PC0009: { rule: 'bad-ignore', severity: 'warning', summary: 'a pipec-ignore comment that cannot be read, or names a code that cannot be silenced' },
+  PC0010: { rule: 'file-exists', severity: 'error', summary: 'pipec init was asked to write a file that already exists' },
   PC1001: { rule: 'yaml-syntax', severity: 'error', summary: 'the file is not valid YAML' },
   PC1002: { rule: 'yaml-alias-limit', severity: 'error', summary: 'YAML aliases expand beyond the allowed size' },
   PC1003: { rule: 'yaml-too-deep', severity: 'error', summary: 'YAML nesting is deeper than allowed' },
