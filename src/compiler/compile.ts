@@ -2,7 +2,7 @@ import type { ReadSpec } from './actions.js';
 import { desugarFile } from './desugar.js';
 import { Diagnostics } from './diagnostics.js';
 import type { IrPipeline } from './ir.js';
-import { lowerPipeline } from './lower.js';
+import { lowerPipeline } from './lower/pipeline.js';
 import type { ExAction, ExPipeline } from './model.js';
 import { decodeSource, parseSource } from './parse.js';
 import { resolvePipeline } from './resolve.js';

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { check, salvage, typeName } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import { withStores } from './macros/common.js';
 import { MACROS, type MacroContext } from './macros/index.js';
 import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExStage } from './model.js';
 import type { ParsedFile } from './parse.js';
+import { actionSchema } from './schema/actions.js';
 import { ACTION_COMMON } from './schema/common.js';
 import { PARALLEL, PIPELINE, STAGE, WORKSPACE } from './schema/pipeline.js';
 import type { Span } from './source.js';
@@ -172,16 +172,6 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
     source: obj,
     span,
   };
-}
-
-const actionSchemas = new Map<ActionKind, z.ZodType>();
-function actionSchema(kind: ActionKind): z.ZodType {
-  let s = actionSchemas.get(kind);
-  if (!s) {
-    s = z.strictObject({ ...ACTION_COMMON, [kind]: z.unknown() });
-    actionSchemas.set(kind, s);
-  }
-  return s;
 }
 
 /** Reads one action of a stage; `stepOrder` is set for actions in `steps:`, whose order is their place. */

@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { sharedArtifacts } from './lower.js';
+import { sharedArtifacts } from './lower/pipeline.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 import { yamlBoolean } from './tree.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Field, Provider, RuleProvider } from '../catalog/index.js';
-import { ACTION, apiCount, apiRange, apiText, ARTIFACT, BOOL, ENV, NAME, REGION, ROLE_ARN, RULE, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
+import { ACTION, ACTION_COMMON, apiCount, apiRange, apiText, ARTIFACT, BOOL, ENV, NAME, REGION, ROLE_ARN, RULE, SECRET_REF, STRINGS, TEXT, whole } from './common.js';
 import { MANAGED_POLICIES, PERMISSIONS } from './iam.js';
 
 const SCALAR_TEXT = z.union([z.string().min(1).max(1000), z.number()]).transform(String);
@@ -179,3 +179,31 @@ export const RAW_RULE = z.strictObject({
   configuration: z.record(apiText(`${RULE}.configuration{key}`), TEXT.pipe(apiText(`${RULE}.configuration{value}`))).optional(),
   commands: z.array(apiText(`${RULE}.commands[]`)).min(apiCount(`${RULE}.commands`).min).max(apiCount(`${RULE}.commands`).max).optional(),
 });
+
+/** The commands of a `commands:` stage-condition rule. */
+export const RULE_COMMANDS = z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]);
+
+// Built once per kind: zod compiles each object schema on first use, so a schema per call costs that every time.
+const ruleSchemas = new Map<string, z.ZodType>();
+
+/** A rule's common keys beside its one kind key (`cloudwatch-alarm:`, `commands:`, `rule:`), whose value its own schema checks. */
+export function ruleSchema(kind: string): z.ZodType {
+  let s = ruleSchemas.get(kind);
+  if (!s) {
+    s = z.strictObject({ ...RULE_COMMON, [kind]: z.unknown() });
+    ruleSchemas.set(kind, s);
+  }
+  return s;
+}
+
+const actionSchemas = new Map<string, z.ZodType>();
+
+/** An action's common keys (name, inputs, role ...) beside its one kind key (`build:`, `deploy:` ...), whose value `readSpec` checks. */
+export function actionSchema(kind: string): z.ZodType {
+  let s = actionSchemas.get(kind);
+  if (!s) {
+    s = z.strictObject({ ...ACTION_COMMON, [kind]: z.unknown() });
+    actionSchemas.set(kind, s);
+  }
+  return s;
+}

@@ -1,0 +1,65 @@
+import type { ReadSpec } from '../actions.js';
+import type { IrBuildArtifact, IrProject } from '../ir.js';
+import type { ExAction, ExPipeline, ExStage } from '../model.js';
+import { valueSpan } from '../tree.js';
+import { envVars, writtenEnv } from './env.js';
+import { lowerPermissions } from './permissions.js';
+
+const COMPUTE_TYPES: Record<string, string> = {
+  small: 'BUILD_GENERAL1_SMALL',
+  medium: 'BUILD_GENERAL1_MEDIUM',
+  large: 'BUILD_GENERAL1_LARGE',
+  xlarge: 'BUILD_GENERAL1_XLARGE',
+  '2xlarge': 'BUILD_GENERAL1_2XLARGE',
+};
+
+/** The default CodeBuild image for inline builds. */
+export const DEFAULT_IMAGE = 'aws/codebuild/standard:7.0';
+
+/** The CodeBuild project an inline build (`build: { commands: ... }`) defines. */
+export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec): IrProject {
+  const b = spec.inline as NonNullable<ReadSpec['inline']>;
+  const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
+  type Files = string | string[] | { files: string | string[]; 'base-directory'?: string | undefined; 'discard-paths'?: boolean | undefined };
+  const artifactOf = (v: Files): IrBuildArtifact =>
+    typeof v === 'string' || Array.isArray(v)
+      ? { files: lines(v) }
+      : { files: lines(v.files), ...(v['base-directory'] ? { baseDirectory: v['base-directory'] } : {}), ...(v['discard-paths'] !== undefined ? { discardPaths: v['discard-paths'] } : {}) };
+  // `artifacts: { Name: files, ... }`: files per output artifact (the outputs are named after the keys)
+  const perOutput = typeof b.artifacts === 'object' && !Array.isArray(b.artifacts) && !('files' in b.artifacts) ? (b.artifacts as Record<string, Files>) : undefined;
+  const artifacts = b.artifacts === undefined || perOutput ? undefined : artifactOf(b.artifacts as Files);
+  const reports: IrProject['reports'] = {};
+  for (const [name, r] of Object.entries(b.reports ?? {}))
+    reports[name] = { files: lines(r.files), ...(r.format ? { format: r.format.toUpperCase() } : {}), ...(r['base-directory'] ? { baseDirectory: r['base-directory'] } : {}) };
+  const buildPermissions = lowerPermissions(b.permissions, b['managed-policies']);
+  return {
+    name: b.project ?? projectName(ex.name, stage.name, a.name),
+    image: b.image ?? DEFAULT_IMAGE,
+    computeType: COMPUTE_TYPES[b.compute ?? 'small'] as string,
+    privileged: b.privileged ?? false,
+    ...(b.timeout !== undefined ? { timeoutInMinutes: b.timeout } : {}),
+    env,
+    phases: { install: lines(b.install), preBuild: lines(b['pre-build']), build: lines(b.commands), postBuild: lines(b['post-build']) },
+    runtimes: b.runtimes ?? {},
+    ...(artifacts ? { artifacts } : {}),
+    ...(perOutput ? { outputArtifacts: Object.fromEntries(Object.entries(perOutput).map(([k, v]) => [k, artifactOf(v)])) } : {}),
+    ...(b.finally ? { finally: lines(b.finally) } : {}),
+    ...(b.exports ? { exportedVariables: b.exports } : {}),
+    reports,
+    cache: lines(b.cache),
+    ...(b.buildspec ? { buildspecPath: b.buildspec } : {}),
+    ...(b.push !== undefined ? { push: lines(b.push) } : {}),
+    ...(buildPermissions ? { permissions: buildPermissions } : {}),
+  };
+}
+
+/** CodeBuild project names: 2..150 of letters, digits, - and _; long names keep a hash so they stay unique. */
+export function projectName(pipeline: string, stage: string, action: string): string {
+  const raw = `${pipeline}-${stage}-${action}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  if (raw.length <= 150) return raw;
+  let h = 2166136261;
+  for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw.charCodeAt(i), 16777619) >>> 0;
+  return `${raw.slice(0, 141)}-${h.toString(16).padStart(8, '0')}`;
+}
+

@@ -1,0 +1,65 @@
+import type { Diagnostics } from '../diagnostics.js';
+import type { IrAction, IrCriteria, IrGitFilter, IrPipeline, IrTrigger } from '../ir.js';
+import type { ExPipeline } from '../model.js';
+import { choices, didYouMean } from '../suggest.js';
+import { valueSpan } from '../tree.js';
+
+function criteria(v: unknown): IrCriteria | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) return { includes: v.map(String) };
+  const o = v as { include?: string[]; exclude?: string[] };
+  return { ...(o.include ? { includes: o.include } : {}), ...(o.exclude ? { excludes: o.exclude } : {}) };
+}
+
+/** `triggers:` as git push and pull-request filters on the pipeline's connection source. */
+export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics): IrTrigger[] {
+  const list = ex.triggers ?? [];
+  const connectionSources = (ir.stages[0]?.actions ?? []).filter((a) => a.category === 'Source' && a.provider === 'CodeStarSourceConnection');
+  const unreadableSource = (ir.stages[0]?.actions ?? []).some((a) => a.invalid);
+  const out: IrTrigger[] = [];
+  list.forEach((t, i) => {
+    const span = valueSpan(list, i) ?? ex.span;
+    const tr = t as { source?: string; push?: unknown; 'pull-request'?: unknown };
+    let source = tr.source;
+    if (!source) {
+      // A first-stage source that could not be read (reported already) may well be the connection source.
+      if (connectionSources.length === 0 && unreadableSource) return;
+      if (connectionSources.length !== 1) {
+        diags.add('PC3014', connectionSources.length === 0 ? 'a trigger needs a connection source (github, bitbucket, gitlab ...) in the first stage' : `this pipeline has ${connectionSources.length} connection sources; name the trigger's with 'source'`, span, {
+          ...(connectionSources.length > 1 ? { suggestion: `one of ${choices(connectionSources.map((a) => a.name))}` } : {}),
+        });
+        return;
+      }
+      source = (connectionSources[0] as IrAction).name;
+    }
+    if (tr.push === undefined && tr['pull-request'] === undefined) {
+      // A misspelled 'pull_request' is already reported as an unknown key with the right spelling.
+      if (!Object.keys(tr).some((k) => didYouMean(k, ['push', 'pull-request']))) diags.add('PC2007', "a trigger needs 'push', 'pull-request' or both", span);
+      return;
+    }
+    const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const push: IrGitFilter[] = asList(tr.push).map((f) => {
+      const o = f as Record<string, unknown>;
+      const out: IrGitFilter = {};
+      const b = criteria(o.branches);
+      const tg = criteria(o.tags);
+      const p = criteria(o.paths);
+      if (tg) out.tags = tg;
+      if (b) out.branches = b;
+      if (p) out.filePaths = p;
+      return out;
+    });
+    const pullRequest: IrGitFilter[] = asList(tr['pull-request']).map((f) => {
+      const o = f as Record<string, unknown>;
+      const out: IrGitFilter = { events: ((o.events as string[] | undefined) ?? ['open', 'updated', 'closed']).map((e) => e.toUpperCase() as 'OPEN') };
+      const b = criteria(o.branches);
+      const p = criteria(o.paths);
+      if (b) out.branches = b;
+      if (p) out.filePaths = p;
+      return out;
+    });
+    out.push({ sourceActionName: source, span, push, pullRequest });
+  });
+  return out;
+}
+
