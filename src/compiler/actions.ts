@@ -5,7 +5,8 @@ import type { ActionKind } from './model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, setSpan, spanOf, valueSpan, yamlBoolean } from './tree.js';
+import { copyKeySpan, setSpan, spanOf, valueSpan } from './positions.js';
+import { yamlBoolean } from './yaml-data.js';
 import type { z } from 'zod';
 
 export type InlineBuild = z.infer<typeof INLINE_BUILD>;

@@ -3,7 +3,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { Span } from './source.js';
 import { pipecSpellings } from './catalog/index.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, setSpan, spanAtPath, spanOf } from './tree.js';
+import { copyKeySpan, setSpan, spanAtPath, spanOf } from './positions.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];

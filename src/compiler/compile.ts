@@ -5,10 +5,10 @@ import type { IrPipeline } from './ir.js';
 import { lowerPipeline } from './lower/pipeline.js';
 import type { ExAction, ExPipeline } from './model.js';
 import { decodeSource, parseSource } from './parse.js';
-import { resolvePipeline } from './resolve.js';
+import { resolveArtifacts } from './artifact-defaults.js';
 import { LOCAL_RULES, RULES } from './rules/index.js';
 import type { SourceFile, Span } from './source.js';
-import { valueSpan } from './tree.js';
+import { valueSpan } from './positions.js';
 
 /** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
 export interface InputFile {
@@ -51,9 +51,9 @@ export function compile(inputs: readonly InputFile[], diags = new Diagnostics())
     files.push(file);
     const parsed = parseSource(file, diags);
     if (!parsed) continue;
-    for (const explicit of desugarFile(parsed, diags)) {
-      found.push({ name: explicit.name, span: explicit.span });
-      const specs = resolvePipeline(explicit, diags);
+    for (const desugared of desugarFile(parsed, diags)) {
+      found.push({ name: desugared.name, span: desugared.span });
+      const { pipeline: explicit, specs } = resolveArtifacts(desugared, diags);
       const ir = lowerPipeline(explicit, specs, diags);
       // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read;
       // rules about single actions and settings still report, so one mistake hides nothing else.

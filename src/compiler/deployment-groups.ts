@@ -5,7 +5,7 @@ import type { IrDeploymentGroup } from './ir.js';
 import type { ExPipeline } from './model.js';
 import { ROLE_ARN, whole } from './schema/common.js';
 import type { Span } from './source.js';
-import { keySpan, spanOf } from './tree.js';
+import { keySpan, spanOf } from './positions.js';
 
 const NAME = z.string().min(1).max(100);
 const TEXT = z.string().min(1).max(1000);

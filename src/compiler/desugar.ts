@@ -9,7 +9,7 @@ import { ACTION_COMMON } from './schema/common.js';
 import { PARALLEL, PIPELINE, STAGE, WORKSPACE } from './schema/pipeline.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './tree.js';
+import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './positions.js';
 
 /** Reads one parsed file into pipelines in explicit form: shared settings applied, macros expanded. */
 export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[] {

@@ -1,7 +1,7 @@
 import { Document, isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { sharedArtifacts } from './lower/pipeline.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
-import { yamlBoolean } from './tree.js';
+import { yamlBoolean } from './yaml-data.js';
 
 /** Prints pipelines in explicit form: every macro written out as stages, every default made explicit. */
 export function expandToYaml(pipelines: readonly ExPipeline[], sourceName: string): string {

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLError } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
 import { SourceFile } from './source.js';
-import { AliasLimitError, keyText, MAX_NODES, toData } from './tree.js';
+import { AliasLimitError, keyText, MAX_NODES, toData } from './yaml-data.js';
 import { syntaxProblems, type SyntaxProblem } from './yaml-errors.js';
 
 /** Largest input file pipec reads; real pipeline files are a few kilobytes. */

@@ -4,7 +4,7 @@
  * shortest form (sugar, typed settings, compiler defaults for artifacts), then, action by action,
  * the explicit form wherever the short one compiled to something else.
  */
-import { artifactName } from '../compiler/resolve.js';
+import { artifactName } from '../compiler/artifact-defaults.js';
 import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
 import { MANAGED_TAG, PROJECT_TAG_KEY } from '../live/ownership.js';
 import { stageSettings } from './conditions.js';

@@ -13,6 +13,10 @@ function codebuild(category: Category): Provider {
     outputs: [0, 5],
     primary: 'project',
     json: { EnvironmentVariables: 'codebuild-env' },
+    env: 'EnvironmentVariables',
+    primarySource: 'primary-source',
+    ...(category === 'Test' ? { testsReadSource: true } : {}),
+    readsCloneRef: true,
     fields: [
       str('project', 'ProjectName', true),
       str('primary-source', 'PrimarySource'),

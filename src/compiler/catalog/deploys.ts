@@ -65,6 +65,7 @@ export const DEPLOYS: Provider[] = [
     inputs: [0, 10],
     outputs: [0, 1],
     primary: 'stack',
+    outputWhen: 'output-file',
     fields: [
       str('stack', 'StackName', true),
       { ...enm('mode', 'ActionMode', CFN_MODES), default: 'create-update' },

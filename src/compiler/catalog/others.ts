@@ -11,6 +11,7 @@ export const APPROVALS: Provider[] = [
     version: '1',
     inputs: [0, 0],
     outputs: [0, 0],
+    honoursTimeout: true,
     fields: [str('notify', 'NotificationArn'), str('message', 'CustomData'), str('link', 'ExternalEntityLink')],
     check: (config) => {
       const out = [];
@@ -115,6 +116,7 @@ export const COMPUTES: Provider[] = [
     inputs: [1, 10],
     outputs: [0, 1],
     v2Only: true,
+    noConfiguration: true,
     fields: [],
     doc: 'run shell commands (V2 only)',
   },
@@ -161,6 +163,7 @@ export const RULES: RuleProvider[] = [
     kind: 'commands',
     provider: 'Commands',
     version: '1',
+    commands: true,
     fields: [],
     doc: 'shell commands whose exit status decides',
   },

@@ -14,6 +14,7 @@ function connection(kind: string, host: string): Provider {
     inputs: [0, 0],
     outputs: [1, 1],
     primary: 'repository',
+    gitTriggers: true,
     fields: [
       str('repository', 'FullRepositoryId', true),
       str('branch', 'BranchName', true),

@@ -78,6 +78,22 @@ export interface Provider {
   defaults?: Record<string, string>;
   /** Configuration keys whose value is JSON text, and the shape it must have (checked in raw actions too). */
   json?: Record<string, JsonShape>;
+  /** `env:` sets environment variables, held as JSON in this configuration key (CodeBuild's EnvironmentVariables). */
+  env?: string;
+  /** With several inputs and none named in this setting, the first input is named there (CodeBuild's primary-source). */
+  primarySource?: string;
+  /** The action produces an output artifact only when this setting is written (CloudFormation's output-file). */
+  outputWhen?: string;
+  /** A test of this type reads the first source (the code test commands run in) beside what the stage before produced. */
+  testsReadSource?: boolean;
+  /** Reads a CODEBUILD_CLONE_REF source artifact (a full git clone); other types cannot. */
+  readsCloneRef?: boolean;
+  /** Pipeline triggers (git push and pull-request filters) start the pipeline at this source. */
+  gitTriggers?: boolean;
+  /** CodePipeline honours the action's own `timeout` (manual approvals). */
+  honoursTimeout?: boolean;
+  /** Takes no configuration keys: its commands and variables are the action's own fields (Commands). */
+  noConfiguration?: boolean;
   /** Rules between keys that a table cannot say (modes, either/or). */
   check?: (config: Readonly<Record<string, string>>, inputs: readonly string[]) => ConfigProblem[];
   /** One line for documentation and `did you mean` listings. */
@@ -91,5 +107,7 @@ export interface RuleProvider {
   version: string;
   fields: Field[];
   primary?: string;
+  /** The rule's value is its list of shell commands, not settings (Commands). */
+  commands?: boolean;
   doc: string;
 }

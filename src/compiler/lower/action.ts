@@ -5,7 +5,8 @@ import type { IrAction, IrArtifactRef } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { secretsManagerDynamicReference } from '../secret-reference.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan, writtenJson } from '../tree.js';
+import { keySpan, valueSpan } from '../positions.js';
+import { writtenJson } from '../yaml-data.js';
 import { envJson, envVars, writtenEnv } from './env.js';
 import { inlineProject } from './inline-build.js';
 
@@ -95,9 +96,9 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
         ir.configSpans[k] = valueSpan(cfg, k) ?? a.span;
       }
     }
-    if (spec.provider === 'CodeBuild' && spec.fields.env) {
+    if (spec.catalog.env !== undefined && spec.fields.env) {
       const env = envVars(spec.fields.env as Record<string, unknown>, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
-      ir.configuration.EnvironmentVariables = envJson(env);
+      ir.configuration[spec.catalog.env] = envJson(env);
     }
     if (spec.category === 'Approval' && spec.fields.timeout !== undefined) {
       ir.timeoutInMinutes = Number(spec.fields.timeout);

@@ -5,7 +5,8 @@ import type { IrCondition, IrRule } from '../ir.js';
 import { RAW_RULE, RULE_COMMANDS, providerSchema, ruleSchema } from '../schema/actions.js';
 import type { Span } from '../source.js';
 import { choices, didYouMean } from '../suggest.js';
-import { spanOf, valueSpan, writtenJson } from '../tree.js';
+import { spanOf, valueSpan } from '../positions.js';
+import { writtenJson } from '../yaml-data.js';
 
 const CONDITION_RESULTS = { rollback: 'ROLLBACK', fail: 'FAIL', retry: 'RETRY', skip: 'SKIP' } as const;
 
@@ -52,7 +53,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
   const rp = ruleByKind(kind);
   if (!rp) return undefined;
   const name = String(common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`);
-  if (rp.provider === 'Commands') {
+  if (rp.commands) {
     const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', valueSpan(obj, 'commands') ?? span);
     if (cmds === undefined) return undefined;
     return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };

@@ -1,7 +1,7 @@
 import type { ReadSpec } from '../actions.js';
 import type { IrEnvVar } from '../ir.js';
 import type { Span } from '../source.js';
-import { valueSpan } from '../tree.js';
+import { valueSpan } from '../positions.js';
 
 /** The `env` mapping as written: checked values are copies without positions, so each variable's place is read from here. */
 export function writtenEnv(spec: ReadSpec): unknown {

@@ -1,7 +1,7 @@
 import type { ReadSpec } from '../actions.js';
 import type { IrBuildArtifact, IrProject } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
-import { valueSpan } from '../tree.js';
+import { valueSpan } from '../positions.js';
 import { envVars, writtenEnv } from './env.js';
 import { lowerPermissions } from './permissions.js';
 

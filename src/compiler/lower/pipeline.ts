@@ -5,7 +5,7 @@ import type { IrAction, IrNotifications, IrPipeline, IrStage, IrStore } from '..
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { NOTIFICATION_EVENTS } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../tree.js';
+import { keySpan, valueSpan } from '../positions.js';
 import { lowerAction } from './action.js';
 import { lowerCondition } from './conditions.js';
 import { lowerPermissions } from './permissions.js';

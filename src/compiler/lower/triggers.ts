@@ -2,7 +2,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { IrAction, IrCriteria, IrGitFilter, IrPipeline, IrTrigger } from '../ir.js';
 import type { ExPipeline } from '../model.js';
 import { choices, didYouMean } from '../suggest.js';
-import { valueSpan } from '../tree.js';
+import { valueSpan } from '../positions.js';
 
 function criteria(v: unknown): IrCriteria | undefined {
   if (v === undefined) return undefined;
@@ -14,7 +14,7 @@ function criteria(v: unknown): IrCriteria | undefined {
 /** `triggers:` as git push and pull-request filters on the pipeline's connection source. */
 export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics): IrTrigger[] {
   const list = ex.triggers ?? [];
-  const connectionSources = (ir.stages[0]?.actions ?? []).filter((a) => a.category === 'Source' && a.provider === 'CodeStarSourceConnection');
+  const connectionSources = (ir.stages[0]?.actions ?? []).filter((a) => a.category === 'Source' && a.catalog?.gitTriggers);
   const unreadableSource = (ir.stages[0]?.actions ?? []).some((a) => a.invalid);
   const out: IrTrigger[] = [];
   list.forEach((t, i) => {

@@ -3,7 +3,7 @@ import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { BOOL, NAME } from '../schema/common.js';
 import type { Span } from '../source.js';
-import { setSpan, valueSpan } from '../tree.js';
+import { setSpan, valueSpan } from '../positions.js';
 import { actionFactory, assumeRole, withPlaceEnv } from './blue-green-codedeploy.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { stepActions } from './steps.js';

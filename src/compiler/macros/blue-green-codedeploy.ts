@@ -5,7 +5,7 @@ import type { ActionKind, ExAction } from '../model.js';
 import { ARTIFACT, BOOL, whole } from '../schema/common.js';
 import type { Span } from '../source.js';
 import { choices } from '../suggest.js';
-import { copyKeySpan, setSpan, valueSpan } from '../tree.js';
+import { copyKeySpan, setSpan, valueSpan } from '../positions.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { put, rebuild, type Obj } from './values.js';
 

@@ -1,6 +1,6 @@
 import type { ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../tree.js';
+import { keySpan, valueSpan } from '../positions.js';
 import { macroAction, macroStage } from './common.js';
 
 /** `build:` becomes a "Build" stage with one CodeBuild (or other build provider) action. */

@@ -2,7 +2,7 @@ import { PROVIDERS } from '../catalog/index.js';
 import { MACRO_COMMON } from '../schema/common.js';
 import type { ExAction, ExStage, ActionKind } from '../model.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, setSpan, spanOf } from '../tree.js';
+import { copyKeySpan, setSpan, spanOf } from '../positions.js';
 
 /**
  * Provider kinds with a setting of their own called like an action key (stackset's `name`). Beside

@@ -1,6 +1,6 @@
 import type { ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../tree.js';
+import { keySpan, valueSpan } from '../positions.js';
 import { isBlueGreen } from './blue-green.js';
 import { macroAction, macroStage } from './common.js';
 

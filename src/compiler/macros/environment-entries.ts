@@ -3,7 +3,7 @@ import { check, salvage } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { didYouMean } from '../suggest.js';
-import { copyKeySpan, spanOf, valueSpan } from '../tree.js';
+import { copyKeySpan, spanOf, valueSpan } from '../positions.js';
 import { ENVIRONMENT, WAVE } from './environment-schema.js';
 import { isObj, mergeDeploy, put, rebuild, type Obj } from './values.js';
 

@@ -1,6 +1,6 @@
 import { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
-import { defaultOutputs, namedArtifacts, resolvePipeline, skippedBuild } from '../resolve.js';
+import { defaultOutputs, namedArtifacts, resolveArtifacts, skippedBuild } from '../artifact-defaults.js';
 import type { Span } from '../source.js';
 
 /**
@@ -10,14 +10,15 @@ import type { Span } from '../source.js';
  * them that produces nothing itself: a deploy reading them by default would ship what that build did not build.
  */
 export function handoff(stages: readonly ExStage[], connection: string | undefined, span: Span): { artifacts: string[]; skipped?: ExAction } {
-  const copies = stages.map((s) => ({ ...s, actions: s.actions.map((a) => ({ ...a })) }));
-  const specs = resolvePipeline(scratch(copies, connection, span), new Diagnostics());
+  // Problems are reported later, once, when the whole pipeline is resolved.
+  const { pipeline, specs } = resolveArtifacts(scratch(stages, connection, span), new Diagnostics());
+  const copies = pipeline.stages;
   for (let i = copies.length - 1; i >= 0; i--) {
     const produced = (copies[i] as ExStage).actions.flatMap((a) => a.outputs ?? []);
     if (produced.length === 0) continue;
     const empty = copies.slice(i + 1).flatMap((s) => s.actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
     const build = empty[empty.length - 1];
-    // The copies' actions are spread from the originals, so the build's name and span are the user's.
+    // Resolved actions are copies of the originals, so the build's name and span are the user's.
     return { artifacts: produced, ...(build ? { skipped: build } : {}) };
   }
   return { artifacts: [] };
@@ -38,29 +39,23 @@ export function wireArtifacts(
   skipped?: { build: ExAction; diags: Diagnostics },
 ): void {
   const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, span };
-  const pairs: Array<[ExAction, ExAction]> = [];
-  const copies: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }];
-  for (const stage of made) {
-    const actions = stage.actions.map((a) => {
-      const copy: ExAction = { ...a, outputs: a.outputs ?? [] };
-      pairs.push([a, copy]);
-      return copy;
-    });
-    copies.push({ ...stage, actions });
-  }
-  const specs = resolvePipeline(scratch(copies, connection, span), new Diagnostics());
-  for (const [original, copy] of pairs) {
-    const spec = specs.get(copy);
-    if (!spec || spec.invalid) continue;
-    if (original.inputs === undefined) {
-      original.inputs = copy.inputs ?? [];
-      const named = namedArtifacts(spec);
-      if (skipped && spec.category === 'Deploy' && original.inputs.some((i) => handoff.includes(i) && !named.has(i))) skippedBuild(skipped.diags, original, [skipped.build], handoff);
-    }
-    if (original.outputs === undefined) original.outputs = defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
-  }
+  const stages: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }, ...made.map((stage) => ({ ...stage, actions: stage.actions.map((a) => ({ ...a, outputs: a.outputs ?? [] })) }))];
+  const resolved = resolveArtifacts(scratch(stages, connection, span), new Diagnostics());
+  made.forEach((stage, si) =>
+    stage.actions.forEach((original, ai) => {
+      const copy = resolved.pipeline.stages[si + 1]?.actions[ai] as ExAction;
+      const spec = resolved.specs.get(copy);
+      if (!spec || spec.invalid) return;
+      if (original.inputs === undefined) {
+        original.inputs = copy.inputs ?? [];
+        const named = namedArtifacts(spec);
+        if (skipped && spec.category === 'Deploy' && original.inputs.some((i) => handoff.includes(i) && !named.has(i))) skippedBuild(skipped.diags, original, [skipped.build], handoff);
+      }
+      if (original.outputs === undefined) original.outputs = defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
+    }),
+  );
 }
 
-function scratch(stages: ExStage[], connection: string | undefined, span: Span): ExPipeline {
-  return { name: 'scratch', type: 'V2', stages, source: {}, span, ...(connection ? { connection } : {}) };
+function scratch(stages: readonly ExStage[], connection: string | undefined, span: Span): ExPipeline {
+  return { name: 'scratch', type: 'V2', stages: [...stages], source: {}, span, ...(connection ? { connection } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../tree.js';
+import { keySpan, valueSpan } from '../positions.js';
 import { macroAction, macroStage } from './common.js';
 
 /** `source:` (one) or `sources:` (several, by name) become the first stage, "Source". */

@@ -1,7 +1,8 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan, yamlBoolean } from '../tree.js';
+import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan } from '../positions.js';
+import { yamlBoolean } from '../yaml-data.js';
 import { interpolateEnv, refuseDeployRefs, type EnvFacts, type OnceReporter } from './interpolate.js';
 import { isObj, rebuild, type Obj } from './values.js';
 

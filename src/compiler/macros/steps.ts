@@ -1,7 +1,7 @@
 import { PROVIDERS } from '../catalog/index.js';
 import type { ActionKind, ExAction } from '../model.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, setSpan, valueSpan } from '../tree.js';
+import { copyKeySpan, setSpan, valueSpan } from '../positions.js';
 import { splitMacroValue } from './common.js';
 import { deployRefs, refuseDeployRefs, toVariables, type OnceReporter } from './interpolate.js';
 import { isObj, mapStrings, put, rebuild, type Obj } from './values.js';

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
 import type { Span } from '../source.js';
-import { keySpan, setSpan, valueSpan } from '../tree.js';
+import { keySpan, setSpan, valueSpan } from '../positions.js';
 import { macroAction, macroStage } from './common.js';
 
 /** `tests:` becomes a "Test" stage whose test actions run in parallel; a string or list is its commands. */

@@ -1,6 +1,6 @@
 import { PROVIDERS } from '../catalog/index.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, copySpans, setSpan, valueSpan } from '../tree.js';
+import { copyKeySpan, copySpans, setSpan, valueSpan } from '../positions.js';
 
 /** A mapping read from pipeline.yml (or rebuilt from one, positions kept). */
 export type Obj = Record<string, unknown>;

@@ -11,7 +11,7 @@ export const actionFields: Rule = (p, diags) => {
       } else if (!a.commands || a.commands.length === 0) {
         diags.add('PC3025', `Commands action '${a.name}' needs a non-empty 'commands' list`, a.span);
       }
-      if (a.timeoutInMinutes !== undefined && !(a.category === 'Approval' && a.provider === 'Manual'))
+      if (a.timeoutInMinutes !== undefined && !a.catalog?.honoursTimeout)
         diags.add('PC3026', `action '${a.name}' sets a timeout, which CodePipeline honours only for manual approvals`, a.spans.timeout ?? a.span, { suggestion: "remove 'timeout'" });
     }
 };

@@ -54,7 +54,7 @@ export const artifactWiring: Rule = (p, diags) => {
             suggestion: 'an input must come from an earlier stage, or an earlier step of the same stage',
           });
         }
-        if (prod.cloneRef && a.provider !== 'CodeBuild')
+        if (prod.cloneRef && !a.catalog?.readsCloneRef)
           diags.add('PC3028', `'${input.name}' is a CODEBUILD_CLONE_REF source artifact; only CodeBuild actions can read it, not '${a.name}' (${a.provider})`, input.span, {
             notes: [{ message: 'the source sets format: clone-ref here', span: prod.span }],
           });

@@ -8,9 +8,9 @@ export const configuration: Rule = (p, diags) => {
       const c = a.catalog;
       const cfg = a.configuration;
       const at = (key?: string) => (key ? (a.configSpans[key] ?? a.span) : a.span);
-      if (c && !c.customProvider && c.provider !== 'Commands') {
+      if (c && !c.customProvider && !c.noConfiguration) {
         const keys = new Set(c.fields.flatMap((f) => (f.artifactKey ? [f.key, f.artifactKey] : [f.key])));
-        if (c.provider === 'CodeBuild') keys.add('EnvironmentVariables');
+        if (c.env !== undefined) keys.add(c.env);
         for (const f of c.fields)
           if (f.required && cfg[f.key] === undefined)
             diags.add('PC3011', `action '${a.name}' (${c.provider}) needs configuration key '${f.key}'`, a.span, {

@@ -31,10 +31,11 @@ export const plaintextSecret: Rule = (p, diags) => {
     for (const a of stage.actions) {
       look(a.project?.env, a.name);
       look(a.environmentVariables, a.name);
-      if (!a.project && a.raw && a.configuration.EnvironmentVariables && a.provider === 'CodeBuild') {
+      const envKey = a.catalog?.env;
+      if (!a.project && a.raw && envKey !== undefined && a.configuration[envKey]) {
         try {
-          const list = JSON.parse(a.configuration.EnvironmentVariables) as Array<{ name: string; value: string; type?: string }>;
-          look(list.map((e) => ({ name: String(e.name), value: String(e.value), type: (e.type ?? 'PLAINTEXT') as IrEnvVar['type'], span: a.configSpans.EnvironmentVariables ?? a.span })), a.name, true);
+          const list = JSON.parse(a.configuration[envKey]) as Array<{ name: string; value: string; type?: string }>;
+          look(list.map((e) => ({ name: String(e.name), value: String(e.value), type: (e.type ?? 'PLAINTEXT') as IrEnvVar['type'], span: a.configSpans[envKey] ?? a.span })), a.name, true);
         } catch {
           // A raw EnvironmentVariables value that is not JSON is reported by the configuration-types rule.
         }

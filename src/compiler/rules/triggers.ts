@@ -15,7 +15,7 @@ export const triggers: Rule = (p, diags) => {
       diags.add('PC3014', `trigger names source '${t.sourceActionName}', which is not a source action of the first stage`, t.span, {
         suggestion: guess ? `did you mean '${guess}'?` : names.length ? `sources: ${choices(names)}` : undefined,
       } as { suggestion?: string });
-    } else if (action.provider !== 'CodeStarSourceConnection') {
+    } else if (!action.catalog?.gitTriggers) {
       diags.add('PC3014', `triggers work only on connection sources (GitHub, Bitbucket, GitLab); '${action.name}' is a ${action.provider} source`, t.span, {
         notes: [{ message: `'${action.name}' is defined here`, span: action.span }],
       });

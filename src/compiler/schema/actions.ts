@@ -50,8 +50,7 @@ export function providerSchema(p: Provider | RuleProvider): z.ZodType {
     shape.configuration = z.record(z.string().min(1).max(50), SCALAR_TEXT.or(z.boolean().transform(String))).optional();
   }
   if ('category' in p && p.category === 'Approval') shape.timeout = whole(5, 86400).optional();
-  if ('category' in p && p.category === 'Build' && p.provider === 'CodeBuild') shape.env = ENV.optional();
-  if ('category' in p && p.category === 'Test' && p.provider === 'CodeBuild') shape.env = ENV.optional();
+  if ('env' in p && p.env) shape.env = ENV.optional();
   s = z.strictObject(shape);
   cache.set(p, s);
   return s;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_FIELDS } from '../api-limits.js';
-import { yamlBoolean, yamlNumber } from '../tree.js';
+import { yamlBoolean, yamlNumber } from '../yaml-data.js';
 
 /**
  * Text held to the limits the CodePipeline API model gives the field at `path` (src/compiler/api-limits.ts):
@@ -36,7 +36,7 @@ export const RULE = 'pipeline.stages[].beforeEntry.conditions[].rules[]';
 
 /**
  * A whole number, also when the file wrote it in a form YAML reads as a number but that the
- * parser keeps as text so text settings stay exact (`30.0`, `0x1E`, `1e3`; see tree.ts `scalarValue`).
+ * parser keeps as text so text settings stay exact (`30.0`, `0x1E`, `1e3`; see yaml-data.ts `scalarValue`).
  */
 export function whole(min?: number, max?: number): z.ZodType<number> {
   let n = z.number().int();

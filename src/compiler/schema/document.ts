@@ -138,7 +138,7 @@ function actionSchema(): z.ZodType {
 function ruleSchema(): z.ZodType {
   const forms = RULES.map((r) => {
     const settings: z.ZodType = named(`rule:${r.kind}`, providerSchema(r));
-    const value: z.ZodType = r.provider === 'Commands' ? RULE_COMMANDS : r.primary ? z.union([shapeOf(providerSchema(r))[r.primary] as z.ZodType, settings]) : settings;
+    const value: z.ZodType = r.commands ? RULE_COMMANDS : r.primary ? z.union([shapeOf(providerSchema(r))[r.primary] as z.ZodType, settings]) : settings;
     return named('rule', z.strictObject({ ...RULE_COMMON, [r.kind]: value })) as z.ZodType;
   });
   forms.push(named('rule', z.strictObject({ ...RULE_COMMON, rule: named('raw-rule', RAW_RULE) })));

@@ -1,47 +1,62 @@
 import { readSpec, type ReadSpec } from './actions.js';
 import { CATEGORY_KEYS, type Category } from './catalog/index.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { ExAction, ExPipeline } from './model.js';
-import { copyKeySpan, setSpan, spanOf, valueSpan } from './tree.js';
+import type { ExAction, ExPipeline, ExStage } from './model.js';
+import { valueSpan } from './positions.js';
 
-/** Reads every action's spec and makes its artifacts explicit; returns the spec of each readable action. */
-export function resolvePipeline(ex: ExPipeline, diags: Diagnostics): Map<ExAction, ReadSpec> {
-  const specs = new Map<ExAction, ReadSpec>();
+/** A pipeline with every action's inputs and outputs written out, and the read spec of each of its actions. */
+export interface ResolvedPipeline {
+  /** A new pipeline: actions whose artifacts were left out are new objects with them; the input is not changed. */
+  pipeline: ExPipeline;
+  specs: Map<ExAction, ReadSpec>;
+}
+
+/**
+ * Reads every action's spec and fills in the artifacts left out: each action reads what the stage
+ * before produced (or what its settings name) and produces what its type makes. The pipeline given
+ * is left as it is; the result is a new one.
+ */
+export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPipeline {
   const defaults = ex.connection ? { connection: ex.connection } : {};
-  for (const stage of ex.stages)
-    for (const action of stage.actions) {
-      // The spec's own place (the value of 'source:' in an action), so a bad shorthand is pointed at, not its action.
-      const spec = readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults);
-      // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
-      specs.set(action, spec ?? invalidSpec(action));
-    }
+  // The spec's own place (the value of 'source:' in an action), so a bad shorthand is pointed at, not its action.
+  // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
+  const read = ex.stages.map((stage) =>
+    stage.actions.map((action) => readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults) ?? invalidSpec(action)),
+  );
+  const specs = new Map<ExAction, ReadSpec>();
   let previous: string[] = [];
   let sources: string[] = [];
   // Builds since the stage that produced `previous` that produced nothing: a deploy reading `previous` skips them.
   let empty: ExAction[] = [];
-  ex.stages.forEach((stage, si) => {
+  const stages = ex.stages.map((stage, si): ExStage => {
     const produced: string[] = [];
-    for (const action of stage.actions) {
-      const spec = specs.get(action);
-      if (!spec) continue;
-      if (!action.outputs) action.outputs = defaultOutputs(action, spec);
-      if (!action.inputs) {
-        action.inputs = defaultInputs(spec, previous, sources);
+    const actions = stage.actions.map((action, ai): ExAction => {
+      let spec = read[si]?.[ai] as ReadSpec;
+      const outputs = action.outputs ?? defaultOutputs(action, spec);
+      let inputs = action.inputs;
+      if (!inputs) {
+        inputs = defaultInputs(spec, previous, sources);
         const named = namedArtifacts(spec);
-        if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && action.inputs.some((i) => previous.includes(i) && !named.has(i))) skippedBuild(diags, action, empty, previous);
+        const given = inputs;
+        if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && given.some((i) => previous.includes(i) && !named.has(i))) skippedBuild(diags, action, empty, previous);
       }
-      if (spec.provider === 'CodeBuild' && action.inputs.length > 1) setPrimarySource(action, spec);
-      produced.push(...action.outputs);
-    }
+      let actionSpec = action.spec;
+      if (spec.catalog?.primarySource !== undefined && inputs.length > 1) [spec, actionSpec] = withPrimarySource(action, spec, spec.catalog.primarySource, inputs[0] as string);
+      produced.push(...outputs);
+      const out: ExAction = action.inputs === inputs && action.outputs === outputs && action.spec === actionSpec ? action : { ...action, inputs, outputs, spec: actionSpec };
+      specs.set(out, spec);
+      return out;
+    });
     // The first source: the code that test commands run in.
     if (si === 0) sources = produced.slice(0, 1);
     if (produced.length > 0) {
       previous = produced;
       empty = [];
     }
-    empty.push(...stage.actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
+    empty.push(...actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
+    return actions.every((a, i) => a === stage.actions[i]) ? stage : { ...stage, actions };
   });
-  return specs;
+  return { pipeline: { ...ex, stages }, specs };
 }
 
 /**
@@ -78,7 +93,7 @@ export function defaultOutputs(action: ExAction, spec: ReadSpec): string[] {
   }
   if (spec.compute) return spec.compute.files ? [name] : [];
   if (spec.raw) return [];
-  if (spec.provider === 'CloudFormation' && spec.fields['output-file'] !== undefined) return [name];
+  if (spec.catalog?.outputWhen !== undefined && spec.fields[spec.catalog.outputWhen] !== undefined) return [name];
   const min = spec.catalog?.outputs[0] ?? 0;
   return min > 0 ? [name] : [];
 }
@@ -121,26 +136,21 @@ function defaultInputs(spec: ReadSpec, previous: string[], sources: readonly str
   if (min === 0 && !barePath && !spec.inline && spec.category !== 'Build' && spec.category !== 'Test') return [];
   // Test commands (npm test, pytest, go test) run in the code: a CodeBuild test reads the first source
   // as its primary input, and what the stage before it produced beside it.
-  if (spec.category === 'Test' && spec.provider === 'CodeBuild' && sources.length > 0) {
+  if (spec.category === 'Test' && spec.catalog?.testsReadSource && sources.length > 0) {
     const both = [...new Set([...sources, ...previous])];
     return both.length <= max ? both : [...sources].slice(0, max);
   }
   return [...previous];
 }
 
-function setPrimarySource(action: ExAction, spec: ReadSpec): void {
-  const current = spec.inline ? spec.inline['primary-source'] : spec.fields['primary-source'];
-  if (current !== undefined) return;
-  const primary = action.inputs?.[0];
-  if (!primary || typeof action.spec !== 'object' || action.spec === null) return;
-  const copy: Record<string, unknown> = {};
-  setSpan(copy, spanOf(action.spec) ?? action.span);
-  for (const [k, v] of Object.entries(action.spec)) {
-    copy[k] = v;
-    copyKeySpan(copy, action.spec, k);
-  }
-  copy['primary-source'] = primary;
-  action.spec = copy;
-  if (spec.inline) spec.inline['primary-source'] = primary;
-  else spec.fields['primary-source'] = primary;
+/**
+ * A build of several inputs reads the first as its primary source unless one is named: the spec
+ * and the action's written spec, as new objects with 'primary-source' set.
+ */
+function withPrimarySource(action: ExAction, spec: ReadSpec, key: string, primary: string): [ReadSpec, unknown] {
+  const current = spec.inline ? (spec.inline as Record<string, unknown>)[key] : spec.fields[key];
+  if (current !== undefined || typeof action.spec !== 'object' || action.spec === null) return [spec, action.spec];
+  const written = { ...(action.spec as Record<string, unknown>), [key]: primary };
+  const read: ReadSpec = spec.inline ? { ...spec, inline: { ...spec.inline, [key]: primary } } : { ...spec, fields: { ...spec.fields, [key]: primary } };
+  return [read, written];
 }

@@ -1,15 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Scalar } from 'yaml';
+import { keptAt, recordPositions, type Meta } from './positions.js';
 import type { SourceFile, Span } from './source.js';
-
-interface Meta {
-  span: Span;
-  keys: Map<string, { key: Span; value: Span }>;
-  items: Span[];
-  /** Keys (or list positions) whose value is a number or boolean kept as its written text (see `scalarValue`). */
-  kept?: Set<string | number>;
-}
-
-const META = new WeakMap<object, Meta>();
 
 /** Most values one file may expand to (aliases included), against alias bombs. */
 export const MAX_NODES = 1_000_000;
@@ -128,7 +119,7 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
         else out[k] = value;
         meta.keys.set(k, { key: keySpan, value: valueSpan });
       }
-      META.set(out, meta);
+      recordPositions(out, meta);
       return out;
     }
     if (isSeq(node)) {
@@ -141,7 +132,7 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
         if (isScalar(item) && typeof value === 'string' && value !== item.value) (meta.kept ??= new Set()).add(out.length);
         out.push(value);
       }
-      META.set(out, meta);
+      recordPositions(out, meta);
       return out;
     }
     return null;
@@ -204,11 +195,11 @@ export function writtenJson(value: unknown): string {
       return JSON.stringify(v);
     }
     if (Array.isArray(v)) {
-      const keptItems = META.get(v)?.kept;
+      const keptItems = keptAt(v);
       return `[${v.map((x, i) => write(x, keptItems?.has(i) ?? false)).join(',')}]`;
     }
     if (v !== null && typeof v === 'object') {
-      const keptKeys = META.get(v)?.kept;
+      const keptKeys = keptAt(v);
       const keys = Object.keys(v).sort();
       return `{${keys.map((k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], keptKeys?.has(k) ?? false)}`).join(',')}}`;
     }
@@ -217,69 +208,3 @@ export function writtenJson(value: unknown): string {
   return write(value, false);
 }
 
-/** Where a mapping or list came from. */
-export function spanOf(value: unknown): Span | undefined {
-  return typeof value === 'object' && value !== null ? META.get(value)?.span : undefined;
-}
-
-/** Where a key of a mapping is written. */
-export function keySpan(obj: unknown, key: string): Span | undefined {
-  return typeof obj === 'object' && obj !== null ? (META.get(obj)?.keys.get(key)?.key ?? spanOf(obj)) : undefined;
-}
-
-/** Where the value of a mapping's key is written (the mapping itself when the key is absent). */
-export function valueSpan(obj: unknown, key: string | number): Span | undefined {
-  if (typeof obj !== 'object' || obj === null) return undefined;
-  const meta = META.get(obj);
-  if (!meta) return undefined;
-  if (typeof key === 'number') return meta.items[key] ?? meta.span;
-  return meta.keys.get(key)?.value ?? meta.span;
-}
-
-/** Gives a generated mapping or list the position of the text that caused it. */
-export function setSpan<T extends object>(value: T, span: Span | undefined): T {
-  if (span && !META.has(value)) META.set(value, { span, keys: new Map(), items: [] });
-  return value;
-}
-
-/** The span of the value at a path (zod issue paths), or of the deepest mapping on the way. */
-export function spanAtPath(root: unknown, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): Span | undefined {
-  let cur: unknown = root;
-  let best = spanOf(root);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (typeof cur !== 'object' || cur === null || (typeof seg !== 'string' && typeof seg !== 'number')) break;
-    const last = i === path.length - 1;
-    const has = Array.isArray(cur) ? typeof seg === 'number' && seg < cur.length : Object.prototype.hasOwnProperty.call(cur, seg);
-    if (!has) return best;
-    best = last && which === 'key' && typeof seg === 'string' ? keySpan(cur, seg) : valueSpan(cur, seg);
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return best;
-}
-
-/** Copies where `key` of `from` was written onto `to`, so a rebuilt mapping still points at the text. */
-export function copyKeySpan(to: object, from: unknown, key: string, as: string = key): void {
-  if (typeof from !== 'object' || from === null) return;
-  const src = META.get(from)?.keys.get(key);
-  if (!src) return;
-  let meta = META.get(to);
-  if (!meta) {
-    meta = { span: META.get(from)?.span ?? src.key, keys: new Map(), items: [] };
-    META.set(to, meta);
-  }
-  meta.keys.set(as, src);
-}
-
-/** Gives a rebuilt copy of a mapping or list every position of the original: its own, its keys' and its items'. */
-export function copySpans(to: object, from: unknown): void {
-  if (typeof from !== 'object' || from === null) return;
-  const meta = META.get(from);
-  if (!meta) return;
-  const own = META.get(to);
-  if (own) {
-    for (const [k, v] of meta.keys) if (!own.keys.has(k)) own.keys.set(k, v);
-    return;
-  }
-  META.set(to, { span: meta.span, keys: new Map(meta.keys), items: [...meta.items] });
-}
