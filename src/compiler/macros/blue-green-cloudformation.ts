@@ -1,24 +1,12 @@
-import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { BOOL, NAME } from '../schema/common.js';
+import { CFN_BLUE_GREEN } from '../schema/blue-green.js';
 import type { Span } from '../source.js';
 import { setSpan, valueSpan } from '../positions.js';
 import { actionFactory, assumeRole, withPlaceEnv } from './blue-green-codedeploy.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { stepActions } from './steps.js';
 import { isObj, put, rebuild, type Obj } from './values.js';
-
-/** The `blue-green:` settings of a CloudFormation blue/green deploy. */
-export const CFN_BLUE_GREEN = z.strictObject({
-  routing: z.record(z.string(), z.unknown()).optional(),
-  'color-parameter': z
-    .string()
-    .regex(/^[A-Za-z0-9]{1,255}$/, { message: 'a CloudFormation parameter name: letters and digits' })
-    .optional(),
-  validate: z.record(NAME, z.unknown()).optional(),
-  rollback: BOOL.optional(),
-});
 
 /**
  * The four-step pattern for any app deployed with CloudFormation. Two stacks, `<stack>-blue` and

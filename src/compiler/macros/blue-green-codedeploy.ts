@@ -1,51 +1,12 @@
-import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ActionKind, ExAction } from '../model.js';
-import { ARTIFACT, BOOL, whole } from '../schema/common.js';
+import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS, type Platform } from '../schema/blue-green.js';
 import type { Span } from '../source.js';
 import { choices } from '../suggest.js';
 import { copyKeySpan, setSpan, valueSpan } from '../positions.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { put, rebuild, type Obj } from './values.js';
-
-type Platform = 'ecs' | 'lambda' | 'servers';
-
-const TEXT = z.string().min(1).max(1000);
-const NAMES = z.union([TEXT, z.array(TEXT).min(1)]);
-const COMMON = {
-  application: TEXT.optional(),
-  group: TEXT.optional(),
-  existing: BOOL.optional(),
-  traffic: TEXT.optional(),
-  'service-role': TEXT.optional(),
-  alarms: z.union([TEXT, z.array(TEXT).min(1).max(10)]).optional(),
-};
-const WAIT = whole(0, 2880).optional();
-
-/** The `blue-green:` settings of each CodeDeploy kind. */
-export const BLUE_GREEN_BLOCKS: Record<Platform, z.ZodType> = {
-  ecs: z.strictObject({
-    ...COMMON,
-    container: TEXT.optional(),
-    image: ARTIFACT.optional(),
-    'task-definition': TEXT.optional(),
-    appspec: TEXT.optional(),
-    listener: TEXT.optional(),
-    'test-listener': TEXT.optional(),
-    'target-groups': z.array(TEXT).length(2).optional(),
-    wait: WAIT,
-  }),
-  lambda: z.strictObject({ ...COMMON, package: TEXT.optional(), hooks: z.strictObject({ 'pre-traffic': TEXT.optional(), 'post-traffic': TEXT.optional() }).optional() }),
-  servers: z.strictObject({ ...COMMON, wait: WAIT }),
-};
-
-/** What the provider key of each kind holds. */
-export const BLUE_GREEN_SETTINGS: Record<Platform, z.ZodType> = {
-  ecs: z.strictObject({ cluster: TEXT.optional(), service: TEXT.optional() }),
-  lambda: z.strictObject({ function: TEXT, alias: TEXT }),
-  servers: z.strictObject({ 'auto-scaling-groups': NAMES.optional(), 'target-group': TEXT.optional() }),
-};
 
 /** Friendly traffic words to CodeDeploy's predefined deployment configurations, per compute platform. */
 export const TRAFFIC: Record<Platform, Record<string, string>> = {

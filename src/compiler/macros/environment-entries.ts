@@ -4,7 +4,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { didYouMean } from '../suggest.js';
 import { copyKeySpan, spanOf, valueSpan } from '../positions.js';
-import { ENVIRONMENT, WAVE } from './environment-schema.js';
+import { ENVIRONMENT, WAVE } from '../schema/environments.js';
 import { isObj, mergeDeploy, put, rebuild, type Obj } from './values.js';
 
 /** What a later environment takes from the one before it (stage settings such as approvals are never inherited). */

@@ -1,5 +1,4 @@
 import type { AlarmPlace } from './stage-settings.js';
-import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
@@ -10,7 +9,7 @@ import { yamlNumber } from '../yaml-data.js';
 import { blueGreenPlan, isBlueGreen, type DeployPlace, type DeployPlan } from './blue-green.js';
 import { actionSource, placeKeys } from './blue-green-codedeploy.js';
 import { groupUnits, inherit, readEntries, type EnvEntry } from './environment-entries.js';
-import { DEFAULT_CROSS_ACCOUNT_ROLE, STAGE_SETTINGS } from './environment-schema.js';
+import { DEFAULT_CROSS_ACCOUNT_ROLE, ENVIRONMENTS, STAGE_SETTINGS } from '../schema/environments.js';
 import { handoff, wireArtifacts } from './handoff.js';
 import type { MacroContext } from './index.js';
 import { interpolateEnv, OnceReporter, readsDeploy, refuseDeployRefs, type EnvFacts } from './interpolate.js';
@@ -40,7 +39,7 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
     diags.add('PC2003', "'environments' needs 'source' (or 'sources'): their stages come right after the source, build and tests stages", where);
     return undefined;
   }
-  const list = check(diags, z.array(z.unknown()).min(1), p.environments, 'environments', valueSpan(p, 'environments') ?? where);
+  const list = check(diags, ENVIRONMENTS, p.environments, 'environments', valueSpan(p, 'environments') ?? where);
   if (!list) return undefined;
   const report = new OnceReporter(diags);
   const { entries, waves } = readEntries(p.environments as unknown[], diags);

@@ -2,7 +2,7 @@ import { check, wasDropped } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { valueSpan } from '../positions.js';
-import { DEFAULT_REGION_STORE, PROMOTION } from './environment-schema.js';
+import { DEFAULT_REGION_STORE, PROMOTION } from '../schema/environments.js';
 import type { OnceReporter } from './interpolate.js';
 import { isObj, roleAccount, type Obj } from './values.js';
 

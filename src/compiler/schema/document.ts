@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { PROVIDERS, RULES, type Category, type Provider, type RuleProvider } from '../catalog/index.js';
-import { DEPLOYMENT_GROUP } from '../deployment-groups.js';
-import { CFN_BLUE_GREEN } from '../macros/blue-green-cloudformation.js';
-import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS } from '../macros/blue-green-codedeploy.js';
-import { DEPLOYMENT_WINDOW, ENV_NAME, ENV_ON_FAILURE, ENVIRONMENT, PROMOTION, ROLLBACK_ON_ALARM, WAVE } from '../macros/environment-schema.js';
+import { DEPLOYMENT_GROUP } from './deployment-groups.js';
+import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS, CFN_BLUE_GREEN } from './blue-green.js';
+import { DEPLOYMENT_WINDOW, ENV_NAME, ENV_ON_FAILURE, ENVIRONMENT, PROMOTION, ROLLBACK_ON_ALARM, WAVE } from './environments.js';
 import { ACTION_KINDS, type ActionKind } from '../model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION, RAW_RULE, RULE_COMMANDS, RULE_COMMON } from './actions.js';
 import { ACTION_COMMON, MACRO_COMMON, NAME } from './common.js';

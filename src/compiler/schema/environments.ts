@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT, BOOL, NAME, REGION, whole } from '../schema/common.js';
-import { ON_FAILURE } from '../schema/pipeline.js';
+import { ACCOUNT, BOOL, NAME, REGION, whole } from './common.js';
+import { ON_FAILURE } from './pipeline.js';
 
 /**
  * Environment names become stage names, namespaces (`<env>-deploy`) and artifact names
@@ -51,6 +51,9 @@ export const ENVIRONMENT = z.strictObject({
 });
 
 /** An entry of `environments:` that deploys several environments in one stage. */
+/** `environments:` the list of environments and waves, in the order they are promoted through. */
+export const ENVIRONMENTS = z.array(z.unknown()).min(1);
+
 export const WAVE = z.strictObject({
   wave: ENV_NAME,
   'at-a-time': whole(1, 50).optional(),
