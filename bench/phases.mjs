@@ -25,8 +25,8 @@ const TARGET = opt('--target', 'codepipeline');
 const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
 const { decodeSource, parseSource } = await dist('compiler/parse.js');
 const { desugarFile } = await dist('compiler/desugar.js');
-const { resolvePipeline } = await dist('compiler/resolve.js');
-const { lowerPipeline } = await dist('compiler/lower.js');
+const { resolveArtifacts } = await dist('compiler/artifact-defaults.js');
+const { lowerPipeline } = await dist('compiler/lower/pipeline.js');
 const { RULES } = await dist('compiler/rules/index.js');
 const { Diagnostics } = await dist('compiler/diagnostics.js');
 const { TARGETS, targetByName } = await dist('targets/index.js');
@@ -60,8 +60,8 @@ for (let round = 0; round < ROUNDS; round++) {
     lap('parse (yaml, checks, toData)');
     const pipelines = desugarFile(parsed, diags);
     lap('desugar (schema, macros)');
-    for (const ex of pipelines) {
-      const specs = resolvePipeline(ex, diags);
+    for (const desugared of pipelines) {
+      const { pipeline: ex, specs } = resolveArtifacts(desugared, diags);
       lap('resolve');
       const ir = lowerPipeline(ex, specs, diags);
       lap('lower');
