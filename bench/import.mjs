@@ -1,9 +1,12 @@
 // Benchmark of `pipec import` (`node bench/import.mjs [--quick]`, run by bench/run.mjs): N
 // create-pipeline input files, made by cycling through the import test corpus
 // (test/fixtures/import/corpus: connections, ECR, Jenkins, CodeDeployToECS, change sets,
-// cross-region stores, approvals, Lambda, V2 conditions ...) with each pipeline renamed, are
+// cross-region stores, approvals, Lambda, V2 conditions ...) and the pipelines the release
+// fixtures compile to (test/fixtures/import/releases: environments, waves, blue/green) with each
+// pipeline renamed, are
 // imported, each round-tripped by the command itself: into one directory (one <name>.yml per
 // pipeline) and into one file (shared settings lifted to the top). Prints a Markdown table.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +22,24 @@ const SIZES = [
 ];
 
 const CORPUS = join(ROOT, 'test', 'fixtures', 'import', 'corpus');
-const shapes = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(CORPUS, f), 'utf8')));
+const RELEASES = join(ROOT, 'test', 'fixtures', 'import', 'releases');
+const corpusShapes = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(CORPUS, f), 'utf8')));
+
+/** The pipelines the release fixtures (environments, waves, blue/green) compile to. */
+function releaseShapes() {
+  const out = join(WORK, 'releases');
+  rmSync(out, { recursive: true, force: true });
+  const shapes = [];
+  for (const f of readdirSync(RELEASES).filter((x) => x.endsWith('.yml')).sort()) {
+    const dir = join(out, f);
+    execFileSync(process.execPath, [BIN, 'compile', join(RELEASES, f), '--out', dir], { stdio: 'ignore' });
+    for (const p of readdirSync(dir).sort()) shapes.push(JSON.parse(readFileSync(join(dir, p, 'codepipeline.json'), 'utf8')));
+  }
+  rmSync(out, { recursive: true, force: true });
+  return shapes;
+}
+const releases = releaseShapes();
+const shapes = [...corpusShapes, ...releases];
 
 /** `count` create-pipeline inputs under `dir`/in, deterministic; returns their paths relative to `dir`. */
 function writeInputs(dir, count) {
@@ -59,6 +79,6 @@ for (const { count, reps } of SIZES) {
 }
 console.log('## import');
 console.log();
-console.log(`\`pipec import\` of create-pipeline input files cycling through the ${shapes.length} shapes of the import test corpus, each pipeline round-tripped (compiled and compared) before anything is written. Median wall time of ${QUICK ? 'a quick run' : 'several runs'}.`);
+console.log(`\`pipec import\` of create-pipeline input files cycling through ${shapes.length} shapes: the ${corpusShapes.length} of the import test corpus and the ${releases.length} pipelines the release fixtures compile to (environments, waves, blue/green, recognised on import), each pipeline round-tripped (compiled and compared) before anything is written. Median wall time of ${QUICK ? 'a quick run' : 'several runs'}.`);
 console.log();
 console.log(table(['pipelines', 'into a directory', 'per pipeline', 'into one file', 'per pipeline'], rows));
