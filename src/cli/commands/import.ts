@@ -11,6 +11,8 @@ import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { awsSettings, concurrency, printFailures } from '../live-options.js';
 import { printDiagnostics } from '../pipeline-input.js';
+import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
+import { didYouMean } from '../../compiler/suggest.js';
 import { checkOutputDir, checkOutputFile, makeDirs, notWritable, OutputError, removeDirs, shownPath } from '../output-path.js';
 
 export const HELP = `Usage: pipec import FILES... [options]
@@ -38,7 +40,8 @@ Options:
       --endpoint-url URL
                       CodePipeline endpoint (live; default: AWS_ENDPOINT_URL_CODEPIPELINE, AWS_ENDPOINT_URL)
   -j, --concurrency N pipelines read at once (live; default 8)
-  -h, --help
+      --pipeline NAME only the pipelines of these names among the inputs (repeatable, or comma-separated)
+${COMMON_HELP}  -h, --help
 
 Exit status: 0 imported, 1 problems (unreadable input, a pipeline that does not round-trip,
 an AWS error), 2 bad usage.
@@ -53,7 +56,8 @@ const FLAGS = {
   profile: { type: 'string' },
   'endpoint-url': { type: 'string' },
   concurrency: { type: 'string', short: 'j' },
-  help: { type: 'bool', short: 'h' },
+  pipeline: { type: 'list' },
+  ...COMMON_FLAGS,
 } as const;
 
 /** `pipec import`: files or live pipelines to pipeline.yml, checked by a round trip before writing. */
@@ -98,16 +102,34 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       if (r.copilot) copilot.push(r.copilot);
     }
   }
+  if (!diags.hasErrors()) select(flags.pipeline as string[] | undefined, sources, copilot);
   const files = diags.hasErrors() ? [] : importAll(sources, copilot, { force: flags.force === true, split, ...(out !== undefined && !split ? { fileName: out } : {}) }, diags);
-  printDiagnostics(ctx, diags.list, 'text', undefined, 'stderr');
+  printDiagnostics(ctx, flags.quiet === true ? diags.list.filter((d) => d.severity === 'error') : diags.list, 'text', flags.color as boolean | undefined, 'stderr');
   if (diags.hasErrors()) return EXIT.PROBLEMS;
   if (out === undefined) {
     ctx.stdout.write(files.map((f) => f.content).join('---\n'));
     return EXIT.OK;
   }
   writeAll(ctx.cwd, resolve(ctx.cwd, out), files, split);
-  ctx.stderr.write(`Imported ${sources.length + copilot.length} pipeline${sources.length + copilot.length === 1 ? '' : 's'} into ${split ? files.map((f) => join(out, f.path)).join(', ') : out}\n`);
+  if (flags.quiet !== true)
+    ctx.stderr.write(`Imported ${sources.length + copilot.length} pipeline${sources.length + copilot.length === 1 ? '' : 's'} into ${split ? files.map((f) => join(out, f.path)).join(', ') : out}\n`);
   return EXIT.OK;
+}
+
+/** `--pipeline`: keeps only the named pipelines of the inputs (in place); a name none of them has is bad usage. */
+function select(selection: readonly string[] | undefined, sources: SourcePipeline[], copilot: CopilotImport[]): void {
+  if (!selection?.length) return;
+  const nameOf = (s: SourcePipeline): string => String(s.declaration.name ?? '');
+  const names = [...sources.map(nameOf), ...copilot.map((c) => c.name)];
+  for (const n of selection)
+    if (!names.includes(n)) {
+      const guess = didYouMean(n, names);
+      const some = names.length > 10 ? `${names.slice(0, 10).join(', ')}, ...` : names.join(', ');
+      throw new UsageError(`--pipeline '${n}': the inputs have no pipeline of that name${guess ? `; did you mean '${guess}'?` : `; they have ${some || 'none'}`}`);
+    }
+  const keep = new Set(selection);
+  sources.splice(0, sources.length, ...sources.filter((s) => keep.has(nameOf(s))));
+  copilot.splice(0, copilot.length, ...copilot.filter((c) => keep.has(c.name)));
 }
 
 function readInput(path: string, ctx: CliContext, diags: Diagnostics): Uint8Array | undefined {

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { lockLocation } from '../live-lock.js';
 import { LIVE_FLAGS, awsSettings, compileDesired, printFailures } from '../live-options.js';
+import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
 import { AwsFailure } from '../../live/errors.js';
 
 export const HELP = `Usage: pipec unlock [FILES...] [options]
@@ -21,9 +22,10 @@ bucket the lock lives in).
 Options:
       --lock-id ID    remove the lock only if it is this one (as printed by the refused apply)
       --auto-approve  remove it without asking (needed when not on a terminal)
+      --pipeline NAME read only these pipelines (repeatable; the lock is the project's either way)
       --region R, --profile P, --endpoint-url URL, --connect-timeout S, --request-timeout S
                       as for 'pipec plan'
-
+${COMMON_HELP}
 Exit status: 0 removed (or there was no lock), 1 not removed or an error, 2 bad usage.
 `;
 
@@ -35,7 +37,8 @@ const FLAGS = {
   'request-timeout': LIVE_FLAGS['request-timeout'],
   'lock-id': { type: 'string' },
   'auto-approve': { type: 'bool' },
-  help: LIVE_FLAGS.help,
+  pipeline: LIVE_FLAGS.pipeline,
+  ...COMMON_FLAGS,
 } as const;
 
 /** `pipec unlock`: shows the project's apply lock and removes it after confirmation. */
@@ -47,7 +50,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   }
   const settings = awsSettings(flags, ctx);
   if (!flags['auto-approve'] && !ctx.stdinIsTTY) throw new UsageError('unlock asks for confirmation, but there is no terminal to ask on: pass --auto-approve (and --lock-id, to remove only the lock you saw)');
-  const compiled = compileDesired(ctx, positionals, []);
+  const compiled = compileDesired(ctx, positionals, [], flags);
+  const say = (line: string): void => void (flags.quiet === true ? undefined : ctx.stdout.write(line));
   if (!compiled) return EXIT.PROBLEMS;
   const clients = await sdkClientProvider(settings);
   try {
@@ -55,11 +59,11 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     const store = await clients.lockStore(at);
     const text = await store.read();
     if (text === undefined) {
-      ctx.stdout.write(`Project '${compiled.project}' is not locked (no ${store.where}).\n`);
+      say(`Project '${compiled.project}' is not locked (no ${store.where}).\n`);
       return EXIT.OK;
     }
     const holder = parseLockInfo(text);
-    ctx.stdout.write(`Project '${compiled.project}' is locked: ${describeHolder(holder)} (${store.where}).\n`);
+    if (!(flags.quiet === true && flags['auto-approve'] === true)) ctx.stdout.write(`Project '${compiled.project}' is locked: ${describeHolder(holder)} (${store.where}).\n`);
     const wanted = flags['lock-id'] as string | undefined;
     if (wanted !== undefined && holder?.id !== wanted) {
       ctx.stderr.write(`pipec: the lock is not '${wanted}' (it is ${holder ? `'${holder.id}'` : 'unreadable'}); left as it is\n`);
@@ -75,7 +79,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       return EXIT.PROBLEMS;
     }
     await store.remove();
-    ctx.stdout.write(`Removed the lock ${store.where}.\n`);
+    say(`Removed the lock ${store.where}.\n`);
     return EXIT.OK;
   } catch (e) {
     if (e instanceof UsageError) throw e;
