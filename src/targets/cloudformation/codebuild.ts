@@ -46,14 +46,28 @@ function parameterResource(name: string): Json {
 
 const ECR_PUSH = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[a-z0-9][a-z0-9._\/-]*)/g;
 
+const BUILDX_PUSH = /\bdocker\s+(?:buildx\s+)?build\b[^\n;&|]*\s--push\b/;
+const TAGS = /\s(?:-t|--tag)[\s=]+(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[a-z0-9][a-z0-9._\/-]*)/g;
+
+/** A command with the build's plain environment variables (`$REPO`, `${REPO}`) replaced by their values, as the shell will. */
+function expandVariables(command: string, project: IrProject): string {
+  const vars = new Map(project.env.filter((e) => e.type === 'PLAINTEXT').map((e) => [e.name, e.value]));
+  return command.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (m, name: string) => vars.get(name) ?? m);
+}
+
 /**
  * The ECR repositories a build pushes to, as IAM resources: those `push:` names, and those its
- * commands push to by a literal repository URI (`docker push 111111111111.dkr.ecr.us-east-1.amazonaws.com/web:tag`).
+ * commands push to by a repository URI, written out or in one of the build's plain variables
+ * (`docker push $REPO:tag` with `REPO: 111111111111.dkr.ecr.us-east-1.amazonaws.com/web`, `docker buildx build --push -t ...`).
  * ECR push permissions: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
  */
 function pushedRepositories(project: IrProject): Json[] {
   const names = [...(project.push ?? [])];
-  for (const c of Object.values(project.phases).flat()) for (const m of c.matchAll(ECR_PUSH)) names.push(m[1] as string);
+  for (const raw of [...Object.values(project.phases).flat(), ...(project.finally ?? [])]) {
+    const c = expandVariables(raw, project);
+    for (const m of c.matchAll(ECR_PUSH)) names.push(m[1] as string);
+    if (BUILDX_PUSH.test(c)) for (const m of c.matchAll(TAGS)) names.push(m[1] as string);
+  }
   const out = new Map<string, Json>();
   for (const n of names) {
     const uri = ECR_IMAGE.exec(n);
