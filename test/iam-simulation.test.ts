@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { expandIamActions, type InvalidActionBehavior } from '@cloud-copilot/iam-expand';
 import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDERS, RULES } from '../src/compiler/catalog/index.js';
+import { managedPolicy } from './support/managed-policies.js';
+import { ROOT, runCli } from './support/cli.js';
 import { resolveTemplate } from './support/resolve-template.js';
+import { ACTION_CALLS, artifactCalls, RULE_CALLS, type Call, type Store } from './support/runtime-calls.js';
+import { blueGreenCommandCalls, codeBuildCalls, codeDeployCalls, type GroupView } from './support/service-role-calls.js';
 import { compileExample, examples, templatesIn, type TemplateFile } from './support/targets.js';
 
 /**
@@ -20,20 +25,15 @@ import { compileExample, examples, templatesIn, type TemplateFile } from './supp
  * accounts in are checked by test/cloudformation.test.ts.
  */
 
-interface Call {
-  action: string;
-  resource: string;
-  context?: Record<string, string>;
-  /** Why the call is made (in failure messages). */
-  why: string;
-}
-
 interface PipelineAction {
   name: string;
   actionTypeId: { category: string; owner: string; provider: string };
   configuration?: Record<string, string>;
   roleArn?: string;
   region?: string;
+  inputArtifacts?: Array<{ name: string }>;
+  outputArtifacts?: Array<{ name: string }>;
+  environmentVariables?: Array<{ name: string; value: string; type?: string }>;
 }
 interface Rule {
   name: string;
@@ -46,91 +46,23 @@ interface Declaration {
   pipeline: {
     name: string;
     roleArn: string;
-    artifactStore?: { location: string; encryptionKey?: { id: string } };
-    artifactStores?: Record<string, { location: string; encryptionKey?: { id: string } }>;
-    stages: Array<{ name: string; actions: PipelineAction[]; onSuccess?: { conditions: Array<{ rules: Rule[] }> }; beforeEntry?: { conditions: Array<{ rules: Rule[] }> } }>;
+    stages: Array<{ name: string; actions: PipelineAction[]; onSuccess?: { conditions: Array<{ rules: Rule[] }> }; beforeEntry?: { conditions: Array<{ rules: Rule[] }> }; onFailure?: { conditions?: Array<{ rules: Rule[] }> } }>;
   };
 }
 
 const arnAccount = (arn: string | undefined): string | undefined => (arn ? /^arn:aws:iam::(\d{12}):/.exec(arn)?.[1] : undefined);
 
-/** The calls an action makes at run time, beyond reading and writing artifacts. */
-const RUNTIME: Record<string, (c: Record<string, string>, r: string, a: string) => Call[]> = {
-  'Source/CodeCommit': (c, r, a) =>
-    ['GetBranch', 'GetCommit', 'UploadArchive', 'GetUploadArchiveStatus'].map((x) => ({ action: `codecommit:${x}`, resource: `arn:aws:codecommit:${r}:${a}:${c.RepositoryName}`, why: 'CodeCommit source (action-reference-CodeCommit)' })),
-  'Source/S3': (c) => [
-    { action: 's3:GetObject', resource: `arn:aws:s3:::${c.S3Bucket}/${c.S3ObjectKey}`, why: 'S3 source object' },
-    { action: 's3:GetBucketVersioning', resource: `arn:aws:s3:::${c.S3Bucket}`, why: 'S3 source bucket' },
-  ],
-  'Source/CodeStarSourceConnection': (c) => [{ action: `${(c.ConnectionArn ?? '').includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections'}:UseConnection`, resource: c.ConnectionArn as string, why: 'connection source' }],
-  'Source/ECR': (c, r, a) => [{ action: 'ecr:DescribeImages', resource: `arn:aws:ecr:${r}:${a}:repository/${c.RepositoryName}`, why: 'ECR source' }],
-  'Build/CodeBuild': (c, r, a) => ['StartBuild', 'BatchGetBuilds'].map((x) => ({ action: `codebuild:${x}`, resource: `arn:aws:codebuild:${r}:${a}:project/${c.ProjectName}`, why: 'CodeBuild action' })),
-  'Deploy/CloudFormation': (c, r, a) => [
-    ...(c.ActionMode === 'CHANGE_SET_REPLACE' ? ['CreateChangeSet', 'DescribeChangeSet', 'DescribeStacks'] : c.ActionMode === 'CHANGE_SET_EXECUTE' ? ['ExecuteChangeSet', 'DescribeChangeSet'] : c.ActionMode === 'DELETE_ONLY' ? ['DeleteStack', 'DescribeStacks'] : ['CreateStack', 'UpdateStack', 'DescribeStacks']).map((x) => ({
-      action: `cloudformation:${x}`,
-      resource: `arn:aws:cloudformation:${r}:${a}:stack/${c.StackName}/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-      why: `CloudFormation ${c.ActionMode}`,
-    })),
-    ...(c.RoleArn && c.ActionMode !== 'CHANGE_SET_EXECUTE' ? [{ action: 'iam:PassRole', resource: c.RoleArn, context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' }, why: 'passing the stack role' }] : []),
-  ],
-  'Deploy/S3': (c) => [{ action: 's3:PutObject', resource: `arn:aws:s3:::${c.BucketName}/${c.ObjectKey ?? 'index.html'}${c.Extract === 'true' && c.ObjectKey ? '/index.html' : ''}`, why: 'S3 deploy' }],
-  'Deploy/ECS': (c, r, a) => [
-    { action: 'ecs:UpdateService', resource: `arn:aws:ecs:${r}:${a}:service/${c.ClusterName}/${c.ServiceName}`, why: 'ECS deploy' },
-    { action: 'ecs:DescribeServices', resource: `arn:aws:ecs:${r}:${a}:service/${c.ClusterName}/${c.ServiceName}`, why: 'ECS deploy' },
-    { action: 'ecs:RegisterTaskDefinition', resource: '*', why: 'ECS deploy' },
-    { action: 'iam:PassRole', resource: `arn:aws:iam::${a}:role/task-role`, context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }, why: 'task role of the new task definition' },
-  ],
-  'Deploy/CodeDeploy': (c, r, a) => [
-    { action: 'codedeploy:CreateDeployment', resource: `arn:aws:codedeploy:${r}:${a}:deploymentgroup:${c.ApplicationName}/${c.DeploymentGroupName}`, why: 'CodeDeploy deploy' },
-    { action: 'codedeploy:GetDeploymentConfig', resource: `arn:aws:codedeploy:${r}:${a}:deploymentconfig:CodeDeployDefault.OneAtATime`, why: 'CodeDeploy deploy' },
-    { action: 'codedeploy:RegisterApplicationRevision', resource: `arn:aws:codedeploy:${r}:${a}:application:${c.ApplicationName}`, why: 'CodeDeploy deploy' },
-  ],
-  'Deploy/CodeDeployToECS': (c, r, a) => [
-    { action: 'codedeploy:CreateDeployment', resource: `arn:aws:codedeploy:${r}:${a}:deploymentgroup:${c.ApplicationName}/${c.DeploymentGroupName}`, why: 'ECS blue/green' },
-    { action: 'ecs:RegisterTaskDefinition', resource: '*', why: 'ECS blue/green' },
-    { action: 'iam:PassRole', resource: `arn:aws:iam::${a}:role/task-role`, context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }, why: 'task role' },
-  ],
-  'Invoke/Lambda': (c, r, a) => [{ action: 'lambda:InvokeFunction', resource: c.FunctionName?.startsWith('arn:') ? c.FunctionName : `arn:aws:lambda:${r}:${a}:function:${c.FunctionName}`, why: 'Lambda invoke' }],
-  'Invoke/StepFunctions': (c) => [{ action: 'states:StartExecution', resource: c.StateMachineArn as string, why: 'Step Functions invoke' }],
-  'Invoke/CodePipeline': (c, r, a) => [{ action: 'codepipeline:StartPipelineExecution', resource: `arn:aws:codepipeline:${r}:${a}:${c.PipelineName}`, why: 'pipeline invoke' }],
-  'Approval/Manual': (c) => (c.NotificationArn ? [{ action: 'sns:Publish', resource: c.NotificationArn, why: 'approval notification' }] : []),
-  'Compute/Commands': () => [],
-  'Deploy/AppConfig': (c, r, a) => [{ action: 'appconfig:StartDeployment', resource: `arn:aws:appconfig:${r}:${a}:application/${c.Application}/environment/${c.Environment}`, why: 'AppConfig deploy' }],
-  'Deploy/CloudFormationStackSet': (c, r, a) => [{ action: 'cloudformation:UpdateStackSet', resource: `arn:aws:cloudformation:${r}:${a}:stackset/${c.StackSetName}:0b1c2d3e`, why: 'StackSet deploy' }],
-  'Deploy/CloudFormationStackInstances': (c, r, a) => [{ action: 'cloudformation:CreateStackInstances', resource: `arn:aws:cloudformation:${r}:${a}:stackset/${c.StackSetName}:0b1c2d3e`, why: 'StackSet instances' }],
-  'Deploy/ElasticBeanstalk': (c, r, a) => [{ action: 'elasticbeanstalk:UpdateEnvironment', resource: `arn:aws:elasticbeanstalk:${r}:${a}:environment/${c.ApplicationName}/${c.EnvironmentName}`, why: 'Elastic Beanstalk deploy' }],
-  'Deploy/EC2': (c, r, a) => [{ action: 'ssm:SendCommand', resource: c.InstanceType === 'SSM_MANAGED_NODE' ? `arn:aws:ssm:${r}:${a}:managed-instance/mi-0123456789abcdef0` : `arn:aws:ec2:${r}:${a}:instance/i-0123456789abcdef0`, context: { [`aws:ResourceTag/${c.InstanceTagKey}`]: c.InstanceTagValue ?? 'any' }, why: 'EC2 deploy to a tagged instance' }],
-  'Deploy/EKS': (c, r, a) => [{ action: 'eks:DescribeCluster', resource: `arn:aws:eks:${r}:${a}:cluster/${c.ClusterName}`, why: 'EKS deploy' }],
-  'Deploy/ServiceCatalog': (c, r, a) => [{ action: 'servicecatalog:UpdateProduct', resource: `arn:aws:catalog:${r}:${a}:product/${c.ProductId}`, why: 'Service Catalog deploy' }],
-  'Test/DeviceFarm': (_c, _r, a) => [{ action: 'devicefarm:ScheduleRun', resource: `arn:aws:devicefarm:us-west-2:${a}:project:0b1c2d3e`, why: 'Device Farm test' }],
-  'Invoke/InspectorScan': () => [{ action: 'inspector-scan:ScanSbom', resource: '*', why: 'Inspector scan' }],
-  'Build/ECRBuildAndPublish': (c, r, a) => [{ action: 'ecr:PutImage', resource: `arn:aws:ecr:${r}:${a}:repository/${c.ECRRepositoryName}`, why: 'ECR build and publish' }],
-};
-RUNTIME['Test/CodeBuild'] = RUNTIME['Build/CodeBuild']!;
-
-/** Calls every role that runs an action makes on the artifact store it uses. */
-function artifactCalls(store: { location: string; encryptionKey?: { id: string } } | undefined, pipeline: string): Call[] {
-  if (!store) return [];
-  const objects = `arn:aws:s3:::${store.location}/${pipeline.slice(0, 20)}/Build/abc123`;
-  return [
-    { action: 's3:GetObject', resource: objects, why: 'reading an input artifact' },
-    { action: 's3:PutObject', resource: objects, why: 'writing an output artifact' },
-    ...(store.encryptionKey && /:key\//.test(store.encryptionKey.id)
-      ? [
-          { action: 'kms:Decrypt', resource: store.encryptionKey.id, why: 'decrypting an artifact' },
-          { action: 'kms:GenerateDataKey', resource: store.encryptionKey.id, why: 'encrypting an artifact' },
-        ]
-      : []),
-  ];
-}
-
 type Policy = { Statement: Array<Record<string, unknown>> };
 interface RoleView {
   arn: string;
   account: string;
+  /** The policies pipec writes (inline, and AWS::IAM::Policy attached to the role). */
   policies: Policy[];
+  /** AWS managed policies the role carries (test/support/managed-policies.ts). */
+  managed: Policy[];
   where: string;
 }
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-iam-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -147,13 +79,18 @@ beforeAll(async () => {
       stacks.push({ t, resolved: resolveTemplate(t, { account, region }), account, region, out });
     }
   }
+  // providers and settings no example shows
+  const out = join(scratch, 'fixture');
+  const r = await runCli(['compile', join(ROOT, 'test/fixtures/iam/providers.yml'), '-t', 'all', '-o', out, '-q', '--no-color']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  for (const t of templatesIn('fixture', out)) stacks.push({ t, resolved: resolveTemplate(t, { account: '111111111111', region: 'us-east-1' }), account: '111111111111', region: 'us-east-1', out });
 });
 
-/** The roles of a set of stacks with their policies (inline, and AWS::IAM::Policy attached to them). */
+/** The roles of a set of stacks with their policies (inline, AWS::IAM::Policy attached to them, AWS managed). */
 function rolesOf(list: typeof stacks): RoleView[] {
   const out: RoleView[] = [];
   for (const s of list) {
-    const res = s.resolved.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const res = s.resolved.Resources as Resources;
     for (const [id, r] of Object.entries(res)) {
       if (r.Type !== 'AWS::IAM::Role') continue;
       const name = (r.Properties.RoleName as string | undefined) ?? id;
@@ -161,7 +98,8 @@ function rolesOf(list: typeof stacks): RoleView[] {
       const policies = ((r.Properties.Policies as Array<{ PolicyDocument: Policy }> | undefined) ?? []).map((p) => p.PolicyDocument);
       for (const p of Object.values(res))
         if (p.Type === 'AWS::IAM::Policy' && ((p.Properties.Roles as string[]) ?? []).includes(s.t.tree.Resources[id] ? name : id)) policies.push(p.Properties.PolicyDocument as Policy);
-      out.push({ arn: `arn:aws:iam::${s.account}:role${path}${name}`, account: s.account, policies, where: `${s.t.example}/${s.t.pipeline}/${s.t.file} ${id}` });
+      const managed = ((r.Properties.ManagedPolicyArns as string[] | undefined) ?? []).map((a) => managedPolicy(a)).filter((p): p is Policy => p !== undefined);
+      out.push({ arn: `arn:aws:iam::${s.account}:role${path}${name}`, account: s.account, policies, managed, where: `${s.t.example}/${s.t.pipeline}/${s.t.file} ${id}` });
     }
   }
   return out;
@@ -175,7 +113,7 @@ function rolesOf(list: typeof stacks): RoleView[] {
 function keyPolicyOf(keyArn: string, mine: typeof stacks, caller: string): { policy: Policy; account: string } {
   const account = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(keyArn)?.[1] ?? '111111111111';
   for (const s of mine)
-    for (const [id, r] of Object.entries(s.resolved.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>))
+    for (const [id, r] of Object.entries(s.resolved.Resources as Resources))
       if (r.Type === 'AWS::KMS::Key' && keyArn === `arn:aws:kms:${s.region}:${s.account}:key/key-${id.toLowerCase()}`) return { policy: r.Properties.KeyPolicy as Policy, account: s.account };
   return {
     policy: {
@@ -188,11 +126,12 @@ function keyPolicyOf(keyArn: string, mine: typeof stacks, caller: string): { pol
   };
 }
 
-async function allowed(role: RoleView, call: Call, mine: typeof stacks): Promise<string> {
+async function simulate(role: RoleView, policies: Policy[], call: Call, mine: typeof stacks): Promise<string> {
+  if (policies.length === 0) return 'ImplicitlyDenied';
   const key = call.action.startsWith('kms:') ? keyPolicyOf(call.resource, mine, role.account) : undefined;
   const r = await runSimulation(
     {
-      identityPolicies: role.policies.map((policy, i) => ({ name: `p${i}`, policy: { Version: '2012-10-17', ...policy } as never })),
+      identityPolicies: policies.map((policy, i) => ({ name: `p${i}`, policy: { Version: '2012-10-17', ...policy } as never })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: key ? ({ Version: '2012-10-17', ...key.policy } as never) : undefined,
@@ -204,9 +143,35 @@ async function allowed(role: RoleView, call: Call, mine: typeof stacks): Promise
   return r.overallResult;
 }
 
+/** The role's own statements without those on Resource "*": what allows a call on its own resource. */
+const narrowed = (role: RoleView): Policy[] =>
+  role.policies.map((p) => ({ Statement: p.Statement.filter((st) => !([] as unknown[]).concat(st.Resource).includes('*')) })).filter((p) => p.Statement.length > 0);
+
+const existing = new Map<string, boolean>();
+async function actionExists(action: string): Promise<boolean> {
+  if (!existing.has(action)) existing.set(action, (await expandIamActions(action, { invalidActionBehavior: 'Remove' as InvalidActionBehavior })).length > 0);
+  return existing.get(action) as boolean;
+}
+
+const envOf = (a: PipelineAction): Record<string, string> => Object.fromEntries((a.environmentVariables ?? []).filter((e) => (e.type ?? 'PLAINTEXT') === 'PLAINTEXT').map((e) => [e.name, e.value]));
+
+/** An arbitrary named hook an ECS appspec may name (AfterAllowTestTraffic): AWSCodeDeployRoleForECS must let CodeDeploy invoke it. */
+const ECS_HOOK = 'storefront-after-test-traffic';
+
 describe('IAM policies of every example, simulated', () => {
-  it('allow every call each action, rule and CodeBuild project makes at run time, by the role that makes it', async () => {
+  const aws = Object.values(PROVIDERS)
+    .flat()
+    .filter((p) => p.owner === 'AWS' && !p.customProvider);
+
+  it('have a table of run-time calls for every AWS-owned provider and rule type', () => {
+    expect(aws.map((p) => `${p.category}/${p.provider}`).filter((k) => !ACTION_CALLS[k])).toEqual([]);
+    expect(RULES.map((r) => r.provider).filter((k) => !RULE_CALLS[k])).toEqual([]);
+  });
+
+  it('allow every call of every action, rule, CodeBuild project, CodeDeploy group and source rule, by the role that makes it, on the narrowest resource', async () => {
     const failures: string[] = [];
+    const simulated = new Set<string>();
+    const providers = new Set<string>();
     let calls = 0;
     const pipelines = [...new Set(stacks.map((s) => `${s.t.example}/${s.t.pipeline}`))];
     for (const key of pipelines) {
@@ -215,74 +180,108 @@ describe('IAM policies of every example, simulated', () => {
       if (!main) continue;
       const roles = rolesOf(mine);
       const decl = JSON.parse(readFileSync(join(main.out, main.t.pipeline, 'codepipeline.json'), 'utf8')) as Declaration;
+      const name = decl.pipeline.name;
       // the stack's pipeline, as CloudFormation resolves it (its own role, stores with key ARNs)
-      const cfnPipeline = (main.resolved.Resources as Record<string, { Properties: Record<string, unknown> }>).Pipeline!.Properties;
-      const stores = new Map<string, { location: string; encryptionKey?: { id: string } }>();
+      const mainRes = main.resolved.Resources as Resources;
+      const cfnPipeline = mainRes.Pipeline!.Properties;
+      const stores = new Map<string, Store>();
       const single = cfnPipeline.ArtifactStore as { Location: string; EncryptionKey?: { Id: string } } | undefined;
       if (single) stores.set(main.region, { location: single.Location, ...(single.EncryptionKey ? { encryptionKey: { id: single.EncryptionKey.Id } } : {}) });
       for (const s of (cfnPipeline.ArtifactStores as Array<{ Region: string; ArtifactStore: { Location: string; EncryptionKey?: { Id: string } } }> | undefined) ?? [])
         stores.set(s.Region, { location: s.ArtifactStore.Location, ...(s.ArtifactStore.EncryptionKey ? { encryptionKey: { id: s.ArtifactStore.EncryptionKey.Id } } : {}) });
       const pipelineRole = roles.find((r) => r.where.endsWith(' PipelineRole')) as RoleView;
       const roleFor = (arn: string | undefined, account: string): RoleView | undefined => (arn && account !== main.account ? roles.find((r) => r.arn === arn) : pipelineRole);
+      const roleByArn = (arn: string): RoleView | undefined => roles.find((x) => x.arn === arn || x.arn.endsWith(`:role/${arn.split(':role/')[1]}`));
       const check = async (role: RoleView | undefined, list: Call[], what: string): Promise<void> => {
         if (!role) {
           failures.push(`${key}: no role for ${what}`);
           return;
         }
+        simulated.add(role.where);
         for (const call of list) {
           calls++;
-          const result = await allowed(role, call, mine);
-          if (result !== 'Allowed') failures.push(`${key}: ${what}: ${call.action} on ${call.resource} (${call.why}) by ${role.where}: ${result}`);
-        }
-      };
-      for (const stage of decl.pipeline.stages) {
-        for (const a of stage.actions) {
-          const type = `${a.actionTypeId.category}/${a.actionTypeId.provider}`;
-          if (a.actionTypeId.owner !== 'AWS') continue;
-          const fn = RUNTIME[type];
-          if (!fn) {
-            failures.push(`${key}: no run-time call table for ${type}`);
+          const why = `${key}: ${what}: ${call.action} on ${call.resource} (${call.why}) by ${role.where}`;
+          if (!(await actionExists(call.action))) failures.push(`${why}: no such IAM action`);
+          const result = await simulate(role, [...role.policies, ...role.managed], call, mine);
+          if (result !== 'Allowed') {
+            failures.push(`${why}: ${result}`);
             continue;
           }
+          // the narrowest resource: allowed by a statement naming it, unless the call takes "*" only or its resource is unknowable
+          const [service, action] = call.action.split(':') as [string, string];
+          if (call.wide || call.resource === '*' || (await isWildcardOnlyAction(service, action))) continue;
+          if ((await simulate(role, narrowed(role), call, mine)) === 'Allowed') continue;
+          // allowed only by an AWS managed policy (CodeDeploy's): AWS's scope, not pipec's
+          if ((await simulate(role, role.policies, call, mine)) !== 'Allowed') continue;
+          failures.push(`${why}: allowed only through a "*" resource`);
+        }
+      };
+      const sources = new Map<string, PipelineAction>();
+      for (const stage of decl.pipeline.stages)
+        for (const a of stage.actions) {
+          if (a.actionTypeId.category === 'Source') for (const o of a.outputArtifacts ?? []) sources.set(o.name, a);
+          const type = `${a.actionTypeId.category}/${a.actionTypeId.provider}`;
+          if (a.actionTypeId.owner !== 'AWS') continue;
+          providers.add(type);
+          const fn = ACTION_CALLS[type];
+          if (!fn) continue;
           const region = a.region ?? main.region;
           const account = arnAccount(a.roleArn) ?? main.account;
-          const config = { ...(a.configuration ?? {}) };
-          // the stack names its own projects; codepipeline.json the same name
-          const role = roleFor(a.roleArn, account);
-          const list = [...fn(config, region, account), ...(type.startsWith('Source/') || type === 'Approval/Manual' || type.startsWith('Invoke/Lambda') ? [] : artifactCalls(stores.get(region), decl.pipeline.name))];
-          if (type.startsWith('Source/')) list.push(...artifactCalls(stores.get(region), decl.pipeline.name).filter((c) => c.action !== 's3:GetObject' && c.action !== 'kms:Decrypt'));
-          await check(role, list, `action ${stage.name}.${a.name} (${type})`);
+          const list = [...fn({ ...(a.configuration ?? {}) }, region, account, name)];
+          const source = type.startsWith('Source/');
+          // a source writes its artifact; most others read theirs and write what they produce
+          list.push(...artifactCalls(stores.get(region), name, !source && (a.inputArtifacts?.length ?? 0) > 0, (a.outputArtifacts?.length ?? 0) > 0));
+          if (type === 'Compute/Commands') list.push(...blueGreenCommandCalls(envOf(a), region, account));
+          await check(roleFor(a.roleArn, account), list, `action ${stage.name}.${a.name} (${type})`);
         }
-        for (const c of [...(stage.onSuccess?.conditions ?? []), ...(stage.beforeEntry?.conditions ?? [])])
+      for (const stage of decl.pipeline.stages)
+        for (const c of [...(stage.onSuccess?.conditions ?? []), ...(stage.beforeEntry?.conditions ?? []), ...(stage.onFailure?.conditions ?? [])])
           for (const rule of c.rules) {
-            if (rule.ruleTypeId.provider !== 'CloudWatchAlarm') continue;
             const account = arnAccount(rule.roleArn) ?? main.account;
-            const region = rule.region ?? main.region;
-            await check(roleFor(rule.roleArn, account), [{ action: 'cloudwatch:DescribeAlarms', resource: `arn:aws:cloudwatch:${region}:${account}:alarm:${rule.configuration?.AlarmName}`, why: 'alarm rule' }], `rule ${stage.name}.${rule.name}`);
+            const fn = RULE_CALLS[rule.ruleTypeId.provider];
+            if (!fn) continue;
+            await check(roleFor(rule.roleArn, account), fn(rule.configuration ?? {}, rule.region ?? main.region, account, name), `rule ${stage.name}.${rule.name}`);
           }
-      }
-      // CodeBuild projects: logs and the artifact store of the region their stack is in
+      // CodeBuild projects, in the stack and region they are in; full-clone sources they read are fetched by the build
       for (const s of mine)
-        for (const [id, r] of Object.entries(s.resolved.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
+        for (const [id, r] of Object.entries(s.resolved.Resources as Resources)) {
           if (r.Type !== 'AWS::CodeBuild::Project') continue;
-          const roleArn = r.Properties.ServiceRole as string;
-          const role = roles.find((x) => x.arn === roleArn || x.arn.endsWith(`:role/${roleArn.split(':role/')[1]}`));
-          const group = (r.Properties.LogsConfig as { CloudWatchLogs: { GroupName: string } }).CloudWatchLogs.GroupName;
-          const key2 = r.Properties.EncryptionKey as string | undefined;
-          const bucket = [...stores.entries()].find(([region]) => region === s.region)?.[1];
-          await check(
-            role,
-            [
-              { action: 'logs:CreateLogStream', resource: `arn:aws:logs:${s.region}:${s.account}:log-group:${group}:log-stream:abc`, why: 'build logs' },
-              { action: 'logs:PutLogEvents', resource: `arn:aws:logs:${s.region}:${s.account}:log-group:${group}:log-stream:abc`, why: 'build logs' },
-              ...artifactCalls(bucket ? { location: bucket.location, ...(key2 && /:key\//.test(key2) ? { encryptionKey: { id: key2 } } : {}) } : undefined, decl.pipeline.name),
-            ],
-            `CodeBuild project ${id}`,
-          );
+          const builds = decl.pipeline.stages.flatMap((st) => st.actions).filter((a) => a.configuration?.ProjectName === r.Properties.Name);
+          const clones = { repositories: [] as string[], connections: [] as string[] };
+          for (const b of builds)
+            for (const input of b.inputArtifacts ?? []) {
+              const src = sources.get(input.name);
+              if (src?.configuration?.OutputArtifactFormat !== 'CODEBUILD_CLONE_REF') continue;
+              if (src.configuration.RepositoryName) clones.repositories.push(src.configuration.RepositoryName);
+              if (src.configuration.ConnectionArn) clones.connections.push(src.configuration.ConnectionArn);
+            }
+          await check(roleByArn(r.Properties.ServiceRole as string), codeBuildCalls(r.Properties, s.region, s.account, stores.get(s.region), name, clones), `CodeBuild project ${id}`);
         }
+      // CodeDeploy deployment groups pipec creates, with the hooks their deployments name
+      const hooks = decl.pipeline.stages.flatMap((st) => st.actions).filter((a) => a.actionTypeId.category === 'Compute').map(envOf);
+      for (const [id, r] of Object.entries(mainRes)) {
+        if (r.Type !== 'AWS::CodeDeploy::DeploymentGroup') continue;
+        const app = Object.values(mainRes).find((x) => x.Type === 'AWS::CodeDeploy::Application' && x.Properties.ApplicationName === r.Properties.ApplicationName);
+        const platform = String(app?.Properties.ComputePlatform);
+        const publish = hooks.find((e) => e.FUNCTION && e.ALIAS);
+        const g: GroupView = {
+          props: r.Properties,
+          platform,
+          hooks: platform === 'ECS' ? [ECS_HOOK] : platform === 'Lambda' ? hooks.flatMap((e) => [e.PRE_TRAFFIC_HOOK, e.POST_TRAFFIC_HOOK].filter((h): h is string => !!h)) : [],
+          ...(platform === 'Lambda' && publish ? { lambda: { function: publish.FUNCTION as string, alias: publish.ALIAS as string } } : {}),
+        };
+        await check(roleByArn(r.Properties.ServiceRoleArn as string), codeDeployCalls(g, main.region, main.account), `CodeDeploy group ${id} (${platform})`);
+      }
+      // the source rule starts the pipeline
+      const events = roles.find((x) => x.where.endsWith(' SourceEventsRole'));
+      if (events) await check(events, [{ action: 'codepipeline:StartPipelineExecution', resource: `arn:aws:codepipeline:${main.region}:${main.account}:${name}`, why: 'a source change' }], 'source rule');
     }
+    // every role pipec wrote was used for some call
+    expect(rolesOf(stacks).filter((r) => !simulated.has(r.where)).map((r) => r.where)).toEqual([]);
     expect(failures).toEqual([]);
-    expect(calls).toBeGreaterThan(300);
+    expect(aws.map((p) => `${p.category}/${p.provider}`).filter((k) => !providers.has(k))).toEqual([]);
+    expect(calls).toBeGreaterThan(1000);
+    console.log(`iam-simulation: ${calls} calls by ${simulated.size} roles, ${providers.size} provider types`);
   });
 
   it('name only actions that exist (iam-expand), and iam:PassRole only with iam:PassedToService', async () => {

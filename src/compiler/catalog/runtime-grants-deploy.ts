@@ -101,13 +101,19 @@ export const DEPLOY_GRANTS: Record<string, ProviderGrants> = {
         sid: 'CloudFormationStackSets',
         actions: [
           'cloudformation:CreateStackInstances',
-          'cloudformation:CreateStackSet',
           'cloudformation:DescribeStackSet',
           'cloudformation:DescribeStackSetOperation',
           'cloudformation:ListStackInstances',
           'cloudformation:UpdateStackSet',
         ],
         resources: ['arn:{partition}:cloudformation:{region}:{account}:stackset/{StackSetName}:*'],
+      },
+      {
+        sid: 'CloudFormationCreateStackSets',
+        actions: ['cloudformation:CreateStackSet'],
+        resources: ['*'],
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudformation.html
+        comment: `the first run creates the StackSet; cloudformation:CreateStackSet ${NO_RESOURCE_LEVEL}`,
       },
       passRoleIn('PassRoleToCloudFormation', 'AdministrationRoleArn', 'cloudformation.amazonaws.com'),
     ],
@@ -243,7 +249,8 @@ export const DEPLOY_GRANTS: Record<string, ProviderGrants> = {
     action: [
       MANAGED_COMPUTE_LOGS,
       ...EC2_COMMANDS,
-      { sid: 'Ec2DeployDocuments', actions: ['ssm:SendCommand'], resources: ['arn:{partition}:ssm:*::document/*'] },
+      // the command document: AWS-owned documents have no account in their ARN (arn:aws:ssm:<region>::document/AWS-...), shared ones their owner's
+      { sid: 'Ec2DeployDocuments', actions: ['ssm:SendCommand'], resources: ['arn:{partition}:ssm:{region}:*:document/*'] },
       {
         sid: 'Ec2DeployDescribe',
         actions: [
@@ -270,12 +277,30 @@ export const DEPLOY_GRANTS: Record<string, ProviderGrants> = {
     action: [
       MANAGED_COMPUTE_LOGS,
       { sid: 'EksCluster', actions: ['eks:DescribeCluster'], resources: ['arn:{partition}:eks:{region}:{account}:cluster/{ClusterName}'] },
+      // In the cluster's VPC the action's compute makes its network interfaces in the subnets and security groups named
+      // (CodeBuild's VPC policy: https://docs.aws.amazon.com/codebuild/latest/userguide/auth-and-access-control-iam-identity-based-access-control.html)
+      {
+        sid: 'EksVpcInterfaces',
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [
+          'arn:{partition}:ec2:{region}:{account}:network-interface/*',
+          { each: 'Subnets', arn: 'arn:{partition}:ec2:{region}:{account}:subnet/{item}' },
+          { each: 'SecurityGroupIds', arn: 'arn:{partition}:ec2:{region}:{account}:security-group/{item}' },
+        ],
+        when: { key: 'Subnets', present: true },
+      },
+      {
+        sid: 'EksVpcInterfaceUse',
+        actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface'],
+        resources: ['arn:{partition}:ec2:{region}:{account}:network-interface/*'],
+        when: { key: 'Subnets', present: true },
+      },
       {
         sid: 'EksVpcAccess',
-        actions: ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+        actions: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
         resources: ['*'],
         when: { key: 'Subnets', present: true },
-        comment: `the action runs in the cluster's VPC; these network-interface calls ${NO_RESOURCE_LEVEL.replace('has', 'have')} (or name interfaces created at run time)`,
+        comment: `reading the cluster's VPC; these calls ${NO_RESOURCE_LEVEL.replace('has', 'have')}`,
       },
     ],
   },
