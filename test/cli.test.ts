@@ -2,9 +2,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CODES } from '../dist/compiler/codes.js';
-import { VERSION } from '../dist/version.js';
+import { CODES } from '../src/compiler/codes.js';
+import { VERSION } from '../src/version.js';
 import { ROOT, runCli } from './support/cli.js';
+import { expectGolden } from './support/golden.js';
 
 /**
  * CLI scenarios (spectral style): each folder test/cli/<scenario>/ holds
@@ -16,12 +17,11 @@ import { ROOT, runCli } from './support/cli.js';
  *   env, tty    optional: NAME=value lines for the environment; run as if on a terminal
  *   stdin       optional: what standard input holds
  * and any input files. pipec runs in-process in a copy of the folder holding only the inputs.
- * `PIPEC_UPDATE_GOLDEN=1` rewrites exit, stdout, stderr and files-after; review the diff.
+ * `npm run snapshots:update` rewrites exit, stdout, stderr and files-after; review the diff.
  * Output formats and colour are checked structurally below the scenarios.
  */
 
 const SCENARIOS = join(ROOT, 'test', 'cli');
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 const CONTROL = new Set(['args', 'exit', 'stdout', 'stderr', 'files-after', 'env', 'tty', 'stdin']);
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-cli-'));
@@ -67,17 +67,10 @@ describe('CLI scenarios: test/cli/<scenario>', () => {
       // Paths in messages name the scratch directory; scenarios name it '<cwd>'.
       const norm = (s: string): string => s.split(cwd).join('<cwd>').split(VERSION).join('{{VERSION}}');
       const actual = { exit: `${r.code}\n`, stdout: norm(r.stdout), stderr: norm(r.stderr), 'files-after': listFiles(cwd).map((f) => `${f}\n`).join('') };
-      if (UPDATE) {
-        writeFileSync(join(src, 'exit'), actual.exit);
-        writeFileSync(join(src, 'stdout'), actual.stdout);
-        if (actual.stderr) writeFileSync(join(src, 'stderr'), actual.stderr);
-        else rmSync(join(src, 'stderr'), { force: true });
-        writeFileSync(join(src, 'files-after'), actual['files-after']);
-      }
-      expect(actual.exit).toBe(read(join(src, 'exit')));
-      expect(actual.stdout).toBe(read(join(src, 'stdout')));
-      expect(actual.stderr).toBe(read(join(src, 'stderr')) ?? '');
-      expect(actual['files-after']).toBe(read(join(src, 'files-after')));
+      expectGolden(join(src, 'exit'), actual.exit);
+      expectGolden(join(src, 'stdout'), actual.stdout);
+      expectGolden(join(src, 'stderr'), actual.stderr, { absent: 'empty' });
+      expectGolden(join(src, 'files-after'), actual['files-after']);
       // No stack trace and no internal error, whatever the scenario.
       expect(r.stdout + r.stderr).not.toMatch(/^\s+at |internal error/m);
     });

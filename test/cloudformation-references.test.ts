@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretsManagerDynamicReference } from '../src/compiler/secret-reference.js';
 import { runCli } from './support/cli.js';
+import { runTool } from './support/tools.js';
 
 /**
  * Every form of secret pipeline.yml accepts, as CloudFormation resolves it at deploy time: the
@@ -98,8 +98,7 @@ describe('a stack with every secret form', () => {
   });
 
   it('passes cfn-lint 1.51.0 with no errors, warnings or informational findings', () => {
-    const r = spawnSync('cfn-lint', ['--format', 'parseable', path, '--include-checks', 'I'], { encoding: 'utf8' });
-    if (r.error) throw new Error('cfn-lint is not on PATH (pip install cfn-lint==1.51.0)');
+    const r = runTool('cfn-lint', ['--format', 'parseable', path, '--include-checks', 'I']);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExample, examples, templatesIn, type TemplateFile } from './support/targets.js';
+import { runTool } from './support/tools.js';
 
 /**
  * The cloudformation target over every example: the templates (main, region and account stacks)
@@ -109,14 +109,13 @@ describe('cloudformation templates of every example', () => {
   it(
     'pass cfn-lint 1.51.0 (one process for all, --format parseable) with no errors and only accepted warnings',
     () => {
-      const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-      expect(`${version.stdout}${version.stderr}`).toContain('1.51.0');
+      const version = runTool('cfn-lint', ['--version']);
+      expect(`${version.stdout}${version.stderr}`, 'cfn-lint must be 1.51.0: pip install cfn-lint==1.51.0').toContain('1.51.0');
       // every YAML template, and the JSON form of two examples' templates (the same trees, so a sample suffices)
       const jsonSample = jsonTemplates.filter((t) => t.example === 'release-train' || t.example === 'cross-account-builds');
       expect(jsonSample.length).toBeGreaterThanOrEqual(4);
       const paths = [...templates, ...jsonSample].map((t) => t.path);
-      const r = spawnSync('cfn-lint', ['--format', 'parseable', ...paths], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      expect(r.error).toBeUndefined();
+      const r = runTool('cfn-lint', ['--format', 'parseable', ...paths]);
       // exit code is a bitmask: 1 failure to run, 2 errors, 4 warnings, 8 informational
       expect(r.status! & 1, r.stderr).toBe(0);
       const findings = r.stdout

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '../dist/compiler/codes.js';
+import { CODES } from '../src/compiler/codes.js';
 import { ROOT } from './support/cli.js';
 
 /**

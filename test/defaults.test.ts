@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../dist/compiler/compile.js';
-import { createPipelineInput } from '../dist/targets/codepipeline.js';
+import { compile } from '../src/compiler/compile.js';
+import { createPipelineInput } from '../src/targets/codepipeline.js';
 
 /** Issue 8: defaults that would make a pipeline run the wrong thing are changed, or said with the fix. */
 

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './support/cli.js';
+import { expectGolden } from './support/golden.js';
 
 /**
  * Bad-input fixtures (actionlint style): every test/fixtures/errors/<case>.yml is validated as
@@ -15,13 +16,12 @@ import { ROOT, runCli } from './support/cli.js';
  * (`-:-` for a diagnostic about the whole file). A fixture whose first line is
  * `# args: ...` is validated with those extra arguments (another target, say).
  * Every file in test/fixtures/ok/ must produce no diagnostic at all.
- * `PIPEC_UPDATE_GOLDEN=1 npx vitest run test/diagnostics.test.ts` rewrites the .out files;
+ * `npm run snapshots:update` rewrites the .out files;
  * read the diff: each line must be the right diagnostic at the right place.
  */
 
 const ERRORS = join(ROOT, 'test', 'fixtures', 'errors');
 const OK = join(ROOT, 'test', 'fixtures', 'ok');
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 
 interface JsonDiagnostic {
   code: string;
@@ -77,9 +77,7 @@ describe('bad input: test/fixtures/errors', () => {
       const r = await validate(ERRORS, name);
       const actual = render(r.diagnostics);
       const outFile = join(ERRORS, name.replace(/\.yml$/, '.out'));
-      if (UPDATE) writeFileSync(outFile, actual);
-      expect(existsSync(outFile), `${outFile} is missing; run with PIPEC_UPDATE_GOLDEN=1 and review it`).toBe(true);
-      expect(actual).toBe(readFileSync(outFile, 'utf8'));
+      expectGolden(outFile, actual);
       // A fixture is about a mistake: it reports something, and fails exactly when something is an error.
       expect(r.diagnostics.length).toBeGreaterThan(0);
       expect(r.code).toBe(r.diagnostics.some((d) => d.severity === 'error') ? 1 : 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../dist/compiler/compile.js';
-import { createPipelineInput } from '../dist/targets/codepipeline.js';
+import { compile } from '../src/compiler/compile.js';
+import { createPipelineInput } from '../src/targets/codepipeline.js';
 
 /** Compiler bugs the examples exposed, each pinned by the smallest pipeline that showed it. */
 

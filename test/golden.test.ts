@@ -1,20 +1,21 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin, runCli } from './support/cli.js';
+import { expectGoldenTree, UPDATE } from './support/golden.js';
 import { listFiles } from './support/targets.js';
 
 /**
  * Golden files: every examples/<name>/pipeline.yml compiles, with every target, to exactly the
  * files under test/golden/<name>/ (each pipeline's codepipeline.json, cloudformation*.yml and
- * buildspecs/). Review changes as a diff; rewrite them with `npm run golden:update`
- * (PIPEC_UPDATE_GOLDEN=1).
+ * buildspecs/), compiled in-process from src/. Review changes as a diff; rewrite them with
+ * `npm run snapshots:update`. One test per example also runs the pipec binary (the bundle) and
+ * expects the same bytes.
  */
 
 const EXAMPLES = join(ROOT, 'examples');
 const GOLDEN = join(ROOT, 'test', 'golden');
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 const TARGET = 'all';
 
 const examples = readdirSync(EXAMPLES)
@@ -48,6 +49,7 @@ it('has no golden directory without its example', () => {
   const orphans = (statSync(GOLDEN, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(GOLDEN, { withFileTypes: true }) : [])
     .filter((d) => d.isDirectory() && !examples.includes(d.name))
     .map((d) => d.name);
+  if (UPDATE) for (const orphan of orphans.splice(0)) rmSync(join(GOLDEN, orphan), { recursive: true });
   expect(orphans).toEqual([]);
 });
 
@@ -70,16 +72,7 @@ describe.each(examples)('example %s', (name) => {
   it('compiles to exactly its golden files', async () => {
     const produced = readTree(await compileTo(file, join(out, 'first')));
     expect(produced.size).toBeGreaterThan(0);
-    if (UPDATE) {
-      rmSync(golden, { recursive: true, force: true });
-      for (const [path, content] of produced) {
-        mkdirSync(dirname(join(golden, path)), { recursive: true });
-        writeFileSync(join(golden, path), content);
-      }
-    }
-    const expected = readTree(golden);
-    expect([...produced.keys()], `files of ${name} (run npm run golden:update and review the diff)`).toEqual([...expected.keys()]);
-    for (const [path, content] of produced) expect(content, `${name}/${path} differs from its golden file`).toBe(expected.get(path));
+    expectGoldenTree(golden, produced, readTree);
   });
 
   it('golden files hold no absolute paths of this machine', () => {

@@ -1,15 +1,15 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './support/cli.js';
+import { expectGolden } from './support/golden.js';
 
 /**
  * `pipec graph` goldens: every example in every format, in test/golden-graph/<example>/
  * (graph.txt box drawing, graph.ascii.txt with --ascii, graph.mmd Mermaid, graph.dot Graphviz).
- * `PIPEC_UPDATE_GOLDEN=1 npx vitest run test/graph.test.ts` rewrites them; review the diff.
+ * `npm run snapshots:update` rewrites them; review the diff.
  */
 
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 const GOLDEN = join(ROOT, 'test', 'golden-graph');
 const FORMATS: Array<[string, string[]]> = [
   ['graph.txt', []],
@@ -25,13 +25,7 @@ describe('pipec graph: every example in every format', () => {
         const r = await runCli(['graph', join('examples', example, 'pipeline.yml'), ...args]);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
-        const path = join(GOLDEN, example, file);
-        if (UPDATE) {
-          mkdirSync(join(GOLDEN, example), { recursive: true });
-          writeFileSync(path, r.stdout);
-        }
-        expect(existsSync(path), `${path} missing: run with PIPEC_UPDATE_GOLDEN=1`).toBe(true);
-        expect(r.stdout).toBe(readFileSync(path, 'utf8'));
+        expectGolden(join(GOLDEN, example, file), r.stdout);
         if (file === 'graph.ascii.txt') expect(r.stdout).toMatch(/^[\x20-\x7e\n]*$/);
       });
 });

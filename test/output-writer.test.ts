@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeOutputs } from '../dist/cli/io.js';
-import { OutputError, checkOutputDir, checkOutputFile, writeFileAtomically } from '../dist/cli/output-path.js';
+import { writeOutputs } from '../src/cli/io.js';
+import { OutputError, checkOutputDir, checkOutputFile, writeFileAtomically } from '../src/cli/output-path.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-writer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

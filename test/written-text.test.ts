@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../dist/compiler/compile.js';
-import { createPipelineInput } from '../dist/targets/codepipeline.js';
-import { buildspecTarget } from '../dist/targets/buildspec.js';
-import { Diagnostics } from '../dist/compiler/diagnostics.js';
+import { compile } from '../src/compiler/compile.js';
+import { createPipelineInput } from '../src/targets/codepipeline.js';
+import { buildspecTarget } from '../src/targets/buildspec.js';
+import { Diagnostics } from '../src/compiler/diagnostics.js';
 
 /**
  * Issue 8, "nothing silently changed": a setting written as an unquoted number or boolean keeps

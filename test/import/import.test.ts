@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from '../../dist/compiler/compile.js';
-import { Diagnostics } from '../../dist/compiler/diagnostics.js';
-import { diffPipeline } from '../../dist/live/diff.js';
-import { normaliseDeclaration } from '../../dist/live/normalise.js';
-import { createPipelineInput } from '../../dist/targets/codepipeline.js';
+import { compile } from '../../src/compiler/compile.js';
+import { Diagnostics } from '../../src/compiler/diagnostics.js';
+import { diffPipeline } from '../../src/live/diff.js';
+import { normaliseDeclaration } from '../../src/live/normalise.js';
+import { createPipelineInput } from '../../src/targets/codepipeline.js';
 import { ROOT, runCli } from '../support/cli.js';
 
 /**

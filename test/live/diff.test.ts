@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffPipeline } from '../../dist/live/diff.js';
-import { normaliseDeclaration } from '../../dist/live/normalise.js';
-import type { JsonObject } from '../../dist/live/json.js';
+import { diffPipeline } from '../../src/live/diff.js';
+import { normaliseDeclaration } from '../../src/live/normalise.js';
+import type { JsonObject } from '../../src/live/json.js';
 
 type Decl = JsonObject;
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { CodePipelineClient, GetPipelineCommand, ListPipelinesCommand } from '@aws-sdk/client-codepipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestOf } from '../../dist/live/plan-file.js';
+import { digestOf } from '../../src/live/plan-file.js';
 import { BIN, runBin, type RunResult } from '../support/cli.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
 import { createBuckets, createRoles, pipec, startProxy, workspace, type ProxyVerdict } from './support.js';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../dist/live/apply.js';
-import type { ClientProvider, LivePipeline, PipelineClient } from '../../dist/live/client.js';
-import type { LockStore } from '../../dist/live/lock.js';
-import { AwsFailure } from '../../dist/live/errors.js';
-import type { JsonObject, Tag } from '../../dist/live/json.js';
-import { buildPlan, type DesiredPipeline } from '../../dist/live/plan.js';
-import { runPool } from '../../dist/live/pool.js';
-import { acquireLock, newLockInfo, releaseLock } from '../../dist/live/lock.js';
-import { savePlanContents } from '../../dist/live/plan-file.js';
-import { compareWithDerived } from '../../dist/live/verify-plan.js';
+import { applyPlan } from '../../src/live/apply.js';
+import type { ClientProvider, LivePipeline, PipelineClient } from '../../src/live/client.js';
+import type { LockStore } from '../../src/live/lock.js';
+import { AwsFailure } from '../../src/live/errors.js';
+import type { JsonObject, Tag } from '../../src/live/json.js';
+import { buildPlan, type DesiredPipeline } from '../../src/live/plan.js';
+import { runPool } from '../../src/live/pool.js';
+import { acquireLock, newLockInfo, releaseLock } from '../../src/live/lock.js';
+import { savePlanContents } from '../../src/live/plan-file.js';
+import { compareWithDerived } from '../../src/live/verify-plan.js';
 
 /** An in-memory CodePipeline for the logic around the calls; moto tests cover the calls themselves. */
 class FakeCodePipeline implements ClientProvider {

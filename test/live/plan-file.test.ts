@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareInputs, fingerprintInputs, parsePlan, savePlanContents, serializePlan, type SavedPlan } from '../../dist/live/plan-file.js';
+import { compareInputs, fingerprintInputs, parsePlan, savePlanContents, serializePlan, type SavedPlan } from '../../src/live/plan-file.js';
 import { runCli } from '../support/cli.js';
 import { awsTestEnv } from '../support/moto.js';
 import { workspace } from './support.js';

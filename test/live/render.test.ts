@@ -1,17 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../dist/live/json.js';
-import { planPipeline, type Plan } from '../../dist/live/plan.js';
-import { renderJson } from '../../dist/live/render/json.js';
-import { renderMarkdown } from '../../dist/live/render/markdown.js';
-import { renderText } from '../../dist/live/render/text.js';
-import { savePlanContents, serializePlan } from '../../dist/live/plan-file.js';
+import type { JsonObject } from '../../src/live/json.js';
+import { planPipeline, type Plan } from '../../src/live/plan.js';
+import { renderJson } from '../../src/live/render/json.js';
+import { renderMarkdown } from '../../src/live/render/markdown.js';
+import { renderText } from '../../src/live/render/text.js';
+import { savePlanContents, serializePlan } from '../../src/live/plan-file.js';
+import { expectGolden } from '../support/golden.js';
 
 // Golden files of the three plan renderings. After an intended change, rewrite them with
-// `PIPEC_UPDATE_GOLDEN=1 npx vitest run test/live/render.test.ts` and review the diff.
+// `npm run snapshots:update` and review the diff.
 const GOLDEN = join(__dirname, 'golden');
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 
 const typeId = (category: string, provider: string) => ({ category, owner: 'AWS', provider, version: '1' });
 const src = (branch: string): JsonObject => ({ name: 'Source', actionTypeId: typeId('Source', 'CodeCommit'), runOrder: 1, configuration: { RepositoryName: 'shop', BranchName: branch }, outputArtifacts: [{ name: 'Src' }], inputArtifacts: [] });
@@ -79,15 +78,7 @@ const plan: Plan = {
   ],
 };
 
-function golden(file: string, actual: string): void {
-  const path = join(GOLDEN, file);
-  if (UPDATE || !existsSync(path)) {
-    if (!UPDATE) throw new Error(`missing golden file ${path}; run with PIPEC_UPDATE_GOLDEN=1 to write it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = (file: string, actual: string): void => expectGolden(join(GOLDEN, file), actual);
 
 describe('plan renderings (golden)', () => {
   it('text', () => golden('plan.txt', renderText(plan, { color: false })));

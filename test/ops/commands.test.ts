@@ -10,7 +10,7 @@ import { golden, ops, startEmulator, WORKSPACE, type Emulator } from './support.
  * The operating commands end to end: pipec (in this process, the real SDK) against moto with the
  * execution emulator, pipelines created by 'pipec apply' from test/ops/workspace. The emulator's
  * clock is frozen and moved by the tests and by pipec's own waits, so outputs are byte-stable
- * goldens (update: PIPEC_UPDATE_GOLDEN=1 npx vitest run test/ops, then review the diff).
+ * goldens (update: `npm run snapshots:update`, then review the diff).
  */
 let emu: Emulator;
 let sdk: CodePipelineClient;

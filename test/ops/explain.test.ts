@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainActionFailure } from '../../dist/ops/explain/action-failure.js';
-import { docLink, EXPLANATIONS } from '../../dist/ops/explain/catalog.js';
-import { branchMatches, explainSourceDetection } from '../../dist/ops/explain/source-detection.js';
-import { ruleMatchesSource } from '../../dist/ops/explain/rule-match.js';
+import { explainActionFailure } from '../../src/ops/explain/action-failure.js';
+import { docLink, EXPLANATIONS } from '../../src/ops/explain/catalog.js';
+import { branchMatches, explainSourceDetection } from '../../src/ops/explain/source-detection.js';
+import { ruleMatchesSource } from '../../src/ops/explain/rule-match.js';
 import { ROOT } from '../support/cli.js';
 
 /** Each cause of a failed action (and of a source change that starts nothing) gets its explanation and code. */

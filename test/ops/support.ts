@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
-import { main } from '../../dist/cli/main.js';
+import { main } from '../../src/cli/main.js';
 import type { RunResult } from '../support/cli.js';
+import { expectGolden } from '../support/golden.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
 import { createBuckets, createRoles } from '../live/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 
 /** The virtual time the emulator's clock starts at in these tests: 2027-01-15T08:00:00Z. */
 export const T0 = Date.UTC(2027, 0, 15, 8, 0, 0) / 1000;
@@ -82,16 +80,9 @@ export async function ops(emu: Emulator, args: string[], opts: { cwd: string; tt
   return { code, stdout, stderr };
 }
 
-/** Compares text with test/ops/golden/NAME (written with PIPEC_UPDATE_GOLDEN=1). */
+/** Compares text with test/ops/golden/NAME (`npm run snapshots:update` rewrites it). */
 export function golden(name: string, text: string): void {
-  const path = join(here, 'golden', name);
-  if (UPDATE) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`missing golden file ${path}; run 'PIPEC_UPDATE_GOLDEN=1 npx vitest run test/ops' and review it`);
-  expect(text).toBe(readFileSync(path, 'utf8'));
+  expectGolden(join(here, 'golden', name), text);
 }
 
 /** The workspace of these tests: test/ops/workspace (pipelines/shop.yml and pipelines/feed.yml). */

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingTool } from './tools.js';
 
 const BATCH = join(dirname(fileURLToPath(import.meta.url)), 'aws_cli_batch.py');
 
@@ -27,9 +28,9 @@ export function runAwsCli(commands: readonly string[][], env: Record<string, str
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
+    child.on('error', (e) => reject(missingTool('python3', e) ?? e));
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`aws_cli_batch.py exited ${code}: ${stderr.slice(-2000)}`));
+      if (code !== 0) return reject(missingTool('python3', undefined, stderr) ?? new Error(`aws_cli_batch.py exited ${code}: ${stderr.slice(-2000)}`));
       resolve(JSON.parse(stdout) as AwsCliResult[]);
     });
     child.stdin.end(JSON.stringify(commands));

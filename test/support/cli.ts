@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from '../../dist/cli/main.js';
+import { main } from '../../src/cli/main.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The `pipec` binary as installed: the package's bin (the bundle `npm run build` writes), so process tests run what users run. */

@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDiagnostics } from '../../dist/cli/format/index.js';
-import { CODES } from '../../dist/compiler/codes.js';
-import { compile } from '../../dist/compiler/compile.js';
-import type { Diagnostic } from '../../dist/compiler/diagnostics.js';
-import { TARGETS } from '../../dist/targets/index.js';
+import { formatDiagnostics } from '../../src/cli/format/index.js';
+import { CODES } from '../../src/compiler/codes.js';
+import { compile } from '../../src/compiler/compile.js';
+import type { Diagnostic } from '../../src/compiler/diagnostics.js';
+import { TARGETS } from '../../src/targets/index.js';
 import { ROOT } from './cli.js';
 
 /**

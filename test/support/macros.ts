@@ -1,6 +1,6 @@
-import { compile } from '../../dist/compiler/compile.js';
-import { expandToYaml } from '../../dist/compiler/expand.js';
-import { createPipelineInput } from '../../dist/targets/codepipeline.js';
+import { compile } from '../../src/compiler/compile.js';
+import { expandToYaml } from '../../src/compiler/expand.js';
+import { createPipelineInput } from '../../src/targets/codepipeline.js';
 
 /** A diagnostic as a test states it: code, 1-based line and column, severity and message. */
 export interface Found {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingTool } from './tools.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -50,10 +51,15 @@ export async function startMoto(opts: { accountId?: string; port?: number; multi
     stderr += d.toString();
     if (stderr.length > 20000) stderr = stderr.slice(-10000);
   });
+  let spawnError: Error | undefined;
+  let closed = false; // exited and its stderr read to the end
+  child.on('error', (e) => (spawnError = e));
+  child.on('close', () => (closed = true));
   // generous: on a shared 2-core machine several suites start moto at once
   const deadline = Date.now() + 90000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr.slice(-2000)}`);
+    if (spawnError) throw missingTool('python3', spawnError) ?? spawnError;
+    if (closed) throw missingTool('python3', undefined, stderr) ?? new Error(`moto_server exited (${child.exitCode}): ${stderr.slice(-2000)}`);
     try {
       const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
       if (res.status < 500) break;
