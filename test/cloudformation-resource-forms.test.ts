@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { runTool } from './support/tools.js';
 
 /**
  * Settings that take a name or an ARN (a KMS key by key ID, key ARN, alias or alias ARN; a Lambda
@@ -109,8 +109,7 @@ describe('a stack with every name-or-ARN form', () => {
   });
 
   it('passes cfn-lint 1.51.0 with no errors, warnings or informational findings', () => {
-    const r = spawnSync('cfn-lint', ['--format', 'parseable', path, '--include-checks', 'I'], { encoding: 'utf8' });
-    if (r.error) throw new Error('cfn-lint is not on PATH (pip install cfn-lint==1.51.0)');
+    const r = runTool('cfn-lint', ['--format', 'parseable', path, '--include-checks', 'I']);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -1,24 +1,24 @@
 import Ajv from 'ajv';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { compile } from '../dist/compiler/compile.js';
-import { SOURCE_KINDS } from '../dist/init/source.js';
-import { INIT_TEMPLATES } from '../dist/init/templates.js';
+import { compile } from '../src/compiler/compile.js';
+import { SOURCE_KINDS } from '../src/init/source.js';
+import { INIT_TEMPLATES } from '../src/init/templates.js';
 import { ROOT, runCli } from './support/cli.js';
+import { expectGolden, UPDATE } from './support/golden.js';
+import { runTool } from './support/tools.js';
 
 /**
  * `pipec init`: every template with every source kind the language has compiles with no error and
  * no warning, through every target (and the stacks pass cfn-lint), and validates against the JSON
- * Schema; goldens of each template in test/golden-init/ (`PIPEC_UPDATE_GOLDEN=1 npx vitest run
- * test/init.test.ts` rewrites them; review the diff). Refusals, bad options and the questions on a
+ * Schema; goldens of each template in test/golden-init/ (`npm run snapshots:update` rewrites them;
+ * review the diff). Refusals, bad options and the questions on a
  * terminal are tested below.
  */
 
-const UPDATE = process.env.PIPEC_UPDATE_GOLDEN === '1';
 const GOLDEN = join(ROOT, 'test', 'golden-init');
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-init-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,17 +43,13 @@ describe('pipec init: goldens', () => {
       const r = await runCli(['init', '-', '--name', 'web', ...args]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      const path = join(GOLDEN, file);
-      if (UPDATE) {
-        mkdirSync(GOLDEN, { recursive: true });
-        writeFileSync(path, r.stdout);
-      }
-      expect(existsSync(path), `${path} missing: run with PIPEC_UPDATE_GOLDEN=1`).toBe(true);
-      expect(r.stdout).toBe(readFileSync(path, 'utf8'));
+      expectGolden(join(GOLDEN, file), r.stdout);
     });
 
   it('has no golden that no case writes', () => {
-    expect(readdirSync(GOLDEN).sort()).toEqual(cases.map(([f]) => f).sort());
+    const written = new Set(cases.map(([f]) => f));
+    if (UPDATE) for (const f of readdirSync(GOLDEN)) if (!written.has(f)) rmSync(join(GOLDEN, f));
+    expect(readdirSync(GOLDEN).sort()).toEqual([...written].sort());
   });
 });
 
@@ -101,8 +97,7 @@ describe('pipec init: every template with every source', () => {
       .filter((f) => f.endsWith('.yml') && !f.includes('buildspecs'))
       .map((f) => join(out, 'out', f));
     expect(stacks.length).toBeGreaterThanOrEqual(files.length);
-    const r = spawnSync('cfn-lint', ['--format', 'parseable', ...stacks], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (r.error) throw new Error('cfn-lint is not on PATH (pip install cfn-lint==1.51.0)');
+    const r = runTool('cfn-lint', ['--format', 'parseable', ...stacks]);
     expect(r.stdout.trim()).toBe('');
     expect(r.status).toBe(0);
   }, 240000);
