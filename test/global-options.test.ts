@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../dist/cli/main.js';
+import { COMMANDS } from '../src/cli/main.js';
 import { runCli } from './support/cli.js';
 
 /**
