@@ -48,7 +48,7 @@ export function importAll(sources: readonly SourcePipeline[], copilot: readonly 
         'PC7009',
         f.masked
           ? `${where}: '${f.name}' came back masked (****); the import holds a placeholder to fill in (a comment marks it)`
-          : `${where}: '${f.name}' looks like a secret kept in plain text; it is imported as { plaintext: ... } so that the pipeline stays the same`,
+          : `${where}: '${f.name}' looks like a secret kept in plain text; it is imported as it is (a comment marks it) so that the pipeline stays the same`,
         undefined,
         { file: s.origin, suggestion: f.masked ? 'name the Secrets Manager secret (or Parameter Store parameter) that holds the value before applying' : 'move the value to Secrets Manager ({ secret: id }) or Parameter Store ({ parameter: /path })' },
       );

@@ -5,6 +5,7 @@
  * stays exactly what it is, and pipec's PC3027 does not refuse it - with a comment saying to move
  * it to Secrets Manager or Parameter Store. Neither value is ever printed in a message.
  */
+import { providerByType } from '../compiler/catalog/index.js';
 import { looksSecret } from '../compiler/rules/plaintext-secret.js';
 import { isObject, type Json, type JsonObject } from '../live/json.js';
 import { MASKED } from '../live/normalise-config.js';
@@ -17,6 +18,11 @@ export function plainEnvValue(name: string, value: string): unknown {
   if (looksSecret(name, value))
     return noted({ plaintext: value }, [`'${name}' looks like a secret kept in plain text in the pipeline: move it to Secrets Manager ({ secret: id }) or Parameter Store ({ parameter: /path })`]);
   return value;
+}
+
+/** The configuration keys the provider catalog says hold secrets (a GitHub v1 source's OAuthToken ...). */
+export function secretKeys(category: string, owner: string, provider: string): string[] {
+  return (providerByType(category, owner, provider)?.fields ?? []).filter((f) => f.type === 'secret').map((f) => f.key);
 }
 
 /** One environment variable of an action that needs the user. */
@@ -46,7 +52,13 @@ export function secretFindings(decl: JsonObject): SecretFinding[] {
   const out: SecretFinding[] = [];
   for (const s of list(decl.stages))
     for (const a of list(s.actions)) {
-      if (isObject(a.configuration)) for (const [k, v] of Object.entries(a.configuration)) if (v === MASKED) out.push({ stage: String(s.name), action: String(a.name), name: k, masked: true });
+      const t = isObject(a.actionTypeId) ? a.actionTypeId : {};
+      const secret = new Set(secretKeys(String(t.category), String(t.owner), String(t.provider)));
+      if (isObject(a.configuration))
+        for (const [k, v] of Object.entries(a.configuration)) {
+          if (v === MASKED) out.push({ stage: String(s.name), action: String(a.name), name: k, masked: true });
+          else if (secret.has(k) && typeof v === 'string' && !v.startsWith('{{resolve:')) out.push({ stage: String(s.name), action: String(a.name), name: k, masked: false });
+        }
       for (const e of envLists(a)) {
         if ((e.type ?? 'PLAINTEXT') !== 'PLAINTEXT' || typeof e.name !== 'string') continue;
         const value = String(e.value ?? '');

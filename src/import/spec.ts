@@ -7,7 +7,7 @@ import type { ActionKind } from '../compiler/model.js';
 import { isObject, stableJson, type Json, type JsonObject } from '../live/json.js';
 import { MASKED } from '../live/normalise-config.js';
 import { secretPlaceholder } from './notes.js';
-import { plainEnvValue } from './secrets.js';
+import { plainEnvValue, secretKeys } from './secrets.js';
 import { Noted } from './yaml.js';
 
 /** An action's kind key and what goes under it, with comments the user should read. */
@@ -264,7 +264,11 @@ function rawSpec(category: string, owner: string, provider: string, version: str
   spec.provider = provider;
   if (version !== '1') spec.version = version;
   const cfg: Record<string, string> = {};
-  for (const [k, v] of Object.entries(config)) cfg[k] = masked(k, v, notes);
+  const secrets = new Set(secretKeys(category, owner, provider));
+  for (const [k, v] of Object.entries(config)) {
+    cfg[k] = masked(k, v, notes);
+    if (secrets.has(k) && v !== MASKED && !v.startsWith('{{resolve:')) notes.push(`'${k}' is a secret kept in plain text in the pipeline: store it in Secrets Manager and refer to it ({{resolve:secretsmanager:<secret-id>}} here, or the typed form's { secret: <secret-id> })`);
+  }
   if (Object.keys(cfg).length > 0) spec.configuration = cfg;
   if (Array.isArray(a.commands) && a.commands.length > 0) spec.commands = a.commands.map(String);
   if (Array.isArray(a.outputVariables) && a.outputVariables.length > 0) spec['output-variables'] = a.outputVariables.map(String);

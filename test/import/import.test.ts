@@ -162,6 +162,20 @@ describe('pipec import: secrets', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
     roundTrip(text, [decl]);
   });
+
+  it('a secret configuration setting kept in plain text is imported as it is, with a comment and a warning', async () => {
+    const decl = JSON.parse(readFileSync(join(CORPUS, 'raw-and-secrets.json'), 'utf8'));
+    const source = decl.pipeline.stages[0].actions[0];
+    source.configuration.OAuthToken = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const file = join(tmp, 'plain-token.json');
+    writeFileSync(file, JSON.stringify(decl));
+    const r = await runCli(['import', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("# 'OAuthToken' is a secret kept in plain text in the pipeline: store it in Secrets Manager");
+    expect(r.stderr).toContain("warning[PC7009]: pipeline 'legacy-portal', action 'Source/Source': 'OAuthToken' looks like a secret kept in plain text");
+    expect(r.stderr).not.toContain('ghp_');
+    roundTrip(r.stdout, [decl]);
+  });
 });
 
 describe('pipec import: what it refuses', () => {
