@@ -3,6 +3,8 @@
  * pipeline in its shortest form that compiles back to its declaration, and the whole text checked
  * once more before it is handed back.
  */
+import { providerByType } from '../compiler/catalog/index.js';
+import { artifactName } from '../compiler/artifact-defaults.js';
 import type { Change } from '../live/changes.js';
 import { NOTES_KEY, pipelineDocument, pipelineSettings, shortestChoices, type Choices, type Inherited, type SourcePipeline } from './pipeline.js';
 import { describeChange, verify, type Verification } from './verify.js';
@@ -123,6 +125,24 @@ function narrow(choices: Choices, differences: readonly Change[], src: SourcePip
   return progress;
 }
 
+/**
+ * Starts with `outputs` written for the actions whose declared outputs are not what the compiler
+ * gives their typed form by default (a CodeBuild project's build names no output unless told),
+ * which the round trip would otherwise find one compile later.
+ */
+function seedOutputs(choices: Choices, src: SourcePipeline): void {
+  const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : []);
+  for (const s of list(src.declaration.stages))
+    for (const a of list(s.actions)) {
+      const t = (a.actionTypeId ?? {}) as Record<string, unknown>;
+      const provider = providerByType(String(t.category), String(t.owner), String(t.provider));
+      if (!provider || t.category === 'Compute' || (t.provider === 'CloudFormation' && (a.configuration as Record<string, unknown> | undefined)?.OutputFileName !== undefined)) continue;
+      const declared = list(a.outputArtifacts).map((o) => String(o.name));
+      const dflt = provider.outputs[0] > 0 ? [artifactName(String(a.name))] : [];
+      if (JSON.stringify(declared) !== JSON.stringify(dflt)) choices.explicitOutputs.add(`${String(s.name)}/${String(a.name)}`);
+    }
+}
+
 /** Everything explicit: the form to fall back on when the short forms do not compile. */
 function mostExplicit(src: SourcePipeline): Choices {
   const c = shortestChoices();
@@ -144,23 +164,29 @@ function mostExplicit(src: SourcePipeline): Choices {
 const MAX_ROUNDS = 8;
 
 /** The choices for one pipeline whose text compiles back to its declaration (or the closest found). */
-function settle(src: SourcePipeline, shared: Inherited, multi: boolean, path: string): { choices: Choices; check: Verification } {
+function settle(src: SourcePipeline, shared: Inherited, multi: boolean, path: string): { choices: Choices; check: Verification; text: string } {
   let choices = shortestChoices();
-  const attempt = (c: Choices): Verification => verify(render([docFor(src, c, shared, multi)], shared, multi, []), path, [src]);
+  seedOutputs(choices, src);
+  let text = '';
+  const attempt = (c: Choices): Verification => {
+    text = render([docFor(src, c, shared, multi)], shared, multi, []);
+    return verify(text, path, [src]);
+  };
   let check = attempt(choices);
   const rounds = MAX_ROUNDS + (Array.isArray(src.declaration.stages) ? src.declaration.stages.length : 0);
   for (let round = 0; round < rounds; round++) {
     const diffs = check.pipelines[0]?.differences ?? [];
     if (process.env.PIPEC_IMPORT_DEBUG) process.stderr.write(`round ${round}: ${JSON.stringify(diffs)} ${check.errors.map((e) => e.message).join('; ')}\n`);
-    if (check.errors.length === 0 && diffs.length === 0) return { choices, check };
+    if (check.errors.length === 0 && diffs.length === 0) return { choices, check, text };
     if (!narrow(choices, diffs, src)) break;
     check = attempt(choices);
   }
-  if (check.errors.length === 0 && (check.pipelines[0]?.differences.length ?? 0) === 0) return { choices, check };
+  if (check.errors.length === 0 && (check.pipelines[0]?.differences.length ?? 0) === 0) return { choices, check, text };
+  const closest = text;
   const fallback = mostExplicit(src);
   const second = attempt(fallback);
   const better = second.errors.length < check.errors.length || (second.errors.length === check.errors.length && (second.pipelines[0]?.differences.length ?? 0) < (check.pipelines[0]?.differences.length ?? 0));
-  return better ? { choices: fallback, check: second } : { choices, check };
+  return better ? { choices: fallback, check: second, text } : { choices, check, text: closest };
 }
 
 /**
@@ -182,7 +208,9 @@ export function importPipelines(sources: readonly SourcePipeline[], path: string
     return { doc: single.doc, notes: [...single.notes, ...lines] };
   });
   const text = render(docs, shared, multi, header);
-  const final = verify(text, path, sources);
+  // one pipeline written as its last attempt was: that attempt's check is the text's
+  const only = settled.length === 1 ? settled[0] : undefined;
+  const final = only && only.text === text ? only.check : verify(text, path, sources);
   const pipelines = settled.map(({ src }, i): ImportedPipeline => ({
     name: String(src.declaration.name ?? ''),
     origin: src.origin,
