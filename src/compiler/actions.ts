@@ -1,7 +1,7 @@
 import { CATEGORY_KEYS, PROVIDERS, providerByKind, type Category, type Owner, type Provider } from './catalog/index.js';
 import { check, typeName } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
-import type { ActionKind } from './model.js';
+import type { ActionKind, WrittenMapping } from './model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
@@ -23,8 +23,8 @@ export interface ReadSpec {
   catalog?: Provider;
   /** The provider's settings by pipeline.yml name (catalog providers). */
   fields: Record<string, unknown>;
-  /** The flat settings mapping, for spans of each setting. */
-  fieldsSource: object;
+  /** The flat settings mapping as written, for spans of each setting. */
+  fieldsSource: WrittenMapping;
   inline?: InlineBuild;
   compute?: ComputeSpec;
   raw?: RawSpec;
@@ -64,7 +64,8 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
       version: raw.version ?? '1',
       ...(catalog ? { catalog } : {}),
       fields: {},
-      fieldsSource: (spec as object) ?? {},
+      // RAW_ACTION accepted it: a mapping.
+      fieldsSource: spec as WrittenMapping,
       raw,
     };
   }
@@ -90,7 +91,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   if (inlineBuild) {
     const inline = check(diags, INLINE_BUILD, obj, `'${kind}'`, span);
     if (!inline) return undefined;
-    const catalog = providers.find((p) => p.kind === 'codebuild') as Provider;
+    const catalog = providers.find((p) => p.inlineBuilds) as Provider;
     return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, inline };
   }
   let providerKind = present[0] ?? DEFAULT_KIND[category];
@@ -210,45 +211,46 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
   return ok ? flat : undefined;
 }
 
-const SHORTHAND_KINDS = ['codecommit', 'github', 'github-enterprise', 'bitbucket', 'gitlab', 'gitlab-self-managed', 'connection', 's3', 'ecr'];
+/** Source providers with a `kind:location` shorthand, in the catalog's order. */
+const SHORTHANDS: readonly Provider[] = PROVIDERS.Source.filter((p) => p.shorthand);
+const SHORTHAND_KINDS = SHORTHANDS.map((p) => p.kind);
 
-/** Reads `codecommit:repo@branch`, `github:owner/repo@branch`, `s3:bucket/key`, `ecr:repo@tag`. */
+/** Reads `codecommit:repo@branch`, `github:owner/repo@branch`, `s3:bucket/key`, `ecr:repo@tag` (each provider's `shorthand`). */
 function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
   const colon = text.indexOf(':');
   const kind = colon > 0 ? text.slice(0, colon) : '';
   const rest = colon > 0 ? text.slice(colon + 1) : '';
-  if (!SHORTHAND_KINDS.includes(kind)) {
+  const p = SHORTHANDS.find((s) => s.kind === kind);
+  const form = p?.shorthand;
+  if (!p || !form) {
     const guess = kind ? didYouMean(kind, SHORTHAND_KINDS) : undefined;
     diags.add('PC2009', `cannot read source '${text}': expected kind:location, with kind one of ${choices(SHORTHAND_KINDS)}`, span, {
       suggestion: guess ? `did you mean '${guess}:${rest}'?` : "for example 'codecommit:my-repo@main' or 'github:owner/repo@main'",
     });
     return undefined;
   }
-  const p = providerByKind('Source', kind) as Provider;
   const flat: Record<string, unknown> = {};
   setSpan(flat, span);
-  if (kind === 's3') {
+  if (form.split) {
     const slash = rest.indexOf('/');
     if (slash <= 0 || slash === rest.length - 1) {
-      diags.add('PC2009', `cannot read source '${text}': write s3:bucket/path/to/object.zip`, span);
+      diags.add('PC2009', `cannot read source '${text}': write ${kind}:${form.example}`, span);
       return undefined;
     }
-    flat.bucket = rest.slice(0, slash);
-    flat.key = rest.slice(slash + 1);
+    flat[form.split[0]] = rest.slice(0, slash);
+    flat[form.split[1]] = rest.slice(slash + 1);
   } else {
-    const at = kind === 'ecr' ? Math.max(rest.lastIndexOf('@'), rest.lastIndexOf(':')) : rest.lastIndexOf('@');
+    const at = form.colonRef ? Math.max(rest.lastIndexOf('@'), rest.lastIndexOf(':')) : rest.lastIndexOf('@');
     const name = at > 0 ? rest.slice(0, at) : rest;
     const ref = at > 0 ? rest.slice(at + 1) : '';
-    if (!name || (kind !== 'ecr' && !ref)) {
-      diags.add('PC2009', `cannot read source '${text}': write ${kind}:${kind === 'codecommit' ? 'repository' : 'owner/repository'}@branch`, span, {
-        suggestion: `for example '${kind}:${name || (kind === 'codecommit' ? 'repository' : 'owner/repository')}@main'`,
+    if (!name || (!form.optionalRef && !ref)) {
+      diags.add('PC2009', `cannot read source '${text}': write ${kind}:${form.example}@branch`, span, {
+        suggestion: `for example '${kind}:${name || form.example}@main'`,
       });
       return undefined;
     }
-    flat.repository = name;
-    if (kind === 'ecr') {
-      if (ref) flat.tag = ref;
-    } else flat.branch = ref;
+    if (form.name) flat[form.name] = name;
+    if (form.ref && (ref || !form.optionalRef)) flat[form.ref] = ref;
     if (p.fields.some((f) => f.key === 'ConnectionArn')) {
       if (!defaults.connection) {
         diags.add('PC2003', `source '${text}' needs a CodeStar connection ARN`, span, {

@@ -3,6 +3,7 @@ import { CATEGORY_KEYS, type Category } from './catalog/index.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
 import { valueSpan } from './positions.js';
+import { isMapping } from './yaml-data.js';
 
 /** A pipeline with every action's inputs and outputs written out, and the read spec of each of its actions. */
 export interface ResolvedPipeline {
@@ -20,9 +21,9 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
   const defaults = ex.connection ? { connection: ex.connection } : {};
   // The spec's own place (the value of 'source:' in an action), so a bad shorthand is pointed at, not its action.
   // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
-  const read = ex.stages.map((stage) =>
-    stage.actions.map((action) => readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults) ?? invalidSpec(action)),
-  );
+  const read = new Map<ExAction, ReadSpec>();
+  for (const stage of ex.stages)
+    for (const action of stage.actions) read.set(action, readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults) ?? invalidSpec(action));
   const specs = new Map<ExAction, ReadSpec>();
   let previous: string[] = [];
   let sources: string[] = [];
@@ -30,8 +31,8 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
   let empty: ExAction[] = [];
   const stages = ex.stages.map((stage, si): ExStage => {
     const produced: string[] = [];
-    const actions = stage.actions.map((action, ai): ExAction => {
-      let spec = read[si]?.[ai] as ReadSpec;
+    const actions = stage.actions.map((action): ExAction => {
+      let spec = read.get(action) ?? invalidSpec(action);
       const outputs = action.outputs ?? defaultOutputs(action, spec);
       let inputs = action.inputs;
       if (!inputs) {
@@ -41,7 +42,8 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
         if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && given.some((i) => previous.includes(i) && !named.has(i))) skippedBuild(diags, action, empty, previous);
       }
       let actionSpec = action.spec;
-      if (spec.catalog?.primarySource !== undefined && inputs.length > 1) [spec, actionSpec] = withPrimarySource(action, spec, spec.catalog.primarySource, inputs[0] as string);
+      const primary = inputs[0];
+      if (spec.catalog?.primarySource !== undefined && primary !== undefined && inputs.length > 1) [spec, actionSpec] = withPrimarySource(action, spec, spec.catalog.primarySource, primary);
       produced.push(...outputs);
       const out: ExAction = action.inputs === inputs && action.outputs === outputs && action.spec === actionSpec ? action : { ...action, inputs, outputs, spec: actionSpec };
       specs.set(out, spec);
@@ -148,9 +150,9 @@ function defaultInputs(spec: ReadSpec, previous: string[], sources: readonly str
  * and the action's written spec, as new objects with 'primary-source' set.
  */
 function withPrimarySource(action: ExAction, spec: ReadSpec, key: string, primary: string): [ReadSpec, unknown] {
-  const current = spec.inline ? (spec.inline as Record<string, unknown>)[key] : spec.fields[key];
-  if (current !== undefined || typeof action.spec !== 'object' || action.spec === null) return [spec, action.spec];
-  const written = { ...(action.spec as Record<string, unknown>), [key]: primary };
+  const current: unknown = spec.inline ? Reflect.get(spec.inline, key) : spec.fields[key];
+  if (current !== undefined || !isMapping(action.spec)) return [spec, action.spec];
+  const written = { ...action.spec, [key]: primary };
   const read: ReadSpec = spec.inline ? { ...spec, inline: { ...spec.inline, [key]: primary } } : { ...spec, fields: { ...spec.fields, [key]: primary } };
   return [read, written];
 }

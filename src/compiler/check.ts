@@ -60,6 +60,24 @@ export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknow
   return again.success ? again.data : undefined;
 }
 
+/** A mapping checked by its schema: the values as read (the schema's output; only the valid keys when some were not) and as written. */
+export interface ReadMapping<T> {
+  read: Partial<T>;
+  /** The mapping as written (only the valid keys when some were not), for positions and for the macros. */
+  written: Record<string, unknown>;
+  /** Every key was valid. */
+  complete: boolean;
+}
+
+/** Checks a mapping, reporting each problem; what is valid of it is read even when some keys are not. Undefined when it is no mapping. */
+export function readMapping<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, fallback?: Span): ReadMapping<T> | undefined {
+  const checked = check(diags, schema, value, where, fallback);
+  if (checked !== undefined) return { read: checked, written: value as Record<string, unknown>, complete: true };
+  const read: Record<string, unknown> = {};
+  const written = salvage(schema, value, read);
+  return written ? { read: read as Partial<T>, written, complete: false } : undefined;
+}
+
 const DROPPED = new WeakMap<object, Set<string>>();
 
 /** True when `key` was written in the mapping `salvage` made `obj` from, but left out for an error reported there. */
@@ -70,8 +88,9 @@ export function wasDropped(obj: unknown, key: string): boolean {
 /**
  * After `check` failed on a mapping: a copy holding only the keys whose values are valid by
  * themselves (spans kept), so the parts that can be read still are. Undefined when `value` is no mapping.
+ * `read`, when given, receives the checked value (the schema's output) of each key kept.
  */
-export function salvage(schema: z.ZodType, value: unknown): Record<string, unknown> | undefined {
+export function salvage(schema: z.ZodType, value: unknown, read?: Record<string, unknown>): Record<string, unknown> | undefined {
   const s = unwrap(schema);
   if (!s || defOf(s).type !== 'object' || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const shape = defOf(s).shape ?? {};
@@ -81,11 +100,13 @@ export function salvage(schema: z.ZodType, value: unknown): Record<string, unkno
   DROPPED.set(copy, dropped);
   for (const [k, v] of Object.entries(value)) {
     const field = Object.prototype.hasOwnProperty.call(shape, k) ? shape[k] : undefined;
-    if (!field || !field.safeParse(v).success) {
+    const result = field?.safeParse(v);
+    if (!result?.success) {
       dropped.add(k);
       continue;
     }
     Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (read) Object.defineProperty(read, k, { value: result.data, enumerable: true, writable: true, configurable: true });
     copyKeySpan(copy, value, k);
   }
   return copy;

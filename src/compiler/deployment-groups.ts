@@ -1,20 +1,21 @@
 import { check } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { IrDeploymentGroup } from './ir.js';
-import type { ExPipeline } from './model.js';
+import type { ExDeploymentGroup, ExPipeline, WrittenMapping } from './model.js';
 import { DEPLOYMENT_GROUP } from './schema/deployment-groups.js';
 import type { Span } from './source.js';
 import { keySpan, spanOf } from './positions.js';
 
 const PLATFORMS = { ecs: 'ECS', lambda: 'Lambda', servers: 'Server' } as const;
 
-/** Reads a pipeline's deployment groups into the IR; a group named twice, or an application of two platforms, is an error. */
-export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDeploymentGroup[] {
-  const out: IrDeploymentGroup[] = [];
-  const seen = new Map<string, Span>();
-  const platformOf = new Map<string, { platform: string; span: Span }>();
-  for (const entry of ex.deploymentGroups ?? []) {
-    const span = spanOf(entry) ?? ex.span;
+/**
+ * Checks `deployment-groups:` entries (written, or added by blue/green macros): each against its schema,
+ * and its platform's block present and no other's. Entries with a mistake are reported and left out.
+ */
+export function readDeploymentGroups(entries: readonly unknown[], fallback: Span, diags: Diagnostics): ExDeploymentGroup[] {
+  const out: ExDeploymentGroup[] = [];
+  for (const entry of entries) {
+    const span = spanOf(entry) ?? fallback;
     const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', span);
     if (!g) continue;
     const block = g.platform === 'lambda' ? undefined : g.platform;
@@ -31,6 +32,17 @@ export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDep
       diags.add('PC2008', "'wait' keeps old tasks or instances; a Lambda group has none", keySpan(entry, 'wait') ?? span);
       continue;
     }
+    out.push({ group: g, written: entry as WrittenMapping, span });
+  }
+  return out;
+}
+
+/** A pipeline's checked deployment groups in the IR; a group named twice, or an application of two platforms, is an error. */
+export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDeploymentGroup[] {
+  const out: IrDeploymentGroup[] = [];
+  const seen = new Map<string, Span>();
+  const platformOf = new Map<string, { platform: string; span: Span }>();
+  for (const { group: g, span } of ex.deploymentGroups ?? []) {
     const id = `${g.application}/${g.name}`;
     const first = seen.get(id);
     if (first) {

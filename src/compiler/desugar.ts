@@ -1,4 +1,5 @@
-import { check, salvage, typeName } from './check.js';
+import { check, readMapping, salvage, typeName, type ReadMapping } from './check.js';
+import { readDeploymentGroups } from './deployment-groups.js';
 import type { Diagnostics } from './diagnostics.js';
 import { withStores } from './macros/common.js';
 import { MACROS, type MacroContext } from './macros/index.js';
@@ -6,7 +7,7 @@ import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExS
 import type { ParsedFile } from './parse.js';
 import { actionSchema } from './schema/actions.js';
 import { ACTION_COMMON } from './schema/common.js';
-import { PARALLEL, PIPELINE, STAGE, WORKSPACE } from './schema/pipeline.js';
+import { PARALLEL, PIPELINE, STAGE, WORKSPACE, type PipelineRead, type StageRead, type WorkspaceRead } from './schema/pipeline.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
 import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './positions.js';
@@ -28,27 +29,24 @@ export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[
   }
   if (!('pipelines' in top)) {
     // A pipeline whose own keys have errors is still read as far as it can be, so every mistake shows in one run.
-    const complete = check(diags, PIPELINE, top, 'pipeline', fileSpan) !== undefined;
-    const p = complete ? top : salvage(PIPELINE, top);
+    const p = readMapping(diags, PIPELINE, top, 'pipeline', fileSpan);
     if (!p) return [];
-    const ex = desugarPipeline(p, undefined, diags, complete);
+    const ex = desugarPipeline(p, undefined, diags, p.complete);
     return ex ? [ex] : [];
   }
-  const wsComplete = check(diags, WORKSPACE, top, 'file', fileSpan) !== undefined;
-  const ws = wsComplete ? top : salvage(WORKSPACE, top);
-  if (!ws || !Array.isArray(ws.pipelines)) return [];
+  const ws = readMapping(diags, WORKSPACE, top, 'file', fileSpan);
+  if (!ws || !Array.isArray(ws.written.pipelines)) return [];
   const out: ExPipeline[] = [];
-  const items = ws.pipelines as unknown[];
+  const items = ws.written.pipelines as unknown[];
   items.forEach((item, i) => {
     const at = valueSpan(items, i) ?? fileSpan;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
       return;
     }
-    const complete = check(diags, PIPELINE, item, 'pipeline', at) !== undefined;
-    const p = complete ? (item as Record<string, unknown>) : salvage(PIPELINE, item);
+    const p = readMapping(diags, PIPELINE, item, 'pipeline', at);
     if (!p) return;
-    const ex = desugarPipeline(p, ws, diags, complete && wsComplete);
+    const ex = desugarPipeline(p, ws, diags, p.complete && ws.complete);
     if (ex) out.push(ex);
   });
   return out;
@@ -63,11 +61,17 @@ function blockingErrors(diags: Diagnostics): number {
 
 const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution', 'project'] as const;
 
-function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unknown> | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
+function desugarPipeline(pipeline: ReadMapping<PipelineRead>, file: ReadMapping<WorkspaceRead> | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
+  const p = pipeline.written;
+  const read = pipeline.read;
+  const shared = file?.written;
   const span = spanOf(p) as Span;
   const before = blockingErrors(diags);
-  const pick = (k: (typeof SHARED_KEYS)[number]): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
-  const tags = { ...((shared?.tags as Record<string, unknown>) ?? {}), ...((p.tags as Record<string, unknown>) ?? {}) };
+  const sharedRead: Partial<Pick<PipelineRead, (typeof SHARED_KEYS)[number] | 'tags'>> | undefined = file?.read;
+  const pick = <K extends (typeof SHARED_KEYS)[number]>(k: K): PipelineRead[K] | undefined => (read[k] !== undefined ? read[k] : sharedRead?.[k]);
+  const tags = { ...(sharedRead?.tags ?? {}), ...(read.tags ?? {}) };
+  // Checked keys whose schemas transform nothing are, as written, their own output: kept so, positions and all.
+  const asWritten = p as Partial<Pick<PipelineRead, 'triggers' | 'notifications' | 'managed-policies'>>;
   const stages: ExStage[] = [];
   const ctx: MacroContext = { ...(shared ? { shared } : {}), stages, stores: {}, deploymentGroups: [] };
   for (const macro of MACROS) {
@@ -75,32 +79,34 @@ function desugarPipeline(p: Record<string, unknown>, shared: Record<string, unkn
     if (made) stages.push(...(Array.isArray(made) ? made : [made]));
   }
   const artifacts = withStores(pick('artifacts'), ctx.stores);
-  const deploymentGroups = [...((p['deployment-groups'] as unknown[] | undefined) ?? []), ...ctx.deploymentGroups];
   const explicit = p.stages as unknown[] | undefined;
   explicit?.forEach((s, i) => {
     const stage = readStage(s, valueSpan(explicit, i) ?? span, diags);
     if (stage) stages.push(stage);
   });
-  const type = String(pick('type') ?? 'V2').toUpperCase() as 'V1' | 'V2';
-  const execution = pick('execution');
+  const type = pick('type')?.toUpperCase() === 'V1' ? 'V1' : 'V2';
+  const execution = pick('execution')?.toUpperCase() as ExPipeline['execution'];
   const incomplete = !complete || blockingErrors(diags) > before;
+  // Checked once every stage is read: a group's mistakes are its own and leave the pipeline's rules running.
+  const deploymentGroups = readDeploymentGroups([...(read['deployment-groups'] ?? []), ...ctx.deploymentGroups], span, diags);
   return {
-    name: typeof p.name === 'string' ? p.name : '(unnamed)',
+    name: typeof read.name === 'string' ? read.name : '(unnamed)',
     ...(incomplete ? { incomplete } : {}),
-    ...(pick('role') !== undefined ? { role: String(pick('role')) } : {}),
-    ...(pick('region') !== undefined ? { region: String(pick('region')) } : {}),
-    ...(pick('account') !== undefined ? { account: String(pick('account')) } : {}),
-    ...(pick('connection') !== undefined ? { connection: String(pick('connection')) } : {}),
-    ...(pick('project') !== undefined ? { project: String(pick('project')) } : {}),
+    ...(pick('role') !== undefined ? { role: pick('role') } : {}),
+    ...(pick('region') !== undefined ? { region: pick('region') } : {}),
+    ...(pick('account') !== undefined ? { account: pick('account') } : {}),
+    ...(pick('connection') !== undefined ? { connection: pick('connection') } : {}),
+    ...(pick('project') !== undefined ? { project: pick('project') } : {}),
     ...(artifacts !== undefined ? { artifacts } : {}),
+    ...(Object.keys(ctx.stores).length > 0 ? { addedStores: ctx.stores } : {}),
     type,
-    ...(execution !== undefined ? { execution: String(execution).toUpperCase() } : {}),
-    ...(p.variables !== undefined ? { variables: p.variables as Record<string, unknown> } : {}),
-    ...(p.triggers !== undefined ? { triggers: p.triggers as unknown[] } : {}),
-    ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
-    ...(p.permissions !== undefined ? { permissions: p.permissions } : {}),
-    ...(p['managed-policies'] !== undefined ? { managedPolicies: p['managed-policies'] } : {}),
-    ...(Object.keys(tags).length > 0 ? { tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) } : {}),
+    ...(execution !== undefined ? { execution } : {}),
+    ...(read.variables !== undefined ? { variables: read.variables } : {}),
+    ...(asWritten.triggers !== undefined ? { triggers: asWritten.triggers } : {}),
+    ...(asWritten.notifications !== undefined ? { notifications: asWritten.notifications } : {}),
+    ...(read.permissions !== undefined ? { permissions: read.permissions } : {}),
+    ...(asWritten['managed-policies'] !== undefined ? { managedPolicies: asWritten['managed-policies'] } : {}),
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
     ...(deploymentGroups.length > 0 ? { deploymentGroups } : {}),
     stages,
     source: p,
@@ -162,13 +168,15 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
       }
     });
   }
+  // The conditions' schemas transform nothing: checked, the values as written are their output (positions kept).
+  const conditions = obj as Partial<Pick<StageRead, 'before-entry' | 'on-success' | 'on-failure' | 'disable-inbound'>>;
   return {
     name,
     actions,
-    ...(obj['before-entry'] !== undefined ? { beforeEntry: obj['before-entry'] } : {}),
-    ...(obj['on-success'] !== undefined ? { onSuccess: obj['on-success'] } : {}),
-    ...(obj['on-failure'] !== undefined ? { onFailure: obj['on-failure'] } : {}),
-    ...(obj['disable-inbound'] !== undefined ? { disableInbound: String(obj['disable-inbound']) } : {}),
+    ...(conditions['before-entry'] !== undefined ? { beforeEntry: conditions['before-entry'] } : {}),
+    ...(conditions['on-success'] !== undefined ? { onSuccess: conditions['on-success'] } : {}),
+    ...(conditions['on-failure'] !== undefined ? { onFailure: conditions['on-failure'] } : {}),
+    ...(conditions['disable-inbound'] !== undefined ? { disableInbound: conditions['disable-inbound'] } : {}),
     source: obj,
     span,
   };
@@ -196,24 +204,24 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
   }
   const kind = kinds[0] as ActionKind;
   // An action whose own keys have errors keeps the rest, so its spec is still checked (the pipeline is then incomplete).
-  const a = (check(diags, actionSchema(kind), obj, 'action', span) as Record<string, unknown> | undefined) ?? salvage(actionSchema(kind), obj);
+  const a = readMapping(diags, actionSchema(kind), obj, 'action', span)?.read;
   if (!a || typeof a.name !== 'string') return undefined;
   if (stepOrder !== undefined && a['run-order'] !== undefined)
     diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", keySpan(obj, 'run-order') ?? span);
-  const list = (v: unknown): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v.map(String) : [String(v)]);
+  const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? [...v] : [v]);
   const inputs = list(a.inputs);
   const outputs = list(a.outputs);
   return {
-    name: String(a.name),
+    name: a.name,
     kind,
     spec: obj[kind],
     ...(inputs ? { inputs } : {}),
     ...(outputs ? { outputs } : {}),
-    ...(a.namespace !== undefined ? { namespace: String(a.namespace) } : {}),
-    ...(a.role !== undefined ? { role: String(a.role) } : {}),
-    ...(a.region !== undefined ? { region: String(a.region) } : {}),
-    ...(a.timeout !== undefined ? { timeout: Number(a.timeout) } : {}),
-    runOrder: stepOrder ?? (typeof a['run-order'] === 'number' ? a['run-order'] : 1),
+    ...(a.namespace !== undefined ? { namespace: a.namespace } : {}),
+    ...(a.role !== undefined ? { role: a.role } : {}),
+    ...(a.region !== undefined ? { region: a.region } : {}),
+    ...(a.timeout !== undefined ? { timeout: a.timeout } : {}),
+    runOrder: stepOrder ?? a['run-order'] ?? 1,
     source: obj,
     span,
   };

@@ -43,7 +43,21 @@ function markExisting(artifacts: unknown): unknown {
   };
 }
 
+/**
+ * `artifacts:` as written (on the pipeline, or at the file's top), with the stores macros added; the
+ * model holds them as read, which may spell a value differently (`existing: True` reads as true).
+ */
+function writtenArtifacts(p: ExPipeline): unknown {
+  const written = p.source.artifacts !== undefined ? p.source.artifacts : p.shared?.artifacts;
+  const added = p.addedStores ?? {};
+  if (Object.keys(added).length === 0) return written;
+  const base = typeof written === 'string' ? { bucket: written } : typeof written === 'object' && written !== null ? (written as Record<string, unknown>) : {};
+  const named = (base.stores ?? {}) as Record<string, unknown>;
+  return { ...base, stores: { ...named, ...Object.fromEntries(Object.entries(added).filter(([r]) => !(r in named))) } };
+}
+
 function pipelineData(p: ExPipeline): Record<string, unknown> {
+  const artifacts = writtenArtifacts(p);
   return {
     name: p.name,
     ...(p.role !== undefined ? { role: p.role } : {}),
@@ -51,16 +65,17 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
     ...(p.account !== undefined ? { account: p.account } : {}),
     ...(p.connection !== undefined ? { connection: p.connection } : {}),
     ...(p.project !== undefined ? { project: p.project } : {}),
-    ...(p.artifacts !== undefined ? { artifacts: sharedArtifacts(p) ? markExisting(p.artifacts) : p.artifacts } : {}),
+    ...(artifacts !== undefined ? { artifacts: sharedArtifacts(p) ? markExisting(artifacts) : artifacts } : {}),
     type: p.type,
     ...(p.execution !== undefined ? { execution: p.execution.toLowerCase() } : {}),
-    ...(p.variables !== undefined ? { variables: p.variables } : {}),
+    // Printed as written: read, the values would be text ('5' for 5), and the file says 5.
+    ...(p.variables !== undefined ? { variables: p.source.variables } : {}),
     ...(p.triggers !== undefined ? { triggers: p.triggers } : {}),
     ...(p.notifications !== undefined ? { notifications: p.notifications } : {}),
-    ...(p.permissions !== undefined ? { permissions: p.permissions } : {}),
+    ...(p.permissions !== undefined ? { permissions: p.source.permissions } : {}),
     ...(p.managedPolicies !== undefined ? { 'managed-policies': p.managedPolicies } : {}),
     ...(p.tags !== undefined ? { tags: p.tags } : {}),
-    ...(p.deploymentGroups !== undefined ? { 'deployment-groups': p.deploymentGroups } : {}),
+    ...(p.deploymentGroups !== undefined ? { 'deployment-groups': p.deploymentGroups.map((g) => g.written) } : {}),
     stages: p.stages.map(stageData),
   };
 }

@@ -1,8 +1,14 @@
+import type { DeploymentGroup } from './schema/deployment-groups.js';
+import type { ManagedPolicies, Permissions } from './schema/iam.js';
+import type { Artifacts, Condition, Notifications, OnFailure, Store, Trigger, Variables } from './schema/pipeline.js';
 import type { Span } from './source.js';
 
 /** The category keys an action in `stages:` can use, plus `action` for the raw form. */
 export type ActionKind = 'source' | 'build' | 'test' | 'deploy' | 'approval' | 'invoke' | 'compute' | 'action';
 export const ACTION_KINDS: readonly ActionKind[] = ['source', 'build', 'test', 'deploy', 'approval', 'invoke', 'compute', 'action'];
+
+/** A mapping as YAML wrote it (or a macro rebuilt it), before any schema checked its values; its positions are in positions.ts. */
+export type WrittenMapping = Readonly<Record<string, unknown>>;
 
 /**
  * An action in the explicit form (what `pipec expand` prints): a name, one kind key with its
@@ -11,6 +17,10 @@ export const ACTION_KINDS: readonly ActionKind[] = ['source', 'build', 'test', '
 export interface ExAction {
   name: string;
   kind: ActionKind;
+  /**
+   * The value of the kind key as written (or as a macro wrote it): its provider is known only from
+   * its keys, so `readSpec` (artifact-defaults) checks it into a typed ReadSpec, which lowering reads.
+   */
   spec: unknown;
   inputs?: string[];
   outputs?: string[];
@@ -20,7 +30,7 @@ export interface ExAction {
   timeout?: number;
   runOrder: number;
   /** The action mapping (or macro value) this came from; key spans are read from it. */
-  source: unknown;
+  source: WrittenMapping;
   span: Span;
   /** The macro that wrote it, for comments in `pipec expand`. */
   macro?: string;
@@ -29,16 +39,25 @@ export interface ExAction {
 export interface ExStage {
   name: string;
   actions: ExAction[];
-  beforeEntry?: unknown;
-  onSuccess?: unknown;
-  onFailure?: unknown;
+  beforeEntry?: Condition;
+  onSuccess?: Condition;
+  onFailure?: OnFailure;
   /** `disable-inbound:` the reason the stage's inbound transition starts disabled. */
   disableInbound?: string;
-  source: unknown;
+  /** The stage mapping as written (or as a macro wrote it), for `pipec expand` and key spans. */
+  source: WrittenMapping;
   span: Span;
   macro?: string;
   /** What in the macro wrote it (an environment, a wave, a blue/green kind), for `pipec expand` comments. */
   origin?: string;
+}
+
+/** One `deployment-groups:` entry (written, or added by a blue/green macro), checked. */
+export interface ExDeploymentGroup {
+  group: DeploymentGroup;
+  /** The entry as written, for `pipec expand`. */
+  written: WrittenMapping;
+  span: Span;
 }
 
 /** A pipeline after its file's shared settings and its macros are applied. */
@@ -50,24 +69,26 @@ export interface ExPipeline {
   connection?: string;
   /** `project:` as written on the pipeline or at the file's top level. */
   project?: string;
-  artifacts?: unknown;
+  /** `artifacts:` as read, with the stores macros added for the regions they deploy to. */
+  artifacts?: Artifacts;
+  /** Stores the macros added (written out by `pipec expand` beside the written `artifacts:`). */
+  addedStores?: Record<string, Store>;
   type: 'V1' | 'V2';
-  execution?: string;
-  variables?: Record<string, unknown>;
-  triggers?: unknown[];
-  /** `notifications:` as written (checked by the schema). */
-  notifications?: unknown;
-  /** `permissions:` and `managed-policies:` for the pipeline role (checked by the schema). */
-  permissions?: unknown;
-  managedPolicies?: unknown;
+  execution?: 'QUEUED' | 'SUPERSEDED' | 'PARALLEL';
+  variables?: Variables;
+  triggers?: Trigger[];
+  notifications?: Notifications;
+  /** `permissions:` and `managed-policies:` for the pipeline role. */
+  permissions?: Permissions;
+  managedPolicies?: ManagedPolicies;
   tags?: Record<string, string>;
   /** `deployment-groups:` CodeDeploy groups the cloudformation target creates (written, or added by blue/green). */
-  deploymentGroups?: unknown[];
+  deploymentGroups?: ExDeploymentGroup[];
   stages: ExStage[];
-  /** The pipeline's own mapping, for key spans. */
-  source: Record<string, unknown>;
+  /** The pipeline's own mapping, for key spans and what `pipec expand` prints as written. */
+  source: WrittenMapping;
   /** The file's top-level mapping when settings came from there. */
-  shared?: Record<string, unknown>;
+  shared?: WrittenMapping;
   /** Part of it could not be read (errors already reported): whole-pipeline rules wait until those are fixed. */
   incomplete?: boolean;
   span: Span;

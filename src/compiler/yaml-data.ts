@@ -208,3 +208,8 @@ export function writtenJson(value: unknown): string {
   return write(value, false);
 }
 
+
+/** A mapping of plain data (not a list, a scalar or nothing). */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -14,6 +14,7 @@ function codebuild(category: Category): Provider {
     primary: 'project',
     json: { EnvironmentVariables: 'codebuild-env' },
     env: 'EnvironmentVariables',
+    inlineBuilds: true,
     primarySource: 'primary-source',
     ...(category === 'Test' ? { testsReadSource: true } : {}),
     readsCloneRef: true,

@@ -66,6 +66,7 @@ export const DEPLOYS: Provider[] = [
     outputs: [0, 1],
     primary: 'stack',
     outputWhen: 'output-file',
+    stackOutputs: true,
     fields: [
       str('stack', 'StackName', true),
       { ...enm('mode', 'ActionMode', CFN_MODES), default: 'create-update' },

@@ -12,6 +12,7 @@ export const APPROVALS: Provider[] = [
     inputs: [0, 0],
     outputs: [0, 0],
     honoursTimeout: true,
+    bare: true,
     fields: [str('notify', 'NotificationArn'), str('message', 'CustomData'), str('link', 'ExternalEntityLink')],
     check: (config) => {
       const out = [];

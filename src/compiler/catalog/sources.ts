@@ -14,6 +14,7 @@ function connection(kind: string, host: string): Provider {
     inputs: [0, 0],
     outputs: [1, 1],
     primary: 'repository',
+    shorthand: { name: 'repository', ref: 'branch', example: 'owner/repository' },
     gitTriggers: true,
     fields: [
       str('repository', 'FullRepositoryId', true),
@@ -43,6 +44,7 @@ export const SOURCES: Provider[] = [
     inputs: [0, 0],
     outputs: [1, 1],
     primary: 'repository',
+    shorthand: { name: 'repository', ref: 'branch', example: 'repository' },
     fields: [
       str('repository', 'RepositoryName', true),
       str('branch', 'BranchName', true),
@@ -67,6 +69,7 @@ export const SOURCES: Provider[] = [
     inputs: [0, 0],
     outputs: [1, 1],
     primarySplit: ['bucket', 'key'],
+    shorthand: { split: ['bucket', 'key'], example: 'bucket/path/to/object.zip' },
     fields: [str('bucket', 'S3Bucket', true), str('key', 'S3ObjectKey', true), bool('poll', 'PollForSourceChanges')],
     defaults: { PollForSourceChanges: 'true' },
     doc: 'object in a versioned S3 bucket (`s3: bucket/path/to/object.zip`)',
@@ -80,6 +83,8 @@ export const SOURCES: Provider[] = [
     inputs: [0, 0],
     outputs: [1, 1],
     primary: 'repository',
+    // Messages have always said owner/repository@branch here too.
+    shorthand: { name: 'repository', ref: 'tag', optionalRef: true, colonRef: true, example: 'owner/repository' },
     fields: [str('repository', 'RepositoryName', true), str('tag', 'ImageTag')],
     defaults: { ImageTag: 'latest' },
     doc: 'image tag in an ECR repository',

@@ -52,6 +52,21 @@ export interface ConfigProblem {
   code?: 'PC3011' | 'PC3012' | 'PC3010';
 }
 
+/**
+ * How `source: kind:location` reads for a source provider: `bucket/key` split at the first slash into
+ * two settings, or `name@ref` (and, with `colonRef`, `name:ref`) into a name and a ref setting.
+ */
+export interface Shorthand {
+  split?: [string, string];
+  name?: string;
+  ref?: string;
+  /** The ref may be left out (`ecr:repo` reads the provider's default tag). */
+  optionalRef?: boolean;
+  colonRef?: boolean;
+  /** What the location is, for messages: 'repository', 'owner/repository', 'bucket/path/to/object.zip'. */
+  example: string;
+}
+
 /** One action provider: the action type CodePipeline knows and how pipeline.yml spells it. */
 export interface Provider {
   /** The key that selects it in pipeline.yml (`codecommit`, `cloudformation`, ...). */
@@ -78,6 +93,14 @@ export interface Provider {
   defaults?: Record<string, string>;
   /** Configuration keys whose value is JSON text, and the shape it must have (checked in raw actions too). */
   json?: Record<string, JsonShape>;
+  /** Needs no settings: its kind key may be empty (`manual:`) or left out. */
+  bare?: boolean;
+  /** The provider inline builds (`build: { commands: ... }`, no provider key) become. */
+  inlineBuilds?: boolean;
+  /** The action's output variables are its stack's outputs: environments give it a namespace when later steps read them. */
+  stackOutputs?: boolean;
+  /** `source: kind:location` is a way to write it. */
+  shorthand?: Shorthand;
   /** `env:` sets environment variables, held as JSON in this configuration key (CodeBuild's EnvironmentVariables). */
   env?: string;
   /** With several inputs and none named in this setting, the first input is named there (CodeBuild's primary-source). */

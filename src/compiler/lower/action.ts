@@ -4,6 +4,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { IrAction, IrArtifactRef } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { secretsManagerDynamicReference } from '../secret-reference.js';
+import type { Env } from '../schema/common.js';
 import type { Span } from '../source.js';
 import { keySpan, valueSpan } from '../positions.js';
 import { writtenJson } from '../yaml-data.js';
@@ -23,11 +24,12 @@ function referenceSpan(spec: ReadSpec, artifact: string): Span | undefined {
 /** Lowers one action: its type, artifacts and configuration (inline builds become CodeBuild projects). */
 export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, diags: Diagnostics): IrAction {
   const src = a.source;
-  const written = (src as Record<string, unknown>).inputs;
+  const written = src.inputs;
   const inputSpan = (name: string, i: number): Span | undefined =>
     Array.isArray(written) ? valueSpan(written, i) : written !== undefined ? valueSpan(src, 'inputs') : referenceSpan(spec, name);
   const inputs = (a.inputs ?? []).map((name, i) => ({ name, span: inputSpan(name, i) ?? a.span }));
-  const outputs: IrArtifactRef[] = (a.outputs ?? []).map((name, i) => ({ name, span: (Array.isArray((src as Record<string, unknown>).outputs) ? valueSpan((src as Record<string, unknown>).outputs, i) : valueSpan(src, 'outputs')) ?? a.span }));
+  const writtenOutputs = src.outputs;
+  const outputs: IrArtifactRef[] = (a.outputs ?? []).map((name, i) => ({ name, span: (Array.isArray(writtenOutputs) ? valueSpan(writtenOutputs, i) : valueSpan(src, 'outputs')) ?? a.span }));
   const ir: IrAction = {
     name: a.name,
     span: a.span,
@@ -61,14 +63,14 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
     ir.raw = true;
     for (const [k, v] of Object.entries(spec.raw.configuration ?? {})) {
       ir.configuration[k] = v;
-      ir.configSpans[k] = valueSpan((spec.fieldsSource as Record<string, unknown>).configuration, k) ?? a.span;
+      ir.configSpans[k] = valueSpan(spec.fieldsSource.configuration, k) ?? a.span;
     }
     if (spec.raw.commands) ir.commands = spec.raw.commands;
     if (spec.raw['output-variables']) ir.outputVariables = spec.raw['output-variables'];
     if (spec.raw.env) ir.environmentVariables = envVars(spec.raw.env, a.span, writtenEnv(spec));
     if (spec.raw.files && outputs[0]) outputs[0].files = spec.raw.files;
   } else if (spec.inline) {
-    const project = inlineProject(ex, stage, a, spec);
+    const project = inlineProject(ex, stage, a, spec, spec.inline);
     ir.project = project;
     ir.configuration.ProjectName = project.name;
     ir.configSpans.ProjectName = a.span;
@@ -86,7 +88,7 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
       if (v === undefined) continue;
       const at = valueSpan(spec.fieldsSource, f.name) ?? a.span;
       // JSON settings are written from the mapping as written, which knows the numbers kept as text.
-      const written = (spec.fieldsSource as Record<string, unknown>)[f.name];
+      const written = spec.fieldsSource[f.name];
       convertField(f, f.type === 'json' && written !== undefined && typeof v !== 'string' ? written : v, inputNames, ir, at);
     }
     if (spec.catalog.customProvider && spec.fields.configuration) {
@@ -97,7 +99,7 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
       }
     }
     if (spec.catalog.env !== undefined && spec.fields.env) {
-      const env = envVars(spec.fields.env as Record<string, unknown>, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
+      const env = envVars(spec.fields.env as Env, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
       ir.configuration[spec.catalog.env] = envJson(env);
     }
     if (spec.category === 'Approval' && spec.fields.timeout !== undefined) {

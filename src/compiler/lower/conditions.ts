@@ -3,16 +3,16 @@ import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { IrCondition, IrRule } from '../ir.js';
 import { RAW_RULE, RULE_COMMANDS, providerSchema, ruleSchema } from '../schema/actions.js';
+import type { Condition } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
 import { choices, didYouMean } from '../suggest.js';
 import { spanOf, valueSpan } from '../positions.js';
-import { writtenJson } from '../yaml-data.js';
+import { isMapping, writtenJson } from '../yaml-data.js';
 
 const CONDITION_RESULTS = { rollback: 'ROLLBACK', fail: 'FAIL', retry: 'RETRY', skip: 'SKIP' } as const;
 
 /** A stage condition (`before-entry`, `on-success`, `on-failure`): its result and its rules, each checked. */
-export function lowerCondition(value: unknown, span: Span, diags: Diagnostics): IrCondition {
-  const c = value as { result?: keyof typeof CONDITION_RESULTS; rules: unknown[] };
+export function lowerCondition(c: Condition, span: Span, diags: Diagnostics): IrCondition {
   const rules: IrRule[] = [];
   c.rules.forEach((r, i) => {
     const rule = lowerRule(r, valueSpan(c.rules, i) ?? span, diags, i);
@@ -23,48 +23,48 @@ export function lowerCondition(value: unknown, span: Span, diags: Diagnostics): 
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];
 function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number): IrRule | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isMapping(value)) {
     diags.add('PC2002', `a rule must be a mapping with one of ${choices(RULE_KINDS)}`, span);
     return undefined;
   }
-  const obj = value as Record<string, unknown>;
+  const obj = value;
   const kinds = RULE_KINDS.filter((k) => k in obj);
   if (kinds.length !== 1) {
     const guess = Object.keys(obj).map((k) => didYouMean(k, RULE_KINDS)).find(Boolean);
     diags.add('PC2007', `a rule needs exactly one of ${choices(RULE_KINDS)}`, spanOf(obj) ?? span, guess ? { suggestion: `did you mean '${guess}'?` } : {});
     return undefined;
   }
-  const kind = kinds[0] as string;
-  const common = check(diags, ruleSchema(kind), obj, 'rule', span) as Record<string, unknown> | undefined;
+  const kind = kinds[0] ?? '';
+  const common = check(diags, ruleSchema(kind), obj, 'rule', span);
   if (!common) return undefined;
-  const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((n) => ({ name: String(n), span: valueSpan(obj, 'inputs') ?? span }));
+  const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((name) => ({ name, span: valueSpan(obj, 'inputs') ?? span }));
   const base = {
     span,
     inputs,
-    ...(common.role ? { roleArn: String(common.role) } : {}),
-    ...(common.region ? { region: String(common.region) } : {}),
-    ...(common.timeout !== undefined ? { timeoutInMinutes: Number(common.timeout) } : {}),
+    ...(common.role ? { roleArn: common.role } : {}),
+    ...(common.region ? { region: common.region } : {}),
+    ...(common.timeout !== undefined ? { timeoutInMinutes: common.timeout } : {}),
   };
   if (kind === 'rule') {
     const raw = check(diags, RAW_RULE, obj.rule, 'rule', span);
     if (!raw) return undefined;
-    return { ...base, name: String(common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`), provider: raw.provider, version: raw.version ?? '1', configuration: { ...(raw.configuration ?? {}) }, ...(raw.commands ? { commands: raw.commands } : {}) };
+    return { ...base, name: (common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`), provider: raw.provider, version: raw.version ?? '1', configuration: { ...(raw.configuration ?? {}) }, ...(raw.commands ? { commands: raw.commands } : {}) };
   }
   const rp = ruleByKind(kind);
   if (!rp) return undefined;
-  const name = String(common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`);
+  const name = common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`;
   if (rp.commands) {
     const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', valueSpan(obj, 'commands') ?? span);
     if (cmds === undefined) return undefined;
     return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };
   }
-  let flat: unknown = obj[kind];
-  if (typeof flat !== 'object' || flat === null) {
-    if (!rp.primary) {
-      diags.add('PC2002', `'${kind}' takes a mapping of settings`, valueSpan(obj, kind) ?? span);
-      return undefined;
-    }
-    flat = { [rp.primary]: flat };
+  const settings = obj[kind];
+  let flat: object;
+  if (typeof settings === 'object' && settings !== null) flat = settings;
+  else if (rp.primary) flat = { [rp.primary]: settings };
+  else {
+    diags.add('PC2002', `'${kind}' takes a mapping of settings`, valueSpan(obj, kind) ?? span);
+    return undefined;
   }
   const fields = check(diags, providerSchema(rp), flat, kind, valueSpan(obj, kind) ?? span) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
@@ -74,7 +74,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
     if (v === undefined) continue;
     if (f.type === 'list') configuration[f.key] = (Array.isArray(v) ? v : [v]).map((x) => f.values?.[String(x)] ?? String(x)).join(',');
     else if (f.type === 'json') {
-      const written = (flat as Record<string, unknown>)[f.name];
+      const written: unknown = Reflect.get(flat, f.name);
       configuration[f.key] = typeof v === 'string' ? v : writtenJson(written ?? v);
     }
     else configuration[f.key] = String(v);

@@ -1,11 +1,11 @@
-import type { ReadSpec } from '../actions.js';
+import type { InlineBuild, ReadSpec } from '../actions.js';
 import type { IrBuildArtifact, IrProject } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { valueSpan } from '../positions.js';
 import { envVars, writtenEnv } from './env.js';
 import { lowerPermissions } from './permissions.js';
 
-const COMPUTE_TYPES: Record<string, string> = {
+const COMPUTE_TYPES = {
   small: 'BUILD_GENERAL1_SMALL',
   medium: 'BUILD_GENERAL1_MEDIUM',
   large: 'BUILD_GENERAL1_LARGE',
@@ -13,22 +13,28 @@ const COMPUTE_TYPES: Record<string, string> = {
   '2xlarge': 'BUILD_GENERAL1_2XLARGE',
 };
 
+type BuildArtifacts = NonNullable<InlineBuild['artifacts']>;
+type Files = Exclude<BuildArtifacts, Record<string, unknown>> | { files: string | string[]; 'base-directory'?: string | undefined; 'discard-paths'?: boolean | undefined };
+
+/** `artifacts: { Name: files, ... }`: files per output artifact (the outputs are named after the keys), not one artifact's files. */
+function isPerOutput(v: BuildArtifacts): v is Record<string, Files> {
+  return typeof v === 'object' && !Array.isArray(v) && !('files' in v);
+}
+
 /** The default CodeBuild image for inline builds. */
 export const DEFAULT_IMAGE = 'aws/codebuild/standard:7.0';
 
 /** The CodeBuild project an inline build (`build: { commands: ... }`) defines. */
-export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec): IrProject {
-  const b = spec.inline as NonNullable<ReadSpec['inline']>;
+export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, b: InlineBuild): IrProject {
   const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
-  type Files = string | string[] | { files: string | string[]; 'base-directory'?: string | undefined; 'discard-paths'?: boolean | undefined };
   const artifactOf = (v: Files): IrBuildArtifact =>
     typeof v === 'string' || Array.isArray(v)
       ? { files: lines(v) }
       : { files: lines(v.files), ...(v['base-directory'] ? { baseDirectory: v['base-directory'] } : {}), ...(v['discard-paths'] !== undefined ? { discardPaths: v['discard-paths'] } : {}) };
   // `artifacts: { Name: files, ... }`: files per output artifact (the outputs are named after the keys)
-  const perOutput = typeof b.artifacts === 'object' && !Array.isArray(b.artifacts) && !('files' in b.artifacts) ? (b.artifacts as Record<string, Files>) : undefined;
-  const artifacts = b.artifacts === undefined || perOutput ? undefined : artifactOf(b.artifacts as Files);
+  const perOutput = b.artifacts !== undefined && isPerOutput(b.artifacts) ? b.artifacts : undefined;
+  const artifacts = b.artifacts === undefined || isPerOutput(b.artifacts) ? undefined : artifactOf(b.artifacts);
   const reports: IrProject['reports'] = {};
   for (const [name, r] of Object.entries(b.reports ?? {}))
     reports[name] = { files: lines(r.files), ...(r.format ? { format: r.format.toUpperCase() } : {}), ...(r['base-directory'] ? { baseDirectory: r['base-directory'] } : {}) };
@@ -36,7 +42,7 @@ export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec:
   return {
     name: b.project ?? projectName(ex.name, stage.name, a.name),
     image: b.image ?? DEFAULT_IMAGE,
-    computeType: COMPUTE_TYPES[b.compute ?? 'small'] as string,
+    computeType: COMPUTE_TYPES[b.compute ?? 'small'],
     privileged: b.privileged ?? false,
     ...(b.timeout !== undefined ? { timeoutInMinutes: b.timeout } : {}),
     env,

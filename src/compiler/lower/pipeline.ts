@@ -3,7 +3,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { lowerDeploymentGroups } from '../deployment-groups.js';
 import type { IrAction, IrNotifications, IrPipeline, IrStage, IrStore } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
-import { NOTIFICATION_EVENTS } from '../schema/pipeline.js';
+import { NOTIFICATION_EVENTS, type Artifacts, type Notifications, type Store } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
 import { keySpan, valueSpan } from '../positions.js';
 import { lowerAction } from './action.js';
@@ -24,7 +24,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
     ...(ex.account ? { account: ex.account } : {}),
     ...(ex.project ? { project: ex.project } : {}),
     pipelineType: ex.type,
-    ...(ex.execution ? { executionMode: ex.execution as 'QUEUED' | 'SUPERSEDED' | 'PARALLEL' } : {}),
+    ...(ex.execution ? { executionMode: ex.execution } : {}),
     ...(store ? { store } : {}),
     regionStores,
     variables: lowerVariables(ex),
@@ -46,7 +46,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
     },
   };
   ir.triggers = lowerTriggers(ex, ir, diags);
-  if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex);
+  if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex, ex.notifications);
   const permissions = lowerPermissions(ex.permissions, ex.managedPolicies);
   if (permissions) {
     ir.permissions = permissions;
@@ -61,38 +61,36 @@ export function sharedArtifacts(ex: ExPipeline): boolean {
   return !('artifacts' in ex.source) && ex.shared !== undefined && 'artifacts' in ex.shared;
 }
 
-function lowerArtifacts(value: unknown, shared: boolean): { store?: IrStore; regionStores: Record<string, IrStore> } {
+function lowerArtifacts(value: Artifacts | undefined, shared: boolean): { store?: IrStore; regionStores: Record<string, IrStore> } {
   const regionStores: Record<string, IrStore> = {};
   const existing = (flag: boolean | undefined): { existing?: true } => (flag || shared ? { existing: true } : {});
+  const store = (s: Store): IrStore =>
+    typeof s === 'string' ? { bucket: s, ...existing(false) } : { bucket: s.bucket, ...(s['kms-key'] ? { kmsKey: s['kms-key'] } : {}), ...existing(s.existing) };
   if (value === undefined) return { regionStores };
-  if (typeof value === 'string') return { store: { bucket: value, ...existing(false) }, regionStores };
-  const a = value as { bucket?: string; 'kms-key'?: string; existing?: boolean; stores?: Record<string, unknown> };
-  for (const [region, s] of Object.entries(a.stores ?? {})) {
-    const o = (typeof s === 'string' ? { bucket: s } : s) as { bucket: string; 'kms-key'?: string; existing?: boolean };
-    regionStores[region] = { bucket: String(o.bucket), ...(o['kms-key'] ? { kmsKey: String(o['kms-key']) } : {}), ...existing(o.existing) };
-  }
-  return { ...(a.bucket ? { store: { bucket: a.bucket, ...(a['kms-key'] ? { kmsKey: a['kms-key'] } : {}), ...existing(a.existing) } } : {}), regionStores };
+  if (typeof value === 'string') return { store: store(value), regionStores };
+  for (const [region, s] of Object.entries(value.stores ?? {})) regionStores[region] = store(s);
+  return { ...(value.bucket ? { store: store({ ...value, bucket: value.bucket }) } : {}), regionStores };
 }
 
 /** `notifications:` with event names turned into CodeStar event type IDs, in a fixed order. */
-function lowerNotifications(ex: ExPipeline): IrNotifications {
-  const n = ex.notifications as { topic?: string; events: string[]; detail?: 'basic' | 'full' };
+function lowerNotifications(ex: ExPipeline, n: Notifications): IrNotifications {
   const order = Object.keys(NOTIFICATION_EVENTS);
-  const events = [...new Set(n.events)].sort((x, y) => order.indexOf(x) - order.indexOf(y)).map((e) => NOTIFICATION_EVENTS[e] as string);
+  const events = [...new Set(n.events)].sort((x, y) => order.indexOf(x) - order.indexOf(y)).flatMap((e) => NOTIFICATION_EVENTS[e] ?? []);
   return { ...(n.topic ? { topicArn: n.topic } : {}), events, detail: n.detail === 'basic' ? 'BASIC' : 'FULL', span: valueSpan(ex.source, 'notifications') ?? ex.span };
 }
 
 function lowerVariables(ex: ExPipeline): IrPipeline['variables'] {
-  const vars = ex.variables ?? {};
-  return Object.entries(vars).map(([name, v]) => {
-    const span = keySpan(vars, name) ?? ex.span;
-    if (v !== null && typeof v === 'object') {
-      const o = v as { default?: unknown; description?: string };
-      return { name, ...(o.default !== undefined ? { defaultValue: String(o.default) } : {}), ...(o.description !== undefined ? { description: o.description } : {}), span };
-    }
-    return { name, defaultValue: String(v), span };
+  // Checked values are copies without positions: each variable's place is read from the mapping as written.
+  const written = ex.source.variables;
+  return Object.entries(ex.variables ?? {}).map(([name, v]) => {
+    const span = keySpan(written, name) ?? ex.span;
+    if (typeof v === 'object') return { name, ...(v.default !== undefined ? { defaultValue: v.default } : {}), ...(v.description !== undefined ? { description: v.description } : {}), span };
+    return { name, defaultValue: v, span };
   });
 }
+
+const STAGE_RESULTS = { rollback: 'ROLLBACK', fail: 'FAIL', retry: 'RETRY', skip: 'SKIP' } as const;
+const RETRY_MODES = { 'failed-actions': 'FAILED_ACTIONS', 'all-actions': 'ALL_ACTIONS' } as const;
 
 function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpec>, diags: Diagnostics): IrStage {
   const actions: IrAction[] = [];
@@ -100,21 +98,21 @@ function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpe
     const spec = specs.get(a);
     if (spec) actions.push(lowerAction(ex, stage, a, spec, diags));
   }
-  const obj = stage.source as Record<string, unknown>;
+  const obj = stage.source;
   const out: IrStage = { name: stage.name, span: stage.span, actions };
   if (stage.disableInbound !== undefined) out.disableInbound = { reason: stage.disableInbound, span: valueSpan(obj, 'disable-inbound') ?? stage.span };
   if (stage.beforeEntry !== undefined) out.beforeEntry = lowerCondition(stage.beforeEntry, valueSpan(obj, 'before-entry') ?? stage.span, diags);
   if (stage.onSuccess !== undefined) out.onSuccess = lowerCondition(stage.onSuccess, valueSpan(obj, 'on-success') ?? stage.span, diags);
   if (stage.onFailure !== undefined) {
-    const f = stage.onFailure as { result?: string; 'retry-mode'?: string; rules?: unknown[]; condition?: unknown };
+    const f = stage.onFailure;
     const span = valueSpan(obj, 'on-failure') ?? stage.span;
     // Rules beside 'result' are the condition, and the result is the condition's (as in before-entry and on-success).
-    const rulesHere = f.rules !== undefined ? lowerCondition(f, span, diags) : undefined;
+    const rulesHere = f.rules !== undefined ? lowerCondition({ ...f, rules: f.rules }, span, diags) : undefined;
     out.onFailure = {
       span,
       ...(rulesHere ? { condition: rulesHere } : {}),
-      ...(f.result && !rulesHere ? { result: f.result.toUpperCase() as 'ROLLBACK' } : {}),
-      ...(f['retry-mode'] ? { retryMode: f['retry-mode'].toUpperCase().replace('-', '_') as 'FAILED_ACTIONS' } : {}),
+      ...(f.result && !rulesHere ? { result: STAGE_RESULTS[f.result] } : {}),
+      ...(f['retry-mode'] ? { retryMode: RETRY_MODES[f['retry-mode']] } : {}),
       ...(f.condition ? { condition: lowerCondition(f.condition, valueSpan(f, 'condition') ?? span, diags) } : {}),
     };
   }

@@ -1,15 +1,23 @@
 import type { Diagnostics } from '../diagnostics.js';
-import type { IrAction, IrCriteria, IrGitFilter, IrPipeline, IrTrigger } from '../ir.js';
+import type { IrCriteria, IrGitFilter, IrPipeline, IrTrigger } from '../ir.js';
 import type { ExPipeline } from '../model.js';
+import type { Trigger } from '../schema/pipeline.js';
 import { choices, didYouMean } from '../suggest.js';
 import { valueSpan } from '../positions.js';
 
-function criteria(v: unknown): IrCriteria | undefined {
+type Push = Exclude<NonNullable<Trigger['push']>, readonly unknown[]>;
+type Pull = Exclude<NonNullable<Trigger['pull-request']>, readonly unknown[]>;
+type Criteria = NonNullable<Push['branches']>;
+
+const PULL_EVENTS = { open: 'OPEN', updated: 'UPDATED', closed: 'CLOSED' } as const;
+
+function criteria(v: Criteria | undefined): IrCriteria | undefined {
   if (v === undefined) return undefined;
-  if (Array.isArray(v)) return { includes: v.map(String) };
-  const o = v as { include?: string[]; exclude?: string[] };
-  return { ...(o.include ? { includes: o.include } : {}), ...(o.exclude ? { excludes: o.exclude } : {}) };
+  if (Array.isArray(v)) return { includes: [...v] };
+  return { ...(v.include ? { includes: v.include } : {}), ...(v.exclude ? { excludes: v.exclude } : {}) };
 }
+
+const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** `triggers:` as git push and pull-request filters on the pipeline's connection source. */
 export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics): IrTrigger[] {
@@ -19,7 +27,7 @@ export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics
   const out: IrTrigger[] = [];
   list.forEach((t, i) => {
     const span = valueSpan(list, i) ?? ex.span;
-    const tr = t as { source?: string; push?: unknown; 'pull-request'?: unknown };
+    const tr = t;
     let source = tr.source;
     if (!source) {
       // A first-stage source that could not be read (reported already) may well be the connection source.
@@ -30,16 +38,14 @@ export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics
         });
         return;
       }
-      source = (connectionSources[0] as IrAction).name;
+      source = connectionSources[0]?.name ?? '';
     }
     if (tr.push === undefined && tr['pull-request'] === undefined) {
       // A misspelled 'pull_request' is already reported as an unknown key with the right spelling.
       if (!Object.keys(tr).some((k) => didYouMean(k, ['push', 'pull-request']))) diags.add('PC2007', "a trigger needs 'push', 'pull-request' or both", span);
       return;
     }
-    const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-    const push: IrGitFilter[] = asList(tr.push).map((f) => {
-      const o = f as Record<string, unknown>;
+    const push: IrGitFilter[] = asList<Push>(tr.push).map((o) => {
       const out: IrGitFilter = {};
       const b = criteria(o.branches);
       const tg = criteria(o.tags);
@@ -49,9 +55,8 @@ export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics
       if (p) out.filePaths = p;
       return out;
     });
-    const pullRequest: IrGitFilter[] = asList(tr['pull-request']).map((f) => {
-      const o = f as Record<string, unknown>;
-      const out: IrGitFilter = { events: ((o.events as string[] | undefined) ?? ['open', 'updated', 'closed']).map((e) => e.toUpperCase() as 'OPEN') };
+    const pullRequest: IrGitFilter[] = asList<Pull>(tr['pull-request']).map((o) => {
+      const out: IrGitFilter = { events: (o.events ?? (['open', 'updated', 'closed'] as const)).map((e) => PULL_EVENTS[e]) };
       const b = criteria(o.branches);
       const p = criteria(o.paths);
       if (b) out.branches = b;

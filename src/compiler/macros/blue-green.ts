@@ -134,6 +134,5 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     macro: 'blue-green',
     origin: plan.label,
   };
-  wireArtifacts([stage], handoffs, plan.artifacts, connection, span, given.skipped ? { build: given.skipped, diags } : undefined);
-  return stage;
+  return wireArtifacts([stage], handoffs, plan.artifacts, connection, span, given.skipped ? { build: given.skipped, diags } : undefined)[0];
 }

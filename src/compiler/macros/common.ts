@@ -1,5 +1,6 @@
 import { PROVIDERS } from '../catalog/index.js';
 import { MACRO_COMMON } from '../schema/common.js';
+import type { Artifacts, Store } from '../schema/pipeline.js';
 import type { ExAction, ExStage, ActionKind } from '../model.js';
 import type { Span } from '../source.js';
 import { copyKeySpan, setSpan, spanOf } from '../positions.js';
@@ -63,9 +64,9 @@ export function macroStage(macro: string, name: string, actions: ExAction[], spa
 }
 
 /** The pipeline's `artifacts` with the stores macros added for other regions (stores the user named win). */
-export function withStores(artifacts: unknown, stores: Record<string, unknown>): unknown {
+export function withStores(artifacts: Artifacts | undefined, stores: Readonly<Record<string, Store>>): Artifacts | undefined {
   if (Object.keys(stores).length === 0) return artifacts;
-  const base = typeof artifacts === 'string' ? { bucket: artifacts } : typeof artifacts === 'object' && artifacts !== null ? (artifacts as Record<string, unknown>) : {};
-  const named = (base.stores as Record<string, unknown> | undefined) ?? {};
+  const base = typeof artifacts === 'string' ? { bucket: artifacts } : (artifacts ?? {});
+  const named = base.stores ?? {};
   return { ...base, stores: { ...named, ...Object.fromEntries(Object.entries(stores).filter(([r]) => !(r in named))) } };
 }

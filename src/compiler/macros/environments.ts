@@ -1,4 +1,5 @@
 import type { AlarmPlace } from './stage-settings.js';
+import { providerByKind } from '../catalog/index.js';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
@@ -107,9 +108,9 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       origin: `wave '${waveName}' (${unit.members.map((m) => m.name).join(', ')})${atATime ? `, ${atATime} at a time` : ''}`,
     });
   }
-  wireArtifacts(stages, handoffs, artifacts, facts.connection, span, given.skipped ? { build: given.skipped, diags } : undefined);
+  const wired = wireArtifacts(stages, handoffs, artifacts, facts.connection, span, given.skipped ? { build: given.skipped, diags } : undefined);
   for (const [region, store] of facts.addedStores) ctx.stores[region] = store;
-  return stages;
+  return wired;
 }
 
 /** The distinct places a wave's environments deploy to, in order: its alarms are watched in each. */
@@ -190,7 +191,7 @@ function plainDeploy(deploy: Obj, place: DeployPlace, read: boolean): DeployPlan
   const kind = deployKind(deploy);
   const spec = rebuild(deploy, Object.entries(deploy).filter(([k]) => k !== 'namespace' && k !== 'inputs'));
   refuseDeployRefs(spec, 'is read by the deploy itself; only its environment\'s \'after\' steps can read it', place.report, place.at);
-  const variables = kind === 'cloudformation' ? (typeof deploy.namespace === 'string' ? deploy.namespace : read ? place.namespace('deploy') : undefined) : undefined;
+  const variables = kind !== undefined && providerByKind('Deploy', kind)?.stackOutputs ? (typeof deploy.namespace === 'string' ? deploy.namespace : read ? place.namespace('deploy') : undefined) : undefined;
   const inputs = deploy.inputs;
   const source = actionSource(place);
   copyKeySpan(source, deploy, 'namespace');

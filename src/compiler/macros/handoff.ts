@@ -28,7 +28,7 @@ export function handoff(stages: readonly ExStage[], connection: string | undefin
  * Makes the artifacts of the stages a macro wrote explicit: every action reads what it would read
  * right after `handoff` (so one environment's outputs never become the next one's inputs), and
  * what it produces is named by `artifactBase` (so the same action in two environments produces
- * two artifacts). Settings the user wrote are kept.
+ * two artifacts). Settings the user wrote are kept. Returns new stages; those given are left as they are.
  */
 export function wireArtifacts(
   made: readonly ExStage[],
@@ -37,23 +37,26 @@ export function wireArtifacts(
   connection: string | undefined,
   span: Span,
   skipped?: { build: ExAction; diags: Diagnostics },
-): void {
+): ExStage[] {
   const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, span };
   const stages: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }, ...made.map((stage) => ({ ...stage, actions: stage.actions.map((a) => ({ ...a, outputs: a.outputs ?? [] })) }))];
   const resolved = resolveArtifacts(scratch(stages, connection, span), new Diagnostics());
-  made.forEach((stage, si) =>
-    stage.actions.forEach((original, ai) => {
-      const copy = resolved.pipeline.stages[si + 1]?.actions[ai] as ExAction;
-      const spec = resolved.specs.get(copy);
-      if (!spec || spec.invalid) return;
-      if (original.inputs === undefined) {
-        original.inputs = copy.inputs ?? [];
+  return made.map((stage, si) => ({
+    ...stage,
+    actions: stage.actions.map((original, ai) => {
+      const copy = resolved.pipeline.stages[si + 1]?.actions[ai];
+      const spec = copy && resolved.specs.get(copy);
+      if (!copy || !spec || spec.invalid) return original;
+      let inputs = original.inputs;
+      if (inputs === undefined) {
+        inputs = copy.inputs ?? [];
         const named = namedArtifacts(spec);
-        if (skipped && spec.category === 'Deploy' && original.inputs.some((i) => handoff.includes(i) && !named.has(i))) skippedBuild(skipped.diags, original, [skipped.build], handoff);
+        if (skipped && spec.category === 'Deploy' && inputs.some((i) => handoff.includes(i) && !named.has(i))) skippedBuild(skipped.diags, original, [skipped.build], handoff);
       }
-      if (original.outputs === undefined) original.outputs = defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
+      const outputs = original.outputs ?? defaultOutputs({ ...copy, name: artifactBase.get(original) ?? original.name }, spec);
+      return { ...original, inputs, outputs };
     }),
-  );
+  }));
 }
 
 function scratch(stages: readonly ExStage[], connection: string | undefined, span: Span): ExPipeline {

@@ -1,5 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
+import type { Store } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
 import { blueGreenMacro } from './blue-green.js';
 import { buildMacro } from './build.js';
@@ -15,7 +16,7 @@ export interface MacroContext {
   /** The stages earlier macros wrote, in order. */
   stages: readonly ExStage[];
   /** Artifact stores, by region, for regions the macros' actions run in (added to `artifacts.stores`). */
-  stores: Record<string, unknown>;
+  stores: Record<string, Store>;
   /** `deployment-groups:` entries (explicit form) for the CodeDeploy groups the macros deploy to. */
   deploymentGroups: unknown[];
 }

@@ -3,6 +3,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { valueSpan } from '../positions.js';
 import { DEFAULT_REGION_STORE, PROMOTION } from '../schema/environments.js';
+import type { Store } from '../schema/pipeline.js';
 import type { OnceReporter } from './interpolate.js';
 import { isObj, roleAccount, type Obj } from './values.js';
 
@@ -18,7 +19,7 @@ export interface PipelineFacts {
   crossAccountRole?: string;
   crossAccountRoleSpan?: Span;
   /** Stores for other regions that `artifacts.stores` does not name, made by the `region-store` convention. */
-  addedStores: Map<string, unknown>;
+  addedStores: Map<string, Store>;
   /** Asks for an artifact store in a region an environment deploys to. */
   needStore(region: string, at: Span | undefined): void;
   /** Warns when a cross-account deploy would read artifacts without a customer-managed KMS key. */
@@ -50,7 +51,7 @@ export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostic
   const pattern = promotion['region-store'] ?? DEFAULT_REGION_STORE;
   const storeBucket = String(isObj(pattern) ? pattern.bucket : pattern);
   const storeKey = isObj(pattern) && typeof pattern['kms-key'] === 'string' ? pattern['kms-key'] : undefined;
-  const addedStores = new Map<string, unknown>();
+  const addedStores = new Map<string, Store>();
   const fill = (text: string, r: string): string | undefined => (text.includes('${bucket}') && !bucket ? undefined : text.split('${bucket}').join(bucket ?? '').split('${region}').join(r));
   const keyOf = (store: unknown): string | undefined => (isObj(store) && typeof store['kms-key'] === 'string' ? store['kms-key'] : undefined);
   return {

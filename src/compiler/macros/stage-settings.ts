@@ -54,7 +54,7 @@ export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter,
     const wait = isObj(alarms) ? alarms.wait : undefined;
     const names = (Array.isArray(list) ? list : [list]).map(String);
     out.onSuccess = setSpan(
-      { result: 'rollback', rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) },
+      { result: 'rollback' as const, rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) },
       valueSpan(entry, 'rollback-on-alarm'),
     );
     copyKeySpan(source, entry, 'rollback-on-alarm', 'on-success');

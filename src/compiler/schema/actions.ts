@@ -183,10 +183,13 @@ export const RAW_RULE = z.strictObject({
 export const RULE_COMMANDS = z.union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(50)]);
 
 // Built once per kind: zod compiles each object schema on first use, so a schema per call costs that every time.
-const ruleSchemas = new Map<string, z.ZodType>();
+const ruleSchemas = new Map<string, z.ZodType<RuleCommonRead>>();
+const RULE_COMMON_READ = z.strictObject(RULE_COMMON);
+/** A rule's common keys as read. */
+export type RuleCommonRead = z.output<typeof RULE_COMMON_READ>;
 
 /** A rule's common keys beside its one kind key (`cloudwatch-alarm:`, `commands:`, `rule:`), whose value its own schema checks. */
-export function ruleSchema(kind: string): z.ZodType {
+export function ruleSchema(kind: string): z.ZodType<RuleCommonRead> {
   let s = ruleSchemas.get(kind);
   if (!s) {
     s = z.strictObject({ ...RULE_COMMON, [kind]: z.unknown() });
@@ -195,10 +198,13 @@ export function ruleSchema(kind: string): z.ZodType {
   return s;
 }
 
-const actionSchemas = new Map<string, z.ZodType>();
+const actionSchemas = new Map<string, z.ZodType<ActionCommonRead>>();
+const ACTION_COMMON_READ = z.strictObject(ACTION_COMMON);
+/** An action's common keys as read. */
+export type ActionCommonRead = z.output<typeof ACTION_COMMON_READ>;
 
 /** An action's common keys (name, inputs, role ...) beside its one kind key (`build:`, `deploy:` ...), whose value `readSpec` checks. */
-export function actionSchema(kind: string): z.ZodType {
+export function actionSchema(kind: string): z.ZodType<ActionCommonRead> {
   let s = actionSchemas.get(kind);
   if (!s) {
     s = z.strictObject({ ...ACTION_COMMON, [kind]: z.unknown() });

@@ -103,6 +103,7 @@ export const SECRET_REF = z.strictObject({ secret: z.string().min(1) });
 
 /** An environment variable value: text, a Secrets Manager or Parameter Store reference. */
 export const ENV_VALUE = z.union([TEXT, SECRET_REF, z.strictObject({ parameter: z.string().min(1) }), z.strictObject({ plaintext: TEXT })]);
+/** `env:` environment variables of a build or Commands action. */
 export const ENV = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'environment variable names use letters, digits and _' }), ENV_VALUE);
 
 /** Keys an action in `stages:` may carry besides its kind. */
@@ -119,3 +120,6 @@ export const ACTION_COMMON = {
 
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */
 export const MACRO_COMMON = ['name', 'role', 'region', 'namespace', 'inputs', 'outputs'] as const;
+
+/** Environment variables as read: text, or a reference to a secret or a parameter. */
+export type Env = z.output<typeof ENV>;

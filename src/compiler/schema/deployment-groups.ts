@@ -22,3 +22,5 @@ export const DEPLOYMENT_GROUP = z.strictObject({
   servers: z.strictObject({ 'auto-scaling-groups': z.array(TEXT).min(1), 'target-group': TEXT }).optional(),
 });
 
+
+export type DeploymentGroup = z.output<typeof DEPLOYMENT_GROUP>;

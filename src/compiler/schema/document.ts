@@ -60,10 +60,11 @@ function makeProviderSpec(p: Provider | RuleProvider, extra: Shape): z.ZodType {
   const inner = named(`provider:${p.kind}`, z.strictObject(loose(settings)));
   const primary = 'customProvider' in p && p.customProvider ? settings.provider : p.primary ? settings[p.primary] : undefined;
   const scalar = 'primarySplit' in p && p.primarySplit ? z.string().regex(/^[^/]+\/.+$/) : primary;
-  const kindValue = scalar ? z.union([scalar, inner]) : p.kind === 'manual' ? z.union([z.null(), inner]) : inner;
+  const bare = 'bare' in p && p.bare === true;
+  const kindValue = scalar ? z.union([scalar, inner]) : bare ? z.union([z.null(), inner]) : inner;
   const beside = { ...loose(settings) };
   delete beside[p.kind];
-  return named(`provider:${p.kind}`, z.strictObject({ ...beside, ...extra, [p.kind]: p.kind === 'manual' ? kindValue.optional() : kindValue }));
+  return named(`provider:${p.kind}`, z.strictObject({ ...beside, ...extra, [p.kind]: bare ? kindValue.optional() : kindValue }));
 }
 
 /** The spec under a category key (`source:`, `build:`, ...) in any of its forms. */
@@ -88,15 +89,18 @@ function deploySpec(extra: Shape): z.ZodType {
   return once(`deploy:${Object.keys(extra).join(',')}`, () => makeDeploySpec(extra));
 }
 
+/** Deploy providers with a blue/green form, and the name and schema of its `blue-green:` settings. */
+const BLUE_GREEN_OF: Readonly<Record<string, readonly [string, z.ZodType]>> = {
+  cloudformation: ['blue-green-cloudformation', CFN_BLUE_GREEN],
+  ecs: ['blue-green-ecs', BLUE_GREEN_BLOCKS.ecs],
+};
+
 function makeDeploySpec(extra: Shape): z.ZodType {
   const bg = { strategy: z.literal('blue-green').optional() };
-  const forms: z.ZodType[] = PROVIDERS.Deploy.map((p) =>
-    providerSpec(p, {
-      ...extra,
-      ...(p.kind === 'cloudformation' ? { ...bg, 'blue-green': z.union([z.boolean(), named('blue-green-cloudformation', CFN_BLUE_GREEN)]).optional() } : {}),
-      ...(p.kind === 'ecs' ? { ...bg, 'blue-green': z.union([z.boolean(), named('blue-green-ecs', BLUE_GREEN_BLOCKS.ecs)]).optional() } : {}),
-    }),
-  );
+  const forms: z.ZodType[] = PROVIDERS.Deploy.map((p) => {
+    const blueGreen = Object.hasOwn(BLUE_GREEN_OF, p.kind) ? BLUE_GREEN_OF[p.kind] : undefined;
+    return providerSpec(p, { ...extra, ...(blueGreen ? { ...bg, 'blue-green': z.union([z.boolean(), named(blueGreen[0], blueGreen[1])]).optional() } : {}) });
+  });
   for (const platform of ['lambda', 'servers'] as const) {
     const settings = named(`blue-green-settings-${platform}`, BLUE_GREEN_SETTINGS[platform]);
     forms.push(

@@ -42,3 +42,7 @@ export const MANAGED_POLICIES = z
   .array(z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/, { message: 'expected a managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess)' }))
   .min(1)
   .max(10);
+
+/** `permissions:` as read: statements whose condition values are text. */
+export type Permissions = z.output<typeof PERMISSIONS>;
+export type ManagedPolicies = z.output<typeof MANAGED_POLICIES>;

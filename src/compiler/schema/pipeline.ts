@@ -7,7 +7,8 @@ const KMS_KEY = z.string().min(1).max(400);
 /** `existing: true`: the bucket is there already, so the cloudformation target refers to it instead of creating it. */
 const EXISTING = BOOL.optional();
 
-const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional(), existing: EXISTING })]);
+/** One artifact store: a bucket, or a bucket with its KMS key. */
+export const STORE = z.union([BUCKET, z.strictObject({ bucket: BUCKET, 'kms-key': KMS_KEY.optional(), existing: EXISTING })]);
 
 /** `artifacts:` the bucket (and key) CodePipeline keeps artifacts in, per region when cross-region. */
 export const ARTIFACTS = z.union([
@@ -175,3 +176,18 @@ export const STAGE = z.strictObject({
 
 /** A step that groups actions which run together. */
 export const PARALLEL = z.strictObject({ parallel: z.array(z.unknown()).min(1).max(50) });
+
+/*
+ * The model's types are the schemas' output types: what `check` returns for a value the schema accepts.
+ * Schemas without transforms (conditions, triggers, notifications) give the same shape as written.
+ */
+export type Artifacts = z.output<typeof ARTIFACTS>;
+export type Store = z.output<typeof STORE>;
+export type Variables = z.output<typeof VARIABLES>;
+export type Trigger = z.output<typeof TRIGGER>;
+export type Notifications = z.output<typeof NOTIFICATIONS>;
+export type Condition = z.output<typeof CONDITION>;
+export type OnFailure = z.output<typeof ON_FAILURE>;
+export type PipelineRead = z.output<typeof PIPELINE>;
+export type WorkspaceRead = z.output<typeof WORKSPACE>;
+export type StageRead = z.output<typeof STAGE>;
