@@ -52,6 +52,29 @@ describe('pipec schema', () => {
     expect(missing).toEqual([]);
   });
 
+  it('gives every key an example, and every example is valid for its key', () => {
+    const missing: string[] = [];
+    const invalid: string[] = [];
+    const id = schema.$id as string;
+    const checks = new Ajv({ allErrors: false, strict: false });
+    checks.addSchema(schema);
+    const walk = (n: unknown, path: string): void => {
+      if (Array.isArray(n)) return n.forEach((x, i) => walk(x, `${path}/${i}`));
+      if (typeof n !== 'object' || n === null) return;
+      const o = n as Record<string, unknown>;
+      if (o.properties)
+        for (const [k, v] of Object.entries(o.properties as Record<string, { examples?: unknown[] }>)) {
+          if (!v.examples?.length) missing.push(`${path}/${k}`);
+          const check = checks.compile({ $ref: `${id}${path}/properties/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+          for (const e of v.examples ?? []) if (!check(e)) invalid.push(`${path}/properties/${k}: ${JSON.stringify(e)} ${JSON.stringify(check.errors?.[0])}`);
+        }
+      for (const [k, v] of Object.entries(o)) if (k !== 'examples') walk(v, `${path}/${k}`);
+    };
+    walk(schema, '#');
+    expect(missing).toEqual([]);
+    expect(invalid).toEqual([]);
+  });
+
   it('lists the choices of enumerated settings and the provider keys of each action kind', () => {
     const text = generated;
     for (const word of ['"create-update"', '"superseded"', '"junitxml"', '"pipeline-failed"', '"codecommit"', '"cloudformation"', '"ecs-blue-green"', '"step-functions"']) expect(text).toContain(word);

@@ -1,9 +1,14 @@
 import { pipelineJsonSchema } from '../compiler/schema/json-schema.js';
+import { addExamples } from './schema-examples.js';
+import { shippedFile } from './shipped.js';
 
 /**
  * The JSON Schema as pipec ships it (schema/pipeline.schema.json, written by `npm run docs`) and
- * prints it: generated from the compiler's schemas, two-space JSON with a final newline.
+ * prints it: generated from the compiler's schemas, with an example on every key (from the key
+ * table, else the examples/ and ok fixtures, see schema-examples.ts), two-space JSON with a final newline.
  */
 export function schemaText(): string {
-  return `${JSON.stringify(pipelineJsonSchema(), null, 2)}\n`;
+  const schema = pipelineJsonSchema();
+  addExamples(schema, shippedFile(''));
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }
