@@ -2,7 +2,7 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrRule, IrStore } from '../../compiler/ir.js';
 import { addProject, type CloneSources } from './codebuild.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
-import { keyAlias, storeGrants, userKeyGrant, type StoreRefs } from './storage.js';
+import { keyAlias, storeGrants, userKeyGrant, userKeyId, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
 
 /** The account of an IAM role ARN. */
@@ -127,7 +127,7 @@ export function accountStack(o: AccountStackOptions): Template {
  * user gave must be a key ARN (checked by the compiler); an existing bucket without a key has none.
  */
 function crossAccountKey(store: IrStore | undefined, pipeline: string, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
-  if (store?.kmsKey) return { keyId: store.kmsKey, keyGrant: userKeyGrant(store.kmsKey, region) };
+  if (store?.kmsKey) return { keyId: userKeyId(store.kmsKey, region, account), keyGrant: userKeyGrant(store.kmsKey, region) };
   if (store?.existing) return {};
   return {
     keyId: sub(`arn:\${AWS::Partition}:kms:${region}:${account}:${keyAlias(pipeline)}`),

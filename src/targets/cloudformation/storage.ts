@@ -45,6 +45,17 @@ function aliasGrant(alias: string, region: string, account = '${AWS::AccountId}'
   };
 }
 
+/**
+ * A key the user gave, as an artifact store and CodeBuild name it: an ARN as written; an alias name or
+ * key ID as the ARN it stands for in the store's region and the pipeline's account. CodePipeline's
+ * EncryptionKey takes "the key ID, the key ARN, or the alias ARN" (API reference), not an alias name,
+ * and a key ID or alias name would be looked up in the account of whoever uses it.
+ */
+export function userKeyId(key: string, region: string, account = '${AWS::AccountId}'): Json {
+  if (key.startsWith('arn:') || key.includes('#{')) return key;
+  return sub(`arn:\${AWS::Partition}:kms:${region}:${account}:${key.startsWith('alias/') ? key : `key/${key}`}`);
+}
+
 /** How IAM names a key the user gave as an ARN, alias ARN, alias name or key ID. */
 export function userKeyGrant(key: string, region: string): StoreRefs['keyGrant'] {
   const aliasArn = /^arn:[\w-]+:kms:([a-z0-9-]+):(\d{12}):(alias\/.+)$/.exec(key);
@@ -136,14 +147,14 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
       bucketName: name,
       bucketArn: sub(`arn:\${AWS::Partition}:s3:::${name}`),
       objectsArn: sub(`arn:\${AWS::Partition}:s3:::${name}/*`),
-      ...(s.kmsKey ? { keyId: s.kmsKey, keyGrant: userKeyGrant(s.kmsKey, region) } : {}),
+      ...(s.kmsKey ? { keyId: userKeyId(s.kmsKey, region), keyGrant: userKeyGrant(s.kmsKey, region) } : {}),
     };
   }
   let keyId: Json;
   let keyGrant: StoreRefs['keyGrant'];
   let keyResource: string | undefined;
   if (s?.kmsKey) {
-    keyId = s.kmsKey;
+    keyId = userKeyId(s.kmsKey, region);
     keyGrant = userKeyGrant(s.kmsKey, region);
   } else {
     keyResource = t.add(
@@ -235,7 +246,7 @@ export function remoteStore(pipeline: string, store: IrStore, region: string): S
     bucketName: name,
     bucketArn: sub(`arn:\${AWS::Partition}:s3:::${name}`),
     objectsArn: sub(`arn:\${AWS::Partition}:s3:::${name}/*`),
-    ...(key ? { keyId: key, keyGrant: userKeyGrant(key, region) } : {}),
+    ...(key ? { keyId: userKeyId(key, region), keyGrant: userKeyGrant(key, region) } : {}),
     ...(createdKey ? { keyId: sub(`arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:${alias}`), keyGrant: aliasGrant(alias, region) } : {}),
   };
 }
