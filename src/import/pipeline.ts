@@ -8,6 +8,7 @@ import { artifactName } from '../compiler/artifact-defaults.js';
 import { isObject, type Json, type JsonObject, type Tag } from '../live/json.js';
 import { MANAGED_TAG, PROJECT_TAG_KEY } from '../live/ownership.js';
 import { stageSettings } from './conditions.js';
+import { trigger, variablesOf } from './triggers.js';
 import { recogniseEnvironments, type EnvContext } from './environments.js';
 import { dropConventionStores, handoffBefore, readTopDeploy } from './release.js';
 import { importSpec, type ImportedSpec } from './spec.js';
@@ -173,50 +174,6 @@ function envContext(stages: readonly JsonObject[], at: number, choices: Choices,
 
 /** A pseudo key carrying the pipeline's own comments; the writer puts them before the pipeline. */
 export const NOTES_KEY = '\u0000notes';
-
-function variablesOf(v: Json | undefined): Record<string, unknown> | undefined {
-  const vars = list(v);
-  if (vars.length === 0) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const x of vars) {
-    const def = x.defaultValue;
-    if (x.description === undefined && def !== undefined) out[String(x.name)] = String(def);
-    else out[String(x.name)] = { ...(def !== undefined ? { default: String(def) } : {}), ...(x.description !== undefined ? { description: String(x.description) } : {}) };
-  }
-  return out;
-}
-
-function criteria(c: Json | undefined): unknown {
-  if (!isObject(c)) return undefined;
-  const inc = Array.isArray(c.includes) && c.includes.length > 0 ? c.includes.map(String) : undefined;
-  const exc = Array.isArray(c.excludes) && c.excludes.length > 0 ? c.excludes.map(String) : undefined;
-  if (inc && !exc) return inc;
-  if (!inc && !exc) return undefined;
-  return { ...(inc ? { include: inc } : {}), ...(exc ? { exclude: exc } : {}) };
-}
-
-function filter(f: JsonObject, pull: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (pull && Array.isArray(f.events)) {
-    const ev = f.events.map((e) => String(e).toLowerCase());
-    if (!(ev.length === 3 && ['open', 'updated', 'closed'].every((e) => ev.includes(e)))) out.events = ev;
-  }
-  for (const [k, key] of [['branches', 'branches'], ['tags', 'tags'], ['filePaths', 'paths']] as const) {
-    const c = criteria(f[k]);
-    if (c !== undefined) out[key] = c;
-  }
-  return out;
-}
-
-function trigger(t: JsonObject): Record<string, unknown> {
-  const g = isObject(t.gitConfiguration) ? t.gitConfiguration : {};
-  const out: Record<string, unknown> = { source: String(g.sourceActionName ?? '') };
-  const push = list(g.push).map((f) => filter(f, false));
-  const pull = list(g.pullRequest).map((f) => filter(f, true));
-  if (push.length > 0) out.push = push.length === 1 ? push[0] : push;
-  if (pull.length > 0) out['pull-request'] = pull.length === 1 ? pull[0] : pull;
-  return out;
-}
 
 /** The keys of an action besides its kind: artifacts (where chosen), namespace, role, region, timeout. */
 function commonKeys(a: JsonObject, key: string, spec: ImportedSpec, choices: Choices, region: string | undefined): Record<string, unknown> {
