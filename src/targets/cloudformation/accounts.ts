@@ -148,6 +148,13 @@ export const LOG_RETENTION_PARAMETER = {
   AllowedValues: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
 };
 
+/** PC4007: an image push whose repository pipec cannot tell, so the build's role gets no ECR push permission for it. */
+export function unknownPush(diags: Diagnostics, a: IrAction, target: string): void {
+  diags.add('PC4007', `build '${a.name}' pushes an image to '${target}', which pipec cannot resolve to an ECR repository, so its role gets no permission to push it`, a.span, {
+    suggestion: "name the repository the build pushes to: push: [<repository name or URI>] (or add the permission with 'permissions:')",
+  });
+}
+
 /** PC4007: an action type whose permissions pipec does not know. */
 export function unknownPermissions(diags: Diagnostics, a: IrAction, role: string): void {
   diags.add('PC4007', `pipec does not know what action type ${a.category}/${a.owner}/${a.provider} needs, so ${role} gets no permissions for action '${a.name}'`, a.span, {

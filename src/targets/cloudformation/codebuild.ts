@@ -78,6 +78,21 @@ function pushedRepositories(project: IrProject): Json[] {
 }
 
 /**
+ * The images a build pushes to a target pipec cannot read even with the build's variables filled in
+ * (`docker push $IMAGE_URI`, a variable set by the commands or another kind of variable): its role
+ * gets no push permission for them unless `push:` names the repository.
+ */
+export function unresolvedPushes(project: IrProject): string[] {
+  if ((project.push ?? []).length > 0) return [];
+  const out: string[] = [];
+  for (const raw of [...Object.values(project.phases).flat(), ...(project.finally ?? [])]) {
+    const target = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\S+)/.exec(expandVariables(raw, project))?.[1];
+    if (target?.includes('$')) out.push(target);
+  }
+  return out;
+}
+
+/**
  * What a project's service role needs: the artifact store, then the catalog's CodeBuild-role grants
  * (src/compiler/catalog/service-role-grants.ts) with the facts of this build: its parameters and
  * secrets, reports, clones, pushed repositories and build image.

@@ -2,8 +2,8 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
 import { renderBuildspecs } from '../buildspec.js';
 import type { EmitOptions, OutputFile, Target } from '../types.js';
-import { accountOf, accountStack, LOG_RETENTION_PARAMETER, unknownPermissions, type AccountPlan } from './accounts.js';
-import { addProject, type CloneSources } from './codebuild.js';
+import { accountOf, accountStack, LOG_RETENTION_PARAMETER, unknownPermissions, unknownPush, type AccountPlan } from './accounts.js';
+import { addProject, unresolvedPushes, type CloneSources } from './codebuild.js';
 import { addSourceRules, addSourceTrail, eventSources, PIPELINE_ARN, trailKeyStatements } from './detection.js';
 import { addDeploymentGroups } from './codedeploy.js';
 import { addNotifications } from './notifications.js';
@@ -157,6 +157,8 @@ class StackSet {
     const projectNames = new Map<IrAction, Json>();
     const projectArns = new Map<IrAction, Json>();
     const outputs: Array<[Template, string, string, Json]> = [];
+    for (const stage of p.stages)
+      for (const a of stage.actions) if (a.project) for (const target of unresolvedPushes(a.project)) unknownPush(this.diags, a, target);
     for (const stage of p.stages)
       for (const a of stage.actions) {
         const place = this.placement.get(a) as Placement;
