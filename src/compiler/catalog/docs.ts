@@ -1,4 +1,6 @@
+import type { ProviderGrants } from './grant-types.js';
 import { PROVIDERS, RULES } from './index.js';
+import { RULE_GRANTS, RUNTIME_GRANTS } from './runtime-grants.js';
 import type { Field } from './types.js';
 
 const CATEGORY_KEY: Record<string, string> = {
@@ -10,6 +12,15 @@ const CATEGORY_KEY: Record<string, string> = {
   Invoke: 'invoke',
   Compute: 'compute',
 };
+
+/** The IAM actions the cloudformation target grants for a provider (some only with the settings that need them), and the page they come from. */
+function describeGrants(g: ProviderGrants | undefined): string {
+  if (!g) return 'IAM: none from pipec (a job worker or a token does the work; give the action a role of its own if it needs one)';
+  const actions = [...new Set(g.action.flatMap((s) => s.actions.map((a) => (typeof a === 'string' ? a : a.action))))].sort();
+  const pages = g.docs.map((d, i) => `[${i === 0 ? 'AWS' : i + 1}](${d})`).join(', ');
+  if (actions.length === 0) return `IAM: none needed (${g.none ?? ''}; ${pages})`;
+  return `IAM granted to the role that runs it (cloudformation target; some only with the settings that need them): ${actions.map((a) => `\`${a}\``).join(', ')} (${pages})`;
+}
 
 function describeField(f: Field): string {
   const values = f.values ? ` (${Object.keys(f.values).join(' \\| ')})` : '';
@@ -47,7 +58,7 @@ export function providersMarkdown(): string {
       if (p.provider === 'CodeBuild') out.push('- `env`: environment variables (text, `{ secret: id }` or `{ parameter: /path }`) → `EnvironmentVariables`');
       if (p.category === 'Approval') out.push('- `timeout`: minutes before the approval expires (5..86400) → action `timeoutInMinutes`');
       if (p.fields.length === 0 && p.provider === 'Commands') out.push('- `commands` **required**, `env`, `exports` (output variables), `files` (output artifact files)');
-      out.push('');
+      out.push('', describeGrants(p.owner === 'AWS' && !p.customProvider ? RUNTIME_GRANTS[`${p.category}/${p.provider}`] : undefined), '');
     }
   }
   out.push('## Stage condition rules', '');
@@ -55,7 +66,7 @@ export function providersMarkdown(): string {
     out.push(`### \`${r.kind}\`: ${r.doc}`, '', `Rule type: ${r.provider} version ${r.version}.${r.primary ? ` Primary: \`${r.primary}\`.` : ''}`, '');
     for (const f of r.fields) out.push(`- ${describeField(f)}`);
     if (r.provider === 'Commands') out.push('- the value is the list of commands');
-    out.push('');
+    out.push('', describeGrants(RULE_GRANTS[r.provider]), '');
   }
   return out.join('\n');
 }
