@@ -15,7 +15,8 @@ import { importSpec } from './spec.js';
 
 const ENV_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 const PRODUCTION = /^(prod|production)([-_].*)?$/i;
-const DEFAULT_ROLE = (account: string): string => `arn:aws:iam::${account}:role/pipec-deploy`;
+/** The role an environment in another account assumes unless it names one (promotion.cross-account-role). */
+const DEFAULT_CONVENTION = 'arn:aws:iam::${env.account}:role/pipec-deploy';
 
 const list = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
 const order = (a: JsonObject): number => (typeof a.runOrder === 'number' ? a.runOrder : 1);
@@ -187,12 +188,12 @@ function readUnit(s: JsonObject, ctx: ReadContext): Unit | undefined {
 }
 
 /** A member's values for inheritance: account and role from its deploy role, the deploy in the long form. */
-function valuesOf(m: Member, ctx: EnvContext): EnvValues | undefined {
+function valuesOf(m: Member, ctx: EnvContext, convention: string): EnvValues | undefined {
   const deploy = longDeploy(m.body.deploy);
   if (!deploy) return undefined;
   const roleAcct = roleAccount(m.body.role);
   const account = roleAcct !== undefined && roleAcct !== ctx.account ? roleAcct : undefined;
-  const role = account !== undefined && m.body.role === DEFAULT_ROLE(account) ? undefined : m.body.role;
+  const role = account !== undefined && m.body.role === convention.split('${env.account}').join(account) ? undefined : m.body.role;
   const before = Object.keys(m.body.before).length > 0 ? m.body.before : undefined;
   const after = Object.keys(m.body.after).length > 0 ? m.body.after : undefined;
   return {
@@ -203,11 +204,23 @@ function valuesOf(m: Member, ctx: EnvContext): EnvValues | undefined {
   };
 }
 
+/** `arn:aws:iam::${env.account}:role/<name>` when every deploy in another account assumes such a role (one name). */
+function crossAccountPattern(members: readonly Member[], ctx: EnvContext): string | undefined {
+  const patterns = new Set<string>();
+  for (const m of members) {
+    const account = roleAccount(m.body.role);
+    if (account === undefined || account === ctx.account) continue;
+    patterns.add((m.body.role as string).split(`::${account}:`).join('::${env.account}:'));
+  }
+  const [only] = patterns;
+  return patterns.size === 1 && only !== DEFAULT_CONVENTION ? only : undefined;
+}
+
 /**
  * The `environments:` list for the longest run of environment stages starting at `stages[from]`
  * (two or more environments), and how many stages it covers; undefined when there is none.
  */
-export function recogniseEnvironments(stages: readonly JsonObject[], from: number, ctx: EnvContext): { environments: unknown[]; count: number; regions: Set<string> } | undefined {
+export function recogniseEnvironments(stages: readonly JsonObject[], from: number, ctx: EnvContext): { environments: unknown[]; count: number; regions: Set<string>; crossAccountRole?: string } | undefined {
   const units: Unit[] = [];
   for (let i = from; i < stages.length; i++) {
     const u = readUnit(stages[i] as JsonObject, ctx);
@@ -215,11 +228,21 @@ export function recogniseEnvironments(stages: readonly JsonObject[], from: numbe
     units.push(u);
   }
   const members = units.flatMap((u) => u.members);
-  const values = members.map((m) => valuesOf(m, ctx));
-  const firstBad = values.findIndex((v) => v === undefined);
   const home: Home = { ...(ctx.region ? { region: ctx.region } : {}), ...(ctx.account ? { account: ctx.account } : {}) };
-  const good = (firstBad < 0 ? values : values.slice(0, firstBad)) as EnvValues[];
-  const entries = inheritanceEntries(good, home);
+  const entriesWith = (convention: string): Array<Record<string, unknown> | undefined> => {
+    const values = members.map((m) => valuesOf(m, ctx, convention));
+    const firstBad = values.findIndex((v) => v === undefined);
+    return inheritanceEntries((firstBad < 0 ? values : values.slice(0, firstBad)) as EnvValues[], home);
+  };
+  let entries = entriesWith(DEFAULT_CONVENTION);
+  // the deploy roles of the other accounts follow one pattern: say it once as the convention
+  let convention = crossAccountPattern(members, ctx);
+  if (convention) {
+    const other = entriesWith(convention);
+    const written = (list: typeof entries): number => list.findIndex((e) => e === undefined) >>> 0;
+    if (written(other) > written(entries) || (written(other) === written(entries) && JSON.stringify(other).length + convention.length + 40 < JSON.stringify(entries).length)) entries = other;
+    else convention = undefined;
+  }
   // whole stages only: a unit is written when every environment in it can be
   let index = 0;
   const out: unknown[] = [];
@@ -239,5 +262,5 @@ export function recogniseEnvironments(stages: readonly JsonObject[], from: numbe
     count++;
   }
   if (index < 2) return undefined;
-  return { environments: out.slice(0, count), count, regions };
+  return { environments: out.slice(0, count), count, regions, ...(convention ? { crossAccountRole: convention } : {}) };
 }

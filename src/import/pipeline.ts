@@ -147,6 +147,7 @@ export function pipelineDocument(src: SourcePipeline, choices: Choices, shared: 
   if (choices.sugar && choices.environments > 0 && (out.source !== undefined || out.sources !== undefined) && out.deploy === undefined) {
     const envs = recogniseEnvironments(stages, i, envContext(stages, i, choices, connection, region, own.role ?? shared.role));
     if (envs) {
+      if (envs.crossAccountRole) out.promotion = { 'cross-account-role': envs.crossAccountRole };
       out.environments = envs.environments;
       for (const s of stages.slice(i, i + envs.count)) choices.envStages.add(String(s.name));
       i += envs.count;

@@ -27,6 +27,7 @@ const EXPECT: Record<string, RegExp[]> = {
   'cloudformation-blue-green': [/color-parameter: Slot/, /rollback: false/, /namespace: green/, /url: "\$\{deploy\.Url\}"/],
   'cloudformation-blue-green-wave': [/- wave: prod\n/, /routing: \{ stack: "search-\$\{env\}-routing"/, /- \{ name: prod-euw1, region: eu-west-1 \}/],
   'codedeploy-blue-green-environments': [/ecs-blue-green: catalog-svc-staging\n/, /image1-container: web/, /deploy: \{ ecs-blue-green: catalog-prod, group: catalog-prod-web \}/, /deploy: \{ codedeploy: catalog-vm, group: catalog-vm-web \}/],
+  'cross-account-convention': [/promotion: \{ cross-account-role: "arn:aws:iam::\$\{env\.account\}:role\/billing-release" \}/, /- \{ name: shared, account: "888888888888" \}/, /- name: home\n  account: "111111111111"\n/],
   'mixed-providers': [/deploy: \{ codedeploy: shop, group: "shop-\$\{env\}" \}/, /before: null/, /approval: false/, /region: ap-southeast-1/],
 };
 
