@@ -7,7 +7,7 @@ import { ACTION_KINDS, type ActionKind, type ExAction, type ExPipeline, type ExS
 import type { ParsedFile } from './parse.js';
 import { actionSchema } from './schema/actions.js';
 import { ACTION_COMMON } from './schema/common.js';
-import { PARALLEL, PIPELINE, STAGE, WORKSPACE, type PipelineRead, type StageRead, type WorkspaceRead } from './schema/pipeline.js';
+import { PARALLEL, PIPELINE, STAGE, WORKSPACE, type PipelineRead, type SharedSettings, type StageRead, type WorkspaceRead } from './schema/pipeline.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
 import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './positions.js';
@@ -73,7 +73,9 @@ function desugarPipeline(pipeline: ReadMapping<PipelineRead>, file: ReadMapping<
   // Checked keys whose schemas transform nothing are, as written, their own output: kept so, positions and all.
   const asWritten = p as Partial<Pick<PipelineRead, 'triggers' | 'notifications' | 'managed-policies'>>;
   const stages: ExStage[] = [];
-  const ctx: MacroContext = { ...(shared ? { shared } : {}), stages, stores: {}, deploymentGroups: [] };
+  const settings: SharedSettings = {};
+  for (const k of SHARED_KEYS) if (pick(k) !== undefined) Object.assign(settings, { [k]: pick(k) });
+  const ctx: MacroContext = { ...(shared ? { shared } : {}), settings, stages, stores: {}, deploymentGroups: [] };
   for (const macro of MACROS) {
     const made = macro(p, span, diags, ctx);
     if (made) stages.push(...(Array.isArray(made) ? made : [made]));

@@ -98,14 +98,12 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
   if (!isBlueGreen(p.deploy)) return undefined;
   const deploy = longDeploy(p.deploy as Obj);
   const at = valueSpan(p, 'deploy') ?? span;
-  const shared = ctx.shared ?? {};
-  const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared[k]);
-  const connection = typeof pick('connection') === 'string' ? (pick('connection') as string) : undefined;
+  const connection = ctx.settings.connection;
   const given = handoff(ctx.stages, connection, span);
   const handoffs = given.artifacts;
   const role = typeof deploy.role === 'string' ? deploy.role : undefined;
   const region = typeof deploy.region === 'string' ? deploy.region : undefined;
-  const account = typeof pick('account') === 'string' ? (pick('account') as string) : roleAccount(pick('role'));
+  const account = ctx.settings.account ?? roleAccount(ctx.settings.role);
   const place: DeployPlace = {
     macro: 'blue-green',
     pipeline: typeof p.name === 'string' ? p.name : 'pipeline',
@@ -116,7 +114,7 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     ...(role ? { role } : {}),
     ...(region ? { region } : {}),
     placeSource: deploy,
-    elsewhere: (region !== undefined && region !== pick('region')) || (role !== undefined && roleAccount(role) !== account),
+    elsewhere: (region !== undefined && region !== ctx.settings.region) || (role !== undefined && roleAccount(role) !== account),
     handoff: handoffs,
     report: new OnceReporter(diags),
     at,

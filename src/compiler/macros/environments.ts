@@ -27,7 +27,7 @@ import { deployKind, isObj, rebuild, type Obj } from './values.js';
  * overriding any of it; `${env}`, `${env.account}` and `${env.region}` are filled in per environment.
  */
 export function environmentsMacro(p: Record<string, unknown>, span: Span, diags: Diagnostics, ctx: MacroContext): ExStage[] | undefined {
-  const facts = pipelineFacts(p, ctx.shared, diags);
+  const facts = pipelineFacts(p, ctx.shared, ctx.settings, diags);
   if (p.environments === undefined) return undefined;
   const where = keySpan(p, 'environments') ?? span;
   if (p.deploy !== undefined) {

@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
-import type { Store } from '../schema/pipeline.js';
+import type { SharedSettings, Store } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
 import { blueGreenMacro } from './blue-green.js';
 import { buildMacro } from './build.js';
@@ -13,6 +13,8 @@ import { testsMacro } from './tests.js';
 export interface MacroContext {
   /** The file's top-level mapping when the pipeline is one of several (shared settings). */
   shared?: Record<string, unknown>;
+  /** The settings a pipeline may share with its file, as read: the pipeline's own, else the file's. */
+  settings: SharedSettings;
   /** The stages earlier macros wrote, in order. */
   stages: readonly ExStage[];
   /** Artifact stores, by region, for regions the macros' actions run in (added to `artifacts.stores`). */

@@ -3,7 +3,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { valueSpan } from '../positions.js';
 import { DEFAULT_REGION_STORE, PROMOTION } from '../schema/environments.js';
-import type { Store } from '../schema/pipeline.js';
+import type { SharedSettings, Store } from '../schema/pipeline.js';
 import type { OnceReporter } from './interpolate.js';
 import { isObj, roleAccount, type Obj } from './values.js';
 
@@ -29,7 +29,7 @@ export interface PipelineFacts {
 const checked = new WeakSet<object>();
 
 /** The pipeline's account, region, artifact stores and `promotion:` conventions (from the pipeline or the file's top). */
-export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostics): PipelineFacts {
+export function pipelineFacts(p: Obj, shared: Obj | undefined, settings: SharedSettings, diags: Diagnostics): PipelineFacts {
   const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
   const promotionValue = pick('promotion');
   let promotion: Obj = {};
@@ -42,12 +42,12 @@ export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostic
       checked.add(promotionValue);
     }
   } else if (promotionValue !== undefined) check(diags, PROMOTION, promotionValue, 'promotion', valueSpan(p.promotion !== undefined ? p : shared, 'promotion'));
-  const artifacts = pick('artifacts');
-  const bucket = typeof artifacts === 'string' ? artifacts : isObj(artifacts) && typeof artifacts.bucket === 'string' ? artifacts.bucket : undefined;
-  const kmsKey = isObj(artifacts) && typeof artifacts['kms-key'] === 'string' ? artifacts['kms-key'] : undefined;
-  const stores = isObj(artifacts) && isObj(artifacts.stores) ? artifacts.stores : {};
-  const account = typeof pick('account') === 'string' ? (pick('account') as string) : typeof pick('account') === 'number' ? String(pick('account')) : roleAccount(pick('role'));
-  const region = typeof pick('region') === 'string' ? (pick('region') as string) : undefined;
+  const artifacts = settings.artifacts;
+  const bucket = typeof artifacts === 'string' ? artifacts : artifacts?.bucket;
+  const kmsKey = typeof artifacts === 'object' ? artifacts['kms-key'] : undefined;
+  const stores: Readonly<Record<string, Store>> = (typeof artifacts === 'object' ? artifacts.stores : undefined) ?? {};
+  const account = settings.account ?? roleAccount(settings.role);
+  const region = settings.region;
   const pattern = promotion['region-store'] ?? DEFAULT_REGION_STORE;
   const storeBucket = String(isObj(pattern) ? pattern.bucket : pattern);
   const storeKey = isObj(pattern) && typeof pattern['kms-key'] === 'string' ? pattern['kms-key'] : undefined;
@@ -57,9 +57,9 @@ export function pipelineFacts(p: Obj, shared: Obj | undefined, diags: Diagnostic
   return {
     name: typeof p.name === 'string' ? p.name : 'pipeline',
     ...(account ? { account } : {}),
-    ...(!account && (pick('role') !== undefined || wasDropped(p, 'role') || wasDropped(p, 'account') || wasDropped(shared, 'role') || wasDropped(shared, 'account')) ? { accountUnreadable: true } : {}),
+    ...(!account && (settings.role !== undefined || wasDropped(p, 'role') || wasDropped(p, 'account') || wasDropped(shared, 'role') || wasDropped(shared, 'account')) ? { accountUnreadable: true } : {}),
     ...(region ? { region } : {}),
-    ...(typeof pick('connection') === 'string' ? { connection: pick('connection') as string } : {}),
+    ...(settings.connection !== undefined ? { connection: settings.connection } : {}),
     ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: valueSpan(promotion, 'cross-account-role') } : {}),
     addedStores,
     needStore(r) {

@@ -191,3 +191,5 @@ export type OnFailure = z.output<typeof ON_FAILURE>;
 export type PipelineRead = z.output<typeof PIPELINE>;
 export type WorkspaceRead = z.output<typeof WORKSPACE>;
 export type StageRead = z.output<typeof STAGE>;
+/** The settings a pipeline can take from its file's top level, as read. */
+export type SharedSettings = Partial<Pick<PipelineRead, 'role' | 'region' | 'account' | 'connection' | 'artifacts' | 'type' | 'execution' | 'project'>>;
