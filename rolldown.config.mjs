@@ -10,7 +10,8 @@ import { defineConfig } from 'rolldown';
 const BUNDLED = ['yaml', 'zod'];
 
 export default defineConfig({
-  input: { pipec: 'dist/cli/bin.js' },
+  // compile-worker: the worker threads of a large compile (src/cli/compile-workspace.ts), beside the chunk that starts them.
+  input: { pipec: 'dist/cli/bin.js', 'compile-worker': 'dist/cli/compile-worker.js' },
   platform: 'node',
   external: (id) => !id.startsWith('.') && !id.startsWith('/') && !BUNDLED.some((p) => id === p || id.startsWith(`${p}/`)),
   output: {

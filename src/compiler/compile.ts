@@ -1,6 +1,6 @@
 import type { ReadSpec } from './actions.js';
 import { desugarFile } from './desugar.js';
-import { Diagnostics } from './diagnostics.js';
+import { Diagnostics, type Diagnostic } from './diagnostics.js';
 import type { IrPipeline } from './ir.js';
 import { lowerPipeline } from './lower/pipeline.js';
 import type { ExAction, ExPipeline } from './model.js';
@@ -38,50 +38,174 @@ export interface CompileResult {
   found?: FoundPipeline[];
 }
 
+/**
+ * One file through the phases that need nothing but the file: parse, desugar, resolve, lower and the
+ * rules, with the checks across files (a pipeline name used twice, one project) made by `cross` where
+ * one pass over every file makes them. Units of different files are independent when made without
+ * `cross` (on another thread, say); `fitsWithout` tells whether such a unit is the one `cross` would
+ * have made, and `acceptUnit` then records its names.
+ */
+export interface FileUnit {
+  file: SourceFile;
+  /** Parse and desugar diagnostics. */
+  head: Diagnostic[];
+  pipelines: UnitPipeline[];
+}
+
+export interface UnitPipeline {
+  name: string;
+  span: Span;
+  nameSpan: Span;
+  incomplete: boolean;
+  /** The project it names, and where. */
+  project?: { name: string; span?: Span };
+  /** Resolve and lower diagnostics, the local rules' when incomplete, and the checks across files. */
+  body: Diagnostic[];
+  /** The pipeline rules' diagnostics (none when the name is a duplicate). */
+  rules: Diagnostic[];
+  /** Compiled whole and not left out by the checks across files: one of the result's pipelines. */
+  kept: boolean;
+  /** The pipeline, where it is kept (not a duplicate) and the unit was made on this thread. */
+  compiled?: CompiledPipeline;
+}
+
+/** Checks of one pipeline against the files before it; false when the pipeline is left out (its rules too). */
+export type CrossCheck = (p: UnitPipeline, diags: Diagnostics) => boolean;
+
+/**
+ * Makes a file's unit. `prior`: diagnostics already made for a file of the same path (a file named
+ * twice), which a phase may consult and which the same diagnostic is not repeated after.
+ */
+export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true, prior: readonly Diagnostic[] = []): FileUnit {
+  const diags = new Diagnostics();
+  diags.push(...prior);
+  let mark = diags.list.length;
+  const take = (): Diagnostic[] => {
+    const out = diags.list.slice(mark);
+    mark = diags.list.length;
+    return out;
+  };
+  const pipelines: UnitPipeline[] = [];
+  const parsed = parseSource(file, diags);
+  const explicits = parsed ? desugarFile(parsed, diags) : [];
+  const head = take();
+  for (const desugared of explicits) {
+    const { pipeline: explicit, specs } = resolveArtifacts(desugared, diags);
+    const ir = lowerPipeline(explicit, specs, diags);
+    const entry: UnitPipeline = { name: desugared.name, span: desugared.span, nameSpan: explicit.span, incomplete: explicit.incomplete === true, body: [], rules: [], kept: false };
+    pipelines.push(entry);
+    // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read;
+    // rules about single actions and settings still report, so one mistake hides nothing else.
+    if (explicit.incomplete) {
+      for (const rule of LOCAL_RULES) rule(ir, diags);
+      entry.body = take();
+      continue;
+    }
+    entry.nameSpan = valueSpan(explicit.source, 'name') ?? explicit.span;
+    if (ir.project !== undefined) {
+      const span = 'project' in explicit.source ? valueSpan(explicit.source, 'project') : explicit.shared && 'project' in explicit.shared ? valueSpan(explicit.shared, 'project') : undefined;
+      entry.project = { name: ir.project, ...(span ? { span } : {}) };
+    }
+    const kept = cross(entry, diags);
+    entry.body = take();
+    if (!kept) continue;
+    entry.kept = true;
+    for (const rule of RULES) rule(ir, diags);
+    entry.rules = take();
+    entry.compiled = { explicit, specs, ir };
+  }
+  return { file, head, pipelines };
+}
+
+/** What the files so far hold that later ones are checked against: names, the project, paths. */
+export interface MergeState {
+  names: Map<string, Span>;
+  project?: { name: string; span: Span };
+  paths: Set<string>;
+}
+
+export function newMergeState(): MergeState {
+  return { names: new Map(), paths: new Set() };
+}
+
+/** The checks across files, against `state`, which they update: PC3020 (a name used twice), PC3040 (another project). */
+export function crossCheck(state: MergeState): CrossCheck {
+  return (p, diags) => {
+    const first = state.names.get(p.name);
+    if (first) {
+      diags.add('PC3020', `pipeline name '${p.name}' is used twice; pipeline names are unique in an account and region`, p.nameSpan, {
+        notes: [{ message: 'first used here', span: first }],
+      });
+      return false;
+    }
+    state.names.set(p.name, p.nameSpan);
+    if (p.project) {
+      const span = p.project.span ?? p.nameSpan;
+      if (!state.project) state.project = { name: p.project.name, span };
+      else if (state.project.name !== p.project.name)
+        diags.add('PC3040', `pipeline '${p.name}' names project '${p.project.name}', but '${state.project.name}' was named first; the pipelines compiled together are one project`, span, {
+          notes: [{ message: `project '${state.project.name}' named here`, span: state.project.span }],
+          suggestion: `name one project for all of them ('project: ${state.project.name}'), or plan and apply the other project's files separately`,
+        });
+    }
+    return true;
+  };
+}
+
+/**
+ * True when a unit made without the checks across files is the one they would have made: no name
+ * used before, no other project, no earlier file of the same path. Then `acceptUnit` records it.
+ */
+export function fitsWithout(unit: FileUnit, state: MergeState): boolean {
+  if (state.paths.has(unit.file.path)) return false;
+  const names = new Set<string>();
+  let project = state.project?.name;
+  for (const p of unit.pipelines) {
+    if (p.incomplete) continue;
+    if (state.names.has(p.name) || names.has(p.name)) return false;
+    names.add(p.name);
+    if (p.project) {
+      if (project !== undefined && project !== p.project.name) return false;
+      project ??= p.project.name;
+    }
+  }
+  return true;
+}
+
+/** Records the names and project of a unit that `fitsWithout` the checks. */
+export function acceptUnit(unit: FileUnit, state: MergeState): void {
+  const check = crossCheck(state);
+  const scratch = new Diagnostics();
+  for (const p of unit.pipelines) if (!p.incomplete) check(p, scratch);
+}
+
+/** Adds a unit's diagnostics, in the order one pass makes them, and what it found and kept. */
+export function mergeUnit(unit: FileUnit, state: MergeState, diags: Diagnostics, out: { found: FoundPipeline[]; pipelines?: CompiledPipeline[] }): void {
+  state.paths.add(unit.file.path);
+  diags.push(...unit.head);
+  for (const p of unit.pipelines) {
+    out.found.push({ name: p.name, span: p.span });
+    diags.push(...p.body, ...p.rules);
+    if (p.compiled) out.pipelines?.push(p.compiled);
+  }
+}
+
+/** Diagnostics so far of files with this path (a file named twice), which its unit starts from. */
+export function priorOf(path: string, state: MergeState, diags: Diagnostics): Diagnostic[] {
+  return state.paths.has(path) ? diags.list.filter((d) => d.span?.file.path === path) : [];
+}
+
 /** Parses, checks, expands and lowers every input file; every problem found is in `diagnostics`. */
 export function compile(inputs: readonly InputFile[], diags = new Diagnostics()): CompileResult {
   const pipelines: CompiledPipeline[] = [];
-  const names = new Map<string, Span>();
   const files: SourceFile[] = [];
   const found: FoundPipeline[] = [];
-  let project: { name: string; span: Span } | undefined;
+  const state = newMergeState();
   for (const input of inputs) {
     const file = decodeSource(input.bytes, input.path, diags);
     if (!file) continue;
     files.push(file);
-    const parsed = parseSource(file, diags);
-    if (!parsed) continue;
-    for (const desugared of desugarFile(parsed, diags)) {
-      found.push({ name: desugared.name, span: desugared.span });
-      const { pipeline: explicit, specs } = resolveArtifacts(desugared, diags);
-      const ir = lowerPipeline(explicit, specs, diags);
-      // Rules about the whole pipeline would only repeat, as missing stages or artifacts, what could not be read;
-      // rules about single actions and settings still report, so one mistake hides nothing else.
-      if (explicit.incomplete) {
-        for (const rule of LOCAL_RULES) rule(ir, diags);
-        continue;
-      }
-      const nameSpan = valueSpan(explicit.source, 'name') ?? explicit.span;
-      const first = names.get(explicit.name);
-      if (first) {
-        diags.add('PC3020', `pipeline name '${explicit.name}' is used twice; pipeline names are unique in an account and region`, nameSpan, {
-          notes: [{ message: 'first used here', span: first }],
-        });
-        continue;
-      }
-      names.set(explicit.name, nameSpan);
-      if (ir.project !== undefined) {
-        const span = 'project' in explicit.source ? valueSpan(explicit.source, 'project') : explicit.shared && 'project' in explicit.shared ? valueSpan(explicit.shared, 'project') : undefined;
-        if (!project) project = { name: ir.project, span: span ?? nameSpan };
-        else if (project.name !== ir.project)
-          diags.add('PC3040', `pipeline '${explicit.name}' names project '${ir.project}', but '${project.name}' was named first; the pipelines compiled together are one project`, span ?? nameSpan, {
-            notes: [{ message: `project '${project.name}' named here`, span: project.span }],
-            suggestion: `name one project for all of them ('project: ${project.name}'), or plan and apply the other project's files separately`,
-          });
-      }
-      for (const rule of RULES) rule(ir, diags);
-      pipelines.push({ explicit, specs, ir });
-    }
+    mergeUnit(compileFileUnit(file, crossCheck(state), priorOf(file.path, state, diags)), state, diags, { found, pipelines });
   }
   return { pipelines, diagnostics: diags, files, found };
 }

@@ -47,7 +47,7 @@ export class Diagnostics {
    * environments inherit) is still one mistake in pipeline.yml.
    */
   add(code: Code, message: string, span?: Span, extra: { notes?: Note[]; suggestion?: string; file?: string; redact?: boolean } = {}): Diagnostic {
-    const key = span ? `${code}\u0000${span.file.path}\u0000${span.start}\u0000${span.end}\u0000${message}` : undefined;
+    const key = span ? dedupKey(code, message, span) : undefined;
     const same = key !== undefined ? this.seen.get(key) : undefined;
     if (same) return same;
     const entry = CODES[code];
@@ -65,6 +65,21 @@ export class Diagnostics {
     this.list.push(d);
     if (key !== undefined) this.seen.set(key, d);
     return d;
+  }
+
+  /**
+   * Adds diagnostics made elsewhere (by a phase that had a Diagnostics of its own, or another thread),
+   * in order, as `add` would have: one that is already here, at the same place, is kept once.
+   */
+  push(...list: readonly Diagnostic[]): void {
+    for (const d of list) {
+      const key = d.span ? dedupKey(d.code, d.message, d.span) : undefined;
+      if (key !== undefined) {
+        if (this.seen.has(key)) continue;
+        this.seen.set(key, d);
+      }
+      this.list.push(d);
+    }
   }
 
   get errorCount(): number {
@@ -89,4 +104,8 @@ export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     if (sa !== sb) return sa - sb;
     return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
   });
+}
+
+function dedupKey(code: Code, message: string, span: Span): string {
+  return `${code}\u0000${span.file.path}\u0000${span.start}\u0000${span.end}\u0000${message}`;
 }

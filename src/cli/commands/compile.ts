@@ -8,8 +8,9 @@ import { FORMATS } from '../format/index.js';
 import { writeOutputs } from '../io.js';
 import { checkOutputDir } from '../output-path.js';
 import { readUserTemplates } from '../user-templates.js';
-import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
-import { TARGETS, targetByName, type OutputFile } from '../../targets/index.js';
+import { compileWorkspace } from '../compile-workspace.js';
+import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
+import { TARGETS, targetByName } from '../../targets/index.js';
 
 export const HELP = `Usage: pipec compile [FILES...] [options]
 
@@ -59,26 +60,18 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   checkOutputDir(ctx.cwd, '--out', outDir);
   if (flags.templates && !statSync(resolvePath(ctx.cwd, flags.templates as string), { throwIfNoEntry: false })?.isDirectory())
     throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
-  const result = await loadPipelines(ctx, positionals, flags);
-  const diags = result.diagnostics;
-  const files = new Map<string, OutputFile[]>();
   const templatesDir = flags.templates ? resolvePath(ctx.cwd, flags.templates as string) : undefined;
   const options = {
     ...(templatesDir ? { templatesDir, templates: readUserTemplates(templatesDir) } : {}),
     ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
     targets: targets.map((t) => t.name),
   };
-  if (!diags.hasErrors())
-    for (const p of result.pipelines) {
-      const list: OutputFile[] = [];
-      for (const t of targets) list.push(...t.emit(p.ir, diags, options));
-      files.set(p.ir.name, list);
-    }
+  const { result, outputs: files } = await compileWorkspace(ctx, positionals, flags, targets, options);
   // Text diagnostics go to stderr, as validate's do; the machine formats to stdout.
   if (report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout').failed) return EXIT.PROBLEMS;
   const written = writeOutputs(outDir, files, ctx.cwd);
   if (!flags.quiet && format === 'text') {
-    const n = result.pipelines.length;
+    const n = files.size;
     for (const [name, list] of files)
       if (list.length === 0)
         ctx.stderr.write(`pipeline '${name}' has nothing for ${targets.map((t) => t.name).join(', ')}${targets.every((t) => t.name === 'buildspec') ? ' (no inline CodeBuild action)' : ''}: its directory is empty\n`);

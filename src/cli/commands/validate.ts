@@ -2,7 +2,8 @@ import { parseArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
-import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
+import { compileWorkspace } from '../compile-workspace.js';
+import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS } from '../../targets/index.js';
 import { selectTargets } from './compile.js';
 
@@ -38,13 +39,12 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   }
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
-  const result = await loadPipelines(ctx, positionals, flags);
-  const diags = result.diagnostics;
-  if (!diags.hasErrors()) for (const p of result.pipelines) for (const t of targets) t.emit(p.ir, diags, {});
+  // Emitted for the targets' diagnostics; the files are not written.
+  const { result, names } = await compileWorkspace(ctx, positionals, flags, targets, {});
   // Text diagnostics go to stderr, as compile's do; the machine formats are the output, on stdout.
   const r = report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout');
   if (format === 'text' && !flags.quiet && r.list.length === 0) {
-    const n = result.pipelines.length;
+    const n = names.length;
     ctx.stdout.write(`ok: ${n} pipeline${n === 1 ? '' : 's'}, no problems\n`);
   }
   return r.failed ? EXIT.PROBLEMS : EXIT.OK;
