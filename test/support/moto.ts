@@ -78,7 +78,9 @@ export async function startMoto(opts: { accountId?: string; port?: number; multi
     env: awsTestEnv(endpoint),
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Gone already (stopped before, or killed by a signal: then exitCode stays null and signalCode
+        // is set), so no 'exit' will come: waiting for one would hang the test until its timeout.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
