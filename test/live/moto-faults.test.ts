@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runBin } from '../support/cli.js';
 import { awsTestEnv, freePort, startMoto, type Moto } from '../support/moto.js';
-import { createBuckets, createRoles, pipec, startProxy, workspace, type ProxyVerdict } from './support.js';
+import { createBuckets, createProjects, createRoles, pipec, startProxy, workspace, type ProxyVerdict } from './support.js';
 
 const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
 const THROTTLED = { status: 400, error: 'ThrottlingException', message: 'Rate exceeded' } as const;
@@ -18,11 +18,17 @@ function pipelines(prefix: string, count: number): string {
 const created = (forwarded: Array<{ operation: string; status: number; body: Record<string, unknown> }>) =>
   forwarded.filter((c) => c.operation === 'CreatePipeline' && c.status === 200).map((c) => (c.body.pipeline as { name: string }).name);
 
+/** What the pipelines above rely on, and plan checks: their role, artifact bucket and CodeBuild projects. */
+async function provide(endpoint: string): Promise<void> {
+  await createRoles(endpoint, [ROLE]);
+  await createBuckets(endpoint, ['acme-artifacts']);
+  await createProjects(endpoint, Array.from({ length: 10 }, (_, i) => `app-${i}`));
+}
+
 let moto: Moto;
 beforeAll(async () => {
   moto = await startMoto({ accountId: '111111111111' });
-  await createRoles(moto.endpoint, [ROLE]);
-  await createBuckets(moto.endpoint, ['acme-artifacts']);
+  await provide(moto.endpoint);
 });
 afterAll(async () => {
   await moto?.stop();
@@ -121,8 +127,7 @@ describe('the endpoint going away in the middle of an apply', () => {
   // Starts a second moto and runs pipec three times: more than the default test timeout on a busy machine.
   it('moto stopped: pipec says which pipelines were applied and which not, exits 1; after a restart a rerun converges', { timeout: 240_000 }, async () => {
     const own = await startMoto({ accountId: '111111111111' });
-    await createRoles(own.endpoint, [ROLE]);
-    await createBuckets(own.endpoint, ['acme-artifacts']);
+    await provide(own.endpoint);
     let creates = 0;
     const proxy = await startProxy(own.port, async (c): Promise<ProxyVerdict> => {
       if (c.operation === 'CreatePipeline' && ++creates === 5) await own.stop();
@@ -148,8 +153,7 @@ describe('the endpoint going away in the middle of an apply', () => {
       // proxy's address; the proxy now forwards to the new moto.
       restarted = await startMoto({ accountId: '111111111111' });
       proxy.retarget(restarted.port);
-      await createRoles(restarted.endpoint, [ROLE]);
-      await createBuckets(restarted.endpoint, ['acme-artifacts']);
+      await provide(restarted.endpoint);
       const rerun = await pipec(['apply', '--auto-approve', '--concurrency', '2'], { cwd: ws.dir, endpoint: proxy.endpoint });
       expect(rerun.stdout).toContain('Apply complete: 10 created, 0 updated, 0 deleted.');
       expect(rerun.code).toBe(0);
@@ -199,7 +203,11 @@ describe('the endpoint going away in the middle of an apply', () => {
 describe('pagination', () => {
   it('reads every page of ListPipelines and ListTagsForResource', async () => {
     const env = { AWS_REGION: 'ap-south-1' };
-    const ws = workspace({ 'pipeline.yml': pipelines('paged', 3) });
+    // a region of its own, with the bucket and projects the pipelines rely on there
+    const paged = () => pipelines('paged', 3).replace('artifacts: acme-artifacts', 'artifacts: acme-artifacts-ap-south-1');
+    await createBuckets(moto.endpoint, ['acme-artifacts-ap-south-1'], 'ap-south-1');
+    await createProjects(moto.endpoint, ['app-0', 'app-1', 'app-2'], 'ap-south-1');
+    const ws = workspace({ 'pipeline.yml': paged() });
     const proxy = await startProxy(moto.port, (c): ProxyVerdict => {
       // Two pages of names, and the managed-by tag of 'paged-2' only on the second page of its tags.
       if (c.operation === 'ListPipelines') return { status: 200, json: c.body.nextToken ? { pipelines: [{ name: 'paged-2' }] } : { pipelines: [{ name: 'paged-0' }, { name: 'paged-1' }], nextToken: 'page-2' } };
@@ -209,7 +217,7 @@ describe('pagination', () => {
     });
     try {
       expect((await pipec(['apply', '--auto-approve'], { cwd: ws.dir, endpoint: moto.endpoint, env })).code).toBe(0);
-      ws.write({ 'pipeline.yml': pipelines('paged', 3).replace(/ {2}- name: paged-[12]\n(?: {4}.*\n)+/g, '') });
+      ws.write({ 'pipeline.yml': paged().replace(/ {2}- name: paged-[12]\n(?: {4}.*\n)+/g, '') });
       const r = await pipec(['plan', '--prune', '--format', 'json'], { cwd: ws.dir, endpoint: proxy.endpoint, env });
       const plan = JSON.parse(r.stdout) as { pipelines: Array<{ name: string; action: string }> };
       expect(plan.pipelines.filter((p) => p.action === 'delete').map((p) => p.name)).toEqual(['paged-1', 'paged-2']);
@@ -233,8 +241,9 @@ describe('region and profile', () => {
       const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION, AWS_DEFAULT_REGION, ...rest } = awsTestEnv(moto.endpoint);
       const env = { ...rest, AWS_CONFIG_FILE: join(ws.dir, 'aws/config'), AWS_SHARED_CREDENTIALS_FILE: join(ws.dir, 'aws/credentials') };
       const profile = runBin(['plan', '--profile', 'ci'], { cwd: ws.dir, env });
-      expect(profile.stderr).toBe('');
       expect(profile.stdout).toContain('+ pipeline "where-0" (eu-north-1): create');
+      // and what the pipeline relies on is looked for there: its artifact bucket is in us-east-1
+      expect(profile.stderr).toContain("pipec: pipeline 'where-0' (eu-north-1) relies on what does not exist: artifact bucket acme-artifacts (eu-north-1): the bucket is in us-east-1");
       const none = runBin(['plan'], { cwd: ws.dir, env: { ...rest, AWS_CONFIG_FILE: '/dev/null', AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' } });
       expect(none.stderr).toBe('pipec: no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile\n');
       expect(none.code).toBe(1);

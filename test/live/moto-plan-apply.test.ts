@@ -8,10 +8,11 @@ import { main } from '../../src/cli/main.js';
 import { compile } from '../../src/compiler/compile.js';
 import { Diagnostics } from '../../src/compiler/diagnostics.js';
 import { desiredPipelines } from '../../src/live/desired.js';
+import { dependenciesOf } from '../../src/live/preflight.js';
 import type { DesiredPipeline } from '../../src/live/plan.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
-import { createBuckets, createRoles, pipec, workspace } from './support.js';
+import { createBuckets, createRoles, pipec, provisionDependencies, workspace } from './support.js';
 
 const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
 let moto: Moto;
@@ -28,7 +29,11 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const run = (args: string[], cwd: string, env?: Record<string, string>) => pipec(args, { cwd, endpoint: moto.endpoint, ...(env ? { env } : {}) });
+/** pipec on moto; what the pipelines rely on (roles, buckets, projects) is made first, as a real account has it. */
+const run = async (args: string[], cwd: string, env?: Record<string, string>) => {
+  await provisionDependencies(moto.endpoint, cwd, env?.AWS_REGION);
+  return pipec(args, { cwd, endpoint: moto.endpoint, ...(env ? { env } : {}) });
+};
 
 /** The plan as JSON: what changes, pipeline by pipeline. */
 async function planJson(cwd: string, extra: string[] = []) {
@@ -48,14 +53,6 @@ async function expectNoChanges(cwd: string) {
   expect(r.stdout).toContain('No changes.');
   expect(r.stdout).toContain('Plan: 0 to create, 0 to update, 0 to delete.');
   expect(r.code).toBe(0);
-}
-
-/** Every artifact bucket the pipelines name (apply keeps its lock in one), as the account would have them. */
-function artifactBuckets(desired: readonly DesiredPipeline[]): string[] {
-  return desired.flatMap((d) => {
-    const p = d.pipeline as { artifactStore?: { location: string }; artifactStores?: Record<string, { location: string }> };
-    return [...(p.artifactStore ? [p.artifactStore.location] : []), ...Object.values(p.artifactStores ?? {}).map((s) => s.location)];
-  });
 }
 
 /** The examples that compile without errors, with their desired pipelines; the compiler's own tests cover the rest. */
@@ -83,8 +80,20 @@ describe('every example that compiles: create from nothing, apply, then the plan
       await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
       const roles = desired.map((d) => String(d.pipeline.roleArn));
       expect(new Set(roles.map((r) => r.split(':')[4])), 'examples deploy into account 111111111111 in these tests').toEqual(new Set(['111111111111']));
-      await createRoles(moto.endpoint, roles);
-      await createBuckets(moto.endpoint, artifactBuckets(desired));
+      await provisionDependencies(moto.endpoint, dir);
+
+      // a pipeline whose actions in other accounts read a store with the default S3 key cannot run
+      // (its cloudformation target makes the key): pipeline mode says so and makes nothing
+      const keyless = desired.filter((d) => {
+        const deps = dependenciesOf(d.pipeline, d.region ?? 'us-east-1');
+        return deps.otherAccounts.length > 0 && deps.defaultKeyStores.length > 0;
+      });
+      if (keyless.length > 0) {
+        const refused = await run(['plan'], dir);
+        expect(refused.code).toBe(1);
+        for (const d of keyless) expect(refused.stderr).toContain(`pipec: pipeline '${d.name}' (${d.region ?? 'us-east-1'}) relies on what does not exist: a customer managed KMS key for the artifact store in`);
+        return;
+      }
 
       const before = await run(['plan', '--detailed-exitcode'], dir);
       expect(before.stdout).toContain(`Plan: ${desired.length} to create, 0 to update, 0 to delete.`);
@@ -271,7 +280,8 @@ describe('--prune', () => {
     // A region of its own, so the managed pipelines of the other tests are not in play.
     const env = { AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'eu-central-1' };
     const eu = new CodePipelineClient({ endpoint: moto.endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    const two = `role: ${ROLE}\nartifacts: acme-artifacts\npipelines:\n  - name: keep\n    source: codecommit:keep@main\n    build: { codebuild: keep }\n  - name: drop\n    source: codecommit:drop@main\n    build: { codebuild: drop }\n`;
+    // with an artifact bucket in that region (plan checks a store's bucket is in its region)
+    const two = `role: ${ROLE}\nartifacts: acme-artifacts-eu-central-1\npipelines:\n  - name: keep\n    source: codecommit:keep@main\n    build: { codebuild: keep }\n  - name: drop\n    source: codecommit:drop@main\n    build: { codebuild: drop }\n`;
     const ws = workspace({ 'pipeline.yml': two });
     try {
       expect((await run(['apply', '--auto-approve'], ws.dir, env)).code).toBe(0);
@@ -321,6 +331,7 @@ describe('colour', () => {
 
 describe('confirmation', () => {
   async function withAnswer(answer: string, cwd: string) {
+    await provisionDependencies(moto.endpoint, cwd);
     let stdout = '';
     let stderr = '';
     const code = await main(['apply'], {

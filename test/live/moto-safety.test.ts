@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestOf } from '../../src/live/plan-file.js';
 import { BIN, runBin, type RunResult } from '../support/cli.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
-import { createBuckets, createRoles, pipec, startProxy, workspace, type ProxyVerdict } from './support.js';
+import { createBuckets, createProjects, createRoles, pipec, provisionDependencies, startProxy, workspace, type ProxyVerdict } from './support.js';
 
 // Issue 9: plan/apply against moto, through a loopback fault-injecting proxy where faults are needed.
 
@@ -27,14 +27,20 @@ beforeAll(async () => {
   moto = await startMoto({ accountId: '111111111111' });
   await createRoles(moto.endpoint, [ROLE]);
   await createBuckets(moto.endpoint, ['acme-artifacts']);
+  // the CodeBuild projects the configurations below name (plan checks they exist)
+  await createProjects(moto.endpoint, Array.from({ length: 60 }, (_, i) => `app-${i}`));
   sdk = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-});
+}, 180_000); // moto starts slowly while other suites share the 2 cores
 afterAll(async () => {
   sdk?.destroy();
   await moto?.stop();
 });
 
-const run = (args: string[], cwd: string, env?: Record<string, string>, endpoint = moto.endpoint) => pipec(args, { cwd, endpoint, ...(env ? { env } : {}) });
+/** pipec on moto (or a proxy in front of it); what the pipelines rely on (roles, buckets, projects) is made first, as a real account has it. */
+const run = async (args: string[], cwd: string, env?: Record<string, string>, endpoint = moto.endpoint) => {
+  await provisionDependencies(moto.endpoint, cwd, env?.AWS_REGION);
+  return pipec(args, { cwd, endpoint, ...(env ? { env } : {}) });
+};
 const names = async () => ((await sdk.send(new ListPipelinesCommand({}))).pipelines ?? []).map((p) => p.name as string).sort();
 const branchOf = async (name: string) => JSON.stringify((await sdk.send(new GetPipelineCommand({ name }))).pipeline).match(/"BranchName":"([^"]+)"/)?.[1];
 
@@ -52,13 +58,15 @@ function spawnPipec(args: string[], cwd: string, endpoint: string): { done: Prom
 describe('ownership is scoped by project', () => {
   it("two workspaces sharing one moto: prune in one leaves the other's pipelines; taking one over needs --adopt", { timeout: 180_000 }, async () => {
     const env = { AWS_REGION: 'eu-west-2', AWS_DEFAULT_REGION: 'eu-west-2' };
-    await createBuckets(moto.endpoint, ['acme-artifacts']);
-    const alpha = workspace({ 'pipeline.yml': config('alpha', 3, { project: 'alpha' }) });
-    const beta = workspace({ 'pipeline.yml': config('beta', 2, { project: 'beta' }) });
+    // an artifact bucket in this region (plan checks a store's bucket is in its region)
+    const inRegion = (prefix: string, count: number, opts: { project?: string }) => config(prefix, count, opts).replace('artifacts: acme-artifacts', 'artifacts: acme-artifacts-eu-west-2');
+    await createBuckets(moto.endpoint, ['acme-artifacts-eu-west-2'], 'eu-west-2');
+    const alpha = workspace({ 'pipeline.yml': inRegion('alpha', 3, { project: 'alpha' }) });
+    const beta = workspace({ 'pipeline.yml': inRegion('beta', 2, { project: 'beta' }) });
     try {
       expect((await run(['apply', '--auto-approve'], alpha.dir, env)).code).toBe(0);
       expect((await run(['apply', '--auto-approve'], beta.dir, env)).code).toBe(0);
-      alpha.write({ 'pipeline.yml': config('alpha', 1, { project: 'alpha' }) });
+      alpha.write({ 'pipeline.yml': inRegion('alpha', 1, { project: 'alpha' }) });
       const plan = await run(['plan', '--prune'], alpha.dir, env);
       expect(plan.stdout.split('\n')[0]).toBe('Project: alpha');
       expect(plan.stdout).toContain('Plan: 0 to create, 0 to update, 2 to delete.');
@@ -69,7 +77,7 @@ describe('ownership is scoped by project', () => {
       expect(left).toEqual(['alpha-0', 'beta-0', 'beta-1']);
 
       // alpha configures beta's pipeline: left alone, named as beta's, until adopted.
-      alpha.write({ 'pipeline.yml': config('alpha', 1, { project: 'alpha' }) + '  - name: beta-0\n    source: codecommit:other@main\n    build: { codebuild: other }\n' });
+      alpha.write({ 'pipeline.yml': inRegion('alpha', 1, { project: 'alpha' }) + '  - name: beta-0\n    source: codecommit:other@main\n    build: { codebuild: other }\n' });
       const conflict = await run(['plan'], alpha.dir, env);
       expect(conflict.stderr).toContain("pipeline 'beta-0' in eu-west-2 belongs to pipec project 'beta', not 'alpha'; pipec leaves it alone. To let project 'alpha' manage it, plan and apply with --adopt beta-0");
       expect(conflict.code).toBe(1);

@@ -134,3 +134,66 @@ export async function createBuckets(endpoint: string, names: Iterable<string>, r
     if (!res.ok && !text.includes('BucketAlreadyOwnedByYou')) throw new Error(`CreateBucket ${name}: HTTP ${res.status}: ${text.slice(0, 300)}`);
   }
 }
+
+const SIGNED = (service: string, region: string) => `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+
+/** CodeBuild projects in moto (CreateProject, JSON protocol), as the stacks or a platform team would have made them. */
+export async function createProjects(endpoint: string, names: Iterable<string>, region = 'us-east-1'): Promise<void> {
+  awsTestEnv(endpoint);
+  for (const name of new Set(names)) {
+    const res = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CodeBuild_20161006.CreateProject', authorization: SIGNED('codebuild', region) },
+      body: JSON.stringify({
+        name,
+        // moto asks for a location even for CODEPIPELINE sources, which AWS does not
+        source: { type: 'CODEPIPELINE', location: 'pipeline' },
+        artifacts: { type: 'CODEPIPELINE', location: 'pipeline' },
+        environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL' },
+        serviceRole: `arn:aws:iam::111111111111:role/codebuild-${name}`,
+      }),
+    });
+    const text = await res.text();
+    if (!res.ok && !text.includes('ResourceAlreadyExists')) throw new Error(`CreateProject ${name}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+/**
+ * Creates in moto what the pipelines in `cwd` rely on (their roles, artifact buckets and
+ * CodeBuild projects, the things plan checks before it creates a pipeline), as a real account
+ * has them, for tests about other things than that check.
+ */
+export async function provisionDependencies(endpoint: string, cwd: string, defaultRegion = 'us-east-1'): Promise<void> {
+  const { discoverFiles, readInputs } = await import('../../src/cli/io.js');
+  const { compile } = await import('../../src/compiler/compile.js');
+  const { Diagnostics } = await import('../../src/compiler/diagnostics.js');
+  const { desiredPipelines } = await import('../../src/live/desired.js');
+  const { dependenciesOf } = await import('../../src/live/preflight.js');
+  const diags = new Diagnostics();
+  const files = readInputs(discoverFiles(cwd), cwd, diags);
+  const desired = diags.hasErrors() ? [] : desiredPipelines(compile(files, diags).pipelines, new Diagnostics());
+  for (const d of desired) {
+    const deps = dependenciesOf(d.pipeline, d.region ?? defaultRegion);
+    if (deps.roleArn) await createRoles(endpoint, [deps.roleArn]);
+    for (const b of deps.buckets) await createBuckets(endpoint, [b.bucket], b.region);
+    for (const p of deps.projects) await createProjects(endpoint, [p.project], p.region);
+  }
+}
+
+/** A pipeline in account 111111111111 whose test action runs in 222222222222: an account stack there, then the pipeline's. */
+export const XACCT_PIPELINE = `name: xacct
+region: us-east-1
+account: "111111111111"
+role: arn:aws:iam::111111111111:role/pipeline
+artifacts:
+  bucket: acme-xacct-artifacts
+  kms-key: arn:aws:kms:us-east-1:111111111111:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b
+source: codecommit:web-app@main
+stages:
+  - name: Verify
+    actions:
+      - name: Scan
+        test:
+          commands: [scan]
+        role: arn:aws:iam::222222222222:role/pipec/xacct-scan
+`;

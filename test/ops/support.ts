@@ -5,7 +5,7 @@ import { main } from '../../src/cli/main.js';
 import type { RunResult } from '../support/cli.js';
 import { expectGolden } from '../support/golden.js';
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js';
-import { createBuckets, createRoles } from '../live/support.js';
+import { provisionDependencies } from '../live/support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -25,7 +25,7 @@ export interface Emulator {
   control(path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>>;
   advance(seconds: number): Promise<void>;
   inject(pipeline: string, stage: string, action: string, fault: { errorCode?: string; message?: string; times?: number; durationSeconds?: number; externalExecutionUrl?: string }): Promise<void>;
-  /** Empties moto and the emulator, freezes the clock at T0 and creates the pipelines' role. */
+  /** Empties moto and the emulator, freezes the clock at T0 and creates what the pipelines rely on. */
   reset(): Promise<void>;
 }
 
@@ -53,9 +53,8 @@ export async function startEmulator(): Promise<Emulator> {
       await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
       await emu.control('reset');
       await emu.control('clock', { mode: 'manual', now: T0 });
-      await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
-      // apply keeps its lock in the artifact bucket, which a real account has.
-      await createBuckets(moto.endpoint, ['acme-artifacts']);
+      // what the workspace's pipelines rely on (role, artifact bucket, CodeBuild projects), which a real account has
+      await provisionDependencies(moto.endpoint, join(here, 'workspace'));
     },
   };
   return emu;

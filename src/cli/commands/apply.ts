@@ -14,6 +14,7 @@ import { subscribeInterrupt, useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { lockLocation, lockTimeoutMs, takeLock, type HeldLock } from '../live-lock.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures, type CompiledConfiguration } from '../live-options.js';
+import { checkDependencies } from '../preflight.js';
 import { checkBinding, inputsDiffer, readSavedPlan, readSavedText } from '../saved-plan.js';
 import { runStackApply } from '../stack-apply.js';
 import { STACK_FLAGS, STACK_HELP } from '../stack-mode.js';
@@ -51,8 +52,11 @@ With --stack (or a plan saved by 'pipec plan --stack --out'), deploys the cloudf
 target's stacks by executing their change sets in order, printing each stack event as it
 arrives and each stack's outcome; a failed stack shows its failing resources and the rollback.
 
+Before writing, apply checks what the pipelines rely on, as plan does (role, artifact buckets,
+CodeBuild projects), and changes nothing when something is missing.
+
 Exit status: 0 every pipeline applied, 1 any pipeline failed, was left alone or has an unknown
-outcome (or an error), 2 bad usage, 130 interrupted.
+outcome, or relies on what does not exist (or an error), 2 bad usage, 130 interrupted.
 `;
 
 export const FLAGS = {
@@ -151,12 +155,15 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
       return INTERRUPTED;
     }
     if (!plan) return EXIT.PROBLEMS;
-    if (!saved) {
-      if (!json) ctx.stdout.write(renderText(plan, { color }));
-      if (hasChanges(plan) && !flags['auto-approve'] && !(await confirmYes(ctx, "\nDo you want to apply these changes? Only 'yes' is accepted: ", () => interrupts > 0))) {
-        ctx.stdout.write('Apply cancelled; nothing was changed.\n');
-        return interrupts > 0 ? INTERRUPTED : EXIT.PROBLEMS;
-      }
+    if (!saved && !json) ctx.stdout.write(renderText(plan, { color }));
+    // What the pipelines rely on is checked now, also for a saved plan: it may have been deleted since.
+    if (!(await checkDependencies(ctx, settings, clients, plan))) {
+      ctx.stderr.write('pipec: nothing was changed\n');
+      return EXIT.PROBLEMS;
+    }
+    if (!saved && hasChanges(plan) && !flags['auto-approve'] && !(await confirmYes(ctx, "\nDo you want to apply these changes? Only 'yes' is accepted: ", () => interrupts > 0))) {
+      ctx.stdout.write('Apply cancelled; nothing was changed.\n');
+      return interrupts > 0 ? INTERRUPTED : EXIT.PROBLEMS;
     }
     if (!json && !hasChanges(plan) && !plan.pipelines.some((p) => p.action === 'conflict')) {
       ctx.stdout.write('No changes; nothing to apply.\n');

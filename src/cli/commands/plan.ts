@@ -14,6 +14,7 @@ import { printTransitionDrift } from '../transition-notes.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { checkOutputFile, writeFileAtomically } from '../output-path.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
+import { checkDependencies } from '../preflight.js';
 import { STACK_FLAGS, STACK_HELP, runStackPlan } from '../stack-mode.js';
 
 export const HELP = `Usage: pipec plan [FILES...] [options]
@@ -37,8 +38,14 @@ With --stack, plans the cloudformation target instead: a change set per stack (s
 first), showing the pipeline's field changes, each resource change (replacements marked) and the
 IAM and security group changes; --out keeps the change sets for 'pipec apply FILE'.
 
-Exit status: 0 success, 1 errors (input, AWS, or a pipeline that is not this project's), 2 bad
-usage or, with --detailed-exitcode, changes to apply.
+Before it says a pipeline can be created or updated, plan checks that what the pipeline relies
+on exists: its role (IAM GetRole, in the account the pipeline is made in), its artifact buckets
+(S3 HeadBucket, in their stores' regions) and the CodeBuild projects its actions name in this
+account (BatchGetProjects). Anything missing is an error naming the fix; what these credentials
+may not look at is a warning.
+
+Exit status: 0 success, 1 errors (input, AWS, a pipeline that is not this project's, or one that
+relies on what does not exist), 2 bad usage or, with --detailed-exitcode, changes to apply.
 `;
 
 export const FLAGS = {
@@ -91,6 +98,10 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
   const format = (flags.format as string | undefined) ?? 'text';
   ctx.stdout.write(format === 'json' ? renderJson(plan) : format === 'markdown' ? renderMarkdown(plan) : renderText(plan, { color: useColor(ctx, ctx.stdout, flags.color as boolean | undefined) }));
   if (!flags.quiet) await printTransitionDrift(ctx, settings, plan, positionals, format);
+  if (!(await checkDependencies(ctx, settings, clients, plan))) {
+    if (outPath) ctx.stderr.write(`pipec: the plan was not saved to ${flags.out as string}: it would make pipelines that cannot run\n`);
+    return EXIT.PROBLEMS;
+  }
   if (outPath && account !== undefined) {
     const target = { account, endpoint: settings.endpoint ?? null, defaultRegion: plan.defaultRegion ?? null };
     writeFileAtomically(ctx.cwd, outPath, serializePlan(savePlanContents(plan, target, compiled.inputs, { adopt, pipelines: compiled.selection }, VERSION)));
