@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, ROOT } from './support/cli.js';
 import { startMoto, type Moto } from './support/moto.js';
+import { provisionDependencies } from './live/support.js';
 
 /**
  * The package as users get it: `npm pack`, installed from the tarball into an empty folder (offline,
@@ -157,6 +158,8 @@ describe('the GitHub Action (action.yml), its script run locally', () => {
     const dir = join(scratch, 'action-plan');
     mkdirSync(dir);
     writeFileSync(join(dir, 'pipeline.yml'), GOOD);
+    // the role, bucket and project the pipeline relies on (plan checks them), as a real account has them
+    await provisionDependencies(moto.endpoint, dir);
     writeFileSync(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 7 } }));
     writeFileSync(join(dir, 'summary.md'), '');
     writeFileSync(join(dir, 'output.txt'), '');
