@@ -5,8 +5,8 @@ import { parse } from 'yaml';
 type Json = Record<string, unknown>;
 
 /**
- * Examples for the keys that neither the key table (schema/descriptions.ts) nor any example file
- * gives one: provider settings no example uses. Each must be valid wherever the key stands without
+ * Examples for the keys that neither the key table (schema/descriptions.ts) nor any file of
+ * examples/ gives one: provider settings no example uses. Each must be valid wherever the key stands without
  * an example; a test validates every example of the schema against its own key's schema.
  */
 const MORE: Record<string, unknown> = {
@@ -80,18 +80,17 @@ const MORE: Record<string, unknown> = {
   operator: 'EQ',
   commands: ['./check-release.sh'],
   push: ['web/api'],
+  'primary-source': 'Source',
+  stack: 'api',
+  opsworks: { stack: 'a1b2c3d4-5e6f-4a8b-9c0d-1e2f3a4b5c6d', app: 'b2c3d4e5-6f7a-4b8c-9d0e-2f3a4b5c6d7e' },
   image: 'Build',
 };
 
-/** The pipeline files whose values become examples: the documented examples, then the ok fixtures (both validate against the schema, a test says). */
+/** The pipeline files whose values become examples: the documented examples in examples/ (each validates against the schema, a test says). */
 function exampleDocuments(root: string): unknown[] {
   const docs: unknown[] = [];
   const examples = join(root, 'examples');
-  const fixtures = join(root, 'test', 'fixtures', 'ok');
-  const files = [
-    ...(existsSync(examples) ? readdirSync(examples).sort().map((e) => join(examples, e, 'pipeline.yml')) : []),
-    ...(existsSync(fixtures) ? readdirSync(fixtures).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(fixtures, f)) : []),
-  ];
+  const files = existsSync(examples) ? readdirSync(examples).sort().map((e) => join(examples, e, 'pipeline.yml')) : [];
   for (const f of files) if (existsSync(f)) docs.push(parse(readFileSync(f, 'utf8')));
   return docs;
 }
