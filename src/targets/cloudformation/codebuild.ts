@@ -87,7 +87,8 @@ export function unresolvedPushes(project: IrProject): string[] {
   const out: string[] = [];
   for (const raw of [...Object.values(project.phases).flat(), ...(project.finally ?? [])]) {
     const target = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\S+)/.exec(expandVariables(raw, project))?.[1];
-    if (target?.includes('$')) out.push(target);
+    // unresolved only when the repository itself is (a variable tag, `repo:$CODEBUILD_RESOLVED_SOURCE_VERSION`, is fine)
+    if (target && !ECR_IMAGE.test(target) && (target.split(/[:@]/)[0] ?? '').includes('$')) out.push(target);
   }
   return out;
 }
