@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CodePipelineClient, PipelineDeclaration } from '@aws-sdk/client-codepipeline';
 import type { ClientProvider, LivePipeline, PipelineClient } from './client.js';
 import { describeFailure, type CallContext } from './errors.js';
@@ -37,6 +38,11 @@ export async function sdkClientProvider(settings: AwsSettings): Promise<ClientPr
   const sdk = await import('@aws-sdk/client-codepipeline');
   const clients = new Map<string, PipelineClient>();
   const aborter = new AbortController();
+  // Every call in flight listens on this one signal (the SDK removes its listener when the call
+  // ends), so `--concurrency 8` reading a pipeline and its tags already passes Node's default of
+  // 10 listeners and would print a MaxListenersExceededWarning: the count is bounded by the
+  // calls in flight, not a leak.
+  setMaxListeners(0, aborter.signal);
   const endpointFor = (region: string) => settings.endpoint ?? `https://codepipeline.${region}.amazonaws.com`;
   const timeouts = { connectMs: settings.connectTimeoutMs, requestMs: settings.requestTimeoutMs };
   const make = (region: string | undefined, kind: 'read' | 'write'): CodePipelineClient => newSdkClient(sdk, settings, region, kind);

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT, runBin, runCli } from '../support/cli.js';
 import { runAwsCli } from '../support/aws-cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
-import { createRoles, pipec } from '../live/support.js';
+import { createRoles, pipec, provisionDependencies } from '../live/support.js';
+import { awsTestEnv } from '../support/moto.js';
 
 /**
  * `pipec import --live` against moto: the corpus pipelines, and the pipelines the release fixtures
@@ -67,6 +68,8 @@ describe('pipec import --live', () => {
     renameSync(join(dir, 'pipelines', 'legacy-portal.yml'), join(dir, 'apart', 'legacy-portal.yml'));
     const apart = await pipec(['plan', 'apart/legacy-portal.yml', '--adopt', 'legacy-portal'], { cwd: dir, endpoint: moto.endpoint });
     expect(apart.stderr).toContain('error[PC4003]');
+    // what the pipelines rely on exists in the account they were imported from (plan checks it)
+    await provisionDependencies(moto.endpoint, dir);
     const planned = sources.filter((s) => s.pipeline.name !== 'legacy-portal');
     const adopt = planned.flatMap((s) => ['--adopt', s.pipeline.name]);
     const plan = await pipec(['plan', '--format', 'json', ...adopt], { cwd: dir, endpoint: moto.endpoint });
@@ -80,6 +83,13 @@ describe('pipec import --live', () => {
       expect(p.changes.map((c) => c.field)).toContain('tags.managed-by');
     }
   }, 120_000);
+
+  it('reads many pipelines at once with nothing on stderr but the findings (no Node warning about the shared abort signal)', () => {
+    const r = runBin(['import', '--live', '--all', '--concurrency', '32', '--out', join(dir, 'at-once')], { cwd: dir, env: awsTestEnv(moto.endpoint), timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/Warning|MaxListeners|\(node:/);
+    expect(readdirSync(join(dir, 'at-once'))).toHaveLength(files.length);
+  }, 60_000);
 
   it('imports named pipelines, and reports one that does not exist', async () => {
     const r = await pipec(['import', '--live', 'erp-nightly', 'billing-api'], { cwd: dir, endpoint: moto.endpoint });
