@@ -59,6 +59,13 @@ function pipelinesOf(text: string) {
   return compiled.map(({ ir }) => ({ name: ir.name, region: ir.region ?? 'us-east-1', regions: Object.keys(ir.regionStores).filter((r) => r !== (ir.region ?? 'us-east-1')), topic: ir.notifications?.topicArn }));
 }
 
+/** The differences between a stack-made pipeline and codepipeline.json that are by design (see the README's two modes). */
+const BY_DESIGN: Array<(c: { field: string; stage?: string; old?: unknown; new?: unknown }) => boolean> = [
+  (c) => c.field === 'roleArn' && /^arn:aws:iam::\d{12}:role\/.*-pipeline-PipelineRole-/.test(String(c.old)),
+  (c) => /^artifactStores?(\.[a-z0-9-]+)?\.encryptionKey$/.test(c.field) && c.new === undefined,
+  (c) => c.field === 'configuration.PollForSourceChanges' && c.old === 'false' && c.stage !== undefined,
+];
+
 interface Outcomes {
   summary: { ok: boolean };
   stacks: Array<{ stack: string; region: string; status: string; stackStatus?: string }>;
@@ -88,6 +95,18 @@ describe('every example, deployed as stacks', () => {
             const got = await cp.send(new GetPipelineCommand({ name: p.name }));
             const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
             expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
+          }
+
+          // pipeline mode sees the pipeline the stack made as this project's, and it differs from
+          // codepipeline.json only where the targets differ by design (README, "Two modes"): the
+          // stack's own pipeline role, the KMS key it makes for a store without 'kms-key', and
+          // EventBridge rules instead of polling for CodeCommit and S3 sources
+          const modePlan = await pipec(['plan', '--format', 'json'], ws.dir);
+          const planned = JSON.parse(modePlan.stdout) as { pipelines: Array<{ name: string; action: string; changes: Array<{ field: string; stage?: string; old?: unknown; new?: unknown }> }> };
+          expect(planned.pipelines.map((p) => p.name).sort()).toEqual(pipelines.map((p) => p.name).sort());
+          for (const p of planned.pipelines) {
+            expect(p.action, `${p.name}: ${modePlan.stderr}`).not.toBe('conflict');
+            for (const c of p.changes) expect(BY_DESIGN.some((d) => d(c)), `${p.name}: ${JSON.stringify(c)}`).toBe(true);
           }
 
           // a second plan is empty

@@ -70,7 +70,10 @@ export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: Pipelin
       const config = out.Configuration as Record<string, Json>;
       const project = m.projectNames.get(a);
       if (project !== undefined) config.ProjectName = project;
-      if (m.eventSources.has(a)) config.PollForSourceChanges = 'false';
+      // The rule starts the pipeline, so CodeCommit and S3 sources stop polling. An ECR source has no
+      // such setting (its configuration is RepositoryName and ImageTag, "Amazon ECR source action
+      // reference"): CodePipeline refuses a configuration key the action type does not have.
+      if (m.eventSources.has(a) && a.provider !== 'ECR') config.PollForSourceChanges = 'false';
       if (Object.keys(config).length === 0) delete out.Configuration;
       dropEmptyLists(out);
     });

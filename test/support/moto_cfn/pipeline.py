@@ -2,7 +2,8 @@
 
 Behaviour and where it comes from:
 - Properties are the PipelineDeclaration in PascalCase (CloudFormation reference,
-  AWS::CodePipeline::Pipeline); `Name` defaults to a generated `<stack>-<logicalId>-<suffix>`
+  AWS::CodePipeline::Pipeline), except `ArtifactStores`, a list of {Region, ArtifactStore} where
+  the API has a map from region to store; `Name` defaults to a generated `<stack>-<logicalId>-<suffix>`
   name; `Tags` go to CreatePipeline's tags.
 - The stack's tags and aws:cloudformation:* tags are added to the pipeline's own (tag propagation).
 - Ref returns the pipeline name; Fn::GetAtt Version returns its version (same page).
@@ -30,6 +31,10 @@ def declaration(name: str, props: dict[str, Any]) -> dict[str, Any]:
     """The CreatePipeline `pipeline` structure the properties describe."""
     body = {k: v for k, v in props.items() if k not in CFN_ONLY and k != "Name"}
     out = camel(body)
+    # CloudFormation lists the stores as [{Region, ArtifactStore}] (AWS::CodePipeline::Pipeline
+    # ArtifactStoreMap); the API's PipelineDeclaration maps each region to its store.
+    if isinstance(out.get("artifactStores"), list):
+        out["artifactStores"] = {s["region"]: s["artifactStore"] for s in out["artifactStores"]}
     out["name"] = name
     return out
 
