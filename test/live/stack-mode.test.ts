@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
-import { workspace } from './support.js';
+import { XACCT_PIPELINE, workspace } from './support.js';
 
 let moto: Moto;
 let config: ReturnType<typeof workspace>;
@@ -170,32 +170,16 @@ describe('a stack that fails', () => {
 });
 
 describe('stacks in other accounts', () => {
-  const yml = `name: xacct
-region: us-east-1
-account: "111111111111"
-role: arn:aws:iam::111111111111:role/pipeline
-artifacts:
-  bucket: acme-xacct-artifacts
-  kms-key: arn:aws:kms:us-east-1:111111111111:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b
-source: codecommit:web-app@main
-stages:
-  - name: Verify
-    actions:
-      - name: Scan
-        test:
-          commands: [scan]
-        role: arn:aws:iam::222222222222:role/pipec/xacct-scan
-`;
   it('without a profile for the account, plan says exactly what to run there', async () => {
     await reset();
-    const ws = workspace({ 'pipeline.yml': yml });
+    const ws = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     try {
       const r = pipec(['plan', '--stack'], ws.dir);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('! stack "xacct-pipeline-roles" (us-east-1, account 222222222222): deploy it in account 222222222222 yourself');
       expect(r.stdout).toContain('pass --account-profile 222222222222=PROFILE');
       expect(r.stdout).toContain(
-        'aws cloudformation deploy --profile <profile of account 222222222222> --region us-east-1 --template-file out/xacct/cloudformation.account-222222222222.yml --stack-name xacct-pipeline-roles --capabilities CAPABILITY_NAMED_IAM --tags managed-by=pipec',
+        `aws cloudformation deploy --region us-east-1 --template-file out/xacct/cloudformation.account-222222222222.yml --stack-name xacct-pipeline-roles --capabilities CAPABILITY_NAMED_IAM --tags managed-by=pipec pipec:project=${basename(ws.dir)}`,
       );
     } finally {
       ws.cleanup();
@@ -204,7 +188,7 @@ stages:
 
   it('with --account-profile, deploys the account stack there first, then the pipeline stack', async () => {
     await reset();
-    const ws = workspace({ 'pipeline.yml': yml });
+    const ws = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     try {
       const r = pipec(['apply', '--stack', '--auto-approve', '--account-profile', '222222222222=prod'], ws.dir);
       expect(r.stderr).toBe('');

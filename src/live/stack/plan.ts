@@ -77,12 +77,14 @@ export function locationOf(t: StackTarget, pipelineAccount: string | undefined, 
   return { location: { region: t.region, ...(profile ? { profile } : {}) }, missingProfile: other && !profile };
 }
 
-/** The AWS CLI command a user runs with credentials of the stack's account. */
+/**
+ * The AWS CLI command a user runs, as printed, with credentials of the stack's account (a profile
+ * in AWS_PROFILE, or keys in the environment): it names no profile, so it runs verbatim.
+ */
 export function deployCommand(t: StackTarget, path: string, parameters: Record<string, string> = {}): string {
   const params = Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
   return [
     'aws cloudformation deploy',
-    `--profile <profile of account ${t.account ?? '?'}>`,
     `--region ${t.region}`,
     `--template-file ${path}`,
     `--stack-name ${t.stackName}`,
@@ -124,7 +126,7 @@ export async function planPipelineStacks(p: StackPipeline, clients: StackClientP
     const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
     if (missingProfile) {
       const path = `${opts.templatesDir}/${t.pipeline}/${t.file}`;
-      out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run there: pipec compile -t cloudformation -o ${opts.templatesDir}, then`, command: deployCommand(t, path, parameters) });
+      out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${opts.templatesDir}, then`, command: deployCommand(t, path, parameters) });
       outputs.set(t.stackName, undefined);
       continue;
     }
