@@ -101,8 +101,9 @@ describe("every stack header's deploy command, run verbatim in the printed order
               expect(r.stdout).toMatch(/Successfully created\/updated stack/);
             }
             // the pipeline exists where its stack made it
-            const region = /--region (\S+)/.exec(commands.get('cloudformation.yml')?.command ?? '')?.[1] as string;
-            const got = sh(`aws codepipeline get-pipeline --region ${region} --name ${pipeline} --query pipeline.name --output text`, dir);
+            // (in the region the command names, else the environment's, as for the command itself)
+            const region = /--region (\S+)/.exec(commands.get('cloudformation.yml')?.command ?? '')?.[1];
+            const got = sh(`aws codepipeline get-pipeline ${region ? `--region ${region} ` : ''}--name ${pipeline} --query pipeline.name --output text`, dir);
             expect(got.stdout.trim()).toBe(pipeline);
           }
         } finally {
