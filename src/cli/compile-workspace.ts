@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { acceptUnit, compileFileUnit, crossCheck, fitsWithout, mergeUnit, newMergeState, priorOf, type CompileResult, type FileUnit, type FoundPipeline } from '../compiler/compile.js';
@@ -21,9 +20,6 @@ export interface WorkspaceResult {
   /** Each selected pipeline's output files, when there is no error. */
   outputs: Map<string, OutputFile[]>;
 }
-
-/** Inputs of at least this many characters (in two files or more) are compiled on more than one thread. */
-export const PARALLEL_MIN_CHARS = 256 * 1024;
 
 /** The worker's entry: beside this module in dist/cli/ and in the bundle. */
 const WORKER = new URL('./compile-worker.js', import.meta.url);
@@ -120,18 +116,17 @@ function emissionOf(unit: FileUnit, targets: readonly Target[], options: EmitOpt
 }
 
 /**
- * How many worker threads to start besides this one: none for small inputs (a worker's start-up,
- * loading the compiler again, costs more than it saves), else one per core left, at most one per
- * file after the first. PIPEC_WORKERS=N sets the number (0: never), for tests and measurements.
+ * How many worker threads to start besides this one: none unless PIPEC_WORKERS=N asks for N
+ * (at most one per file after the first). Workers are opt-in because on the 2-core machine
+ * pipec is measured on they did not pay: 1,000 pipelines (bench/workspace.mjs, 2.4 MiB), three
+ * interleaved runs at load ~1-2, one thread 4.9-5.8 s wall, 6.4-7.4 s CPU, 152-182 MiB against
+ * one worker 4.9-5.9 s wall, 8.6-10.3 s CPU, 274-283 MiB (each worker loads and warms the
+ * compiler again and its results are copied back).
  */
 export function workerCount(files: readonly SourceFile[], env: Record<string, string | undefined>): number {
   const forced = env.PIPEC_WORKERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Math.min(Number(forced), Math.max(0, files.length - 1), 64);
-  if (files.length < 2) return 0;
-  let chars = 0;
-  for (const f of files) chars += f.text.length;
-  if (chars < PARALLEL_MIN_CHARS) return 0;
-  return Math.max(0, Math.min(availableParallelism() - 1, files.length - 1, 7));
+  if (forced === undefined || !/^\d+$/.test(forced)) return 0;
+  return Math.min(Number(forced), Math.max(0, files.length - 1), 64);
 }
 
 /**
