@@ -69,3 +69,14 @@ export function parseArgs(argv: readonly string[], spec: Record<string, FlagSpec
   }
   return { flags, positionals };
 }
+
+/**
+ * A command's arguments, or undefined when `--help` was asked for: then the command's help is
+ * written to `out` and the command ends with success.
+ */
+export function parseCommandArgs(argv: readonly string[], spec: Record<string, FlagSpec>, help: string, out: { write(text: string): unknown }): ParsedArgs | undefined {
+  const parsed = parseArgs(argv, spec);
+  if (!parsed.flags.help) return parsed;
+  out.write(help);
+  return undefined;
+}

@@ -8,7 +8,7 @@ import { didYouMean } from '../compiler/suggest.js';
 import { opsConfig, type OpsPipelineConfig } from '../ops/config.js';
 import { sdkOpsClient } from '../ops/sdk-ops-client.js';
 import { eventBridgeEndpoint, sdkRulesReader, type RulesReader } from '../ops/event-rules.js';
-import { parseArgs, type FlagSpec, type ParsedArgs } from './args.js';
+import { parseCommandArgs, type FlagSpec, type ParsedArgs } from './args.js';
 import type { CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { discoverFiles, readInputs } from './io.js';
@@ -103,13 +103,8 @@ export function withPipelineFlag(positionals: readonly string[], flags: Record<s
  * `undefined` when `--help` was asked for and answered.
  */
 export function parseOpsArgs(argv: readonly string[], spec: Record<string, FlagSpec>, help: string, ctx: CliContext): { flags: ParsedArgs['flags']; positionals: string[] } | undefined {
-  const parsed = parseArgs(argv, spec);
-  const positionals = withPipelineFlag(parsed.positionals, parsed.flags);
-  if (parsed.flags.help) {
-    ctx.stdout.write(help);
-    return undefined;
-  }
-  return { flags: parsed.flags, positionals };
+  const parsed = parseCommandArgs(argv, spec, help, ctx.stdout);
+  return parsed && { flags: parsed.flags, positionals: withPipelineFlag(parsed.positionals, parsed.flags) };
 }
 
 /** The one pipeline name a command takes as its first argument. */

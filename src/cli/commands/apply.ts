@@ -8,7 +8,7 @@ import { renderText } from '../../live/render/text.js';
 import { sdkClientProvider } from '../../live/sdk-client.js';
 import { scrubbing } from '../../live/secrets.js';
 import { compareWithDerived } from '../../live/verify-plan.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { confirmYes } from '../confirm.js';
 import { subscribeInterrupt, useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -72,11 +72,9 @@ const INTERRUPTED = 130;
 
 /** `pipec apply`: carries out a saved plan, or plans, confirms and carries out. */
 export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    rawCtx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, rawCtx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const savedAt = positionals.length === 1 && /\.json$/i.test(positionals[0] as string) ? (positionals[0] as string) : undefined;
   if (savedAt !== undefined && isStackPlanText(readSavedText(rawCtx, savedAt))) return runStackApply(rawCtx, flags, positionals, savedAt);
   if (flags.stack) {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { didYouMean } from '../../compiler/suggest.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
@@ -47,11 +47,9 @@ export const FLAGS = {
 
 /** `pipec compile`: writes every target's files for every pipeline, or nothing. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
   const outDir = (flags.out as string | undefined) ?? 'out';

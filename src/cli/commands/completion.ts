@@ -1,5 +1,5 @@
 import { bashScript, fishScript, optionsFromHelp, zshScript, type CommandSpec } from '../completion-scripts.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
@@ -32,11 +32,9 @@ async function commandSpecs(): Promise<CommandSpec[]> {
 
 /** `pipec completion SHELL`: the script on stdout. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const shell = positionals[0];
   if (shell === undefined || positionals.length > 1 || !(SHELLS as readonly string[]).includes(shell))
     throw new UsageError(`completion takes one shell: ${SHELLS.join(', ')}${shell !== undefined ? `, not '${positionals.join(' ')}'` : ''}`);

@@ -1,5 +1,5 @@
 import { expandToYaml } from '../../compiler/expand.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { COMMON_FLAGS, COMMON_HELP, inputPaths, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
@@ -21,11 +21,9 @@ export const FLAGS = { ...SELECT_FLAGS, ...REPORT_FLAGS, ...COMMON_FLAGS } as co
 
 /** `pipec expand`: the desugared file on stdout. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   if (positionals.length > 1) throw new UsageError('expand reads one file; name one');
   const paths = inputPaths(ctx, positionals);
   if (paths.length > 1) throw new UsageError(`found ${paths.length} pipeline files (${paths.join(', ')}); name the one to expand`);

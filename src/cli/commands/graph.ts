@@ -2,7 +2,7 @@ import { renderGraphDot } from '../../graph/dot.js';
 import { renderGraphMermaid } from '../../graph/mermaid.js';
 import { graphModel } from '../../graph/model.js';
 import { renderGraphText } from '../../graph/text.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { COMMON_FLAGS, COMMON_HELP, loadPipelines, REPORT_FLAGS, REPORT_HELP, report, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
@@ -34,11 +34,9 @@ export const FLAGS = {
 
 /** `pipec graph`: every (selected) pipeline as a picture on stdout. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const format = (flags.format as (typeof GRAPH_FORMATS)[number] | undefined) ?? 'text';
   const result = await loadPipelines(ctx, positionals, flags);
   if (report(ctx, result, flags, 'text', 'stderr').failed) return EXIT.PROBLEMS;

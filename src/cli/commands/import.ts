@@ -6,7 +6,7 @@ import type { CopilotImport } from '../../import/copilot.js';
 import { importAll, type ImportedFile, type SourcePipeline } from '../../import/index.js';
 import { readImportFile } from '../../import/read.js';
 import { fetchLive } from '../../import/live.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { awsSettings, concurrency, printFailures } from '../live-options.js';
@@ -62,11 +62,9 @@ const FLAGS = {
 
 /** `pipec import`: files or live pipelines to pipeline.yml, checked by a round trip before writing. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const live = flags.live === true;
   if (flags.all && !live) throw new UsageError("'--all' goes with '--live' (import every pipeline of the region)");
   if (live && flags.all && positionals.length > 0) throw new UsageError("'--live --all' imports every pipeline; name pipelines or use --all, not both");

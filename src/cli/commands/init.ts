@@ -5,7 +5,7 @@ import { askUntil, lineAsker } from '../../init/ask.js';
 import { renderInit, slugOf } from '../../init/render.js';
 import { readSource, SOURCE_KINDS, SourceError, type InitSource } from '../../init/source.js';
 import { INIT_TEMPLATES, initTemplate, type InitTemplate } from '../../init/templates.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -86,11 +86,9 @@ function sourceFor(template: InitTemplate, text: string, slug: string, region: s
 
 /** `pipec init`: a commented pipeline.yml of a chosen shape, checked by the compiler before it is written. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   if (positionals.length > 1) throw new UsageError(`init writes one file; got ${positionals.map((p) => `'${p}'`).join(', ')}`);
   const file = positionals[0] ?? 'pipeline.yml';
   if (file.trim() === '') throw new UsageError('name the file to write, or leave it out for pipeline.yml');

@@ -8,7 +8,7 @@ import { renderText } from '../../live/render/text.js';
 import { sdkClientProvider } from '../../live/sdk-client.js';
 import { scrubbing } from '../../live/secrets.js';
 import { VERSION } from '../../version.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
 import { printTransitionDrift } from '../transition-notes.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -58,11 +58,9 @@ export const FLAGS = {
 
 /** `pipec plan`: reads live state, prints the changes, optionally saves the plan. */
 export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    rawCtx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, rawCtx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   // Checked before talking to AWS, so a directory in the way is one clear line, not a plan lost after the work.
   if (flags.out === '') throw new UsageError("option '--out' needs a file name");
   const outPath = flags.out ? checkOutputFile(rawCtx.cwd, '--out', flags.out as string) : undefined;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { COMMON_FLAGS, COMMON_HELP } from '../common-flags.js';
@@ -35,11 +35,9 @@ async function shippedSchema(): Promise<string> {
 
 /** `pipec schema`: the JSON Schema on stdout. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`schema takes no files (got '${positionals[0] as string}'); it prints the schema of every pipeline.yml`);
   ctx.stdout.write(await shippedSchema());
   return EXIT.OK;

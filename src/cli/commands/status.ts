@@ -5,7 +5,7 @@ import { buildStatus } from '../../ops/status.js';
 import { explanationsJson } from '../../ops/render/common.js';
 import { toJsonText } from '../../ops/render/json.js';
 import { renderStatusSummary, renderStatusText } from '../../ops/render/status-text.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { useColor, type CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { OPS_FLAGS, OPS_HELP, opsSession, reportingFailures, type OpsSession } from '../ops-options.js';
@@ -24,11 +24,9 @@ Exit status: 0 shown, 1 a pipeline could not be read (unknown name, AWS failure)
 
 /** `pipec status`: the state of one or more pipelines. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, OPS_FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, OPS_FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const session = opsSession(ctx, flags);
   const chosen = [...positionals, ...((flags.pipeline as string[] | undefined) ?? [])];
   const names = chosen.length > 0 ? [...new Set(chosen)] : [...session.config.keys()];

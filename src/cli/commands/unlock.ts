@@ -1,6 +1,6 @@
 import { describeHolder, parseLockInfo } from '../../live/lock.js';
 import { sdkClientProvider } from '../../live/sdk-client.js';
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import { confirmYes } from '../confirm.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -43,11 +43,9 @@ const FLAGS = {
 
 /** `pipec unlock`: shows the project's apply lock and removes it after confirmation. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const settings = awsSettings(flags, ctx);
   if (!flags['auto-approve'] && !ctx.stdinIsTTY) throw new UsageError('unlock asks for confirmation, but there is no terminal to ask on: pass --auto-approve (and --lock-id, to remove only the lock you saw)');
   const compiled = compileDesired(ctx, positionals, [], flags);

@@ -1,4 +1,4 @@
-import { parseArgs } from '../args.js';
+import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
@@ -32,11 +32,9 @@ export const FLAGS = {
 
 /** `pipec validate`: every diagnostic, on stdout, in the chosen format. */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS);
-  if (flags.help) {
-    ctx.stdout.write(HELP);
-    return EXIT.OK;
-  }
+  const args = parseCommandArgs(argv, FLAGS, HELP, ctx.stdout);
+  if (!args) return EXIT.OK;
+  const { flags, positionals } = args;
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
   // Emitted for the targets' diagnostics; the files are not written.
