@@ -1,18 +1,25 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type YAMLError } from 'yaml';
+import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
+import { PARSE_OPTIONS, recordPositions, rootLoc } from './positions.js';
 import { SourceFile } from './source.js';
-import { AliasLimitError, keyText, MAX_NODES, toData } from './yaml-data.js';
+import { AliasLimitError, MAX_DEPTH, MAX_NODES, readYaml } from './yaml-data.js';
 import { syntaxProblems, type SyntaxProblem } from './yaml-errors.js';
+import type { FastReader, YamlRead } from './yaml-read.js';
+
+export { MAX_DEPTH } from './yaml-data.js';
 
 /** Largest input file pipec reads; real pipeline files are a few kilobytes. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-/** Deepest nesting of mappings and lists accepted; pipeline.yml needs fewer than 15 levels. */
-export const MAX_DEPTH = 64;
 
-/** A parsed input file: its YAML document (positions kept) and plain data. */
+/**
+ * The reader tried before the yaml package (yaml-read.ts's FastReader; see NOTES-paths.md): it reads
+ * what it is certain of and declines the rest. None yet: every file is read by the yaml package.
+ */
+const FAST: FastReader | undefined = undefined;
+
+/** A parsed input file: its plain data (places in it are paths, positions.ts). */
 export interface ParsedFile {
   file: SourceFile;
-  doc: Document.Parsed;
   value: unknown;
 }
 
@@ -59,11 +66,51 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     diags.add('PC1003', `nesting is deeper than ${MAX_DEPTH} levels`, { file, start: deep, end: deep + 1 });
     return undefined;
   }
+  const read = FAST?.(file.text) ?? readWithYaml(file, diags);
+  if (!read) return undefined;
+  file.kept = read.kept;
+  if (!reportRead(file, read, diags)) return undefined;
+  const value = read.value;
+  if (value === null || value === undefined) {
+    const at = file.document?.contents?.range?.[0] ?? 0;
+    diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', { file, start: at, end: at });
+    return undefined;
+  }
+  recordPositions(value, rootLoc(file));
+  return { file, value };
+}
+
+/** Reports a read's duplicate keys, else the construct it refuses; false when there was either. */
+function reportRead(file: SourceFile, read: YamlRead, diags: Diagnostics): boolean {
+  const { duplicates, unsupported } = read;
+  duplicates.slice(0, MAX_REPORTED_DUPLICATES).forEach(({ key, at, first }) => {
+    diags.add('PC1004', `duplicate key '${key.length > 80 ? key.slice(0, 80) + '...' : key}': a mapping may hold each key once`, { file, start: at[0], end: at[1] }, {
+      notes: [{ message: 'first written here', span: { file, start: first[0], end: first[1] } }],
+      suggestion: 'remove one of the two, or merge their values',
+    });
+  });
+  if (duplicates.length > MAX_REPORTED_DUPLICATES) {
+    const more = duplicates[MAX_REPORTED_DUPLICATES] as { at: [number, number] };
+    diags.add('PC1004', `${duplicates.length - MAX_REPORTED_DUPLICATES} more duplicate keys not shown`, { file, start: more.at[0], end: more.at[1] });
+  }
+  if (duplicates.length > 0) return false;
+  if (unsupported) {
+    diags.add('PC1006', unsupported.message, { file, start: unsupported.at, end: unsupported.at + 1 });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Reads a file with the yaml package: its syntax errors, warnings (tags) and documents are reported
+ * here; undefined when one was. The Document is kept on the file, where positions are found later.
+ */
+function readWithYaml(file: SourceFile, diags: Diagnostics): YamlRead | undefined {
   let docs: Document.Parsed[];
   try {
-    // Duplicate keys are found by findDuplicateKeys: the yaml package's own check compares each key with
+    // Duplicate keys are found by readYaml: the yaml package's own check compares each key with
     // every earlier one, and 20,000 keys in one mapping took half a minute.
-    const parsed = parseAllDocuments(file.text, { lineCounter: file.lineCounter, prettyErrors: false, uniqueKeys: false, merge: false });
+    const parsed = parseAllDocuments(file.text, PARSE_OPTIONS);
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (e) {
     if (e instanceof RangeError) {
@@ -77,6 +124,7 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     return undefined;
   }
   const doc = docs[0] as Document.Parsed;
+  file.document = doc;
   if (docs.length > 1) {
     const second = docs[1] as Document.Parsed;
     const at = second.range[0];
@@ -117,27 +165,26 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
       });
     } else diags.add('PC1006', yamlMessage(warn.message), { file, start, end });
   }
-  const duplicates = findDuplicateKeys(doc.contents);
-  duplicates.slice(0, MAX_REPORTED_DUPLICATES).forEach(({ key, at, first }) => {
-    diags.add('PC1004', `duplicate key '${key.length > 80 ? key.slice(0, 80) + '...' : key}': a mapping may hold each key once`, { file, start: at[0], end: at[1] }, {
-      notes: [{ message: 'first written here', span: { file, start: first[0], end: first[1] } }],
-      suggestion: 'remove one of the two, or merge their values',
-    });
-  });
-  if (duplicates.length > MAX_REPORTED_DUPLICATES) {
-    const more = duplicates[MAX_REPORTED_DUPLICATES] as { at: [number, number] };
-    diags.add('PC1004', `${duplicates.length - MAX_REPORTED_DUPLICATES} more duplicate keys not shown`, { file, start: more.at[0], end: more.at[1] });
-  }
-  if (syntaxErrors > 0 || duplicates.length > 0) return undefined;
-  const unsupported = findUnsupported(doc.contents);
-  if (unsupported) {
-    diags.add('PC1006', unsupported.message, { file, start: unsupported.at, end: unsupported.at + 1 });
-    return undefined;
-  }
-  let value: unknown;
   try {
-    value = toData(doc, file);
+    const read = readYaml(doc);
+    if (syntaxErrors > 0) {
+      // Duplicate keys are still worth knowing beside syntax errors; nothing else of the data is.
+      reportRead(file, { ...read, unsupported: undefined }, diags);
+      return undefined;
+    }
+    return read;
   } catch (e) {
+    if (e instanceof AliasLimitError || e instanceof RangeError) {
+      // What else is wrong comes first, as when the document is read without expanding its aliases.
+      let unexpanded: YamlRead | undefined;
+      try {
+        unexpanded = readYaml(doc, false);
+      } catch {
+        unexpanded = undefined;
+      }
+      if (unexpanded && (syntaxErrors > 0 || !reportRead(file, unexpanded, diags))) return undefined;
+      if (syntaxErrors > 0) return undefined;
+    }
     if (e instanceof AliasLimitError && !e.aliases) {
       diags.add('PC0002', `file holds more than ${MAX_NODES.toLocaleString('en-US')} YAML values; pipec reads pipeline files of at most that many`, undefined, {
         file: file.path,
@@ -158,12 +205,6 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     }
     throw e;
   }
-  if (value === null || value === undefined) {
-    const at = doc.contents?.range?.[0] ?? 0;
-    diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', { file, start: at, end: at });
-    return undefined;
-  }
-  return { file, doc, value };
 }
 
 /** Finds, without parsing, the offset where flow brackets or indentation nest past MAX_DEPTH. */
@@ -215,60 +256,6 @@ function scanNesting(text: string): number | undefined {
 }
 
 const MAX_REPORTED_DUPLICATES = 100;
-
-/** Keys written twice in one mapping, with where each was first written; one pass, without recursion. */
-function findDuplicateKeys(root: Node | null): Array<{ key: string; at: [number, number]; first: [number, number] }> {
-  const out: Array<{ key: string; at: [number, number]; first: [number, number] }> = [];
-  const stack: Node[] = root ? [root] : [];
-  while (stack.length > 0) {
-    const node = stack.pop() as Node;
-    if (isMap(node)) {
-      const seen = new Map<string, [number, number]>();
-      for (const pair of node.items) {
-        const key = pair.key as Node | null;
-        if (isScalar(key) && key.range) {
-          // Keys become property names, so `1` and '1' are the same key.
-          const name = keyText(key);
-          const at: [number, number] = [key.range[0], key.range[1]];
-          const first = seen.get(name);
-          if (first) out.push({ key: name, at, first });
-          else seen.set(name, at);
-        }
-        if (pair.value) stack.push(pair.value as Node);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) if (item) stack.push(item as Node);
-    }
-  }
-  return out.sort((a, b) => a.at[0] - b.at[0]);
-}
-
-/** Returns the first node that pipec does not accept (non-scalar keys, too deep), walking without recursion. */
-function findUnsupported(root: Node | null): { message: string; at: number } | undefined {
-  if (!root) return undefined;
-  const stack: Array<[Node, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [Node, number];
-    if (depth > MAX_DEPTH) return { message: `nesting is deeper than ${MAX_DEPTH} levels`, at: node.range?.[0] ?? 0 };
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = pair.key as Node | null;
-        if (key && !isScalar(key)) return { message: 'mapping keys must be plain strings, not lists or mappings', at: key.range?.[0] ?? 0 };
-        // Assigned as a property name, '__proto__' would replace an object's prototype instead of adding a key.
-        if (isScalar(key) && key.value === '__proto__')
-          return { message: "'__proto__' cannot be a key: no setting, variable, tag or name in pipeline.yml may be called that", at: key.range?.[0] ?? 0 };
-        if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN')
-          return { message: "merge keys ('<<: *anchor') are not supported; write the keys out, or alias the whole mapping ('build: *anchor')", at: key.range?.[0] ?? 0 };
-        if (pair.value) stack.push([pair.value as Node, depth + 1]);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) if (item) stack.push([item as Node, depth + 1]);
-    } else if (isAlias(node)) {
-      continue;
-    }
-  }
-  return undefined;
-}
 
 /**
  * True when every line is blank or a comment. A line loop, not one regex over the whole text: the

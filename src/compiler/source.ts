@@ -1,20 +1,19 @@
-import { LineCounter } from 'yaml';
+import type { Document } from 'yaml';
 
 /** One input file: its name as the user gave it, its text, and a line index built on demand. */
 export class SourceFile {
-  private counter: LineCounter | undefined;
   private lines: string[] | undefined;
+  /** The yaml package's Document of the text, when parse read it so (positions.ts parses it later otherwise). */
+  document: Document.Parsed | undefined;
+  /** Pointers of the scalars read as their written text (yaml-read.ts's `kept`). */
+  kept: ReadonlySet<string> | undefined;
+  /** What positions.ts keeps to find paths in the document (built on the first diagnostic). */
+  located: unknown;
 
   constructor(
     readonly path: string,
     readonly text: string,
   ) {}
-
-  /** The LineCounter the YAML parser fills; created lazily so unread files cost nothing. */
-  get lineCounter(): LineCounter {
-    if (!this.counter) this.counter = new LineCounter();
-    return this.counter;
-  }
 
   /** 1-based line and column of a character offset. */
   position(offset: number): { line: number; col: number } {

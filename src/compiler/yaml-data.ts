@@ -1,6 +1,9 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Scalar } from 'yaml';
-import { keptAt, recordPositions, type Meta } from './positions.js';
-import type { SourceFile, Span } from './source.js';
+import { keptAt } from './positions.js';
+import { pointer, type Duplicate, type Unsupported, type YamlRead } from './yaml-read.js';
+
+/** Deepest nesting of mappings and lists accepted; pipeline.yml needs fewer than 15 levels. */
+export const MAX_DEPTH = 64;
 
 /** Most values one file may expand to (aliases included), against alias bombs. */
 export const MAX_NODES = 1_000_000;
@@ -74,21 +77,40 @@ function checkExpansion(doc: Document.Parsed, targets: Map<Alias, Node>): void {
   }
 }
 
+/** What `readYaml` reports of a construct pipec refuses (yaml-read.ts's `Unsupported`), by kind. */
+export const UNSUPPORTED = {
+  key: 'mapping keys must be plain strings, not lists or mappings',
+  proto: "'__proto__' cannot be a key: no setting, variable, tag or name in pipeline.yml may be called that",
+  merge: "merge keys ('<<: *anchor') are not supported; write the keys out, or alias the whole mapping ('build: *anchor')",
+  deep: `nesting is deeper than ${MAX_DEPTH} levels`,
+} as const;
+
 /**
- * Turns a YAML document into plain data, remembering where each mapping, list, key and value
- * came from so that any later phase can point at the text. Keys are own properties only.
+ * Reads a YAML document (the yaml package's) into plain data in one walk, finding on the way the keys
+ * written twice, the first construct pipec refuses and the numbers kept as their text (yaml-read.ts).
+ * Aliases are expanded (each expansion a copy, at most MAX_NODES values in all: AliasLimitError);
+ * with `expandAliases` false they read as null, which finds the duplicates of a document too large to expand.
+ * Keys are own properties only. Records no position: a value's place is its path (positions.ts).
  */
-export function toData(doc: Document.Parsed, file: SourceFile): unknown {
+export function readYaml(doc: Document.Parsed, expandAliases = true): YamlRead {
   let budget = MAX_NODES;
   let targets: Map<Alias, Node> | undefined;
   let outerAlias: Alias | undefined;
-  const span = (node: Node | null | undefined, fallback: Span): Span =>
-    node?.range ? { file, start: node.range[0], end: node.range[1] } : fallback;
+  const kept = new Set<string>();
+  const duplicates: Duplicate[] = [];
+  let unsupported: Unsupported | undefined;
+  const path: Array<string | number> = [];
+  const refuse = (message: string, node: Node | null | undefined): void => {
+    unsupported ??= { message, at: node?.range?.[0] ?? 0 };
+  };
 
-  const convert = (node: Node | null, fallback: Span): unknown => {
+  // `written`: the node is read where it is written (not in an alias's expansion), so its findings count.
+  const convert = (node: Node | null, depth: number, written: boolean): unknown => {
     if (--budget < 0) throw new AliasLimitError(targets !== undefined, outerAlias?.range ? [outerAlias.range[0], outerAlias.range[1]] : undefined);
     if (node === null || node === undefined) return null;
+    if (written && depth > MAX_DEPTH) refuse(UNSUPPORTED.deep, node);
     if (isAlias(node)) {
+      if (!expandAliases) return null;
       if (!targets) {
         targets = aliasTargets(doc);
         checkExpansion(doc, targets);
@@ -96,48 +118,60 @@ export function toData(doc: Document.Parsed, file: SourceFile): unknown {
       const outermost = outerAlias === undefined;
       if (outermost) outerAlias = node;
       try {
-        return convert(targets.get(node) ?? null, span(node, fallback));
+        return convert(targets.get(node) ?? null, depth, false);
       } finally {
         if (outermost) outerAlias = undefined;
       }
     }
-    if (isScalar(node)) return scalarValue(node);
-    const here = span(node, fallback);
+    if (isScalar(node)) {
+      const value = scalarValue(node);
+      if (typeof value === 'string' && value !== node.value) kept.add(pointer(path));
+      return value;
+    }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
-      const meta: Meta = { span: here, keys: new Map(), items: [] };
+      const seen = written ? new Map<string, [number, number]>() : undefined;
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
         const k = isScalar(keyNode) ? keyText(keyNode) : '';
-        const keySpan = span(keyNode, here);
-        const valueNode = pair.value as Node | null;
-        const valueSpan = valueNode ? span(valueNode, keySpan) : keySpan;
-        const value = convert(valueNode, valueSpan);
-        if (isScalar(valueNode) && typeof value === 'string' && value !== valueNode.value) (meta.kept ??= new Set()).add(k);
+        if (written) {
+          if (keyNode && !isScalar(keyNode)) refuse(UNSUPPORTED.key, keyNode);
+          else if (isScalar(keyNode)) {
+            // Assigned as a property name, '__proto__' would replace an object's prototype instead of adding a key.
+            if (keyNode.value === '__proto__') refuse(UNSUPPORTED.proto, keyNode);
+            else if (keyNode.value === '<<' && keyNode.type === 'PLAIN') refuse(UNSUPPORTED.merge, keyNode);
+            if (keyNode.range && seen) {
+              // Keys become property names, so `1` and '1' are the same key.
+              const at: [number, number] = [keyNode.range[0], keyNode.range[1]];
+              const first = seen.get(k);
+              if (first) duplicates.push({ key: k, at, first });
+              else seen.set(k, at);
+            }
+          }
+        }
+        path.push(k);
+        const value = convert(pair.value as Node | null, depth + 1, written);
+        path.pop();
         // Only '__proto__' needs defineProperty to stay an own key; a plain store is several times faster.
         if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
         else out[k] = value;
-        meta.keys.set(k, { key: keySpan, value: valueSpan });
       }
-      recordPositions(out, meta);
       return out;
     }
     if (isSeq(node)) {
       const out: unknown[] = [];
-      const meta: Meta = { span: here, keys: new Map(), items: [] };
       for (const item of node.items) {
-        const itemSpan = span(item as Node, here);
-        meta.items.push(itemSpan);
-        const value = convert(item as Node, itemSpan);
-        if (isScalar(item) && typeof value === 'string' && value !== item.value) (meta.kept ??= new Set()).add(out.length);
-        out.push(value);
+        path.push(out.length);
+        out.push(convert(item as Node, depth + 1, written));
+        path.pop();
       }
-      recordPositions(out, meta);
       return out;
     }
     return null;
   };
-  return convert(doc.contents, { file, start: 0, end: 0 });
+  const value = convert(doc.contents, 1, true);
+  duplicates.sort((a, b) => a.at[0] - b.at[0]);
+  return { value, kept, duplicates, ...(unsupported ? { unsupported } : {}) };
 }
 
 /**
