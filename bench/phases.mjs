@@ -2,7 +2,7 @@
 // which `npm run build` writes): read, decode, parse (yaml + positions), desugar, resolve, lower,
 // rules, each target's emit. Rounds after the first show the warm figures.
 //
-//   node bench/phases.mjs [--count 1000] [--rounds 3] [--target all]
+//   node bench/phases.mjs [--count 1000] [--rounds 3] [--target all] [--rules] [--dist DIR]
 //
 // Output is Markdown, for BENCHMARKS.md. Phase times are thread CPU time (process.threadCpuUsage
 // where Node has it, else process.cpuUsage), which a busy machine does not inflate much.
@@ -21,8 +21,12 @@ const opt = (name, dflt) => {
 const COUNT = Number(opt('--count', 1000));
 const ROUNDS = Number(opt('--rounds', 3));
 const TARGET = opt('--target', 'codepipeline');
+/** --rules: one row per rule instead of one for all of them. */
+const BY_RULE = argv.includes('--rules');
 
-const dist = (p) => import(pathToFileURL(join(ROOT, 'dist', p)).href);
+/** --dist DIR: the modules of another build (tsc's output), for an A/B of phases. */
+const DIST = opt('--dist', join(ROOT, 'dist'));
+const dist = (p) => import(pathToFileURL(join(DIST, p)).href);
 const { decodeSource, parseSource } = await dist('compiler/parse.js');
 const { desugarFile } = await dist('compiler/desugar.js');
 const { resolveArtifacts } = await dist('compiler/artifact-defaults.js');
@@ -65,8 +69,15 @@ for (let round = 0; round < ROUNDS; round++) {
       lap('resolve');
       const ir = lowerPipeline(ex, specs, diags);
       lap('lower');
-      for (const rule of RULES) rule(ir, diags);
-      lap('rules');
+      if (BY_RULE)
+        for (const rule of RULES) {
+          rule(ir, diags);
+          lap(`rule ${rule.name}`);
+        }
+      else {
+        for (const rule of RULES) rule(ir, diags);
+        lap('rules');
+      }
       for (const target of targets) {
         target.emit(ir, diags, { targets: targets.map((x) => x.name) });
         lap(`emit ${target.name}`);

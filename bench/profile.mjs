@@ -97,3 +97,30 @@ console.log();
 console.log(table(['module (self time)', 'ms', 'share'], sorted(byModule).slice(0, TOP).map(([k, v]) => [k, ms(v), pct(v)])));
 console.log();
 console.log(table(['function (self time)', 'ms', 'share'], sorted(byFn).slice(0, TOP).map(([k, v]) => [k, ms(v), pct(v)])));
+
+// Inclusive time of pipec's own functions (src/...): each sample counts once for every distinct
+// function on its stack, so a phase's row holds its callees, the yaml and zod packages included.
+const parent = new Map();
+for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const fnKey = new Map();
+const keyOf = (id) => {
+  if (!fnKey.has(id)) {
+    const cf = byId.get(id).callFrame;
+    const mod = cf.url ? moduleOf(cf.url, cf.lineNumber) : '';
+    fnKey.set(id, mod.startsWith('src/') ? `${cf.functionName || '(anonymous)'} (${mod}:${cf.lineNumber + 1})` : undefined);
+  }
+  return fnKey.get(id);
+};
+const inclusive = new Map();
+for (let i = 0; i < samples.length; i++) {
+  const seen = new Set();
+  for (let id = samples[i]; id !== undefined; id = parent.get(id)) {
+    const k = keyOf(id);
+    if (k && !seen.has(k)) {
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + Math.max(0, timeDeltas[i] ?? 0));
+    }
+  }
+}
+console.log();
+console.log(table(['pipec function (inclusive time)', 'ms', 'share'], sorted(inclusive).slice(0, TOP).map(([k, v]) => [k, ms(v), pct(v)])));

@@ -106,6 +106,13 @@ stages:
     expect(bad.some((e) => e.includes("'RoleArn' must be an IAM role ARN") && e.includes('arn:aws:iam::1:role/x'))).toBe(true);
   });
 
+  it('lengths are counted in characters (code points), as the model counts them, not UTF-16 units', () => {
+    const n = max('pipeline.variables[].defaultValue');
+    const yaml = (k: number) => `name: v\n${HEAD}variables: { v: "${'\u{1F680}'.repeat(k)}" }\nbuild: { commands: [make] }\n`;
+    expect(errors(yaml(n))).toEqual([]);
+    expect(errors(yaml(n + 1))).not.toEqual([]);
+  });
+
   it('an action reads each input artifact once', () => {
     expect(errors(`name: d\n${HEAD}stages: [{ name: B, actions: [{ name: B, build: { commands: [make] }, inputs: [Source, Source] }] }]\n`)).toEqual([
       "PC3007 action 'B' reads artifact 'Source' twice; input artifacts of an action are unique",

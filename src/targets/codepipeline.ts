@@ -114,6 +114,22 @@ export function createPipelineInput(p: IrPipeline): Json {
   return { pipeline: pipelineDeclaration(p), ...(p.tags.length > 0 ? { tags: p.tags.map((t) => ({ key: t.key, value: t.value })) } : {}) };
 }
 
+const INPUTS = new WeakMap<IrPipeline, Json>();
+
+/**
+ * createPipelineInput of a pipeline, made once and shared, read-only, by the rule that holds it to the
+ * API model and this target's emit (the two would otherwise build the same ~10 KB object each).
+ * Callers that change what they get use createPipelineInput.
+ */
+export function pipelineInputOf(p: IrPipeline): Readonly<Json> {
+  let input = INPUTS.get(p);
+  if (!input) {
+    input = createPipelineInput(p);
+    INPUTS.set(p, input);
+  }
+  return input;
+}
+
 /** Reports what the codepipeline target needs that the pipeline does not give. */
 export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformationToo = false): void {
   if (!p.roleArn)
@@ -158,6 +174,6 @@ export const codepipelineTarget: Target = {
   description: 'the input of aws codepipeline create-pipeline --cli-input-json',
   emit(p, diags, options): OutputFile[] {
     checkCodePipeline(p, diags, options.targets?.includes('cloudformation') ?? false);
-    return [{ path: 'codepipeline.json', content: JSON.stringify(createPipelineInput(p), null, 2) + '\n' }];
+    return [{ path: 'codepipeline.json', content: JSON.stringify(pipelineInputOf(p), null, 2) + '\n' }];
   },
 };

@@ -1,7 +1,7 @@
 import { API_FIELDS, type ApiField } from '../api-limits.js';
 import type { IrAction, IrCondition, IrPipeline, IrRule, IrStage } from '../ir.js';
 import type { Span } from '../source.js';
-import { createPipelineInput } from '../../targets/codepipeline.js';
+import { pipelineInputOf } from '../../targets/codepipeline.js';
 import type { Rule } from './types.js';
 
 /** Where a field of the CreatePipeline input came from, and how a message names its owner. */
@@ -12,27 +12,70 @@ interface Place {
 
 type Step = string | number;
 
-/** A pattern of the model as the service applies it: the whole value must match (`.` takes any character). */
-const patterns = new Map<string, RegExp>();
-function matches(pattern: string, value: string): boolean {
-  let re = patterns.get(pattern);
-  if (!re) {
-    re = new RegExp(`^(?:${pattern})$`, 's');
-    patterns.set(pattern, re);
+/**
+ * A field of the CreatePipeline input with its model limits, and the fields below it, found once
+ * (not by a path string per value, as a walk by API_FIELDS keys would build).
+ */
+interface FieldNode {
+  field: ApiField;
+  path: string;
+  /** Precompiled `pattern`: the whole value must match (`.` takes any character). */
+  re?: RegExp;
+  /** An action (`pipeline.stages[].actions[]`) or a condition (`....conditions[]`), which are skipped when invalid. */
+  kind?: 'action' | 'condition';
+  /** Members, items, map keys and values: made on first use; null where the model has no such field. */
+  below: Map<string, FieldNode | null>;
+}
+
+const ROOTS = new Map<string, FieldNode | null>();
+
+/** The node for `path`, made once; null when the model has no field there. */
+function nodeAt(parent: Map<string, FieldNode | null>, path: string, step: string): FieldNode | null {
+  let node = parent.get(step);
+  if (node === undefined) {
+    const field = API_FIELDS[path];
+    node = field
+      ? {
+          field,
+          path,
+          ...(field.pattern ? { re: new RegExp(`^(?:${field.pattern})$`, 's') } : {}),
+          ...(path === 'pipeline.stages[].actions[]' ? { kind: 'action' as const } : path.endsWith('.conditions[]') ? { kind: 'condition' as const } : {}),
+          below: new Map(),
+        }
+      : null;
+    parent.set(step, node);
   }
-  return re.test(value);
+  return node;
 }
 
 const quote = (v: string): string => `'${v.length > 60 ? `${v.slice(0, 60)}...` : v}'`;
 
+/** Characters as the model counts them (code points), counted only when the UTF-16 length leaves it open. */
+function codePoints(value: string, min: number | undefined, max: number | undefined): number {
+  // A string of n UTF-16 units has between ceil(n / 2) and n code points.
+  if ((max === undefined || value.length <= max) && (min === undefined || (value.length + 1) >> 1 >= min)) return value.length;
+  let n = 0;
+  for (let i = 0; i < value.length; i++, n++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
 /** The problem with one value against its model field, if any. */
-function problem(field: ApiField, value: unknown): string | undefined {
+function problem(node: FieldNode, value: unknown): string | undefined {
+  const field = node.field;
   if (field.type === 'string' && typeof value === 'string') {
-    const length = [...value].length;
     if (field.enum && !field.enum.includes(value)) return `is ${quote(value)}; the API takes ${field.enum.map((e) => `'${e}'`).join(', ')}`;
-    if (field.min !== undefined && length < field.min) return field.min === 1 ? 'is empty' : `${quote(value)} has ${length} characters; at least ${field.min}`;
-    if (field.max !== undefined && length > field.max) return `${quote(value)} has ${length} characters; at most ${field.max}`;
-    if (field.pattern && !matches(field.pattern, value)) return `${quote(value)} does not match the API's pattern ${field.pattern}`;
+    if (field.min !== undefined || field.max !== undefined) {
+      const length = codePoints(value, field.min, field.max);
+      if (field.min !== undefined && length < field.min) return field.min === 1 ? 'is empty' : `${quote(value)} has ${length} characters; at least ${field.min}`;
+      if (field.max !== undefined && length > field.max) return `${quote(value)} has ${length} characters; at most ${field.max}`;
+    }
+    if (node.re && !node.re.test(value)) return `${quote(value)} does not match the API's pattern ${field.pattern}`;
   } else if (field.type === 'integer' && typeof value === 'number') {
     if (field.min !== undefined && value < field.min) return `is ${value}; at least ${field.min}`;
     if (field.max !== undefined && value > field.max) return `is ${value}; at most ${field.max}`;
@@ -117,34 +160,65 @@ function fieldName(steps: readonly Step[]): string {
  * refuse with a ValidationException leaves pipec. A problem already reported at the same place is not repeated.
  */
 export const apiModel: Rule = (p, diags) => {
-  const input = createPipelineInput(p);
-  // Without a role the codepipeline target reports PC4001 and the cloudformation target makes one.
-  if (!p.roleArn) delete (input.pipeline as Record<string, unknown>).roleArn;
-  const reported = new Set(diags.list.filter((d) => d.severity === 'error' && d.span).map((d) => `${d.span?.file.path}:${d.span?.start}`));
-  const visit = (value: unknown, path: string, steps: Step[]): void => {
-    const field = API_FIELDS[path];
-    if (!field || value === undefined) return;
+  const input = pipelineInputOf(p);
+  let reported: Set<string> | undefined;
+  /** The path into the input: members, indexes and map keys. Copied only for a problem's place. */
+  const steps: Step[] = [];
+  const check = (node: FieldNode, value: unknown): void => {
+    const wrong = problem(node, value);
+    if (!wrong) return;
+    const place = locate(p, steps);
+    const key = `${place.span.file.path}:${place.span.start}`;
+    reported ??= new Set(diags.list.filter((d) => d.severity === 'error' && d.span).map((d) => `${d.span?.file.path}:${d.span?.start}`));
+    if (reported.has(key)) return;
+    reported.add(key);
+    diags.add('PC3034', `${place.owner}: ${fieldName(steps)} ${wrong} (CodePipeline API, ${node.field.shape})`, place.span);
+  };
+  const visit = (node: FieldNode | null, value: unknown): void => {
+    if (!node || value === undefined) return;
     // An action whose spec had errors (reported already) is written only so the rest can be checked.
-    if (path === 'pipeline.stages[].actions[]' && p.stages[steps[2] as number]?.actions[steps[4] as number]?.invalid) return;
+    if (node.kind === 'action' && p.stages[steps[2] as number]?.actions[steps[4] as number]?.invalid) return;
     // So is a condition one of whose rules had errors.
-    if (path.endsWith('.conditions[]') && conditionOf(p.stages[steps[2] as number], steps[3])?.incomplete) return;
-    const wrong = problem(field, value);
-    if (wrong) {
-      const place = locate(p, steps);
-      const key = `${place.span.file.path}:${place.span.start}`;
-      if (!reported.has(key)) {
-        reported.add(key);
-        diags.add('PC3034', `${place.owner}: ${fieldName(steps)} ${wrong} (CodePipeline API, ${field.shape})`, place.span);
+    if (node.kind === 'condition' && conditionOf(p.stages[steps[2] as number], steps[3])?.incomplete) return;
+    check(node, value);
+    const type = node.field.type;
+    if (type === 'structure' && typeof value === 'object' && value !== null) {
+      for (const k in value) {
+        if (!Object.hasOwn(value, k)) continue;
+        steps.push(k);
+        visit(nodeAt(node.below, `${node.path}.${k}`, k), (value as Record<string, unknown>)[k]);
+        steps.pop();
+      }
+    } else if (type === 'list' && Array.isArray(value)) {
+      const item = nodeAt(node.below, `${node.path}[]`, '[]');
+      for (let i = 0; i < value.length; i++) {
+        steps.push(i);
+        visit(item, value[i]);
+        steps.pop();
+      }
+    } else if (type === 'map' && typeof value === 'object' && value !== null) {
+      const key = nodeAt(node.below, `${node.path}{key}`, '{key}');
+      const val = nodeAt(node.below, `${node.path}{value}`, '{value}');
+      for (const k in value) {
+        if (!Object.hasOwn(value, k)) continue;
+        steps.push(k);
+        visit(key, k);
+        visit(val, (value as Record<string, unknown>)[k]);
+        steps.pop();
       }
     }
-    if (field.type === 'structure' && typeof value === 'object' && value !== null)
-      for (const [k, v] of Object.entries(value)) visit(v, `${path}.${k}`, [...steps, k]);
-    else if (field.type === 'list' && Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[]`, [...steps, i]));
-    else if (field.type === 'map' && typeof value === 'object' && value !== null)
-      for (const [k, v] of Object.entries(value)) {
-        visit(k, `${path}{key}`, [...steps, k]);
-        visit(v, `${path}{value}`, [...steps, k]);
-      }
   };
-  for (const [k, v] of Object.entries(input)) visit(v, k, [k]);
+  for (const k in input) {
+    // Without a role the codepipeline target reports PC4001 and the cloudformation target makes one.
+    const value = k === 'pipeline' && !p.roleArn ? withoutRole(input[k] as Record<string, unknown>) : input[k];
+    steps.push(k);
+    visit(nodeAt(ROOTS, k, k), value);
+    steps.pop();
+  }
 };
+
+/** The declaration without its `roleArn` (a shallow copy: the input is shared with the codepipeline target). */
+function withoutRole(declaration: Record<string, unknown>): Record<string, unknown> {
+  const { roleArn: _roleArn, ...rest } = declaration;
+  return rest;
+}
