@@ -4,6 +4,7 @@ import { PARSE_OPTIONS, recordPositions, rootLoc } from './positions.js';
 import { SourceFile } from './source.js';
 import { AliasLimitError, MAX_DEPTH, MAX_NODES, readYaml } from './yaml-data.js';
 import { syntaxProblems, type SyntaxProblem } from './yaml-errors.js';
+import { readFast } from './yaml-fast.js';
 import type { FastReader, YamlRead } from './yaml-read.js';
 
 export { MAX_DEPTH } from './yaml-data.js';
@@ -11,11 +12,6 @@ export { MAX_DEPTH } from './yaml-data.js';
 /** Largest input file pipec reads; real pipeline files are a few kilobytes. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/**
- * The reader tried before the yaml package (yaml-read.ts's FastReader; see NOTES-paths.md): it reads
- * what it is certain of and declines the rest. None yet: every file is read by the yaml package.
- */
-const FAST: FastReader | undefined = undefined;
 
 /** A parsed input file: its plain data (places in it are paths, positions.ts). */
 export interface ParsedFile {
@@ -55,8 +51,12 @@ export function decodeSource(bytes: Uint8Array, path: string, diags: Diagnostics
   return new SourceFile(path, text);
 }
 
-/** Parses one file's YAML, guarding against hostile input; returns undefined when nothing usable remains. */
-export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | undefined {
+/**
+ * Parses one file's YAML, guarding against hostile input; returns undefined when nothing usable remains.
+ * `fast` is tried before the yaml package (yaml-read.ts's FastReader): it reads what it is certain of
+ * (yaml-fast.ts: the YAML pipeline files are written in) and declines the rest; undefined: yaml only.
+ */
+export function parseSource(file: SourceFile, diags: Diagnostics, fast: FastReader | undefined = readFast): ParsedFile | undefined {
   if (onlyBlankOrComments(file.text)) {
     diags.add('PC0005', 'file is empty; it should describe a pipeline (at least `name:` and `stages:`, or `pipelines:`)', { file, start: 0, end: 0 });
     return undefined;
@@ -66,7 +66,7 @@ export function parseSource(file: SourceFile, diags: Diagnostics): ParsedFile | 
     diags.add('PC1003', `nesting is deeper than ${MAX_DEPTH} levels`, { file, start: deep, end: deep + 1 });
     return undefined;
   }
-  const read = FAST?.(file.text) ?? readWithYaml(file, diags);
+  const read = fast?.(file.text) ?? readWithYaml(file, diags);
   if (!read) return undefined;
   file.kept = read.kept;
   if (!reportRead(file, read, diags)) return undefined;
