@@ -9,7 +9,7 @@ import type { YamlRead } from '../src/compiler/yaml-read.js';
 import { pipelineYaml } from '../bench/workspace.mjs';
 import { ROOT } from './support/cli.js';
 import { mutants, prng } from './support/mutate.js';
-import { generateYaml } from './support/yaml-generate.js';
+import { EDGE_CASES, generateYaml } from './support/yaml-generate.js';
 import { reference } from './support/yaml-reference.js';
 
 /**
@@ -48,6 +48,7 @@ const CORPUS: Array<{ name: string; text: string }> = [
   ...FILES.map((f) => ({ name: relative(ROOT, f), text: readFileSync(f, 'utf8').replace(/^\uFEFF/, '') })),
   ...testYaml().map((text, i) => ({ name: `test literal ${i}`, text })),
   ...Array.from({ length: 8 }, (_, i) => ({ name: `bench pipeline ${i}`, text: pipelineYaml(i) })),
+  ...EDGE_CASES.map((text, i) => ({ name: `edge case ${i}`, text })),
 ];
 
 /** What is different between the fast reader's answer and the yaml path's; '' when they agree. */
@@ -121,6 +122,12 @@ describe('fast YAML reader (yaml-fast.ts) against the yaml package path', () => 
     const unanswered = must.filter((c) => readFast(c.text) === undefined).map((c) => c.name);
     expect(unanswered).toEqual([]);
     expect(compare(must).failures).toEqual([]);
+  });
+
+  it('declines what only the yaml package reads or reports', () => {
+    const declined = ['a: &x 1\nb: *x\n', 'a: !Ref x\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n', 'a:\n\tb: 1\n', 'a: 1\r\nb: 2\r\n',
+      'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '[a]: 1\n', 'a:\n  b: 1\n c: 2\n', 'a: b: c\n', 'a: |+\n  x\n', '---\n', '~\n', 'a: {b: c}d\n'];
+    expect(declined.filter((t) => readFast(t) !== undefined)).toEqual([]);
   });
 
   it('agrees on every file and test literal of the repository', () => {

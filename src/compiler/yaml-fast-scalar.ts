@@ -84,11 +84,11 @@ export function readQuoted(t: string, p: number, out: PlainValue): number {
 function readSingle(t: string, p: number, out: PlainValue): number {
   let value = '';
   let from = p + 1;
+  // Once per scalar: looking for the line's end at every '' would be quadratic on a long line.
+  const nl = t.indexOf('\n', from);
   for (;;) {
     const q = t.indexOf("'", from);
-    if (q < 0) throw NOT_SURE;
-    const nl = t.indexOf('\n', from);
-    if (nl >= 0 && nl < q) throw NOT_SURE;
+    if (q < 0 || (nl >= 0 && nl < q)) throw NOT_SURE;
     if (t.charCodeAt(q + 1) === 39) {
       value += t.slice(from, q + 1);
       from = q + 2;

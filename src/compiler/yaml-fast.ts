@@ -58,25 +58,20 @@ function keptPointers(root: unknown, pairs: Array<object | string | number>): Se
     byContainer.set(c, keys);
   }
   const out = new Set<string>();
-  const path: Array<string | number> = [];
-  const walk = (v: unknown): void => {
+  // `at`: the pointer of `v` (yaml-read.ts's `pointer` of its path), built one segment at a time.
+  const walk = (v: unknown, at: string): void => {
     if (typeof v !== 'object' || v === null) return;
     const keys = byContainer.get(v);
-    if (keys) for (const k of keys) out.add(pointer([...path, k]));
-    if (Array.isArray(v))
-      v.forEach((x, i) => {
-        path.push(i);
-        walk(x);
-        path.pop();
-      });
-    else
-      for (const k of Object.keys(v)) {
-        path.push(k);
-        walk((v as Record<string, unknown>)[k]);
-        path.pop();
+    if (keys) for (const k of keys) out.add(at + pointer([k]));
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object') walk(v[i], `${at}/${i}`);
+    } else
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'object' && x !== null) walk(x, at + pointer([k]));
       }
   };
-  walk(root);
+  walk(root, '');
   return out;
 }
 

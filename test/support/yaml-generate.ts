@@ -84,3 +84,17 @@ const SCALARS = [
 ];
 const TEXTS = ["it's", 'say "hi"', 'a: b', 'c # d', '', ' padded ', 'back\\slash', '- dash', '[not flow]', '{not map}', '#hash', '@at', '`tick`', '%pct', '1.0', 'true'];
 const ESCAPED = ['\\n', '\\t', '\\\\', '\\"', '\\/', '\\x41', '\\u00e9', '\\U0001F600', '\\0', '\\e', '\\ ', '\\_', '\\N', 'a\\qb', '\\x4', '\\u12'];
+
+/** Hand-written texts at the edges of what the fast reader reads (spacing, comments, block scalar ends, numbers, escapes, keys). */
+export const EDGE_CASES: readonly string[] = [
+  'a  : 1\nb   :  2\n', '"a" : 1\n\'b\'  : x\n', '-   a: 1\n    b: 2\n-  - x\n   - y\n', 'a: [b,\n  {c: d,\n   e: [f]}\n  ]\n',
+  'a: b    # c\n', "a: 'it''s'\n", '--- \na: 1\n', '---   # c\na: 1\n', 'a: |\n  x\n# c\n  y\n', 'a: |\n  x\n    # c\n  y\n',
+  'a: |\n  x  \n  y \n', 'a: |\n  x\n\n\n', 'a: |-\n  x\n\n', 'a: >\n  x\n\n\n  y\n   z\n  w\n', 'a: >-\n   x\n  y\n',
+  'a: \u00a0x\n', 'a: x\u00a0\n', 'a: { }\nb: [ ]\nc: [[]]\n', 'a: [b, c] # comment\n', 'a: {b: c}d\n', 'a: -.inf\nb: +.5\nc: 0.\nd: 00\ne: -0.0\nf: 1e400\ng: 1e-400\nh: 0o\ni: 0x\nj: .\nk: 1.2.3\n',
+  'a: "\\x41\\u00e9\\U0001F600\\ud83d"\n', 'a: "a\\\nb"\n', '- a\n-\n- c\n', 'a:\n-\n  b\n', 'a: "x":\n', '[a, b]\n', '{a: 1}\n', '"x"\n', '1.0\n', 'a: !!str 1\n',
+  'a: &x 1\nb: *x\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n', 'a:\n  b: 1\n c: 2\n', 'a: x\n  y\n', 'a: [x\n  y]\n', 'a: {x: 1,\n y: 2}\n',
+  'a:\n  - b\n  -c\n', '? a\n: b\n', 'a: b: c\n', '- a: 1\n  - b\n', 'a: 1 # c\n#d\n  # e\nb: 2\n', 'a: >\n\n  x\n', 'a: |\n \n  x\n', 'a: |\n   \n  x\n',
+  '__proto__: 1\n', 'a: {__proto__: 1}\n', '<<: {a: 1}\n', '"<<": 1\n', 'a: 1\na: 2\n', '1: a\n"1": b\n', 'true: 1\nTrue: 2\n~: 3\nnull: 4\n',
+  'a: {"b":1, \'c\':2}\n', 'a: {b:1}\n', 'a: [b:1]\n', 'a: [b: 1]\n', 'a: [b, ]\n', 'a: ["b" c]\n', 'k' + 'x'.repeat(1100) + ': 1\n', 'a: é\n日本: 😀\n',
+  'a: -\n', 'a: - b\n', 'a: -b\n', '- -1\n- - -2\n', 'a: |2\n   x\n', 'a: |+\n  x\n\n', 'a: >1\n  x\n', 'a:    \n  b\n', 'a: # c\n  b: 1\n',
+];
