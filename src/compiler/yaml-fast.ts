@@ -452,49 +452,52 @@ class Reader {
 
   /** A flow list at `p`, inside a block collection indented `k` (its lines must be indented more). */
   private flowSeq(k: number): unknown[] {
-    if (++this.depth > DEEPEST) throw NOT_SURE;
-    const t = this.t;
     const out: unknown[] = [];
-    this.p++;
-    this.flowSpace(k);
-    if (t.charCodeAt(this.p) === 93) {
-      this.p++;
-      this.depth--;
-      return out;
-    }
-    for (;;) {
+    if (this.flowOpen(k, 93)) return out;
+    do {
       this.count++;
       this.path?.push(out.length);
       const value = this.flowValue(k);
       this.path?.pop();
       if (this.keptNow) this.keep(out, out.length);
       out.push(value);
-      this.flowSpace(k);
-      const c = t.charCodeAt(this.p);
-      this.p++;
-      if (c === 93) break;
-      if (c !== 44) throw NOT_SURE;
-      this.flowSpace(k);
-      if (t.charCodeAt(this.p) === 93) throw NOT_SURE;
-    }
-    this.depth--;
+    } while (!this.flowNext(k, 93));
     return out;
+  }
+
+  /** Enters a flow collection at `p` (`[` or `{`); true when it is empty, and then left (after `close`). */
+  private flowOpen(k: number, close: number): boolean {
+    if (++this.depth > DEEPEST) throw NOT_SURE;
+    this.p++;
+    this.flowSpace(k);
+    if (this.t.charCodeAt(this.p) !== close) return false;
+    this.p++;
+    this.depth--;
+    return true;
+  }
+
+  /** After an entry of a flow collection: false at a `,` before another entry, true at `close` (then left). */
+  private flowNext(k: number, close: number): boolean {
+    this.flowSpace(k);
+    const c = this.t.charCodeAt(this.p++);
+    if (c === close) {
+      this.depth--;
+      return true;
+    }
+    if (c !== 44) throw NOT_SURE;
+    this.flowSpace(k);
+    // A trailing comma (`[a, ]`) is left to yaml.
+    if (this.t.charCodeAt(this.p) === close) throw NOT_SURE;
+    return false;
   }
 
   /** A flow mapping at `p`, inside a block collection indented `k`. */
   private flowMap(k: number): Record<string, unknown> {
-    if (++this.depth > DEEPEST) throw NOT_SURE;
     const t = this.t;
     const out: Record<string, unknown> = {};
+    if (this.flowOpen(k, 125)) return out;
     const spans = this.where ? new Map<string, [number, number]>() : undefined;
-    this.p++;
-    this.flowSpace(k);
-    if (t.charCodeAt(this.p) === 125) {
-      this.p++;
-      this.depth--;
-      return out;
-    }
-    for (;;) {
+    do {
       const p = this.p;
       const c = t.charCodeAt(p);
       let key: string;
@@ -529,15 +532,7 @@ class Reader {
       this.path?.pop();
       store(out, key, value);
       if (this.keptNow) this.keep(out, key);
-      this.flowSpace(k);
-      const e = t.charCodeAt(this.p);
-      this.p++;
-      if (e === 125) break;
-      if (e !== 44) throw NOT_SURE;
-      this.flowSpace(k);
-      if (t.charCodeAt(this.p) === 125) throw NOT_SURE;
-    }
-    this.depth--;
+    } while (!this.flowNext(k, 125));
     return out;
   }
 
