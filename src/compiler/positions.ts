@@ -19,7 +19,7 @@ export const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: fa
  * When the path is not in the document (a key that was not written), the place is `fallback`'s (the
  * mapping the key would be in), or the deepest node on the way.
  */
-export class Loc implements Span {
+export class Loc implements Place {
   private range: [number, number] | undefined;
 
   constructor(
@@ -39,12 +39,21 @@ export class Loc implements Span {
 
   /** The place of a key's value (or a list's item) under this one. */
   child(key: string | number): Loc {
-    return new Loc(this.file, [...this.path, key], 'value', this);
+    return new Loc(this.file, [...this.path, key], 'value', this.node());
   }
 
   /** The place of a key itself under this one. */
   key(key: string): Loc {
-    return new Loc(this.file, [...this.path, key], 'key', this);
+    return new Loc(this.file, [...this.path, key], 'key', this.node());
+  }
+
+  /** The whole value: an alias's target rather than the alias. */
+  node(): Loc {
+    return this.part === 'node' ? this : new Loc(this.file, this.path, 'node', this.fallback);
+  }
+
+  asKey(): Loc {
+    return new Loc(this.file, this.path, 'key', this.fallback);
   }
 
   private resolve(): [number, number] {
@@ -136,15 +145,99 @@ function keyOf(key: Node | null): string {
   return String(v);
 }
 
-// ---- Positions of objects (transitional: objects read from YAML are placed by their path) ----
-
-interface Built {
-  span: Span;
-  /** Keys not listed are looked up here (by path) before falling back to `span`. */
-  base?: Loc;
-  keys: Map<string, { key: Span; value: Span }>;
+/**
+ * Where a value was written, as a Span that also answers for the values inside it: a `Loc` (a path
+ * into the document) for data as read, a `Built` for a mapping a macro built, which records where
+ * the YAML that caused each of its keys was written.
+ */
+export interface Place extends Span {
+  /** The place of a key's value or a list's item (this value's own place when it was not written). */
+  child(key: string | number): Place;
+  /** Where a key is written (this value's own place when it was not written). */
+  key(key: string): Span;
+  /** Where the whole value is: an alias's target rather than the alias. */
+  node(): Span;
+  /** This place as the place of its key (what `key` of its parent gives). */
+  asKey(): Span;
 }
-type Place = Loc | Built;
+
+/** The place of a value at `path` in a place (zod's issue paths), as `which` of its last key; the deepest written on the way otherwise. */
+export function placeAt(at: Place, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): Span {
+  let cur: Place = at;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (typeof seg !== 'string' && typeof seg !== 'number') break;
+    if (i === path.length - 1 && which === 'key' && typeof seg === 'string') return cur.key(seg);
+    cur = cur.child(seg);
+  }
+  return cur;
+}
+
+/**
+ * A mapping a macro built: its own place (the YAML that caused it), where each key it lists came from,
+ * and for other keys `base` (a mapping it copies), else its own place.
+ */
+export class Built implements Place {
+  constructor(
+    readonly at: Span,
+    readonly keys: ReadonlyMap<string, Place> = new Map(),
+    readonly base?: Place,
+    readonly keyAt?: Span,
+  ) {}
+
+  get file(): SourceFile {
+    return this.at.file;
+  }
+
+  get start(): number {
+    return this.at.start;
+  }
+
+  get end(): number {
+    return this.at.end;
+  }
+
+  child(key: string | number): Place {
+    return this.keys.get(String(key)) ?? this.base?.child(key) ?? this;
+  }
+
+  key(key: string): Span {
+    return this.keys.get(key)?.asKey() ?? this.base?.key(key) ?? this.at;
+  }
+
+  node(): Span {
+    return this.at;
+  }
+
+  asKey(): Span {
+    return this.keyAt ?? this.at;
+  }
+}
+
+/** A place for a value a macro made from the text at `at`: everything in it points there. */
+export function madeAt(at: Span | Place): Place {
+  return isPlace(at) ? new Built(at.node(), new Map(), undefined, at.asKey()) : new Built(at);
+}
+
+/** A mapping built at `at` whose keys `keys` come from `from` (renamed as `as` gives). */
+export function withKeys(at: Span | Place, from: Place, keys: Iterable<string>, as: (k: string) => string = (k) => k): Built {
+  const map = new Map<string, Place>();
+  for (const k of keys) map.set(as(k), from.child(k));
+  return new Built(isPlace(at) ? at.node() : at, map);
+}
+
+/** A built mapping with more keys: `more` over `to`'s own. */
+export function addKeys(to: Place, more: Iterable<[string, Place]>): Built {
+  const keys = new Map(to instanceof Built ? to.keys : []);
+  for (const [k, v] of more) keys.set(k, v);
+  return to instanceof Built ? new Built(to.at, keys, to.base, to.keyAt) : new Built(to.node(), keys, to, to.asKey());
+}
+
+export function isPlace(span: Span | undefined): span is Place {
+  return span instanceof Loc || span instanceof Built;
+}
+
+// ---- Positions of objects (transitional: being replaced by places passed beside the values) ----
 
 const META = new WeakMap<object, Place>();
 
@@ -156,6 +249,11 @@ export function recordPositions(value: unknown, at: Loc): void {
   else for (const k of Object.keys(value)) recordPositions((value as Record<string, unknown>)[k], at.child(k));
 }
 
+/** The place recorded for a mapping or list. */
+export function placeOf(value: unknown): Place | undefined {
+  return typeof value === 'object' && value !== null ? META.get(value) : undefined;
+}
+
 /** Keys (or list positions) of a mapping or list read from a file whose number or boolean was kept as its written text. */
 export function keptAt(value: object): { has(k: string | number): boolean } | undefined {
   const place = META.get(value);
@@ -165,34 +263,22 @@ export function keptAt(value: object): { has(k: string | number): boolean } | un
 
 /** Where a mapping or list came from. */
 export function spanOf(value: unknown): Span | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const place = META.get(value);
-  if (!place) return undefined;
-  return place instanceof Loc ? (place.part === 'node' ? place : new Loc(place.file, place.path, 'node', place.fallback)) : place.span;
+  return placeOf(value)?.node();
 }
 
 /** Where a key of a mapping is written. */
 export function keySpan(obj: unknown, key: string): Span | undefined {
-  if (typeof obj !== 'object' || obj === null) return undefined;
-  const place = META.get(obj);
-  if (!place) return undefined;
-  if (place instanceof Loc) return new Loc(place.file, [...place.path, key], 'key', spanOf(obj));
-  return place.keys.get(key)?.key ?? (place.base ? new Loc(place.base.file, [...place.base.path, key], 'key', place.span) : place.span);
+  return placeOf(obj)?.key(key);
 }
 
 /** Where the value of a mapping's key is written (the mapping itself when the key is absent). */
 export function valueSpan(obj: unknown, key: string | number): Span | undefined {
-  if (typeof obj !== 'object' || obj === null) return undefined;
-  const place = META.get(obj);
-  if (!place) return undefined;
-  if (place instanceof Loc) return new Loc(place.file, [...place.path, key], 'value', spanOf(obj));
-  if (typeof key === 'number') return place.base ? new Loc(place.base.file, [...place.base.path, key], 'value', place.span) : place.span;
-  return place.keys.get(key)?.value ?? (place.base ? new Loc(place.base.file, [...place.base.path, key], 'value', place.span) : place.span);
+  return placeOf(obj)?.child(key);
 }
 
 /** Gives a generated mapping or list the position of the text that caused it. */
 export function setSpan<T extends object>(value: T, span: Span | undefined): T {
-  if (span && !META.has(value)) META.set(value, { span, keys: new Map() });
+  if (span && !META.has(value)) META.set(value, new Built(span));
   return value;
 }
 
@@ -214,44 +300,18 @@ export function spanAtPath(root: unknown, path: readonly PropertyKey[], which: '
 
 /** Copies where `key` of `from` was written onto `to`, so a rebuilt mapping still points at the text. */
 export function copyKeySpan(to: object, from: unknown, key: string, as: string = key): void {
-  if (typeof from !== 'object' || from === null) return;
-  const src = META.get(from);
-  if (!src) return;
-  let pair: { key: Span; value: Span } | undefined;
-  if (src instanceof Loc) {
-    if (!Object.prototype.hasOwnProperty.call(from, key)) return;
-    pair = { key: keySpan(from, key) as Span, value: valueSpan(from, key) as Span };
-  } else {
-    pair = src.keys.get(key);
-    if (!pair && src.base && Object.prototype.hasOwnProperty.call(from, key)) pair = { key: keySpan(from, key) as Span, value: valueSpan(from, key) as Span };
-  }
-  if (!pair) return;
-  let meta = META.get(to);
-  if (meta instanceof Loc) {
-    meta = { span: spanOf(to) as Span, base: meta, keys: new Map() };
-    META.set(to, meta);
-  }
-  if (!meta) {
-    meta = { span: spanOf(from) ?? pair.key, keys: new Map() };
-    META.set(to, meta);
-  }
-  meta.keys.set(as, pair);
+  const src = placeOf(from);
+  if (!src || !Object.prototype.hasOwnProperty.call(from, key)) return;
+  if (src instanceof Built && !src.keys.has(key) && !src.base) return;
+  const own = META.get(to) ?? new Built(src.node());
+  META.set(to, addKeys(own, [[as, src.child(key)]]));
 }
 
 /** Gives a rebuilt copy of a mapping or list every position of the original: its own, its keys' and its items'. */
 export function copySpans(to: object, from: unknown): void {
-  if (typeof from !== 'object' || from === null) return;
-  const src = META.get(from);
+  const src = placeOf(from);
   if (!src) return;
   const own = META.get(to);
-  if (own) {
-    if (own instanceof Loc) return;
-    for (const k of Object.keys(from)) if (!own.keys.has(k) && (src instanceof Loc || src.keys.has(k) || src.base)) {
-      const pair = src instanceof Loc || !src.keys.has(k) ? { key: keySpan(from, k) as Span, value: valueSpan(from, k) as Span } : src.keys.get(k);
-      if (pair) own.keys.set(k, pair);
-    }
-    return;
-  }
-  if (src instanceof Loc) META.set(to, { span: spanOf(from) as Span, base: src, keys: new Map() });
-  else META.set(to, { span: src.span, ...(src.base ? { base: src.base } : {}), keys: new Map(src.keys) });
+  if (!own) META.set(to, src instanceof Loc ? new Built(src.node(), new Map(), src) : src);
+  else if (own instanceof Built && !own.base) META.set(to, new Built(own.at, own.keys, src, own.keyAt));
 }
