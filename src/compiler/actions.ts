@@ -5,7 +5,7 @@ import type { ActionKind, WrittenMapping } from './model.js';
 import { COMPUTE, INLINE_BUILD, providerSchema, RAW_ACTION } from './schema/actions.js';
 import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, setSpan, spanOf, valueSpan } from './positions.js';
+import { Built, madeAt, type Place } from './positions.js';
 import { yamlBoolean } from './yaml-data.js';
 import type { z } from 'zod';
 
@@ -23,8 +23,10 @@ export interface ReadSpec {
   catalog?: Provider;
   /** The provider's settings by pipeline.yml name (catalog providers). */
   fields: Record<string, unknown>;
-  /** The flat settings mapping as written, for spans of each setting. */
+  /** The flat settings mapping as written. */
   fieldsSource: WrittenMapping;
+  /** Where each of the flat settings was written. */
+  fieldsAt: Place;
   inline?: InlineBuild;
   compute?: ComputeSpec;
   raw?: RawSpec;
@@ -44,19 +46,19 @@ const DEFAULT_KIND: Partial<Record<Category, string>> = { Approval: 'manual', Co
  * A spec with any error is not used, even when only unknown keys were left out: 'templat' must
  * not be followed by "needs 'template'" from the provider's own checks.
  */
-export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Place, defaults: SpecDefaults): ReadSpec | undefined {
   const before = diags.errorCount;
   const read = readSpecValue(diags, kind, spec, span, defaults);
   return diags.errorCount === before ? read : undefined;
 }
 
-function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Place, defaults: SpecDefaults): ReadSpec | undefined {
   if (kind === 'action') {
     const raw = check(diags, RAW_ACTION, spec, 'action', span);
     if (!raw) return undefined;
     const owner = raw.owner ?? 'AWS';
     const catalog = PROVIDERS[raw.category].find((p) => p.owner === owner && p.provider === raw.provider && !p.customProvider);
-    if (!checkRawType(diags, raw, owner, catalog, spec, span)) return undefined;
+    if (!checkRawType(diags, raw, owner, catalog, span)) return undefined;
     return {
       category: raw.category,
       owner,
@@ -66,13 +68,17 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
       fields: {},
       // RAW_ACTION accepted it: a mapping.
       fieldsSource: spec as WrittenMapping,
+      fieldsAt: span,
       raw,
     };
   }
   const category = CATEGORY_KEYS[kind] as Category;
   const providers = PROVIDERS[category];
   if (category === 'Source' && typeof spec === 'string') return readShorthand(diags, spec, span, defaults);
-  if (category === 'Approval' && (spec === null || yamlBoolean(spec) === true)) spec = setSpan({}, span);
+  if (category === 'Approval' && (spec === null || yamlBoolean(spec) === true)) {
+    spec = {};
+    span = madeAt(span);
+  }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     const hint = category === 'Source' ? " or a shorthand such as 'codecommit:repo@main'" : '';
     diags.add('PC2002', `'${kind}' must be a mapping${hint}, not ${typeName(spec)}`, span);
@@ -84,7 +90,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   // `connection:` is both a kind and the ARN setting of github/bitbucket/...: beside another kind it is that setting.
   if (present.length > 1) present = present.filter((k) => !present.some((o) => o !== k && providerByKind(category, o)?.fields.some((f) => f.name === k)));
   if (present.length > 1) {
-    diags.add('PC2007', `'${kind}' names ${present.length} providers (${present.map((k) => `'${k}'`).join(' and ')}); an action has exactly one`, valueSpan(obj, present[1] as string) ?? span);
+    diags.add('PC2007', `'${kind}' names ${present.length} providers (${present.map((k) => `'${k}'`).join(' and ')}); an action has exactly one`, span.child(present[1] as string));
     return undefined;
   }
   const inlineBuild = (category === 'Build' || category === 'Test') && present.length === 0;
@@ -92,13 +98,13 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
     const inline = check(diags, INLINE_BUILD, obj, `'${kind}'`, span);
     if (!inline) return undefined;
     const catalog = providers.find((p) => p.inlineBuilds) as Provider;
-    return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, inline };
+    return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, fieldsAt: span, inline };
   }
   let providerKind = present[0] ?? DEFAULT_KIND[category];
   if (!providerKind) {
     const unknown = Object.keys(obj)[0];
     const guess = unknown ? didYouMean(unknown, kinds) : undefined;
-    diags.add('PC2010', `'${kind}' needs a provider: one of ${choices(kinds)}`, spanOf(obj) ?? span, {
+    diags.add('PC2010', `'${kind}' needs a provider: one of ${choices(kinds)}`, span.node(), {
       ...(guess ? { suggestion: `did you mean '${guess}'?` } : { suggestion: `for example: ${kind}: { ${kinds[0]}: ... }` }),
     });
     return undefined;
@@ -107,16 +113,17 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
     const compute = check(diags, COMPUTE, obj, `'${kind}'`, span);
     if (!compute) return undefined;
     const catalog = providers[0] as Provider;
-    return { category, owner: 'AWS', provider: 'Commands', version: '1', catalog, fields: {}, fieldsSource: obj, compute };
+    return { category, owner: 'AWS', provider: 'Commands', version: '1', catalog, fields: {}, fieldsSource: obj, fieldsAt: span, compute };
   }
   const catalog = providerByKind(category, providerKind) as Provider;
-  const flat = flatten(diags, obj, providerKind, catalog, span, defaults);
-  if (!flat) return undefined;
-  const fields = check(diags, providerSchema(catalog), flat, `'${providerKind}'`, span) as Record<string, unknown> | undefined;
+  const flattened = flatten(diags, obj, providerKind, catalog, span, defaults);
+  if (!flattened) return undefined;
+  const [flat, flatAt] = flattened;
+  const fields = check(diags, providerSchema(catalog), flat, `'${providerKind}'`, flatAt) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
   const provider = catalog.customProvider ? String(fields.provider) : catalog.provider;
   const version = catalog.customProvider && fields.version !== undefined ? String(fields.version) : catalog.version;
-  return { category, owner: catalog.owner, provider, version, catalog, fields, fieldsSource: flat };
+  return { category, owner: catalog.owner, provider, version, catalog, fields, fieldsSource: flat, fieldsAt: flatAt };
 }
 
 const KNOWN_TYPES: readonly Provider[] = Object.values(PROVIDERS).flatMap((list) => list.filter((p) => !p.customProvider));
@@ -125,9 +132,9 @@ const KNOWN_TYPES: readonly Provider[] = Object.values(PROVIDERS).flatMap((list)
  * A raw action of a type pipec knows is held to what that type is: the category, owner and version
  * CodePipeline registers it under (S31). Custom types are the user's own, so anything goes there.
  */
-function checkRawType(diags: Diagnostics, raw: RawSpec, owner: Owner, catalog: Provider | undefined, spec: unknown, span: Span): boolean {
+function checkRawType(diags: Diagnostics, raw: RawSpec, owner: Owner, catalog: Provider | undefined, span: Place): boolean {
   if (owner === 'Custom') return true;
-  const at = (key: string): Span => (raw as Record<string, unknown>)[key] !== undefined ? (valueSpan(spec, key) ?? span) : (spanOf(spec) ?? span);
+  const at = (key: string): Span => ((raw as Record<string, unknown>)[key] !== undefined ? span.child(key) : span.node());
   if (catalog) {
     const version = raw.version ?? '1';
     if (version === catalog.version) return true;
@@ -164,15 +171,16 @@ const CATEGORY_KEY_OF: Readonly<Record<Category, string>> = Object.fromEntries(O
  * Merges the two ways of writing settings, beside the provider key or inside it, into one mapping.
  * `{ s3: site-bucket, extract: true }` and `{ s3: { bucket: site-bucket, extract: true } }` read the same.
  */
-function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind: string, p: Provider, span: Span, defaults: SpecDefaults): Record<string, unknown> | undefined {
+function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind: string, p: Provider, span: Place, defaults: SpecDefaults): [Record<string, unknown>, Place] | undefined {
   const flat: Record<string, unknown> = {};
-  setSpan(flat, spanOf(obj) ?? span);
+  // Where each setting was written: inside the provider key, as its value, or beside it.
+  const places = new Map<string, Place>();
   const inner = obj[providerKind];
   let ok = true;
   if (inner !== undefined && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
     for (const [k, v] of Object.entries(inner)) {
       flat[k] = v;
-      copyKeySpan(flat, inner, k);
+      places.set(k, span.child(providerKind).child(k));
     }
   } else if (inner !== undefined && inner !== null) {
     const target = p.customProvider ? 'provider' : p.primary;
@@ -180,18 +188,18 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
       const text = String(inner);
       const slash = text.indexOf('/');
       if (slash <= 0 || slash === text.length - 1) {
-        diags.add('PC2009', `'${providerKind}: ${text}' should be written ${p.primarySplit[0]}/${p.primarySplit[1]}`, valueSpan(obj, providerKind) ?? span);
+        diags.add('PC2009', `'${providerKind}: ${text}' should be written ${p.primarySplit[0]}/${p.primarySplit[1]}`, span.child(providerKind));
         return undefined;
       }
       flat[p.primarySplit[0]] = text.slice(0, slash);
       flat[p.primarySplit[1]] = text.slice(slash + 1);
-      copyKeySpan(flat, obj, providerKind, p.primarySplit[0]);
-      copyKeySpan(flat, obj, providerKind, p.primarySplit[1]);
+      places.set(p.primarySplit[0], span.child(providerKind));
+      places.set(p.primarySplit[1], span.child(providerKind));
     } else if (target) {
       flat[target] = inner;
-      copyKeySpan(flat, obj, providerKind, target);
+      places.set(target, span.child(providerKind));
     } else {
-      diags.add('PC2002', `'${providerKind}' takes a mapping of settings here, not ${typeName(inner)}`, valueSpan(obj, providerKind) ?? span);
+      diags.add('PC2002', `'${providerKind}' takes a mapping of settings here, not ${typeName(inner)}`, span.child(providerKind));
       return undefined;
     }
   } else if (p.customProvider) {
@@ -200,15 +208,15 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
   for (const [k, v] of Object.entries(obj)) {
     if (k === providerKind) continue;
     if (Object.hasOwn(flat, k)) {
-      diags.add('PC2008', `'${k}' is given twice, beside '${providerKind}' and inside it`, valueSpan(obj, k) ?? span);
+      diags.add('PC2008', `'${k}' is given twice, beside '${providerKind}' and inside it`, span.child(k));
       ok = false;
       continue;
     }
     flat[k] = v;
-    copyKeySpan(flat, obj, k);
+    places.set(k, span.child(k));
   }
   if (p.fields.some((f) => f.key === 'ConnectionArn') && flat.connection === undefined && defaults.connection) flat.connection = defaults.connection;
-  return ok ? flat : undefined;
+  return ok ? [flat, new Built(span.node(), places)] : undefined;
 }
 
 /** Source providers with a `kind:location` shorthand, in the catalog's order. */
@@ -216,7 +224,7 @@ const SHORTHANDS: readonly Provider[] = PROVIDERS.Source.filter((p) => p.shortha
 const SHORTHAND_KINDS = SHORTHANDS.map((p) => p.kind);
 
 /** Reads `codecommit:repo@branch`, `github:owner/repo@branch`, `s3:bucket/key`, `ecr:repo@tag` (each provider's `shorthand`). */
-function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: SpecDefaults): ReadSpec | undefined {
+function readShorthand(diags: Diagnostics, text: string, span: Place, defaults: SpecDefaults): ReadSpec | undefined {
   const colon = text.indexOf(':');
   const kind = colon > 0 ? text.slice(0, colon) : '';
   const rest = colon > 0 ? text.slice(colon + 1) : '';
@@ -230,7 +238,7 @@ function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: S
     return undefined;
   }
   const flat: Record<string, unknown> = {};
-  setSpan(flat, span);
+  const flatAt = madeAt(span);
   if (form.split) {
     const slash = rest.indexOf('/');
     if (slash <= 0 || slash === rest.length - 1) {
@@ -261,7 +269,7 @@ function readShorthand(diags: Diagnostics, text: string, span: Span, defaults: S
       flat.connection = defaults.connection;
     }
   }
-  const fields = check(diags, providerSchema(p), flat, `'${kind}'`, span) as Record<string, unknown> | undefined;
+  const fields = check(diags, providerSchema(p), flat, `'${kind}'`, flatAt) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
-  return { category: 'Source', owner: p.owner, provider: p.provider, version: p.version, catalog: p, fields, fieldsSource: flat };
+  return { category: 'Source', owner: p.owner, provider: p.provider, version: p.version, catalog: p, fields, fieldsSource: flat, fieldsAt: flatAt };
 }

@@ -2,7 +2,7 @@ import { readSpec, type ReadSpec } from './actions.js';
 import { CATEGORY_KEYS, type Category } from './catalog/index.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { ExAction, ExPipeline, ExStage } from './model.js';
-import { valueSpan } from './positions.js';
+import { madeAt } from './positions.js';
 import { isMapping } from './yaml-data.js';
 
 /** A pipeline with every action's inputs and outputs written out, and the read spec of each of its actions. */
@@ -23,7 +23,7 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
   // An action whose spec has errors stays in the pipeline, so later rules do not report it missing.
   const read = new Map<ExAction, ReadSpec>();
   for (const stage of ex.stages)
-    for (const action of stage.actions) read.set(action, readSpec(diags, action.kind, action.spec, valueSpan(action.source, action.kind) ?? action.span, defaults) ?? invalidSpec(action));
+    for (const action of stage.actions) read.set(action, readSpec(diags, action.kind, action.spec, action.specAt, defaults) ?? invalidSpec(action));
   const specs = new Map<ExAction, ReadSpec>();
   let previous: string[] = [];
   let sources: string[] = [];
@@ -80,7 +80,7 @@ export function artifactName(actionName: string): string {
 
 function invalidSpec(action: ExAction): ReadSpec {
   const category = action.kind === 'action' ? 'Deploy' : (CATEGORY_KEYS[action.kind] as Category);
-  return { category, owner: 'AWS', provider: '', version: '1', fields: {}, fieldsSource: {}, invalid: true };
+  return { category, owner: 'AWS', provider: '', version: '1', fields: {}, fieldsSource: {}, fieldsAt: madeAt(action.span), invalid: true };
 }
 
 /** The artifacts an action produces when its `outputs` are not written. */

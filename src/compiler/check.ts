@@ -3,7 +3,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { Span } from './source.js';
 import { pipecSpellings } from './catalog/index.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, setSpan, spanAtPath, spanOf } from './positions.js';
+import { descend, placeAt, type Place } from './positions.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -33,7 +33,7 @@ const EXPECTED: Record<string, string> = {
  * Validates `value` with a zod schema and reports each problem at its place in the YAML.
  * `where` names the construct for messages ("stage", "action"). Returns the parsed value or undefined.
  */
-export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, fallback?: Span): T | undefined {
+export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, place: Place): T | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues;
@@ -51,7 +51,7 @@ export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknow
   const shown = issues.filter(
     (i) => !(i.code === 'custom' && unknownAt.includes(pathKey(i.path))) && !(meant.has(pathKey(i.path)) && valueAt(value, i.path) === undefined),
   );
-  for (const issue of shown) report(diags, schema, value, issue, [], where, fallback);
+  for (const issue of shown) report(diags, schema, value, issue, [], where, place);
   if (!shown.every((i) => i.code === 'unrecognized_keys')) return undefined;
   // Unknown keys are reported, then left out, so the rest of the file is still checked.
   let stripped = value;
@@ -70,8 +70,8 @@ export interface ReadMapping<T> {
 }
 
 /** Checks a mapping, reporting each problem; what is valid of it is read even when some keys are not. Undefined when it is no mapping. */
-export function readMapping<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, fallback?: Span): ReadMapping<T> | undefined {
-  const checked = check(diags, schema, value, where, fallback);
+export function readMapping<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, place: Place): ReadMapping<T> | undefined {
+  const checked = check(diags, schema, value, where, place);
   if (checked !== undefined) return { read: checked, written: value as Record<string, unknown>, complete: true };
   const read: Record<string, unknown> = {};
   const written = salvage(schema, value, read);
@@ -94,8 +94,8 @@ export function salvage(schema: z.ZodType, value: unknown, read?: Record<string,
   const s = unwrap(schema);
   if (!s || defOf(s).type !== 'object' || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const shape = defOf(s).shape ?? {};
+  // The copy has a subset of the keys, each where it was: the place of `value` is its place too.
   const copy: Record<string, unknown> = {};
-  setSpan(copy, spanOf(value));
   const dropped = new Set<string>();
   DROPPED.set(copy, dropped);
   for (const [k, v] of Object.entries(value)) {
@@ -107,7 +107,6 @@ export function salvage(schema: z.ZodType, value: unknown, read?: Record<string,
     }
     Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
     if (read) Object.defineProperty(read, k, { value: result.data, enumerable: true, writable: true, configurable: true });
-    copyKeySpan(copy, value, k);
   }
   return copy;
 }
@@ -155,10 +154,6 @@ function withoutKeys(value: unknown, path: readonly PropertyKey[], keys: readonl
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === head ? withoutKeys(v, rest, keys) : v]));
 }
 
-function at(root: unknown, path: Path, which: 'key' | 'value', fallback?: Span): Span | undefined {
-  return spanAtPath(root, path, which) ?? fallback;
-}
-
 function valueAt(root: unknown, path: Path): unknown {
   let cur = root;
   for (const seg of path) {
@@ -177,17 +172,17 @@ function label(path: Path, where: string): string {
  * Reports one zod issue at its place. `root` is the value `path` starts from; `outer` is the path from the
  * checked value to `root` (inside a union branch), so messages name the key the problem is about.
  */
-function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Issue, prefix: Path, where: string, fallback?: Span, outer: Path = []): void {
+function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Issue, prefix: Path, where: string, place: Place, outer: Path = []): void {
   const path = [...prefix, ...issue.path];
   const named = [...outer, ...path];
   const actual = valueAt(root, path);
-  const span = at(root, path, 'value', fallback);
+  const span = placeAt(place, path, 'value');
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
         const suggestion = suggestKey(key, known);
-        diags.add('PC2001', `unknown key '${key}' in ${describe(named, where)}`, at(root, [...path, key], 'key', fallback), {
+        diags.add('PC2001', `unknown key '${key}' in ${describe(named, where)}`, placeAt(place, [...path, key], 'key'), {
           suggestion: suggestion ? keyHelp(key, suggestion, known) : known.length ? `valid keys here: ${choices(known)}` : undefined,
         } as { suggestion?: string });
       }
@@ -196,7 +191,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     case 'invalid_type': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(placeAt(place, path.slice(0, -1), 'value')));
         return;
       }
       const expected = EXPECTED[issue.expected] ?? issue.expected;
@@ -208,7 +203,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
     case 'invalid_value': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(placeAt(place, path.slice(0, -1), 'value')));
         return;
       }
       const values = preferred(issue.values.map(String));
@@ -234,14 +229,14 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
         origin === 'number' || origin === 'int' || origin === 'bigint' ? `${name} must be ${small ? 'at least' : 'at most'} ${n}${have}` :
         `${name} must have ${small ? 'at least' : 'at most'} ${n} ${origin === 'array' || origin === 'set' ? (n === 1 ? 'item' : 'items') : 'characters'}${have}`;
       // Too many items: point at the first one too many.
-      const extra = !small && Array.isArray(actual) && actual.length > n ? at(root, [...path, n], 'value') : undefined;
+      const extra = !small && Array.isArray(actual) && actual.length > n ? placeAt(place, [...path, n], 'value') : undefined;
       diags.add('PC2006', msg, extra ?? span);
       return;
     }
     case 'invalid_union': {
       if (actual === undefined) {
         const key = path[path.length - 1];
-        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(at(root, path.slice(0, -1), 'value', fallback)));
+        diags.add('PC2003', `missing required key '${String(key)}' in ${describe(named.slice(0, -1), where)}`, startOf(placeAt(place, path.slice(0, -1), 'value')));
         return;
       }
       // Report the branch that matches the value's shape: an object value gets the object branch's problems,
@@ -251,8 +246,8 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       if (shaped) {
         const option = unionOption(schema, path, branches.indexOf(shaped));
         for (const sub of shaped)
-          if (option) report(diags, option, actualRoot(root, path), sub, [], where, span, named);
-          else report(diags, schema, root, sub, path, where, fallback, outer);
+          if (option) report(diags, option, actualRoot(root, path), sub, [], where, descend(place, path), named);
+          else report(diags, schema, root, sub, path, where, place, outer);
         return;
       }
       const unique = [...new Set(expectedKinds(branches))];
@@ -263,7 +258,7 @@ function report(diags: Diagnostics, schema: z.ZodType, root: unknown, issue: Iss
       // A record's key that its key schema rejects: point at the key and say why in pipec's words.
       const key = String(path[path.length - 1]);
       const why = (issue as unknown as { issues: Issue[] }).issues.map((i) => keyProblem(i)).filter(Boolean);
-      diags.add('PC2005', `'${key}' cannot be a key in ${describe(named.slice(0, -1), where)}: ${why[0] ?? 'it is not a valid name here'}`, at(root, path, 'key', fallback));
+      diags.add('PC2005', `'${key}' cannot be a key in ${describe(named.slice(0, -1), where)}: ${why[0] ?? 'it is not a valid name here'}`, placeAt(place, path, 'key'));
       return;
     }
     case 'custom': {

@@ -8,7 +8,6 @@ import { decodeSource, parseSource } from './parse.js';
 import { resolveArtifacts } from './artifact-defaults.js';
 import { LOCAL_RULES, RULES } from './rules/index.js';
 import type { SourceFile, Span } from './source.js';
-import { valueSpan } from './positions.js';
 
 /** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
 export interface InputFile {
@@ -101,9 +100,9 @@ export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true
       entry.body = take();
       continue;
     }
-    entry.nameSpan = valueSpan(explicit.source, 'name') ?? explicit.span;
+    entry.nameSpan = explicit.sourceAt.child('name');
     if (ir.project !== undefined) {
-      const span = 'project' in explicit.source ? valueSpan(explicit.source, 'project') : explicit.shared && 'project' in explicit.shared ? valueSpan(explicit.shared, 'project') : undefined;
+      const span = 'project' in explicit.source ? explicit.sourceAt.child('project') : explicit.shared && 'project' in explicit.shared ? explicit.sharedAt?.child('project') : undefined;
       entry.project = { name: ir.project, ...(span ? { span } : {}) };
     }
     const kept = cross(entry, diags);

@@ -3,8 +3,8 @@ import type { Diagnostics } from './diagnostics.js';
 import type { IrDeploymentGroup } from './ir.js';
 import type { ExDeploymentGroup, ExPipeline, WrittenMapping } from './model.js';
 import { DEPLOYMENT_GROUP } from './schema/deployment-groups.js';
+import type { Place } from './positions.js';
 import type { Span } from './source.js';
-import { keySpan, spanOf } from './positions.js';
 
 const PLATFORMS = { ecs: 'ECS', lambda: 'Lambda', servers: 'Server' } as const;
 
@@ -12,16 +12,16 @@ const PLATFORMS = { ecs: 'ECS', lambda: 'Lambda', servers: 'Server' } as const;
  * Checks `deployment-groups:` entries (written, or added by blue/green macros): each against its schema,
  * and its platform's block present and no other's. Entries with a mistake are reported and left out.
  */
-export function readDeploymentGroups(entries: readonly unknown[], fallback: Span, diags: Diagnostics): ExDeploymentGroup[] {
+export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at: Place }>, diags: Diagnostics): ExDeploymentGroup[] {
   const out: ExDeploymentGroup[] = [];
-  for (const entry of entries) {
-    const span = spanOf(entry) ?? fallback;
-    const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', span);
+  for (const { group: entry, at } of entries) {
+    const span = at.node();
+    const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', at);
     if (!g) continue;
     const block = g.platform === 'lambda' ? undefined : g.platform;
     const stray = (['ecs', 'servers'] as const).find((k) => k !== block && g[k] !== undefined);
     if (stray) {
-      diags.add('PC2008', `'${stray}' describes a ${PLATFORMS[stray]} group, but this one is for ${g.platform}`, keySpan(entry, stray) ?? span);
+      diags.add('PC2008', `'${stray}' describes a ${PLATFORMS[stray]} group, but this one is for ${g.platform}`, at.key(stray));
       continue;
     }
     if (block && g[block] === undefined) {
@@ -29,7 +29,7 @@ export function readDeploymentGroups(entries: readonly unknown[], fallback: Span
       continue;
     }
     if (g.platform === 'lambda' && g.wait !== undefined) {
-      diags.add('PC2008', "'wait' keeps old tasks or instances; a Lambda group has none", keySpan(entry, 'wait') ?? span);
+      diags.add('PC2008', "'wait' keeps old tasks or instances; a Lambda group has none", at.key('wait'));
       continue;
     }
     out.push({ group: g, written: entry as WrittenMapping, span });

@@ -8,45 +8,44 @@ import type { ParsedFile } from './parse.js';
 import { actionSchema } from './schema/actions.js';
 import { ACTION_COMMON } from './schema/common.js';
 import { PARALLEL, PIPELINE, STAGE, WORKSPACE, type PipelineRead, type SharedSettings, type StageRead, type WorkspaceRead } from './schema/pipeline.js';
-import type { Span } from './source.js';
 import { choices, didYouMean } from './suggest.js';
-import { copyKeySpan, copySpans, keySpan, spanOf, valueSpan } from './positions.js';
+import { addKeys, rootLoc, type Place } from './positions.js';
 
 /** Reads one parsed file into pipelines in explicit form: shared settings applied, macros expanded. */
 export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[] {
   const root = parsed.value;
-  const fileSpan: Span = { file: parsed.file, start: 0, end: 0 };
+  const rootAt = rootLoc(parsed.file);
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
-    diags.add('PC2002', `a pipeline file must be a mapping (with 'name' and stages, or 'pipelines'), not ${typeName(root)}`, spanOf(root) ?? fileSpan);
+    diags.add('PC2002', `a pipeline file must be a mapping (with 'name' and stages, or 'pipelines'), not ${typeName(root)}`, typeof root === 'object' && root !== null ? rootAt : { file: parsed.file, start: 0, end: 0 });
     return [];
   }
   const top = root as Record<string, unknown>;
   const workspaceTypo = 'name' in top ? undefined : Object.keys(top).find((k) => k !== 'pipelines' && didYouMean(k, ['pipelines']));
   if (workspaceTypo !== undefined) {
     // Read as one pipeline, 'pipeline:' would only be "missing 'name'" and "unknown key" among twenty others.
-    diags.add('PC2001', `unknown key '${workspaceTypo}' at the top of the file`, keySpan(top, workspaceTypo) ?? fileSpan, { suggestion: "did you mean 'pipelines'?" });
+    diags.add('PC2001', `unknown key '${workspaceTypo}' at the top of the file`, rootAt.key(workspaceTypo), { suggestion: "did you mean 'pipelines'?" });
     return [];
   }
   if (!('pipelines' in top)) {
     // A pipeline whose own keys have errors is still read as far as it can be, so every mistake shows in one run.
-    const p = readMapping(diags, PIPELINE, top, 'pipeline', fileSpan);
+    const p = readMapping(diags, PIPELINE, top, 'pipeline', rootAt);
     if (!p) return [];
-    const ex = desugarPipeline(p, undefined, diags, p.complete);
+    const ex = desugarPipeline(p, rootAt, undefined, diags, p.complete);
     return ex ? [ex] : [];
   }
-  const ws = readMapping(diags, WORKSPACE, top, 'file', fileSpan);
+  const ws = readMapping(diags, WORKSPACE, top, 'file', rootAt);
   if (!ws || !Array.isArray(ws.written.pipelines)) return [];
   const out: ExPipeline[] = [];
   const items = ws.written.pipelines as unknown[];
   items.forEach((item, i) => {
-    const at = valueSpan(items, i) ?? fileSpan;
+    const at = rootAt.child('pipelines').child(i);
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
       return;
     }
     const p = readMapping(diags, PIPELINE, item, 'pipeline', at);
     if (!p) return;
-    const ex = desugarPipeline(p, ws, diags, p.complete && ws.complete);
+    const ex = desugarPipeline(p, at, { ...ws, at: rootAt }, diags, p.complete && ws.complete);
     if (ex) out.push(ex);
   });
   return out;
@@ -61,11 +60,11 @@ function blockingErrors(diags: Diagnostics): number {
 
 const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution', 'project'] as const;
 
-function desugarPipeline(pipeline: ReadMapping<PipelineRead>, file: ReadMapping<WorkspaceRead> | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
+function desugarPipeline(pipeline: ReadMapping<PipelineRead>, at: Place, file: (ReadMapping<WorkspaceRead> & { at: Place }) | undefined, diags: Diagnostics, complete: boolean): ExPipeline | undefined {
   const p = pipeline.written;
   const read = pipeline.read;
   const shared = file?.written;
-  const span = spanOf(p) as Span;
+  const span = at.node();
   const before = blockingErrors(diags);
   const sharedRead: Partial<Pick<PipelineRead, (typeof SHARED_KEYS)[number] | 'tags'>> | undefined = file?.read;
   const pick = <K extends (typeof SHARED_KEYS)[number]>(k: K): PipelineRead[K] | undefined => (read[k] !== undefined ? read[k] : sharedRead?.[k]);
@@ -75,22 +74,23 @@ function desugarPipeline(pipeline: ReadMapping<PipelineRead>, file: ReadMapping<
   const stages: ExStage[] = [];
   const settings: SharedSettings = {};
   for (const k of SHARED_KEYS) if (pick(k) !== undefined) Object.assign(settings, { [k]: pick(k) });
-  const ctx: MacroContext = { ...(shared ? { shared } : {}), settings, stages, stores: {}, deploymentGroups: [] };
+  const ctx: MacroContext = { ...(shared && file ? { shared, sharedAt: file.at } : {}), settings, stages, stores: {}, deploymentGroups: [] };
   for (const macro of MACROS) {
-    const made = macro(p, span, diags, ctx);
+    const made = macro(p, at, diags, ctx);
     if (made) stages.push(...(Array.isArray(made) ? made : [made]));
   }
   const artifacts = withStores(pick('artifacts'), ctx.stores);
   const explicit = p.stages as unknown[] | undefined;
   explicit?.forEach((s, i) => {
-    const stage = readStage(s, valueSpan(explicit, i) ?? span, diags);
+    const stage = readStage(s, at.child('stages').child(i), diags);
     if (stage) stages.push(stage);
   });
   const type = pick('type')?.toUpperCase() === 'V1' ? 'V1' : 'V2';
   const execution = pick('execution')?.toUpperCase() as ExPipeline['execution'];
   const incomplete = !complete || blockingErrors(diags) > before;
   // Checked once every stage is read: a group's mistakes are its own and leave the pipeline's rules running.
-  const deploymentGroups = readDeploymentGroups([...(read['deployment-groups'] ?? []), ...ctx.deploymentGroups], span, diags);
+  const written = (read['deployment-groups'] ?? []).map((group, i) => ({ group, at: at.child('deployment-groups').child(i) }));
+  const deploymentGroups = readDeploymentGroups([...written, ...ctx.deploymentGroups], diags);
   return {
     name: typeof read.name === 'string' ? read.name : '(unnamed)',
     ...(incomplete ? { incomplete } : {}),
@@ -112,16 +112,18 @@ function desugarPipeline(pipeline: ReadMapping<PipelineRead>, file: ReadMapping<
     ...(deploymentGroups.length > 0 ? { deploymentGroups } : {}),
     stages,
     source: p,
-    ...(shared ? { shared } : {}),
+    sourceAt: at,
+    ...(shared && file ? { shared, sharedAt: file.at } : {}),
     span,
   };
 }
 
 /** Reads one entry of `stages:`. */
-function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | undefined {
+function readStage(value: unknown, span: Place, diags: Diagnostics): ExStage | undefined {
   // A stage with errors in its own keys still has its actions read; the pipeline is then incomplete.
   let obj = check(diags, STAGE, value, 'stage', span) !== undefined ? (value as Record<string, unknown>) : salvage(STAGE, value);
   if (!obj) return undefined;
+  let at = span;
   const name = typeof obj.name === 'string' ? obj.name : '(unnamed)';
   const written = { ...(value as Record<string, unknown>) };
   // A misspelled 'actions' or 'steps' (reported as an unknown key) is read as meant, so its actions are still checked.
@@ -130,17 +132,15 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
       const typo = Object.keys(written).find((k) => !(k in STAGE.shape) && didYouMean(k, [list]) === list && Array.isArray(written[k]));
       if (typo !== undefined) {
         written[list] = written[typo];
-        const read: Record<string, unknown> = { ...obj, [list]: written[typo] };
-        copySpans(read, obj);
-        copyKeySpan(read, value, typo, list);
-        obj = read;
+        obj = { ...obj, [list]: written[typo] };
+        at = addKeys(at, [[list, span.child(typo)]]);
       }
     }
   if ((written.actions === undefined) === (written.steps === undefined)) {
     diags.add(
       'PC2007',
       `stage '${name}' needs exactly one of 'actions' (run together) or 'steps' (run in order)`,
-      keySpan(value, written.actions ? 'steps' : 'name') ?? span,
+      span.key(written.actions ? 'steps' : 'name'),
       written.actions ? { suggestion: "move the actions into one list: 'steps' runs them in order, 'actions' together" } : {},
     );
   }
@@ -148,24 +148,24 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
   if (obj.actions) {
     const list = obj.actions as unknown[];
     list.forEach((a, i) => {
-      const action = readAction(a, valueSpan(list, i) ?? span, diags, undefined);
+      const action = readAction(a, at.child('actions').child(i), diags, undefined);
       if (action) actions.push(action);
     });
   }
   if (obj.steps) {
     const steps = obj.steps as unknown[];
     steps.forEach((step, i) => {
-      const at = valueSpan(steps, i) ?? span;
+      const stepAt = at.child('steps').child(i);
       const order = i + 1;
       if (typeof step === 'object' && step !== null && 'parallel' in step) {
-        if (!check(diags, PARALLEL, step, 'step', at)) return;
+        if (!check(diags, PARALLEL, step, 'step', stepAt)) return;
         const group = (step as { parallel: unknown[] }).parallel;
         group.forEach((a, j) => {
-          const action = readAction(a, valueSpan(group, j) ?? at, diags, order);
+          const action = readAction(a, stepAt.child('parallel').child(j), diags, order);
           if (action) actions.push(action);
         });
       } else {
-        const action = readAction(step, at, diags, order);
+        const action = readAction(step, stepAt, diags, order);
         if (action) actions.push(action);
       }
     });
@@ -180,12 +180,13 @@ function readStage(value: unknown, span: Span, diags: Diagnostics): ExStage | un
     ...(conditions['on-failure'] !== undefined ? { onFailure: conditions['on-failure'] } : {}),
     ...(conditions['disable-inbound'] !== undefined ? { disableInbound: conditions['disable-inbound'] } : {}),
     source: obj,
+    sourceAt: at,
     span,
   };
 }
 
 /** Reads one action of a stage; `stepOrder` is set for actions in `steps:`, whose order is their place. */
-function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: number | undefined): ExAction | undefined {
+function readAction(value: unknown, span: Place, diags: Diagnostics, stepOrder: number | undefined): ExAction | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     diags.add('PC2002', `an action must be a mapping with 'name' and one of ${choices(ACTION_KINDS)}`, span);
     return undefined;
@@ -199,7 +200,7 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
     diags.add(
       'PC2007',
       kinds.length === 0 ? `${name} needs one of ${choices(ACTION_KINDS)}` : `${name} has ${kinds.map((k) => `'${k}'`).join(' and ')}; an action has exactly one kind`,
-      kinds.length === 0 ? (spanOf(obj) ?? span) : (keySpan(obj, kinds[1] as string) ?? span),
+      kinds.length === 0 ? span.node() : span.key(kinds[1] as string),
       guess ? { suggestion: `did you mean '${guess}'?` } : {},
     );
     return undefined;
@@ -209,7 +210,7 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
   const a = readMapping(diags, actionSchema(kind), obj, 'action', span)?.read;
   if (!a || typeof a.name !== 'string') return undefined;
   if (stepOrder !== undefined && a['run-order'] !== undefined)
-    diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", keySpan(obj, 'run-order') ?? span);
+    diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", span.key('run-order'));
   const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? [...v] : [v]);
   const inputs = list(a.inputs);
   const outputs = list(a.outputs);
@@ -225,6 +226,8 @@ function readAction(value: unknown, span: Span, diags: Diagnostics, stepOrder: n
     ...(a.timeout !== undefined ? { timeout: a.timeout } : {}),
     runOrder: stepOrder ?? a['run-order'] ?? 1,
     source: obj,
+    sourceAt: span,
+    specAt: span.child(kind),
     span,
   };
 }

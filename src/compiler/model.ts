@@ -1,13 +1,14 @@
 import type { DeploymentGroup } from './schema/deployment-groups.js';
 import type { ManagedPolicies, Permissions } from './schema/iam.js';
 import type { Artifacts, Condition, Notifications, OnFailure, Store, Trigger, Variables } from './schema/pipeline.js';
+import type { Place } from './positions.js';
 import type { Span } from './source.js';
 
 /** The category keys an action in `stages:` can use, plus `action` for the raw form. */
 export type ActionKind = 'source' | 'build' | 'test' | 'deploy' | 'approval' | 'invoke' | 'compute' | 'action';
 export const ACTION_KINDS: readonly ActionKind[] = ['source', 'build', 'test', 'deploy', 'approval', 'invoke', 'compute', 'action'];
 
-/** A mapping as YAML wrote it (or a macro rebuilt it), before any schema checked its values; its positions are in positions.ts. */
+/** A mapping as YAML wrote it (or a macro rebuilt it), before any schema checked its values; its place travels beside it (a `Place`). */
 export type WrittenMapping = Readonly<Record<string, unknown>>;
 
 /**
@@ -29,8 +30,12 @@ export interface ExAction {
   region?: string;
   timeout?: number;
   runOrder: number;
-  /** The action mapping (or macro value) this came from; key spans are read from it. */
+  /** The action mapping (or macro value) this came from. */
   source: WrittenMapping;
+  /** Where `source` (and so each of its keys) was written, or, for a macro's action, what caused each. */
+  sourceAt: Place;
+  /** Where `spec` was written (or what caused it). */
+  specAt: Place;
   span: Span;
   /** The macro that wrote it, for comments in `pipec expand`. */
   macro?: string;
@@ -44,8 +49,10 @@ export interface ExStage {
   onFailure?: OnFailure;
   /** `disable-inbound:` the reason the stage's inbound transition starts disabled. */
   disableInbound?: string;
-  /** The stage mapping as written (or as a macro wrote it), for `pipec expand` and key spans. */
+  /** The stage mapping as written (or as a macro wrote it), for `pipec expand`. */
   source: WrittenMapping;
+  /** Where `source` and its keys were written (for a macro's stage, what caused each). */
+  sourceAt: Place;
   span: Span;
   macro?: string;
   /** What in the macro wrote it (an environment, a wave, a blue/green kind), for `pipec expand` comments. */
@@ -57,6 +64,7 @@ export interface ExDeploymentGroup {
   group: DeploymentGroup;
   /** The entry as written, for `pipec expand`. */
   written: WrittenMapping;
+  /** Where the entry was written (or the blue/green deploy that added it). */
   span: Span;
 }
 
@@ -85,10 +93,14 @@ export interface ExPipeline {
   /** `deployment-groups:` CodeDeploy groups the cloudformation target creates (written, or added by blue/green). */
   deploymentGroups?: ExDeploymentGroup[];
   stages: ExStage[];
-  /** The pipeline's own mapping, for key spans and what `pipec expand` prints as written. */
+  /** The pipeline's own mapping, for what `pipec expand` prints as written. */
   source: WrittenMapping;
+  /** Where `source` was written. */
+  sourceAt: Place;
   /** The file's top-level mapping when settings came from there. */
   shared?: WrittenMapping;
+  /** Where `shared` was written. */
+  sharedAt?: Place;
   /** Part of it could not be read (errors already reported): whole-pipeline rules wait until those are fixed. */
   incomplete?: boolean;
   span: Span;

@@ -1,6 +1,6 @@
 import { parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import { Diagnostics } from './diagnostics.js';
-import { PARSE_OPTIONS, recordPositions, rootLoc } from './positions.js';
+import { PARSE_OPTIONS } from './positions.js';
 import { SourceFile } from './source.js';
 import { AliasLimitError, MAX_DEPTH, MAX_NODES, readYaml } from './yaml-data.js';
 import { syntaxProblems, type SyntaxProblem } from './yaml-errors.js';
@@ -76,7 +76,6 @@ export function parseSource(file: SourceFile, diags: Diagnostics, fast: FastRead
     diags.add('PC0005', 'file holds no pipeline (the YAML document is empty)', { file, start: at, end: at });
     return undefined;
   }
-  recordPositions(value, rootLoc(file));
   return { file, value };
 }
 

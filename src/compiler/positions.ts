@@ -1,5 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, visit, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Alias, type Document, type Node } from 'yaml';
 import type { SourceFile, Span } from './source.js';
+import { aliasTargets, keyText } from './yaml-data.js';
 import { pointer, type Path } from './yaml-read.js';
 
 /*
@@ -69,6 +70,11 @@ export function rootLoc(file: SourceFile): Loc {
   return new Loc(file, [], 'node');
 }
 
+/** True when the scalar at a place read from a file was a number or boolean kept as its written text. */
+export function isKeptAt(at: Place): boolean {
+  return at instanceof Loc && at.part === 'value' && isKept(at.file, at.path);
+}
+
 /** True when the scalar at `path` was a number or boolean kept as its written text (see yaml-data.ts's `scalarValue`). */
 export function isKept(file: SourceFile, path: Path): boolean {
   return file.kept !== undefined && file.kept.size > 0 && file.kept.has(pointer(path));
@@ -90,19 +96,7 @@ function documentOf(file: SourceFile): Located {
 
 function deref(at: Located, node: Node | null): Node | null {
   if (!isAlias(node)) return node;
-  if (!at.targets) {
-    const targets = new Map<Alias, Node>();
-    const anchors = new Map<string, Node>();
-    visit(at.doc, {
-      Node: (_key, n) => {
-        if (isAlias(n)) {
-          const target = anchors.get(n.source);
-          if (target) targets.set(n, target);
-        } else if (n.anchor) anchors.set(n.anchor, n);
-      },
-    });
-    at.targets = targets;
-  }
+  at.targets ??= aliasTargets(at.doc);
   return at.targets.get(node) ?? null;
 }
 
@@ -115,7 +109,7 @@ function locate(file: SourceFile, path: Path, part: Part): [number, number] | un
   for (const seg of path) {
     node = deref(at, node);
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyOf(p.key as Node | null) === String(seg));
+      const pair = node.items.find((p) => (isScalar(p.key) ? keyText(p.key) : '') === String(seg));
       if (!pair) return undefined;
       keyAt = (pair.key as Node | null) ?? node;
       // A key without a value is placed at its key.
@@ -138,13 +132,6 @@ function deepest(file: SourceFile, path: Path): [number, number] {
   return [0, 0];
 }
 
-function keyOf(key: Node | null): string {
-  if (!isScalar(key)) return '';
-  const v = key.value;
-  if ((typeof v === 'number' || typeof v === 'boolean') && key.type === 'PLAIN' && typeof key.source === 'string' && String(v) !== key.source) return key.source;
-  return String(v);
-}
-
 /**
  * Where a value was written, as a Span that also answers for the values inside it: a `Loc` (a path
  * into the document) for data as read, a `Built` for a mapping a macro built, which records where
@@ -161,8 +148,16 @@ export interface Place extends Span {
   asKey(): Span;
 }
 
+/** The place of the value at `path` under a place. */
+export function descend(at: Place, path: readonly PropertyKey[]): Place {
+  let cur = at;
+  for (const seg of path) if (typeof seg === 'string' || typeof seg === 'number') cur = cur.child(seg);
+  return cur;
+}
+
 /** The place of a value at `path` in a place (zod's issue paths), as `which` of its last key; the deepest written on the way otherwise. */
 export function placeAt(at: Place, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): Span {
+  if (path.length === 0) return at.node();
   let cur: Place = at;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
@@ -215,15 +210,8 @@ export class Built implements Place {
 }
 
 /** A place for a value a macro made from the text at `at`: everything in it points there. */
-export function madeAt(at: Span | Place): Place {
-  return isPlace(at) ? new Built(at.node(), new Map(), undefined, at.asKey()) : new Built(at);
-}
-
-/** A mapping built at `at` whose keys `keys` come from `from` (renamed as `as` gives). */
-export function withKeys(at: Span | Place, from: Place, keys: Iterable<string>, as: (k: string) => string = (k) => k): Built {
-  const map = new Map<string, Place>();
-  for (const k of keys) map.set(as(k), from.child(k));
-  return new Built(isPlace(at) ? at.node() : at, map);
+export function madeAt(at: Span): Place {
+  return new Built(at);
 }
 
 /** A built mapping with more keys: `more` over `to`'s own. */
@@ -231,87 +219,4 @@ export function addKeys(to: Place, more: Iterable<[string, Place]>): Built {
   const keys = new Map(to instanceof Built ? to.keys : []);
   for (const [k, v] of more) keys.set(k, v);
   return to instanceof Built ? new Built(to.at, keys, to.base, to.keyAt) : new Built(to.node(), keys, to, to.asKey());
-}
-
-export function isPlace(span: Span | undefined): span is Place {
-  return span instanceof Loc || span instanceof Built;
-}
-
-// ---- Positions of objects (transitional: being replaced by places passed beside the values) ----
-
-const META = new WeakMap<object, Place>();
-
-/** Records, for each mapping and list of data read from a file, its place (its path). */
-export function recordPositions(value: unknown, at: Loc): void {
-  if (typeof value !== 'object' || value === null) return;
-  META.set(value, at);
-  if (Array.isArray(value)) value.forEach((v, i) => recordPositions(v, at.child(i)));
-  else for (const k of Object.keys(value)) recordPositions((value as Record<string, unknown>)[k], at.child(k));
-}
-
-/** The place recorded for a mapping or list. */
-export function placeOf(value: unknown): Place | undefined {
-  return typeof value === 'object' && value !== null ? META.get(value) : undefined;
-}
-
-/** Keys (or list positions) of a mapping or list read from a file whose number or boolean was kept as its written text. */
-export function keptAt(value: object): { has(k: string | number): boolean } | undefined {
-  const place = META.get(value);
-  if (!(place instanceof Loc) || !place.file.kept || place.file.kept.size === 0) return undefined;
-  return { has: (k) => isKept(place.file, [...place.path, k]) };
-}
-
-/** Where a mapping or list came from. */
-export function spanOf(value: unknown): Span | undefined {
-  return placeOf(value)?.node();
-}
-
-/** Where a key of a mapping is written. */
-export function keySpan(obj: unknown, key: string): Span | undefined {
-  return placeOf(obj)?.key(key);
-}
-
-/** Where the value of a mapping's key is written (the mapping itself when the key is absent). */
-export function valueSpan(obj: unknown, key: string | number): Span | undefined {
-  return placeOf(obj)?.child(key);
-}
-
-/** Gives a generated mapping or list the position of the text that caused it. */
-export function setSpan<T extends object>(value: T, span: Span | undefined): T {
-  if (span && !META.has(value)) META.set(value, new Built(span));
-  return value;
-}
-
-/** The span of the value at a path (zod issue paths), or of the deepest mapping on the way. */
-export function spanAtPath(root: unknown, path: readonly PropertyKey[], which: 'key' | 'value' = 'value'): Span | undefined {
-  let cur: unknown = root;
-  let best = spanOf(root);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (typeof cur !== 'object' || cur === null || (typeof seg !== 'string' && typeof seg !== 'number')) break;
-    const last = i === path.length - 1;
-    const has = Array.isArray(cur) ? typeof seg === 'number' && seg < cur.length : Object.prototype.hasOwnProperty.call(cur, seg);
-    if (!has) return best;
-    best = last && which === 'key' && typeof seg === 'string' ? keySpan(cur, seg) : valueSpan(cur, seg);
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return best;
-}
-
-/** Copies where `key` of `from` was written onto `to`, so a rebuilt mapping still points at the text. */
-export function copyKeySpan(to: object, from: unknown, key: string, as: string = key): void {
-  const src = placeOf(from);
-  if (!src || !Object.prototype.hasOwnProperty.call(from, key)) return;
-  if (src instanceof Built && !src.keys.has(key) && !src.base) return;
-  const own = META.get(to) ?? new Built(src.node());
-  META.set(to, addKeys(own, [[as, src.child(key)]]));
-}
-
-/** Gives a rebuilt copy of a mapping or list every position of the original: its own, its keys' and its items'. */
-export function copySpans(to: object, from: unknown): void {
-  const src = placeOf(from);
-  if (!src) return;
-  const own = META.get(to);
-  if (!own) META.set(to, src instanceof Loc ? new Built(src.node(), new Map(), src) : src);
-  else if (own instanceof Built && !own.base) META.set(to, new Built(own.at, own.keys, src, own.keyAt));
 }

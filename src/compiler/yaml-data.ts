@@ -1,5 +1,4 @@
 import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Scalar } from 'yaml';
-import { keptAt } from './positions.js';
 import { pointer, type Duplicate, type Unsupported, type YamlRead } from './yaml-read.js';
 
 /** Deepest nesting of mappings and lists accepted; pipeline.yml needs fewer than 15 levels. */
@@ -26,7 +25,7 @@ export class AliasLimitError extends Error {
  * Found in one walk; the yaml package's own `Alias.resolve` walks the whole document for every
  * alias, which lets a few hundred kilobytes of aliases take minutes.
  */
-function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
+export function aliasTargets(doc: Document.Parsed): Map<Alias, Node> {
   const targets = new Map<Alias, Node>();
   const anchors = new Map<string, Node>();
   visit(doc, {
@@ -212,36 +211,6 @@ export function yamlBoolean(value: unknown): boolean | undefined {
   if (/^(false|False|FALSE)$/.test(value)) return false;
   return undefined;
 }
-
-/**
- * JSON text of a value as the file wrote it, keys sorted: a number or boolean that the parser kept
- * as text (`0.50`, `1e3`, `True`) is written as the JSON number or boolean it is, as written where
- * JSON allows (`0.50`), so JSON-valued settings keep both the type and the digits.
- */
-export function writtenJson(value: unknown): string {
-  const write = (v: unknown, kept: boolean): string => {
-    if (kept && typeof v === 'string') {
-      const b = yamlBoolean(v);
-      if (b !== undefined) return String(b);
-      if (/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/.test(v)) return v;
-      const n = yamlNumber(v);
-      if (n !== undefined && Number.isFinite(n)) return JSON.stringify(n);
-      return JSON.stringify(v);
-    }
-    if (Array.isArray(v)) {
-      const keptItems = keptAt(v);
-      return `[${v.map((x, i) => write(x, keptItems?.has(i) ?? false)).join(',')}]`;
-    }
-    if (v !== null && typeof v === 'object') {
-      const keptKeys = keptAt(v);
-      const keys = Object.keys(v).sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], keptKeys?.has(k) ?? false)}`).join(',')}}`;
-    }
-    return JSON.stringify(v) ?? 'null';
-  };
-  return write(value, false);
-}
-
 
 /** A mapping of plain data (not a list, a scalar or nothing). */
 export function isMapping(value: unknown): value is Record<string, unknown> {

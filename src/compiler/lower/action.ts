@@ -5,9 +5,9 @@ import type { IrAction, IrArtifactRef } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { secretsManagerDynamicReference } from '../secret-reference.js';
 import type { Env } from '../schema/common.js';
+import type { Place } from '../positions.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../positions.js';
-import { writtenJson } from '../yaml-data.js';
+import { writtenJson } from '../written-json.js';
 import { envJson, envVars, writtenEnv } from './env.js';
 import { inlineProject } from './inline-build.js';
 
@@ -16,7 +16,7 @@ function referenceSpan(spec: ReadSpec, artifact: string): Span | undefined {
   for (const f of spec.catalog?.fields ?? []) {
     const v = spec.fields[f.name];
     if ((f.type === 'artifact-path' || f.type === 'artifact') && typeof v === 'string' && (v === artifact || v.startsWith(`${artifact}::`)))
-      return valueSpan(spec.fieldsSource, f.name);
+      return spec.fieldsAt.child(f.name);
   }
   return undefined;
 }
@@ -24,12 +24,13 @@ function referenceSpan(spec: ReadSpec, artifact: string): Span | undefined {
 /** Lowers one action: its type, artifacts and configuration (inline builds become CodeBuild projects). */
 export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, diags: Diagnostics): IrAction {
   const src = a.source;
+  const at = a.sourceAt;
   const written = src.inputs;
   const inputSpan = (name: string, i: number): Span | undefined =>
-    Array.isArray(written) ? valueSpan(written, i) : written !== undefined ? valueSpan(src, 'inputs') : referenceSpan(spec, name);
+    Array.isArray(written) ? at.child('inputs').child(i) : written !== undefined ? at.child('inputs') : referenceSpan(spec, name);
   const inputs = (a.inputs ?? []).map((name, i) => ({ name, span: inputSpan(name, i) ?? a.span }));
   const writtenOutputs = src.outputs;
-  const outputs: IrArtifactRef[] = (a.outputs ?? []).map((name, i) => ({ name, span: (Array.isArray(writtenOutputs) ? valueSpan(writtenOutputs, i) : valueSpan(src, 'outputs')) ?? a.span }));
+  const outputs: IrArtifactRef[] = (a.outputs ?? []).map((name, i) => ({ name, span: Array.isArray(writtenOutputs) ? at.child('outputs').child(i) : at.child('outputs') }));
   const ir: IrAction = {
     name: a.name,
     span: a.span,
@@ -45,12 +46,12 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
     outputs,
     secretKeys: [],
     spans: {
-      role: keySpan(src, 'role'),
-      region: keySpan(src, 'region'),
-      namespace: keySpan(src, 'namespace'),
-      timeout: keySpan(src, 'timeout'),
-      inputs: keySpan(src, 'inputs'),
-      outputs: keySpan(src, 'outputs'),
+      role: at.key('role'),
+      region: at.key('region'),
+      namespace: at.key('namespace'),
+      timeout: at.key('timeout'),
+      inputs: at.key('inputs'),
+      outputs: at.key('outputs'),
     },
   };
   if (spec.invalid) ir.invalid = true;
@@ -63,11 +64,11 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
     ir.raw = true;
     for (const [k, v] of Object.entries(spec.raw.configuration ?? {})) {
       ir.configuration[k] = v;
-      ir.configSpans[k] = valueSpan(spec.fieldsSource.configuration, k) ?? a.span;
+      ir.configSpans[k] = spec.fieldsAt.child('configuration').child(k);
     }
     if (spec.raw.commands) ir.commands = spec.raw.commands;
     if (spec.raw['output-variables']) ir.outputVariables = spec.raw['output-variables'];
-    if (spec.raw.env) ir.environmentVariables = envVars(spec.raw.env, a.span, writtenEnv(spec));
+    if (spec.raw.env) ir.environmentVariables = envVars(spec.raw.env, writtenEnv(spec));
     if (spec.raw.files && outputs[0]) outputs[0].files = spec.raw.files;
   } else if (spec.inline) {
     const project = inlineProject(ex, stage, a, spec, spec.inline);
@@ -80,31 +81,32 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
     const c = spec.compute;
     ir.commands = typeof c.commands === 'string' ? [c.commands] : c.commands;
     if (c.exports) ir.outputVariables = c.exports;
-    if (c.env) ir.environmentVariables = envVars(c.env, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
+    if (c.env) ir.environmentVariables = envVars(c.env, writtenEnv(spec));
     if (c.files && outputs[0]) outputs[0].files = c.files;
   } else if (spec.catalog) {
     for (const f of spec.catalog.fields) {
       const v = spec.fields[f.name] ?? f.default;
       if (v === undefined) continue;
-      const at = valueSpan(spec.fieldsSource, f.name) ?? a.span;
-      // JSON settings are written from the mapping as written, which knows the numbers kept as text.
+      const place = spec.fieldsAt.child(f.name);
+      // JSON settings are written from the value as written, whose place knows the numbers kept as text.
       const written = spec.fieldsSource[f.name];
-      convertField(f, f.type === 'json' && written !== undefined && typeof v !== 'string' ? written : v, inputNames, ir, at);
+      const asWritten = f.type === 'json' && written !== undefined && typeof v !== 'string';
+      convertField(f, asWritten ? written : v, inputNames, ir, place, asWritten);
     }
     if (spec.catalog.customProvider && spec.fields.configuration) {
       const cfg = spec.fields.configuration as Record<string, string>;
       for (const [k, v] of Object.entries(cfg)) {
         ir.configuration[k] = v;
-        ir.configSpans[k] = valueSpan(cfg, k) ?? a.span;
+        ir.configSpans[k] = spec.fieldsAt.child('configuration').child(k);
       }
     }
     if (spec.catalog.env !== undefined && spec.fields.env) {
-      const env = envVars(spec.fields.env as Env, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
+      const env = envVars(spec.fields.env as Env, writtenEnv(spec));
       ir.configuration[spec.catalog.env] = envJson(env);
     }
     if (spec.category === 'Approval' && spec.fields.timeout !== undefined) {
       ir.timeoutInMinutes = Number(spec.fields.timeout);
-      ir.spans.timeout = keySpan(spec.fieldsSource, 'timeout');
+      ir.spans.timeout = spec.fieldsAt.key('timeout');
     }
   }
   void diags;
@@ -112,7 +114,7 @@ export function lowerAction(ex: ExPipeline, stage: ExStage, a: ExAction, spec: R
 }
 
 /** Turns one friendly setting into its configuration text (and, for secrets, a dynamic reference). */
-function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAction, at: Span): void {
+function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAction, at: Place, written: boolean): void {
   const set = (key: string, value: string): void => {
     ir.configuration[key] = value;
     ir.configSpans[key] = at;
@@ -126,7 +128,7 @@ function convertField(f: Field, v: unknown, inputs: readonly string[], ir: IrAct
     case 'list':
       return set(f.key, Array.isArray(v) ? v.map((x) => mapEnum(String(x))).join(f.separator ?? ',') : mapEnum(String(v)));
     case 'json':
-      return set(f.key, typeof v === 'string' ? v : writtenJson(v));
+      return set(f.key, typeof v === 'string' ? v : writtenJson(v, written ? at : undefined));
     case 'secret':
       ir.secretKeys.push(f.key);
       return set(f.key, secretsManagerDynamicReference((v as { secret: string }).secret));

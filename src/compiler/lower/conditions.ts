@@ -4,25 +4,25 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { IrCondition, IrRule } from '../ir.js';
 import { RAW_RULE, RULE_COMMANDS, providerSchema, ruleSchema } from '../schema/actions.js';
 import type { Condition } from '../schema/pipeline.js';
-import type { Span } from '../source.js';
+import { madeAt, type Place } from '../positions.js';
 import { choices, didYouMean } from '../suggest.js';
-import { spanOf, valueSpan } from '../positions.js';
-import { isMapping, writtenJson } from '../yaml-data.js';
+import { isMapping } from '../yaml-data.js';
+import { writtenJson } from '../written-json.js';
 
 const CONDITION_RESULTS = { rollback: 'ROLLBACK', fail: 'FAIL', retry: 'RETRY', skip: 'SKIP' } as const;
 
 /** A stage condition (`before-entry`, `on-success`, `on-failure`): its result and its rules, each checked. */
-export function lowerCondition(c: Condition, span: Span, diags: Diagnostics): IrCondition {
+export function lowerCondition(c: Condition, span: Place, diags: Diagnostics): IrCondition {
   const rules: IrRule[] = [];
   c.rules.forEach((r, i) => {
-    const rule = lowerRule(r, valueSpan(c.rules, i) ?? span, diags, i);
+    const rule = lowerRule(r, span.child('rules').child(i), diags, i);
     if (rule) rules.push(rule);
   });
   return { ...(c.result ? { result: CONDITION_RESULTS[c.result] } : {}), rules, span, ...(rules.length < c.rules.length ? { incomplete: true } : {}) };
 }
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];
-function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number): IrRule | undefined {
+function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: number): IrRule | undefined {
   if (!isMapping(value)) {
     diags.add('PC2002', `a rule must be a mapping with one of ${choices(RULE_KINDS)}`, span);
     return undefined;
@@ -31,13 +31,13 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
   const kinds = RULE_KINDS.filter((k) => k in obj);
   if (kinds.length !== 1) {
     const guess = Object.keys(obj).map((k) => didYouMean(k, RULE_KINDS)).find(Boolean);
-    diags.add('PC2007', `a rule needs exactly one of ${choices(RULE_KINDS)}`, spanOf(obj) ?? span, guess ? { suggestion: `did you mean '${guess}'?` } : {});
+    diags.add('PC2007', `a rule needs exactly one of ${choices(RULE_KINDS)}`, span.node(), guess ? { suggestion: `did you mean '${guess}'?` } : {});
     return undefined;
   }
   const kind = kinds[0] ?? '';
   const common = check(diags, ruleSchema(kind), obj, 'rule', span);
   if (!common) return undefined;
-  const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((name) => ({ name, span: valueSpan(obj, 'inputs') ?? span }));
+  const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((name) => ({ name, span: span.child('inputs') }));
   const base = {
     span,
     inputs,
@@ -46,7 +46,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
     ...(common.timeout !== undefined ? { timeoutInMinutes: common.timeout } : {}),
   };
   if (kind === 'rule') {
-    const raw = check(diags, RAW_RULE, obj.rule, 'rule', span);
+    const raw = check(diags, RAW_RULE, obj.rule, 'rule', span.child('rule'));
     if (!raw) return undefined;
     return { ...base, name: (common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`), provider: raw.provider, version: raw.version ?? '1', configuration: { ...(raw.configuration ?? {}) }, ...(raw.commands ? { commands: raw.commands } : {}) };
   }
@@ -54,7 +54,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
   if (!rp) return undefined;
   const name = common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`;
   if (rp.commands) {
-    const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', valueSpan(obj, 'commands') ?? span);
+    const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', span.child('commands'));
     if (cmds === undefined) return undefined;
     return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };
   }
@@ -63,10 +63,10 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
   if (typeof settings === 'object' && settings !== null) flat = settings;
   else if (rp.primary) flat = { [rp.primary]: settings };
   else {
-    diags.add('PC2002', `'${kind}' takes a mapping of settings`, valueSpan(obj, kind) ?? span);
+    diags.add('PC2002', `'${kind}' takes a mapping of settings`, span.child(kind));
     return undefined;
   }
-  const fields = check(diags, providerSchema(rp), flat, kind, valueSpan(obj, kind) ?? span) as Record<string, unknown> | undefined;
+  const fields = check(diags, providerSchema(rp), flat, kind, typeof settings === 'object' && settings !== null ? span.child(kind) : madeAt(span.child(kind))) as Record<string, unknown> | undefined;
   if (!fields) return undefined;
   const configuration: Record<string, string> = {};
   for (const f of rp.fields) {
@@ -75,7 +75,7 @@ function lowerRule(value: unknown, span: Span, diags: Diagnostics, index: number
     if (f.type === 'list') configuration[f.key] = (Array.isArray(v) ? v : [v]).map((x) => f.values?.[String(x)] ?? String(x)).join(',');
     else if (f.type === 'json') {
       const written: unknown = Reflect.get(flat, f.name);
-      configuration[f.key] = typeof v === 'string' ? v : writtenJson(written ?? v);
+      configuration[f.key] = typeof v === 'string' ? v : writtenJson(written ?? v, written !== undefined && flat === settings ? span.child(kind).child(f.name) : undefined);
     }
     else configuration[f.key] = String(v);
   }

@@ -1,22 +1,21 @@
 import type { ReadSpec } from '../actions.js';
 import type { IrEnvVar } from '../ir.js';
 import type { Env } from '../schema/common.js';
-import type { Span } from '../source.js';
-import { valueSpan } from '../positions.js';
+import type { Place } from '../positions.js';
 
-/** The `env` mapping as written: checked values are copies without positions, so each variable's place is read from here. */
-export function writtenEnv(spec: ReadSpec): unknown {
-  return spec.fieldsSource.env;
+/** Where the `env` mapping of a spec was written (its checked values are copies: each variable's place is read from here). */
+export function writtenEnv(spec: ReadSpec): Place {
+  return spec.fieldsAt.child('env');
 }
 
 /** Environment variables as the IR keeps them: plain text, or read from Parameter Store or Secrets Manager. */
-export function envVars(env: Env, span: Span, written?: unknown): IrEnvVar[] {
+export function envVars(env: Env, at: Place): IrEnvVar[] {
   return Object.entries(env).map(([name, v]) => {
-    const at = (written !== undefined ? valueSpan(written, name) : undefined) ?? valueSpan(env, name) ?? span;
-    if (typeof v === 'string') return { name, value: v, type: 'PLAINTEXT' as const, span: at };
-    if ('secret' in v) return { name, value: v.secret, type: 'SECRETS_MANAGER' as const, span: at };
-    if ('parameter' in v) return { name, value: v.parameter, type: 'PARAMETER_STORE' as const, span: at };
-    return { name, value: v.plaintext, type: 'PLAINTEXT' as const, plaintext: true, span: at };
+    const where = at.child(name);
+    if (typeof v === 'string') return { name, value: v, type: 'PLAINTEXT' as const, span: where };
+    if ('secret' in v) return { name, value: v.secret, type: 'SECRETS_MANAGER' as const, span: where };
+    if ('parameter' in v) return { name, value: v.parameter, type: 'PARAMETER_STORE' as const, span: where };
+    return { name, value: v.plaintext, type: 'PLAINTEXT' as const, plaintext: true, span: where };
   });
 }
 

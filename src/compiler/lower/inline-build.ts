@@ -1,7 +1,6 @@
 import type { InlineBuild, ReadSpec } from '../actions.js';
 import type { IrBuildArtifact, IrProject } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
-import { valueSpan } from '../positions.js';
 import { envVars, writtenEnv } from './env.js';
 import { lowerPermissions } from './permissions.js';
 
@@ -27,7 +26,7 @@ export const DEFAULT_IMAGE = 'aws/codebuild/standard:7.0';
 /** The CodeBuild project an inline build (`build: { commands: ... }`) defines. */
 export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, b: InlineBuild): IrProject {
   const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  const env = envVars(b.env ?? {}, valueSpan(spec.fieldsSource, 'env') ?? a.span, writtenEnv(spec));
+  const env = envVars(b.env ?? {}, writtenEnv(spec));
   const artifactOf = (v: Files): IrBuildArtifact =>
     typeof v === 'string' || Array.isArray(v)
       ? { files: lines(v) }

@@ -5,7 +5,6 @@ import type { IrAction, IrNotifications, IrPipeline, IrStage, IrStore } from '..
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { NOTIFICATION_EVENTS, type Artifacts, type Notifications, type Store } from '../schema/pipeline.js';
 import type { Span } from '../source.js';
-import { keySpan, valueSpan } from '../positions.js';
 import { lowerAction } from './action.js';
 import { lowerCondition } from './conditions.js';
 import { lowerPermissions } from './permissions.js';
@@ -14,7 +13,7 @@ import { lowerTriggers } from './triggers.js';
 /** Lowers an explicit pipeline and its read specs to the IR the targets emit. */
 export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, diags: Diagnostics): IrPipeline {
   const src = ex.source;
-  const sharedSpan = (k: string): Span | undefined => (k in src ? keySpan(src, k) : ex.shared ? keySpan(ex.shared, k) : undefined);
+  const sharedSpan = (k: string): Span | undefined => (k in src ? ex.sourceAt.key(k) : ex.sharedAt ? ex.sharedAt.key(k) : undefined);
   const { store, regionStores } = lowerArtifacts(ex.artifacts, sharedArtifacts(ex));
   const ir: IrPipeline = {
     name: ex.name,
@@ -50,7 +49,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
   const permissions = lowerPermissions(ex.permissions, ex.managedPolicies);
   if (permissions) {
     ir.permissions = permissions;
-    ir.permissionsSpan = keySpan(src, ex.permissions !== undefined ? 'permissions' : 'managed-policies') ?? ex.span;
+    ir.permissionsSpan = ex.sourceAt.key(ex.permissions !== undefined ? 'permissions' : 'managed-policies');
   }
   if (ex.deploymentGroups?.length) ir.deploymentGroups = lowerDeploymentGroups(ex, diags);
   return ir;
@@ -76,14 +75,14 @@ function lowerArtifacts(value: Artifacts | undefined, shared: boolean): { store?
 function lowerNotifications(ex: ExPipeline, n: Notifications): IrNotifications {
   const order = Object.keys(NOTIFICATION_EVENTS);
   const events = [...new Set(n.events)].sort((x, y) => order.indexOf(x) - order.indexOf(y)).flatMap((e) => NOTIFICATION_EVENTS[e] ?? []);
-  return { ...(n.topic ? { topicArn: n.topic } : {}), events, detail: n.detail === 'basic' ? 'BASIC' : 'FULL', span: valueSpan(ex.source, 'notifications') ?? ex.span };
+  return { ...(n.topic ? { topicArn: n.topic } : {}), events, detail: n.detail === 'basic' ? 'BASIC' : 'FULL', span: ex.sourceAt.child('notifications') };
 }
 
 function lowerVariables(ex: ExPipeline): IrPipeline['variables'] {
   // Checked values are copies without positions: each variable's place is read from the mapping as written.
-  const written = ex.source.variables;
+  const written = ex.sourceAt.child('variables');
   return Object.entries(ex.variables ?? {}).map(([name, v]) => {
-    const span = keySpan(written, name) ?? ex.span;
+    const span = written.key(name);
     if (typeof v === 'object') return { name, ...(v.default !== undefined ? { defaultValue: v.default } : {}), ...(v.description !== undefined ? { description: v.description } : {}), span };
     return { name, defaultValue: v, span };
   });
@@ -98,14 +97,14 @@ function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpe
     const spec = specs.get(a);
     if (spec) actions.push(lowerAction(ex, stage, a, spec, diags));
   }
-  const obj = stage.source;
+  const at = stage.sourceAt;
   const out: IrStage = { name: stage.name, span: stage.span, actions };
-  if (stage.disableInbound !== undefined) out.disableInbound = { reason: stage.disableInbound, span: valueSpan(obj, 'disable-inbound') ?? stage.span };
-  if (stage.beforeEntry !== undefined) out.beforeEntry = lowerCondition(stage.beforeEntry, valueSpan(obj, 'before-entry') ?? stage.span, diags);
-  if (stage.onSuccess !== undefined) out.onSuccess = lowerCondition(stage.onSuccess, valueSpan(obj, 'on-success') ?? stage.span, diags);
+  if (stage.disableInbound !== undefined) out.disableInbound = { reason: stage.disableInbound, span: at.child('disable-inbound') };
+  if (stage.beforeEntry !== undefined) out.beforeEntry = lowerCondition(stage.beforeEntry, at.child('before-entry'), diags);
+  if (stage.onSuccess !== undefined) out.onSuccess = lowerCondition(stage.onSuccess, at.child('on-success'), diags);
   if (stage.onFailure !== undefined) {
     const f = stage.onFailure;
-    const span = valueSpan(obj, 'on-failure') ?? stage.span;
+    const span = at.child('on-failure');
     // Rules beside 'result' are the condition, and the result is the condition's (as in before-entry and on-success).
     const rulesHere = f.rules !== undefined ? lowerCondition({ ...f, rules: f.rules }, span, diags) : undefined;
     out.onFailure = {
@@ -113,7 +112,7 @@ function lowerStage(ex: ExPipeline, stage: ExStage, specs: Map<ExAction, ReadSpe
       ...(rulesHere ? { condition: rulesHere } : {}),
       ...(f.result && !rulesHere ? { result: STAGE_RESULTS[f.result] } : {}),
       ...(f['retry-mode'] ? { retryMode: RETRY_MODES[f['retry-mode']] } : {}),
-      ...(f.condition ? { condition: lowerCondition(f.condition, valueSpan(f, 'condition') ?? span, diags) } : {}),
+      ...(f.condition ? { condition: lowerCondition(f.condition, span.child('condition'), diags) } : {}),
     };
   }
   return out;

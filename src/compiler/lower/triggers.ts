@@ -3,7 +3,6 @@ import type { IrCriteria, IrGitFilter, IrPipeline, IrTrigger } from '../ir.js';
 import type { ExPipeline } from '../model.js';
 import type { Trigger } from '../schema/pipeline.js';
 import { choices, didYouMean } from '../suggest.js';
-import { valueSpan } from '../positions.js';
 
 type Push = Exclude<NonNullable<Trigger['push']>, readonly unknown[]>;
 type Pull = Exclude<NonNullable<Trigger['pull-request']>, readonly unknown[]>;
@@ -26,7 +25,7 @@ export function lowerTriggers(ex: ExPipeline, ir: IrPipeline, diags: Diagnostics
   const unreadableSource = (ir.stages[0]?.actions ?? []).some((a) => a.invalid);
   const out: IrTrigger[] = [];
   list.forEach((t, i) => {
-    const span = valueSpan(list, i) ?? ex.span;
+    const span = ex.sourceAt.child('triggers').child(i);
     const tr = t;
     let source = tr.source;
     if (!source) {

@@ -2,11 +2,11 @@ import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { CFN_BLUE_GREEN } from '../schema/blue-green.js';
 import type { Span } from '../source.js';
-import { setSpan, valueSpan } from '../positions.js';
+import { Built, madeAt, type Place } from '../positions.js';
 import { actionFactory, assumeRole, withPlaceEnv } from './blue-green-codedeploy.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
 import { stepActions } from './steps.js';
-import { isObj, put, rebuild, type Obj } from './values.js';
+import { isObj, put, rebuild, type Obj, type Placed } from './values.js';
 
 /**
  * The four-step pattern for any app deployed with CloudFormation. Two stacks, `<stack>-blue` and
@@ -20,8 +20,8 @@ import { isObj, put, rebuild, type Obj } from './values.js';
  * A failure before the shift leaves traffic where it was; the stage also rolls back on failure
  * (`rollback: false` to not).
  */
-export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const block = check(diags, CFN_BLUE_GREEN, blockIn, 'blue-green', at) as Obj | undefined;
+export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Placed<Obj>, blockIn: Placed<Obj>, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
+  const block = check(diags, CFN_BLUE_GREEN, blockIn.value, 'blue-green', blockIn.at) as Obj | undefined;
   if (!block) return undefined;
   const missing = [
     ...(settings.stack === undefined ? ["'stack' (the app's stack; -blue and -green are added)"] : []),
@@ -35,18 +35,22 @@ export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj
     return undefined;
   }
   const routing = block.routing as Obj;
-  for (const [what, s] of [['the app', settings], ['the routing', routing]] as const) {
+  // The schema's output is a copy of 'routing' and 'validate': their own keys are placed at the blue/green
+  // settings, the values inside them (a mapping of parameters, a step) where they were written.
+  const routingAt = new Built(at, new Map([['parameters', blockIn.at.child('routing').child('parameters')]]));
+  const validateAt = new Built(at, new Map(Object.keys(isObj(block.validate) ? block.validate : {}).map((k) => [k, new Built(at, new Map(), blockIn.at.child('validate').child(k))])));
+  for (const [what, s, sAt] of [['the app', settings, settingsAt], ['the routing', routing, routingAt]] as const) {
     if (s.mode !== undefined && s.mode !== 'create-update') {
-      place.report.add('PC5006', `mode:${what}`, `blue/green creates, updates and deletes ${what} stack itself; remove 'mode: ${String(s.mode)}'`, valueSpan(s, 'mode') ?? at);
+      place.report.add('PC5006', `mode:${what}`, `blue/green creates, updates and deletes ${what} stack itself; remove 'mode: ${String(s.mode)}'`, sAt.child('mode'));
       return undefined;
     }
     if (s.parameters !== undefined && !isObj(s.parameters)) {
-      place.report.add('PC5006', `params:${what}`, `blue/green adds the colour to ${what} stack's parameters, so write 'parameters' as a mapping`, valueSpan(s, 'parameters') ?? at);
+      place.report.add('PC5006', `params:${what}`, `blue/green adds the colour to ${what} stack's parameters, so write 'parameters' as a mapping`, sAt.child('parameters'));
       return undefined;
     }
   }
   if (routing.stack === undefined) {
-    place.report.add('PC5006', 'routing.stack', "'routing' needs 'stack', the routing stack's name", valueSpan(blockIn, 'routing') ?? at);
+    place.report.add('PC5006', 'routing.stack', "'routing' needs 'stack', the routing stack's name", blockIn.at.child('routing'));
     return undefined;
   }
   const source = place.handoff[0];
@@ -60,14 +64,17 @@ export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj
   const live = `#{${colorNs}.LIVE}`;
   const stackRole = settings['stack-role'];
   const { artifacts, action } = actionFactory(place, at);
-  const withColor = (s: Obj, stack: unknown): Obj => {
-    const params = isObj(s.parameters) ? rebuild(s.parameters, Object.entries(s.parameters)) : rebuild(undefined, [], at);
+  // A stack's settings with the colour added to its parameters, and where they were written.
+  const withColor = (s: Obj, sAt: Place, stack: unknown): { spec: Obj; specAt: Place } => {
+    const written = isObj(s.parameters);
+    const params = written ? rebuild(Object.entries(s.parameters as Obj)) : {};
     put(params, colorParam, idle);
-    const out = rebuild(s, Object.entries(s));
+    const out = rebuild(Object.entries(s));
     put(out, 'stack', stack);
     put(out, 'parameters', params);
     if (out['stack-role'] === undefined && stackRole !== undefined) put(out, 'stack-role', stackRole);
-    return out;
+    const outAt = new Built(sAt.node(), new Map([['parameters', written ? sAt.child('parameters') : madeAt(at)]]), sAt);
+    return { spec: { cloudformation: out }, specAt: new Built(at, new Map([['cloudformation', outAt]])) };
   };
   const select = action(
     'Select-color',
@@ -84,16 +91,18 @@ export function cloudFormationBlueGreen(settings: Obj, blockIn: Obj, deploy: Obj
     { inputs: [source], namespace: colorNs },
   );
   const variables = typeof deploy.namespace === 'string' ? deploy.namespace : place.namespace('deploy');
-  const green = action('Create-green', 'deploy', { cloudformation: withColor(settings, `${String(settings.stack)}-${idle}`) }, { namespace: variables });
-  const validate = stepActions(block.validate as Obj, { macro: place.macro, actionName: place.actionName, deployNamespace: variables, refuse: '', report: place.report, fallback: at });
+  const greenSpec = withColor(settings, settingsAt, `${String(settings.stack)}-${idle}`);
+  const green = action('Create-green', 'deploy', greenSpec.spec, { namespace: variables, specAt: greenSpec.specAt });
+  const validate = stepActions({ value: block.validate as Obj, at: validateAt }, { macro: place.macro, actionName: place.actionName, deployNamespace: variables, refuse: '', report: place.report });
   for (const v of validate) artifacts.set(v, place.artifactName(v.name.slice(v.name.lastIndexOf('.') + 1)));
-  const shift = action('Shift-traffic', 'deploy', { cloudformation: withColor(routing, routing.stack) });
+  const shiftSpec = withColor(routing, routingAt, routing.stack);
+  const shift = action('Shift-traffic', 'deploy', shiftSpec.spec, { specAt: shiftSpec.specAt });
   const retire = action('Retire-blue', 'deploy', { cloudformation: { stack: `${String(settings.stack)}-${live}`, mode: 'delete-only', ...(stackRole !== undefined ? { 'stack-role': stackRole } : {}) } });
   return {
     phases: [[select], [green], validate, [shift], [retire]],
     variables,
     groups: [],
-    ...(block.rollback === false ? {} : { onFailure: setSpan({ result: 'rollback' }, at) }),
+    ...(block.rollback === false ? {} : { onFailure: { result: 'rollback' } }),
     artifacts,
     label: 'blue/green, CloudFormation four steps',
   };

@@ -3,10 +3,10 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { ActionKind, ExAction } from '../model.js';
 import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS, type Platform } from '../schema/blue-green.js';
 import type { Span } from '../source.js';
+import { Built, madeAt, type Place } from '../positions.js';
 import { choices } from '../suggest.js';
-import { copyKeySpan, setSpan, valueSpan } from '../positions.js';
 import type { DeployPlace, DeployPlan } from './blue-green.js';
-import { put, rebuild, type Obj } from './values.js';
+import { put, rebuild, type Obj, type Placed } from './values.js';
 
 /** Friendly traffic words to CodeDeploy's predefined deployment configurations, per compute platform. */
 export const TRAFFIC: Record<Platform, Record<string, string>> = {
@@ -38,9 +38,9 @@ export const TRAFFIC: Record<Platform, Record<string, string>> = {
 const LABEL: Record<Platform, string> = { ecs: 'ECS', lambda: 'Lambda', servers: 'EC2/on-premises' };
 
 /** ECS, Lambda and EC2/on-premises blue/green: CodeDeploy actions, and the deployment group pipec creates unless it exists. */
-export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const settings = check(diags, BLUE_GREEN_SETTINGS[platform], settingsIn, platform, at) as Obj | undefined;
-  const block = check(diags, BLUE_GREEN_BLOCKS[platform], blockIn, 'blue-green', at) as Obj | undefined;
+export function codeDeployBlueGreen(platform: Platform, settingsIn: Placed<Obj>, blockIn: Placed<Obj>, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
+  const settings = check(diags, BLUE_GREEN_SETTINGS[platform], settingsIn.value, platform, settingsIn.at) as Obj | undefined;
+  const block = check(diags, BLUE_GREEN_BLOCKS[platform], blockIn.value, 'blue-green', blockIn.at) as Obj | undefined;
   if (!settings || !block) return undefined;
   const need = (what: string[]): boolean => {
     const missing = what.filter((k) => block[k] === undefined && settings[k] === undefined);
@@ -53,12 +53,12 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
   const defaultName = place.key ? `${place.pipeline}-${place.key}` : place.pipeline;
   const application = String(block.application ?? defaultName);
   const group = String(block.group ?? defaultName);
-  const groups: Obj[] = [];
+  const groups: DeployPlan['groups'] = [];
   if (block.existing) {
     if (!need(['application', 'group'])) return undefined;
     for (const k of ['traffic', 'alarms', 'service-role', 'wait', 'listener', 'test-listener', 'target-groups'])
       if (block[k] !== undefined) {
-        place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, valueSpan(blockIn, k) ?? at, { suggestion: `remove '${k}', or remove 'existing: true' so that pipec creates the group with it` });
+        place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, blockIn.at.child(k), { suggestion: `remove '${k}', or remove 'existing: true' so that pipec creates the group with it` });
         return undefined;
       }
   } else {
@@ -70,9 +70,9 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Obj, blockIn
     }
     const required = platform === 'ecs' ? ['cluster', 'service', 'listener', 'target-groups'] : platform === 'servers' ? ['auto-scaling-groups', 'target-group'] : [];
     if (!need(required)) return undefined;
-    const config = trafficConfig(platform, block.traffic, place, valueSpan(blockIn, 'traffic') ?? at);
+    const config = trafficConfig(platform, block.traffic, place, blockIn.at.child('traffic'));
     if (block.traffic !== undefined && !config) return undefined;
-    groups.push(groupEntry(platform, application, group, config, settings, block, at));
+    groups.push({ group: groupEntry(platform, application, group, config, settings, block), at: madeAt(at) });
   }
   if (platform === 'ecs' && !need(['container'])) return undefined;
   const { artifacts, action } = actionFactory(place, at);
@@ -122,7 +122,7 @@ function trafficConfig(platform: Platform, value: unknown, place: DeployPlace, a
   return undefined;
 }
 
-function groupEntry(platform: Platform, application: string, name: string, config: string | undefined, settings: Obj, block: Obj, at: Span): Obj {
+function groupEntry(platform: Platform, application: string, name: string, config: string | undefined, settings: Obj, block: Obj): Obj {
   const g: Obj = { application, name, platform };
   if (config) g.config = config;
   if (block['service-role'] !== undefined) g['service-role'] = block['service-role'];
@@ -140,7 +140,7 @@ function groupEntry(platform: Platform, application: string, name: string, confi
     const asg = settings['auto-scaling-groups'];
     g.servers = { 'auto-scaling-groups': Array.isArray(asg) ? asg : [asg], 'target-group': settings['target-group'] };
   }
-  return setSpan(g, at);
+  return g;
 }
 
 /** The action keys of a deploy in another account or region. */
@@ -153,7 +153,9 @@ export function actionFactory(place: DeployPlace, at: Span): {
   const action = (base: string, kind: ActionKind, spec: Obj, extra: Partial<ExAction> = {}): ExAction => {
     // Commands actions run in the pipeline's account and region; they reach the deploy's themselves (withPlaceEnv).
     const where = kind === 'compute' ? {} : placeKeys(place);
-    const a: ExAction = { name: place.actionName(base), kind, spec: setSpan(spec, at), runOrder: 1, source: actionSource(place), span: at, macro: place.macro, ...where, ...extra };
+    // Made here; a Commands action's env is the place's (withPlaceEnv).
+    const specAt = new Built(at, 'env' in spec ? new Map([['env', madeAt(place.at)]]) : new Map());
+    const a: ExAction = { name: place.actionName(base), kind, spec, runOrder: 1, source: {}, sourceAt: actionSource(place), specAt, span: at, macro: place.macro, ...where, ...extra };
     artifacts.set(a, place.artifactName(base));
     return a;
   };
@@ -164,12 +166,11 @@ export function placeKeys(place: DeployPlace): Partial<ExAction> {
   return { ...(place.role ? { role: place.role } : {}), ...(place.region ? { region: place.region } : {}) };
 }
 
-/** The mapping an action's `role` and `region` point at. */
-export function actionSource(place: DeployPlace): Obj {
-  const src = rebuild(undefined, [], place.at);
-  copyKeySpan(src, place.placeSource, 'role');
-  copyKeySpan(src, place.placeSource, 'region');
-  return src;
+/** Where an action's `role` and `region` are written: the place's, or the deploy's. */
+export function actionSource(place: DeployPlace): Built {
+  const keys = new Map<string, Place>();
+  for (const k of ['role', 'region']) if (Object.prototype.hasOwnProperty.call(place.placeSource, k)) keys.set(k, place.placeSourceAt.child(k));
+  return new Built(place.at, keys);
 }
 
 /** Environment variables of the Commands actions blue/green writes; the cloudformation target grants what they do by them. */
@@ -188,7 +189,7 @@ export const HELPER_ENV = {
  * another account they first assume the deploy role there.
  */
 export function withPlaceEnv(env: Obj, place: DeployPlace): Obj {
-  const out = rebuild(undefined, Object.entries(env), place.at);
+  const out = rebuild(Object.entries(env));
   if (place.region) put(out, HELPER_ENV.region, place.region);
   if (place.role) put(out, HELPER_ENV.role, place.role);
   return out;

@@ -3,8 +3,8 @@ import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import type { Span } from '../source.js';
+import { madeAt, type Place } from '../positions.js';
 import { choices } from '../suggest.js';
-import { keySpan, setSpan, spanOf, valueSpan } from '../positions.js';
 import { yamlBoolean } from '../yaml-data.js';
 import { cloudFormationBlueGreen } from './blue-green-cloudformation.js';
 import { codeDeployBlueGreen } from './blue-green-codedeploy.js';
@@ -12,7 +12,7 @@ import { handoff, wireArtifacts } from './handoff.js';
 import type { MacroContext } from './index.js';
 import { OnceReporter } from './interpolate.js';
 import { inOrder, type Phase } from './layout.js';
-import { deployKind, isObj, longDeploy, rebuild, roleAccount, type Obj } from './values.js';
+import { deployKind, isObj, longDeploy, roleAccount, type Obj, type Placed } from './values.js';
 
 /** Where a blue/green deploy runs and how the actions it writes are named. */
 export interface DeployPlace {
@@ -29,15 +29,16 @@ export interface DeployPlace {
   /** The action role and region (set when the deploy is in another account or region). */
   role?: string;
   region?: string;
-  /** The mapping whose `role` and `region` keys the actions point at. */
+  /** The mapping whose `role` and `region` keys the actions point at, and where it is. */
   placeSource: Obj;
+  placeSourceAt: Place;
   /** The deploy is in another account or region than the pipeline, where pipec creates no CodeDeploy groups. */
   elsewhere: boolean;
   /** The artifacts the build handed over (the default package, image, templates). */
   handoff: readonly string[];
   report: OnceReporter;
   /** The deploy mapping as written. */
-  at: Span;
+  at: Place;
 }
 
 /** What a deploy becomes: the phases of its stage, and what else the pipeline needs for it. */
@@ -45,8 +46,8 @@ export interface DeployPlan {
   phases: Phase[];
   /** The namespace `${deploy.Name}` reads, when the deploy has output variables. */
   variables?: string;
-  /** `deployment-groups:` entries (explicit form) the cloudformation target creates. */
-  groups: Obj[];
+  /** `deployment-groups:` entries (explicit form) the cloudformation target creates, each at the deploy that asked for it. */
+  groups: Array<{ group: Obj; at: Place }>;
   /** The stage's `on-failure` (the four-step pattern rolls back). */
   onFailure?: Obj;
   /** The output artifact name of each action, for the artifact wiring. */
@@ -71,33 +72,38 @@ export const BLUE_GREEN_FORMS: Readonly<Record<string, string>> = {
 };
 
 /** Turns a blue/green deploy (long form, `${env}` filled in) into the phases of its stage. */
-export function blueGreenPlan(deploy: Obj, place: DeployPlace, diags: Diagnostics): DeployPlan | undefined {
-  const at = keySpan(deploy, 'blue-green' in deploy ? 'blue-green' : 'strategy') ?? place.at;
-  if (deploy.strategy !== undefined && !check(diags, STRATEGY, deploy.strategy, 'strategy', valueSpan(deploy, 'strategy') ?? at)) return undefined;
-  const block = deploy['blue-green'] === undefined || yamlBoolean(deploy['blue-green']) === true ? setSpan({}, at) : deploy['blue-green'];
+export function blueGreenPlan({ value: deploy, at: deployAt }: Placed<Obj>, place: DeployPlace, diags: Diagnostics): DeployPlan | undefined {
+  const at = deployAt.key('blue-green' in deploy ? 'blue-green' : 'strategy');
+  if (deploy.strategy !== undefined && !check(diags, STRATEGY, deploy.strategy, 'strategy', deployAt.child('strategy'))) return undefined;
+  const made = deploy['blue-green'] === undefined || yamlBoolean(deploy['blue-green']) === true;
+  const block = made ? {} : deploy['blue-green'];
+  const blockAt = made ? madeAt(at) : deployAt.child('blue-green');
   if (!isObj(block)) {
-    diags.add('PC2002', `'blue-green' must be a mapping of settings (or true), not ${Array.isArray(block) ? 'a list' : typeof block}`, valueSpan(deploy, 'blue-green') ?? at);
+    diags.add('PC2002', `'blue-green' must be a mapping of settings (or true), not ${Array.isArray(block) ? 'a list' : typeof block}`, deployAt.child('blue-green'));
     return undefined;
   }
   const kind = deployKind(deploy);
   // Own keys only: a deploy keyed 'toString' is no blue/green form.
   if (!kind || !Object.hasOwn(BLUE_GREEN_FORMS, kind)) {
     const hint = kind === 'ecs-blue-green' || kind === 'codedeploy' ? `; '${kind}' is already a CodeDeploy action, use it without 'strategy'` : '';
-    place.report.add('PC5006', `kind:${kind ?? ''}`, `blue/green deploys are ${choices(Object.keys(BLUE_GREEN_FORMS))}${kind ? `, not '${kind}'${hint}` : ''}`, kind ? (keySpan(deploy, kind) ?? at) : (spanOf(deploy) ?? at), {
+    place.report.add('PC5006', `kind:${kind ?? ''}`, `blue/green deploys are ${choices(Object.keys(BLUE_GREEN_FORMS))}${kind ? `, not '${kind}'${hint}` : ''}`, kind ? deployAt.key(kind) : deployAt.node(), {
       suggestion: kind === 'ec2' || kind === 'codedeploy' ? "for EC2 instances behind a load balancer write 'servers: { auto-scaling-groups: [...], target-group: ... }'" : `for example: deploy: { ecs: { cluster: main, service: web }, blue-green: { container: web, ... } }`,
     });
     return undefined;
   }
-  const settings = deploy[kind];
-  if (kind === 'cloudformation') return cloudFormationBlueGreen(isObj(settings) ? settings : setSpan({}, at), block, deploy, place, diags, at);
-  return codeDeployBlueGreen(kind as 'ecs' | 'lambda' | 'servers', isObj(settings) ? settings : setSpan({}, at), block, place, diags, at);
+  const written = deploy[kind];
+  const settings: Placed<Obj> = isObj(written) ? { value: written, at: deployAt.child(kind) } : { value: {}, at: madeAt(at) };
+  if (kind === 'cloudformation') return cloudFormationBlueGreen(settings, { value: block, at: blockAt }, deploy, place, diags, at);
+  return codeDeployBlueGreen(kind as 'ecs' | 'lambda' | 'servers', settings, { value: block, at: blockAt }, place, diags, at);
 }
 
 /** `deploy:` with `strategy: blue-green` (or `blue-green:`) becomes a "Deploy" stage of the blue/green pattern of its kind. */
-export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Diagnostics, ctx: MacroContext): ExStage | undefined {
+export function blueGreenMacro(p: Record<string, unknown>, pAt: Place, diags: Diagnostics, ctx: MacroContext): ExStage | undefined {
   if (!isBlueGreen(p.deploy)) return undefined;
-  const deploy = longDeploy(p.deploy as Obj);
-  const at = valueSpan(p, 'deploy') ?? span;
+  const at = pAt.child('deploy');
+  const long = longDeploy({ value: p.deploy as Obj, at });
+  const deploy = long.value;
+  const span: Span = pAt.node();
   const connection = ctx.settings.connection;
   const given = handoff(ctx.stages, connection, span);
   const handoffs = given.artifacts;
@@ -114,12 +120,13 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     ...(role ? { role } : {}),
     ...(region ? { region } : {}),
     placeSource: deploy,
+    placeSourceAt: long.at,
     elsewhere: (region !== undefined && region !== ctx.settings.region) || (role !== undefined && roleAccount(role) !== account),
     handoff: handoffs,
     report: new OnceReporter(diags),
     at,
   };
-  const plan = blueGreenPlan(deploy, place, diags);
+  const plan = blueGreenPlan(long, place, diags);
   if (!plan) return undefined;
   ctx.deploymentGroups.push(...plan.groups);
   const stage: ExStage = {
@@ -127,8 +134,9 @@ export function blueGreenMacro(p: Record<string, unknown>, span: Span, diags: Di
     actions: inOrder(plan.phases),
     ...(plan.onFailure ? { onFailure: plan.onFailure } : {}),
     // The stage's on-failure (four-step rollback) points at the deploy that asked for blue/green.
-    source: rebuild(undefined, [], at),
-    span: keySpan(p, 'deploy') ?? span,
+    source: {},
+    sourceAt: madeAt(at),
+    span: pAt.key('deploy'),
     macro: 'blue-green',
     origin: plan.label,
   };

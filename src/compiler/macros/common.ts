@@ -2,8 +2,8 @@ import { PROVIDERS } from '../catalog/index.js';
 import { MACRO_COMMON } from '../schema/common.js';
 import type { Artifacts, Store } from '../schema/pipeline.js';
 import type { ExAction, ExStage, ActionKind } from '../model.js';
+import { Built, type Place } from '../positions.js';
 import type { Span } from '../source.js';
-import { copyKeySpan, setSpan, spanOf } from '../positions.js';
 
 /**
  * Provider kinds with a setting of their own called like an action key (stackset's `name`). Beside
@@ -14,12 +14,16 @@ const OWN_KEYS = new Map<string, Set<string>>();
 for (const p of Object.values(PROVIDERS).flat())
   for (const f of p.fields) if ((MACRO_COMMON as readonly string[]).includes(f.name)) OWN_KEYS.set(p.kind, (OWN_KEYS.get(p.kind) ?? new Set()).add(f.name));
 
-/** Separates the action keys a macro value may carry (name, role, region, ...) from the provider settings. */
-export function splitMacroValue(value: unknown): { spec: unknown; common: Record<string, unknown> } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { spec: value, common: {} };
+/**
+ * Separates the action keys a macro value may carry (name, role, region, ...) from the provider settings;
+ * `at` is where the value was written, and the places of both parts point into it.
+ */
+export function splitMacroValue(value: unknown, at: Place): { spec: unknown; common: Record<string, unknown>; specAt: Place; commonAt: Place } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { spec: value, common: {}, specAt: at, commonAt: new Built(at) };
   const spec: Record<string, unknown> = {};
   const common: Record<string, unknown> = {};
-  setSpan(spec, spanOf(value));
+  const specKeys = new Map<string, Place>();
+  const commonKeys = new Map<string, Place>();
   const obj = value as Record<string, unknown>;
   const inner = (k: string): unknown => obj[k];
   const settings = new Set(
@@ -28,18 +32,23 @@ export function splitMacroValue(value: unknown): { spec: unknown; common: Record
   for (const [k, v] of Object.entries(value)) {
     if ((MACRO_COMMON as readonly string[]).includes(k) && !settings.has(k)) {
       common[k] = v;
-      copyKeySpan(common, value, k);
+      commonKeys.set(k, at.child(k));
     } else {
       spec[k] = v;
-      copyKeySpan(spec, value, k);
+      specKeys.set(k, at.child(k));
     }
   }
-  return { spec, common };
+  return { spec, common, specAt: new Built(at.node(), specKeys), commonAt: new Built(commonKeys.size > 0 ? at.node() : at, commonKeys) };
+}
+
+/** The place of `{ commands: value }` made from commands written alone at `at`: its commands are the text there. */
+export function commandsAt(at: Place): Place {
+  return new Built(at, new Map([['commands', at]]));
 }
 
 /** Builds one explicit action from a macro value. */
-export function macroAction(macro: string, name: string, kind: ActionKind, value: unknown, span: Span): ExAction {
-  const { spec, common } = splitMacroValue(value);
+export function macroAction(macro: string, name: string, kind: ActionKind, value: unknown, span: Place): ExAction {
+  const { spec, common, specAt, commonAt } = splitMacroValue(value, span);
   const inputs = common.inputs;
   const outputs = common.outputs;
   return {
@@ -53,6 +62,8 @@ export function macroAction(macro: string, name: string, kind: ActionKind, value
     ...(typeof common.namespace === 'string' ? { namespace: common.namespace } : {}),
     runOrder: 1,
     source: common,
+    sourceAt: commonAt,
+    specAt,
     span,
     macro,
   };
@@ -60,7 +71,7 @@ export function macroAction(macro: string, name: string, kind: ActionKind, value
 
 /** Builds a stage that a macro wrote. */
 export function macroStage(macro: string, name: string, actions: ExAction[], span: Span): ExStage {
-  return { name, actions, source: {}, span, macro };
+  return { name, actions, source: {}, sourceAt: new Built(span), span, macro };
 }
 
 /** The pipeline's `artifacts` with the stores macros added for other regions (stores the user named win). */

@@ -4,8 +4,7 @@ import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import { ROLE_ARN } from '../schema/common.js';
-import type { Span } from '../source.js';
-import { copyKeySpan, keySpan, spanOf, valueSpan } from '../positions.js';
+import { Built, type Place } from '../positions.js';
 import { yamlNumber } from '../yaml-data.js';
 import { blueGreenPlan, isBlueGreen, type DeployPlace, type DeployPlan } from './blue-green.js';
 import { actionSource, placeKeys } from './blue-green-codedeploy.js';
@@ -18,7 +17,7 @@ import { inOrder, inWaves, type Phase } from './layout.js';
 import { pipelineFacts, type PipelineFacts } from './promotion.js';
 import { approvalAction, isProduction, refuseOnMember, stageConditions, warnUnapproved } from './stage-settings.js';
 import { stepActions } from './steps.js';
-import { deployKind, isObj, rebuild, type Obj } from './values.js';
+import { deployKind, isObj, type Obj, type Placed } from './values.js';
 
 /**
  * `environments:` a promotion path. Each environment becomes a stage after the other macro stages,
@@ -26,10 +25,11 @@ import { deployKind, isObj, rebuild, type Obj } from './values.js';
  * the one before it deploys and where (`deploy`, `account`, `region`, `role`, `before`, `after`),
  * overriding any of it; `${env}`, `${env.account}` and `${env.region}` are filled in per environment.
  */
-export function environmentsMacro(p: Record<string, unknown>, span: Span, diags: Diagnostics, ctx: MacroContext): ExStage[] | undefined {
-  const facts = pipelineFacts(p, ctx.shared, ctx.settings, diags);
+export function environmentsMacro(p: Record<string, unknown>, pAt: Place, diags: Diagnostics, ctx: MacroContext): ExStage[] | undefined {
+  const facts = pipelineFacts(p, pAt, ctx.shared, ctx.sharedAt, ctx.settings, diags);
   if (p.environments === undefined) return undefined;
-  const where = keySpan(p, 'environments') ?? span;
+  const span = pAt.node();
+  const where = pAt.key('environments');
   if (p.deploy !== undefined) {
     diags.add('PC2008', "use 'deploy' for one deploy stage or 'environments' for a promotion path, not both", where, {
       suggestion: "move the deploy settings into the first environment: environments: [ { name: dev, deploy: ... } ]",
@@ -40,10 +40,10 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
     diags.add('PC2003', "'environments' needs 'source' (or 'sources'): their stages come right after the source, build and tests stages", where);
     return undefined;
   }
-  const list = check(diags, ENVIRONMENTS, p.environments, 'environments', valueSpan(p, 'environments') ?? where);
+  const list = check(diags, ENVIRONMENTS, p.environments, 'environments', pAt.child('environments'));
   if (!list) return undefined;
   const report = new OnceReporter(diags);
-  const { entries, waves } = readEntries(p.environments as unknown[], diags);
+  const { entries, waves } = readEntries(p.environments as unknown[], pAt.child('environments'), diags);
   const effective = inherit(entries, diags);
   const given = handoff(ctx.stages, facts.connection, span);
   const handoffs = given.artifacts;
@@ -57,28 +57,29 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       if (!eff) continue;
       const built = buildEnvironment(entry, eff, facts, handoffs, report, diags, ctx, '');
       if (!built) continue;
-      const envFacts = factsOf(entry.name, eff, facts);
-      const approval = approvalAction(entry.env, envFacts, report);
-      if (isProduction(entry.env, entry.name)) warnUnapproved(entry.env, 'environment', entry.name, diags);
+      const envFacts = factsOf(entry.name, eff.value, facts);
+      const placed = { value: entry.env, at: entry.at };
+      const approval = approvalAction(placed, envFacts, report);
+      if (isProduction(entry.env, entry.name)) warnUnapproved(placed, 'environment', entry.name, diags);
       for (const [a, base] of built.plan.artifacts) artifacts.set(a, base);
       stages.push({
         name: entry.name,
         actions: inOrder([approval ? [approval] : [], ...built.phases]),
-        ...stageConditions(entry.env, envFacts, report, built.plan.onFailure, [built.where]),
-        span: spanOf(entry.env) ?? span,
+        ...stageConditions(placed, envFacts, report, built.plan.onFailure, [built.where]),
+        span: entry.at.node(),
         macro: 'environments',
         origin: `environment '${entry.name}'${built.plan.label ? `, ${built.plan.label}` : ''}`,
       });
       continue;
     }
-    const wave = unit.wave;
+    const { value: wave, at: waveAt } = unit.wave;
     const waveName = String(wave.wave);
     const members: Phase[][] = [];
     let fallbackFailure: Obj | undefined;
     const places: AlarmPlace[] = [];
     let production = isProduction(wave, waveName);
     for (const entry of unit.members) {
-      refuseOnMember(entry.env, entry.name, waveName, STAGE_SETTINGS, diags);
+      refuseOnMember({ value: entry.env, at: entry.at }, entry.name, waveName, STAGE_SETTINGS, diags);
       production ||= isProduction(entry.env, entry.name);
       const eff = effective.get(entry);
       if (!eff) continue;
@@ -89,21 +90,21 @@ export function environmentsMacro(p: Record<string, unknown>, span: Span, diags:
       places.push(built.where);
       members.push(built.phases);
     }
-    if (production) warnUnapproved(wave, 'wave', waveName, diags);
+    if (production) warnUnapproved(unit.wave, 'wave', waveName, diags);
     const waveFacts: EnvFacts = {
       name: waveName,
       ...(facts.account ? { account: facts.account } : {}),
       ...(facts.region ? { region: facts.region } : {}),
       ...(facts.accountUnreadable ? { unreadable: ['account' as const] } : {}),
     };
-    const approval = approvalAction(wave, waveFacts, report);
+    const approval = approvalAction(unit.wave, waveFacts, report);
     const written = wave['at-a-time'];
     const atATime = typeof written === 'number' ? written : typeof written === 'string' ? yamlNumber(written) : undefined;
     stages.push({
       name: waveName,
       actions: inWaves(approval ? [approval] : [], members, atATime),
-      ...stageConditions(wave, waveFacts, report, fallbackFailure, wavePlaces(places)),
-      span: spanOf(wave) ?? span,
+      ...stageConditions(unit.wave, waveFacts, report, fallbackFailure, wavePlaces(places)),
+      span: waveAt.node(),
       macro: 'environments',
       origin: `wave '${waveName}' (${unit.members.map((m) => m.name).join(', ')})${atATime ? `, ${atATime} at a time` : ''}`,
     });
@@ -128,26 +129,29 @@ function factsOf(name: string, eff: Obj, facts: PipelineFacts): EnvFacts {
 }
 
 /** One environment's phases: its `before` steps, the deploy (one action, or the blue/green pattern), its `after` steps. */
-function buildEnvironment(entry: EnvEntry, eff: Obj, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan; where: AlarmPlace } | undefined {
+function buildEnvironment(entry: EnvEntry, effective: Placed<Obj>, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan; where: AlarmPlace } | undefined {
   const name = entry.name;
-  const at = spanOf(entry.env) as Span;
+  const { value: eff, at: effAt } = effective;
+  const at = entry.at.node();
   if (!isObj(eff.deploy)) {
-    diags.add('PC2003', `environment '${name}' has nothing to deploy: give it 'deploy' (later environments inherit it)`, valueSpan(entry.env, 'name') ?? at);
+    diags.add('PC2003', `environment '${name}' has nothing to deploy: give it 'deploy' (later environments inherit it)`, entry.at.child('name'));
     return undefined;
   }
   for (const k of ['role', 'region'])
     if (eff.deploy[k] !== undefined) {
-      report.add('PC2008', `deploy.${k}`, `an environment's deploy runs where the environment says: set '${k}' on the environment, not in 'deploy'`, keySpan(eff.deploy, k));
+      report.add('PC2008', `deploy.${k}`, `an environment's deploy runs where the environment says: set '${k}' on the environment, not in 'deploy'`, effAt.child('deploy').key(k));
       return undefined;
     }
   const env = factsOf(name, eff, facts);
   const crossAccount = typeof eff.account === 'string' && eff.account !== facts.account;
   const crossRegion = typeof eff.region === 'string' && eff.region !== facts.region;
-  let role = eff.role !== undefined ? interpolateEnv(eff.role, env, report, valueSpan(eff, 'role')) : crossAccount ? interpolateEnv(facts.crossAccountRole ?? DEFAULT_CROSS_ACCOUNT_ROLE, env, report, facts.crossAccountRoleSpan ?? keySpan(eff, 'account')) : undefined;
-  if (typeof role === 'string' && !role.includes('${') && !check(diags, ROLE_ARN, role, 'role', valueSpan(eff, 'role') ?? facts.crossAccountRoleSpan ?? keySpan(eff, 'account'))) role = undefined;
+  // Where the role comes from: the environment's own, promotion.cross-account-role, else its account.
+  const roleAt = eff.role !== undefined ? effAt.child('role') : (facts.crossAccountRoleSpan ?? new Built(effAt.key('account')));
+  let role = eff.role !== undefined ? interpolateEnv(eff.role, env, report, roleAt) : crossAccount ? interpolateEnv(facts.crossAccountRole ?? DEFAULT_CROSS_ACCOUNT_ROLE, env, report, roleAt) : undefined;
+  if (typeof role === 'string' && !role.includes('${') && !check(diags, ROLE_ARN, role, 'role', roleAt)) role = undefined;
   const region = crossRegion ? (eff.region as string) : undefined;
-  if (region) facts.needStore(region, keySpan(eff, 'region'));
-  if (crossAccount) facts.needKey(region, name, keySpan(eff, 'account'), report);
+  if (region) facts.needStore(region, effAt.key('region'));
+  if (crossAccount) facts.needKey(region, name, effAt.key('account'), report);
   const key = prefix || name;
   const place: DeployPlace = {
     macro: 'environments',
@@ -159,43 +163,43 @@ function buildEnvironment(entry: EnvEntry, eff: Obj, facts: PipelineFacts, hando
     ...(typeof role === 'string' ? { role } : {}),
     ...(region ? { region } : {}),
     placeSource: eff,
+    placeSourceAt: effAt,
     elsewhere: crossAccount || crossRegion,
     handoff,
     report,
-    at: valueSpan(eff, 'deploy') ?? at,
+    at: effAt.child('deploy'),
   };
-  const deploy = interpolateEnv(eff.deploy, env, report, place.at) as Obj;
-  const after = interpolateEnv(eff.after, env, report, valueSpan(eff, 'after'));
-  const plan = isBlueGreen(deploy) ? blueGreenPlan(deploy, place, diags) : plainDeploy(deploy, place, readsDeploy(after));
+  // Interpolated copies have the shape of what they copy, and so its place.
+  const deploy = { value: interpolateEnv(eff.deploy, env, report, place.at) as Obj, at: place.at };
+  const after = interpolateEnv(eff.after, env, report, effAt.child('after'));
+  const plan = isBlueGreen(deploy.value) ? blueGreenPlan(deploy, place, diags) : plainDeploy(deploy, place, readsDeploy(after));
   if (!plan) return undefined;
   ctx.deploymentGroups.push(...plan.groups);
   const steps = (value: unknown, which: 'before' | 'after'): Phase => {
     if (!isObj(value)) return [];
-    const actions = stepActions(value, {
+    const actions = stepActions({ value, at: effAt.child(which) }, {
       macro: 'environments',
       actionName: place.actionName,
       ...(which === 'after' && plan.variables ? { deployNamespace: plan.variables } : {}),
       refuse: which === 'before' ? "is in a 'before' step, which runs before the deploy; read it in 'after'" : 'reads an output variable, but only CloudFormation deploys have them',
       report,
-      fallback: valueSpan(eff, which) ?? at,
     });
     for (const a of actions) plan.artifacts.set(a, place.artifactName(a.name.slice(a.name.lastIndexOf('.') + 1)));
     return actions;
   };
-  const before = steps(interpolateEnv(eff.before, env, report, valueSpan(eff, 'before')), 'before');
+  const before = steps(interpolateEnv(eff.before, env, report, effAt.child('before')), 'before');
   return { phases: [before, ...plan.phases, steps(after, 'after')], plan, where: { ...(place.role ? { role: place.role } : {}), ...(place.region ? { region: place.region } : {}) } };
 }
 
 /** A deploy that is not blue/green: one action, with a namespace when `after` steps read its variables. */
-function plainDeploy(deploy: Obj, place: DeployPlace, read: boolean): DeployPlan {
+function plainDeploy({ value: deploy, at: deployAt }: Placed<Obj>, place: DeployPlace, read: boolean): DeployPlan {
   const kind = deployKind(deploy);
-  const spec = rebuild(deploy, Object.entries(deploy).filter(([k]) => k !== 'namespace' && k !== 'inputs'));
-  refuseDeployRefs(spec, 'is read by the deploy itself; only its environment\'s \'after\' steps can read it', place.report, place.at);
+  const spec = Object.fromEntries(Object.entries(deploy).filter(([k]) => k !== 'namespace' && k !== 'inputs'));
+  refuseDeployRefs(spec, 'is read by the deploy itself; only its environment\'s \'after\' steps can read it', place.report, deployAt);
   const variables = kind !== undefined && providerByKind('Deploy', kind)?.stackOutputs ? (typeof deploy.namespace === 'string' ? deploy.namespace : read ? place.namespace('deploy') : undefined) : undefined;
   const inputs = deploy.inputs;
-  const source = actionSource(place);
-  copyKeySpan(source, deploy, 'namespace');
-  copyKeySpan(source, deploy, 'inputs');
+  const placed = actionSource(place);
+  const sourceAt = new Built(placed.at, new Map([...placed.keys, ...['namespace', 'inputs'].filter((k) => Object.prototype.hasOwnProperty.call(deploy, k)).map((k): [string, Place] => [k, deployAt.child(k)])]));
   const action: ExAction = {
     name: place.actionName('Deploy'),
     kind: 'deploy',
@@ -204,7 +208,9 @@ function plainDeploy(deploy: Obj, place: DeployPlace, read: boolean): DeployPlan
     ...(variables ? { namespace: variables } : typeof deploy.namespace === 'string' ? { namespace: deploy.namespace } : {}),
     ...placeKeys(place),
     runOrder: 1,
-    source,
+    source: {},
+    sourceAt,
+    specAt: deployAt,
     span: place.at,
     macro: place.macro,
   };

@@ -1,6 +1,7 @@
 import { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { defaultOutputs, namedArtifacts, resolveArtifacts, skippedBuild } from '../artifact-defaults.js';
+import { madeAt } from '../positions.js';
 import type { Span } from '../source.js';
 
 /**
@@ -38,8 +39,9 @@ export function wireArtifacts(
   span: Span,
   skipped?: { build: ExAction; diags: Diagnostics },
 ): ExStage[] {
-  const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, span };
-  const stages: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, span }, ...made.map((stage) => ({ ...stage, actions: stage.actions.map((a) => ({ ...a, outputs: a.outputs ?? [] })) }))];
+  const at = madeAt(span);
+  const start: ExAction = { name: 'handoff', kind: 'action', spec: { category: 'Source', provider: 'S3' }, inputs: [], outputs: [...handoff], runOrder: 1, source: {}, sourceAt: at, specAt: at, span };
+  const stages: ExStage[] = [{ name: 'handoff', actions: [start], source: {}, sourceAt: at, span }, ...made.map((stage) => ({ ...stage, actions: stage.actions.map((a) => ({ ...a, outputs: a.outputs ?? [] })) }))];
   const resolved = resolveArtifacts(scratch(stages, connection, span), new Diagnostics());
   return made.map((stage, si) => ({
     ...stage,
@@ -60,5 +62,5 @@ export function wireArtifacts(
 }
 
 function scratch(stages: readonly ExStage[], connection: string | undefined, span: Span): ExPipeline {
-  return { name: 'scratch', type: 'V2', stages: [...stages], source: {}, span, ...(connection ? { connection } : {}) };
+  return { name: 'scratch', type: 'V2', stages: [...stages], source: {}, sourceAt: madeAt(span), span, ...(connection ? { connection } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
 import type { SharedSettings, Store } from '../schema/pipeline.js';
-import type { Span } from '../source.js';
+import type { Place } from '../positions.js';
 import { blueGreenMacro } from './blue-green.js';
 import { buildMacro } from './build.js';
 import { deployMacro } from './deploy.js';
@@ -13,6 +13,8 @@ import { testsMacro } from './tests.js';
 export interface MacroContext {
   /** The file's top-level mapping when the pipeline is one of several (shared settings). */
   shared?: Record<string, unknown>;
+  /** Where `shared` was written. */
+  sharedAt?: Place;
   /** The settings a pipeline may share with its file, as read: the pipeline's own, else the file's. */
   settings: SharedSettings;
   /** The stages earlier macros wrote, in order. */
@@ -20,10 +22,10 @@ export interface MacroContext {
   /** Artifact stores, by region, for regions the macros' actions run in (added to `artifacts.stores`). */
   stores: Record<string, Store>;
   /** `deployment-groups:` entries (explicit form) for the CodeDeploy groups the macros deploy to. */
-  deploymentGroups: unknown[];
+  deploymentGroups: Array<{ group: unknown; at: Place }>;
 }
 
 /** A macro turns top-level sugar into explicit stages. They run in this order; their stages come before `stages:`. */
-export type Macro = (pipeline: Record<string, unknown>, span: Span, diags: Diagnostics, ctx: MacroContext) => ExStage | ExStage[] | undefined;
+export type Macro = (pipeline: Record<string, unknown>, at: Place, diags: Diagnostics, ctx: MacroContext) => ExStage | ExStage[] | undefined;
 
 export const MACROS: readonly Macro[] = [sourcesMacro, buildMacro, testsMacro, deployMacro, blueGreenMacro, environmentsMacro];

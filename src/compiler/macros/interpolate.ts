@@ -1,5 +1,6 @@
 import type { Code } from '../codes.js';
 import type { Diagnostics, Note } from '../diagnostics.js';
+import type { Place } from '../positions.js';
 import type { Span } from '../source.js';
 import { didYouMean } from '../suggest.js';
 import { mapStrings } from './values.js';
@@ -34,7 +35,7 @@ const ENV_REF = /\$\{env(?:\.([^}]*))?\}/g;
 const ENV_PROPS = ['name', 'account', 'region'] as const;
 
 /** Replaces `${env}` (the name), `${env.name}`, `${env.account}` and `${env.region}` in every string of a value. */
-export function interpolateEnv(value: unknown, env: EnvFacts, report: OnceReporter, fallback?: Span): unknown {
+export function interpolateEnv(value: unknown, env: EnvFacts, report: OnceReporter, fallback: Place): unknown {
   return mapStrings(
     value,
     (text, at) => {
@@ -47,13 +48,13 @@ export function interpolateEnv(value: unknown, env: EnvFacts, report: OnceReport
           if (v !== undefined) return v;
           // Not a second error for the one mistake (a bad role ARN) already reported at its place.
           if (env.unreadable?.includes(name)) return whole;
-          report.add('PC5004', `${whole}:${env.name}`, `'${whole}' in environment '${env.name}': neither the environment nor the pipeline sets '${name}'`, at ?? fallback, {
+          report.add('PC5004', `${whole}:${env.name}`, `'${whole}' in environment '${env.name}': neither the environment nor the pipeline sets '${name}'`, at, {
             suggestion: `set '${name}:' on environment '${env.name}' or on the pipeline`,
           });
           return whole;
         }
         const guess = didYouMean(name, ENV_PROPS);
-        report.add('PC5004', whole, `'${whole}' is not something pipec can fill in; an environment has ${ENV_PROPS.map((p) => `'\${env.${p}}'`).join(', ')} and '\${env}'`, at ?? fallback, {
+        report.add('PC5004', whole, `'${whole}' is not something pipec can fill in; an environment has ${ENV_PROPS.map((p) => `'\${env.${p}}'`).join(', ')} and '\${env}'`, at, {
           ...(guess ? { suggestion: `did you mean '\${env.${guess}}'?` } : {}),
         });
         return whole;
@@ -90,20 +91,24 @@ export function deployRefs(text: string, report: OnceReporter, at: Span | undefi
 /** Whether any string in a value reads `${deploy.Name}`. */
 export function readsDeploy(value: unknown): boolean {
   let found = false;
-  mapStrings(value, (text) => {
-    if (text.includes('${deploy')) found = true;
-    return text;
-  });
+  mapStrings(
+    value,
+    (text) => {
+      if (text.includes('${deploy')) found = true;
+      return text;
+    },
+    undefined,
+  );
   return found;
 }
 
 /** Rewrites `${deploy.Name}` to the CodePipeline variable `#{namespace.Name}`. */
-export function toVariables(value: unknown, namespace: string, report: OnceReporter, fallback?: Span): unknown {
+export function toVariables(value: unknown, namespace: string, report: OnceReporter, fallback: Place): unknown {
   return mapStrings(
     value,
     (text, at) => {
       let out = text;
-      for (const r of deployRefs(text, report, at ?? fallback)) out = out.split(r.whole).join(`#{${namespace}.${r.variable}}`);
+      for (const r of deployRefs(text, report, at)) out = out.split(r.whole).join(`#{${namespace}.${r.variable}}`);
       return out;
     },
     fallback,
@@ -111,11 +116,11 @@ export function toVariables(value: unknown, namespace: string, report: OnceRepor
 }
 
 /** Reports `${deploy.Name}` where no deploy has run yet (or the deploy has no variables) and leaves the text as written. */
-export function refuseDeployRefs(value: unknown, why: string, report: OnceReporter, fallback?: Span): void {
+export function refuseDeployRefs(value: unknown, why: string, report: OnceReporter, fallback: Place): void {
   mapStrings(
     value,
     (text, at) => {
-      for (const r of deployRefs(text, report, at ?? fallback)) report.add('PC5004', r.whole, `'${r.whole}' ${why}`, at ?? fallback);
+      for (const r of deployRefs(text, report, at)) report.add('PC5004', r.whole, `'${r.whole}' ${why}`, at);
       return text;
     },
     fallback,

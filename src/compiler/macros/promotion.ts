@@ -1,7 +1,7 @@
 import { check, wasDropped } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
-import { valueSpan } from '../positions.js';
+import type { Place } from '../positions.js';
 import { DEFAULT_REGION_STORE, PROMOTION } from '../schema/environments.js';
 import type { SharedSettings, Store } from '../schema/pipeline.js';
 import type { OnceReporter } from './interpolate.js';
@@ -17,7 +17,7 @@ export interface PipelineFacts {
   connection?: string;
   /** `promotion.cross-account-role`, and where it is written. */
   crossAccountRole?: string;
-  crossAccountRoleSpan?: Span;
+  crossAccountRoleSpan?: Place;
   /** Stores for other regions that `artifacts.stores` does not name, made by the `region-store` convention. */
   addedStores: Map<string, Store>;
   /** Asks for an artifact store in a region an environment deploys to. */
@@ -29,19 +29,20 @@ export interface PipelineFacts {
 const checked = new WeakSet<object>();
 
 /** The pipeline's account, region, artifact stores and `promotion:` conventions (from the pipeline or the file's top). */
-export function pipelineFacts(p: Obj, shared: Obj | undefined, settings: SharedSettings, diags: Diagnostics): PipelineFacts {
+export function pipelineFacts(p: Obj, pAt: Place, shared: Obj | undefined, sharedAt: Place | undefined, settings: SharedSettings, diags: Diagnostics): PipelineFacts {
   const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
   const promotionValue = pick('promotion');
   let promotion: Obj = {};
+  // Where `promotion:` is written: on the pipeline, or at the file's top.
+  const promotionAt = (p.promotion !== undefined ? pAt : (sharedAt ?? pAt)).child('promotion');
   if (isObj(promotionValue)) {
-    const owner = p.promotion !== undefined ? p : (shared as Obj);
     // A shared `promotion:` is checked once, not once per pipeline of the file.
     if (checked.has(promotionValue)) promotion = promotionValue;
-    else if (check(diags, PROMOTION, promotionValue, 'promotion', valueSpan(owner, 'promotion'))) {
+    else if (check(diags, PROMOTION, promotionValue, 'promotion', promotionAt)) {
       promotion = promotionValue;
       checked.add(promotionValue);
     }
-  } else if (promotionValue !== undefined) check(diags, PROMOTION, promotionValue, 'promotion', valueSpan(p.promotion !== undefined ? p : shared, 'promotion'));
+  } else if (promotionValue !== undefined) check(diags, PROMOTION, promotionValue, 'promotion', promotionAt);
   const artifacts = settings.artifacts;
   const bucket = typeof artifacts === 'string' ? artifacts : artifacts?.bucket;
   const kmsKey = typeof artifacts === 'object' ? artifacts['kms-key'] : undefined;
@@ -60,7 +61,7 @@ export function pipelineFacts(p: Obj, shared: Obj | undefined, settings: SharedS
     ...(!account && (settings.role !== undefined || wasDropped(p, 'role') || wasDropped(p, 'account') || wasDropped(shared, 'role') || wasDropped(shared, 'account')) ? { accountUnreadable: true } : {}),
     ...(region ? { region } : {}),
     ...(settings.connection !== undefined ? { connection: settings.connection } : {}),
-    ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: valueSpan(promotion, 'cross-account-role') } : {}),
+    ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: promotionAt.child('cross-account-role') } : {}),
     addedStores,
     needStore(r) {
       // Without the pipeline's own region, or with the store named, the cross-region rule has the last word.

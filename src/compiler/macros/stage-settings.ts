@@ -1,10 +1,9 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
-import type { Span } from '../source.js';
-import { copyKeySpan, keySpan, setSpan, spanOf, valueSpan } from '../positions.js';
+import { Built, madeAt, type Place } from '../positions.js';
 import { yamlBoolean } from '../yaml-data.js';
 import { interpolateEnv, refuseDeployRefs, type EnvFacts, type OnceReporter } from './interpolate.js';
-import { isObj, rebuild, type Obj } from './values.js';
+import { isObj, type Obj, type Placed } from './values.js';
 
 /** Names that mark an environment as production when `production:` does not say. */
 const PRODUCTION = /^(prod|production)([-_].*)?$/i;
@@ -15,20 +14,22 @@ export function isProduction(entry: Obj, name: string): boolean {
 }
 
 /** The manual approval action an `approval:` value asks for, if any. */
-export function approvalAction(entry: Obj, env: EnvFacts, report: OnceReporter): ExAction | undefined {
+export function approvalAction({ value: entry, at: entryAt }: Placed<Obj>, env: EnvFacts, report: OnceReporter): ExAction | undefined {
   const value = entry.approval;
   if (value === undefined || yamlBoolean(value) === false) return undefined;
-  const at = valueSpan(entry, 'approval') ?? spanOf(entry);
-  const spec = yamlBoolean(value) === true ? setSpan({}, at) : interpolateEnv(value, env, report, at);
-  refuseDeployRefs(spec, 'is in an approval, which comes before the deploy', report, at);
-  return { name: 'Approve', kind: 'approval', spec, runOrder: 1, source: rebuild(undefined, [], at), span: at as Span, macro: 'environments' };
+  const at = entryAt.child('approval');
+  const approve = yamlBoolean(value) === true;
+  const spec = approve ? {} : interpolateEnv(value, env, report, at);
+  const specAt = approve ? madeAt(at) : at;
+  refuseDeployRefs(spec, 'is in an approval, which comes before the deploy', report, specAt);
+  return { name: 'Approve', kind: 'approval', spec, runOrder: 1, source: {}, sourceAt: madeAt(at), specAt, span: at, macro: 'environments' };
 }
 
 /** Warns about a production environment or wave that nobody approves, unless `approval: false` says that is meant. */
-export function warnUnapproved(entry: Obj, kind: 'environment' | 'wave', name: string, diags: Diagnostics): void {
+export function warnUnapproved({ value: entry, at }: Placed<Obj>, kind: 'environment' | 'wave', name: string, diags: Diagnostics): void {
   if (entry.approval !== undefined) return;
   const key = kind === 'wave' ? 'wave' : 'name';
-  diags.add('PC5002', `${kind} '${name}' deploys to production without a manual approval`, valueSpan(entry, key) ?? spanOf(entry), {
+  diags.add('PC5002', `${kind} '${name}' deploys to production without a manual approval`, at.child(key), {
     suggestion: "add 'approval: { notify: <sns-topic-arn> }', or write 'approval: false' to deploy to production without one",
   });
 }
@@ -45,40 +46,47 @@ export interface AlarmPlace {
  * environment in another account or region is read there (the rule's role and region); a wave that
  * deploys to several watches each alarm name in each of them.
  */
-export function stageConditions(entry: Obj, env: EnvFacts, report: OnceReporter, fallbackFailure: Obj | undefined, where: readonly AlarmPlace[] = [{}]): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> {
-  const source = rebuild(undefined, [], spanOf(entry));
-  const out: Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source'> = { source };
-  const alarms = interpolateEnv(entry['rollback-on-alarm'] ?? undefined, env, report, valueSpan(entry, 'rollback-on-alarm'));
+export function stageConditions(
+  { value: entry, at }: Placed<Obj>,
+  env: EnvFacts,
+  report: OnceReporter,
+  fallbackFailure: Obj | undefined,
+  where: readonly AlarmPlace[] = [{}],
+): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source' | 'sourceAt'> {
+  // The stage's conditions point at the settings that asked for them.
+  const keys = new Map<string, Place>();
+  const out: Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source' | 'sourceAt'> = { source: {}, sourceAt: new Built(at.node(), keys) };
+  const alarms = interpolateEnv(entry['rollback-on-alarm'] ?? undefined, env, report, at.child('rollback-on-alarm'));
   if (alarms !== undefined && alarms !== null) {
     const list = isObj(alarms) ? alarms.alarms : alarms;
     const wait = isObj(alarms) ? alarms.wait : undefined;
     const names = (Array.isArray(list) ? list : [list]).map(String);
-    out.onSuccess = setSpan(
-      { result: 'rollback' as const, rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) },
-      valueSpan(entry, 'rollback-on-alarm'),
-    );
-    copyKeySpan(source, entry, 'rollback-on-alarm', 'on-success');
+    out.onSuccess = { result: 'rollback' as const, rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) };
+    keys.set('on-success', madeAt(at.child('rollback-on-alarm')));
   }
-  const window = interpolateEnv(entry['deployment-window'] ?? undefined, env, report, valueSpan(entry, 'deployment-window'));
+  const window = interpolateEnv(entry['deployment-window'] ?? undefined, env, report, at.child('deployment-window'));
   if (window !== undefined && window !== null) {
-    out.beforeEntry = setSpan({ rules: [{ 'deployment-window': typeof window === 'string' ? { cron: window } : window }] }, valueSpan(entry, 'deployment-window'));
-    copyKeySpan(source, entry, 'deployment-window', 'before-entry');
+    out.beforeEntry = { rules: [{ 'deployment-window': typeof window === 'string' ? { cron: window } : window }] };
+    // Made here, but a window written as a mapping is that mapping.
+    const written = at.child('deployment-window');
+    const rule = new Built(written, new Map([['deployment-window', typeof window === 'string' ? madeAt(written) : written]]));
+    keys.set('before-entry', new Built(written, new Map([['rules', new Built(written, new Map([['0', rule]]))]])));
   }
-  const failure = interpolateEnv(entry['on-failure'] ?? undefined, env, report, valueSpan(entry, 'on-failure'));
+  const failure = interpolateEnv(entry['on-failure'] ?? undefined, env, report, at.child('on-failure'));
   if (failure === 'rollback') out.onFailure = { result: 'rollback' };
   else if (failure === 'retry') out.onFailure = { result: 'retry', 'retry-mode': 'failed-actions' };
   else if (failure === 'retry-all') out.onFailure = { result: 'retry', 'retry-mode': 'all-actions' };
   else if (isObj(failure)) out.onFailure = failure;
   else if (failure === undefined && fallbackFailure) out.onFailure = fallbackFailure;
-  if (out.onFailure && entry['on-failure'] !== undefined) copyKeySpan(source, entry, 'on-failure');
+  if (out.onFailure && entry['on-failure'] !== undefined) keys.set('on-failure', at.child('on-failure'));
   return out;
 }
 
 /** Stage settings written on one environment of a wave, where only the wave can have them. */
-export function refuseOnMember(member: Obj, name: string, wave: string, keys: readonly string[], diags: Diagnostics): void {
+export function refuseOnMember({ value: member, at }: Placed<Obj>, name: string, wave: string, keys: readonly string[], diags: Diagnostics): void {
   for (const k of keys)
     if (member[k] !== undefined)
-      diags.add('PC5003', `'${k}' is set on environment '${name}', which is part of wave '${wave}'; its environments deploy side by side in one stage, so '${k}' belongs to the wave`, keySpan(member, k) ?? spanOf(member), {
+      diags.add('PC5003', `'${k}' is set on environment '${name}', which is part of wave '${wave}'; its environments deploy side by side in one stage, so '${k}' belongs to the wave`, at.key(k), {
         suggestion: `move '${k}' to the wave (beside 'wave: ${wave}')`,
       });
 }

@@ -1,10 +1,9 @@
 import { PROVIDERS } from '../catalog/index.js';
 import type { ActionKind, ExAction } from '../model.js';
-import type { Span } from '../source.js';
-import { copyKeySpan, setSpan, valueSpan } from '../positions.js';
-import { splitMacroValue } from './common.js';
+import { Built, madeAt, type Place } from '../positions.js';
+import { commandsAt, splitMacroValue } from './common.js';
 import { deployRefs, refuseDeployRefs, toVariables, type OnceReporter } from './interpolate.js';
-import { isObj, mapStrings, put, rebuild, type Obj } from './values.js';
+import { isObj, mapStrings, put, rebuild, type Obj, type Placed } from './values.js';
 
 /** How the steps of one environment are named and what they may read. */
 export interface StepContext {
@@ -16,7 +15,6 @@ export interface StepContext {
   /** Why `${deploy.Name}` cannot be read here, for the diagnostic. */
   refuse: string;
   report: OnceReporter;
-  fallback: Span;
 }
 
 const INVOKE_KINDS = PROVIDERS.Invoke.map((p) => p.kind);
@@ -27,19 +25,22 @@ const COMMAND_FIELDS = ['install', 'pre-build', 'commands', 'post-build'];
  * `before:` / `after:` / `validate:` steps as actions that run together: commands or a mapping
  * without a provider become an inline CodeBuild test, `{ lambda: ... }` (or another invoke) a Lambda invoke.
  */
-export function stepActions(steps: Obj, ctx: StepContext): ExAction[] {
+export function stepActions({ value: steps, at: stepsAt }: Placed<Obj>, ctx: StepContext): ExAction[] {
   return Object.entries(steps).map(([name, value]) => {
-    const at = valueSpan(steps, name) ?? ctx.fallback;
-    const { spec: written, common } = splitMacroValue(typeof value === 'string' || Array.isArray(value) ? setSpan({ commands: value }, at) : value);
+    const at = stepsAt.child(name);
+    const commandsOnly = typeof value === 'string' || Array.isArray(value);
+    const split = splitMacroValue(commandsOnly ? { commands: value } : value, commandsOnly ? commandsAt(at) : at);
+    const { spec: written, common, commonAt } = split;
     const kind: ActionKind = isObj(written) && INVOKE_KINDS.some((k) => k in written) ? 'invoke' : 'test';
     let spec: unknown = written;
-    if (ctx.deployNamespace === undefined) refuseDeployRefs(spec, ctx.refuse, ctx.report, at);
-    else if (kind === 'test' && isObj(spec) && !TEST_KINDS.some((k) => k in (spec as Obj))) spec = hoistIntoEnv(spec, ctx.deployNamespace, ctx.report, at);
-    else spec = toVariables(spec, ctx.deployNamespace, ctx.report, at);
+    let specAt = split.specAt;
+    if (ctx.deployNamespace === undefined) refuseDeployRefs(spec, ctx.refuse, ctx.report, specAt);
+    else if (kind === 'test' && isObj(spec) && !TEST_KINDS.some((k) => k in (spec as Obj))) ({ value: spec, at: specAt } = hoistIntoEnv({ value: spec, at: specAt }, ctx.deployNamespace, ctx.report, at));
+    else spec = toVariables(spec, ctx.deployNamespace, ctx.report, specAt);
     const inputs = common.inputs;
     const outputs = common.outputs;
-    const source = rebuild(undefined, [], at);
-    for (const k of Object.keys(common)) copyKeySpan(source, common, k);
+    const source: Obj = {};
+    const sourceAt = new Built(at, new Map(Object.keys(common).map((k) => [k, commonAt.child(k)])));
     return {
       name: ctx.actionName(name),
       kind,
@@ -51,6 +52,8 @@ export function stepActions(steps: Obj, ctx: StepContext): ExAction[] {
       ...(typeof common.region === 'string' ? { region: common.region } : {}),
       runOrder: 1,
       source,
+      sourceAt,
+      specAt,
       span: at,
       macro: ctx.macro,
     };
@@ -62,9 +65,9 @@ export function stepActions(steps: Obj, ctx: StepContext): ExAction[] {
  * build's commands read a deploy variable through an environment variable: `${deploy.ApiUrl}` in a
  * command becomes `$DEPLOY_ApiUrl`, and the build gets `DEPLOY_ApiUrl: '#{<namespace>.ApiUrl}'`.
  */
-function hoistIntoEnv(spec: Obj, namespace: string, report: OnceReporter, fallback: Span): Obj {
+function hoistIntoEnv({ value: spec, at: specAt }: Placed<Obj>, namespace: string, report: OnceReporter, fallback: Place): Placed<Obj> {
   const added = new Map<string, string>();
-  const out = rebuild(spec, []);
+  const out: Obj = {};
   for (const [k, v] of Object.entries(spec)) {
     if (COMMAND_FIELDS.includes(k)) {
       put(
@@ -74,22 +77,23 @@ function hoistIntoEnv(spec: Obj, namespace: string, report: OnceReporter, fallba
           v,
           (text, at) => {
             let t = text;
-            for (const r of deployRefs(text, report, at ?? fallback)) {
+            for (const r of deployRefs(text, report, at)) {
               const env = `DEPLOY_${r.variable.replace(/[^A-Za-z0-9_]/g, '_')}`;
               added.set(env, `#{${namespace}.${r.variable}}`);
               t = t.split(r.whole).join(`$${env}`);
             }
             return t;
           },
-          valueSpan(spec, k) ?? fallback,
+          specAt.child(k),
         ),
       );
-    } else put(out, k, toVariables(v, namespace, report, valueSpan(spec, k) ?? fallback));
+    } else put(out, k, toVariables(v, namespace, report, specAt.child(k)));
   }
-  if (added.size > 0) {
-    const env = isObj(out.env) ? rebuild(out.env, Object.entries(out.env)) : rebuild(undefined, [], fallback);
-    for (const [name, value] of added) if (!(name in env)) put(env, name, value);
-    put(out, 'env', env);
-  }
-  return out;
+  if (added.size === 0) return { value: out, at: specAt };
+  const written = isObj(out.env);
+  const env = written ? rebuild(Object.entries(out.env as Obj)) : {};
+  for (const [name, value] of added) if (!(name in env)) put(env, name, value);
+  put(out, 'env', env);
+  // Variables added to an `env` written here are placed in it; a new `env` at the step.
+  return { value: out, at: written ? specAt : new Built(specAt.node(), new Map([['env', madeAt(fallback)]]), specAt) };
 }

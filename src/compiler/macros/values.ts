@@ -1,9 +1,14 @@
 import { PROVIDERS } from '../catalog/index.js';
-import type { Span } from '../source.js';
-import { copyKeySpan, copySpans, setSpan, valueSpan } from '../positions.js';
+import { Built, madeAt, type Place } from '../positions.js';
 
-/** A mapping read from pipeline.yml (or rebuilt from one, positions kept). */
+/** A mapping read from pipeline.yml (or rebuilt from one; its place travels beside it). */
 export type Obj = Record<string, unknown>;
+
+/** A value and where it was written (for what a macro built: what caused each part). */
+export interface Placed<T = unknown> {
+  value: T;
+  at: Place;
+}
 
 /** A mapping, not a list or a scalar. */
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,30 +18,23 @@ export function put(obj: Obj, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-/** A new mapping from entries, pointing at `from`'s text for every key it shares with it. */
-export function rebuild(from: unknown, entries: Iterable<[string, unknown]>, at?: Span): Obj {
+/** A new mapping from entries. */
+export function rebuild(entries: Iterable<[string, unknown]>): Obj {
   const out: Obj = {};
   for (const [k, v] of entries) put(out, k, v);
-  copySpans(out, from);
-  setSpan(out, at);
   return out;
 }
 
 /**
- * A deep copy that keeps every position, with each string passed through `fn` together with
- * where it was written (so a problem found in a rewritten string still points at the text).
+ * A deep copy (of the same shape, so `at` is its place too), with each string passed through `fn`
+ * together with where it was written (so a problem found in a rewritten string still points at the text).
  */
-export function mapStrings(value: unknown, fn: (text: string, at: Span | undefined) => unknown, at?: Span): unknown {
+export function mapStrings<P extends Place | undefined>(value: unknown, fn: (text: string, at: P) => unknown, at: P): unknown {
   if (typeof value === 'string') return fn(value, at);
-  if (Array.isArray(value)) {
-    const out = value.map((v, i) => mapStrings(v, fn, valueSpan(value, i) ?? at));
-    copySpans(out, value);
-    return out;
-  }
+  if (Array.isArray(value)) return value.map((v, i) => mapStrings(v, fn, at?.child(i) as P));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) put(out, k, mapStrings(v, fn, valueSpan(value, k) ?? at));
-    copySpans(out, value);
+    for (const [k, v] of Object.entries(value)) put(out, k, mapStrings(v, fn, at?.child(k) as P));
     return out;
   }
   return value;
@@ -46,21 +44,27 @@ export function mapStrings(value: unknown, fn: (text: string, at: Span | undefin
  * Settings of a later environment over those it inherits: mappings merge key by key, anything
  * else replaces, and `null` removes an inherited key. Every key keeps the place it was written.
  */
-export function mergeSettings(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (!isObj(base) || !isObj(over)) return over;
-  const has = (o: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+export function mergeSettings(base: Placed, over: Placed): Placed {
+  if (over.value === undefined) return base;
+  const b = base.value;
+  const o = over.value;
+  if (!isObj(b) || !isObj(o)) return over;
+  const has = (x: Obj, k: string): boolean => Object.prototype.hasOwnProperty.call(x, k);
   const out: Obj = {};
-  copySpans(out, over);
+  const keys = new Map<string, Place>();
   // Keys keep the order they were first written in, so an override does not move a setting.
-  for (const [k, v] of Object.entries(base)) {
-    if (!has(over, k)) {
+  for (const [k, v] of Object.entries(b)) {
+    if (!has(o, k)) {
       put(out, k, v);
-      copyKeySpan(out, base, k);
-    } else if (over[k] !== null) put(out, k, mergeSettings(v, over[k]));
+      keys.set(k, base.at.child(k));
+    } else if (o[k] !== null) {
+      const merged = mergeSettings({ value: v, at: base.at.child(k) }, { value: o[k], at: over.at.child(k) });
+      put(out, k, merged.value);
+      keys.set(k, merged.at);
+    }
   }
-  for (const [k, v] of Object.entries(over)) if (v !== null && !has(base, k)) put(out, k, v);
-  return out;
+  for (const [k, v] of Object.entries(o)) if (v !== null && !has(b, k)) put(out, k, v);
+  return { value: out, at: new Built(over.at.node(), keys, over.at, over.at.asKey()) };
 }
 
 /** Keys of a deploy value that are about the action or the strategy, not the provider's settings. */
@@ -80,41 +84,50 @@ export function deployKind(value: Obj): string | undefined {
  * (`{ cloudformation: api, template: t.yml }` -> `{ cloudformation: { stack: api, template: t.yml } }`),
  * so that an environment can override one setting of the one it inherits from.
  */
-export function longDeploy(value: Obj): Obj {
+export function longDeploy(deploy: Placed<Obj>): Placed<Obj> {
+  const { value, at } = deploy;
   const kind = deployKind(value);
-  if (!kind) return value;
+  if (!kind) return deploy;
   const inner = value[kind];
+  const innerAt = at.child(kind);
   const primary = BLUE_GREEN_KINDS[kind]?.primary ?? PROVIDERS.Deploy.find((p) => p.kind === kind)?.primary;
+  // Where each setting moved inside the provider key was written.
+  const moved = new Map<string, Place>();
   let settings: Obj;
-  if (isObj(inner)) settings = rebuild(inner, Object.entries(inner));
-  else {
-    settings = rebuild(undefined, [], valueSpan(value, kind));
+  let settingsAt: Place;
+  if (isObj(inner)) {
+    settings = rebuild(Object.entries(inner));
+    settingsAt = innerAt;
+  } else {
+    settings = {};
+    settingsAt = madeAt(innerAt);
     if (inner !== undefined && inner !== null && inner !== true && primary) {
       put(settings, primary, inner);
-      copyKeySpan(settings, value, kind, primary);
+      moved.set(primary, innerAt);
     }
   }
-  const out = rebuild(value, []);
+  const out: Obj = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === kind) continue;
     // A setting given both beside and inside the provider key stays beside it, for the spec reader to report.
     if ((DEPLOY_OWN_KEYS as readonly string[]).includes(k) || Object.prototype.hasOwnProperty.call(settings, k)) put(out, k, v);
     else {
       put(settings, k, v);
-      copyKeySpan(settings, value, k);
+      moved.set(k, at.child(k));
     }
   }
   put(out, kind, settings);
-  return out;
+  const settingsPlace = moved.size > 0 || settingsAt !== innerAt ? new Built(settingsAt.node(), moved, settingsAt instanceof Built ? undefined : settingsAt, innerAt.asKey()) : innerAt;
+  return { value: out, at: new Built(at.node(), new Map([[kind, settingsPlace]]), at, at.asKey()) };
 }
 
 /** An environment's deploy over the one it inherits: a different provider replaces it, the same one merges. */
-export function mergeDeploy(base: unknown, over: unknown): unknown {
-  if (!isObj(over)) return over === undefined ? base : over;
-  const long = longDeploy(over);
-  if (!isObj(base)) return long;
-  const a = deployKind(base);
-  const b = deployKind(long);
+export function mergeDeploy(base: Placed, over: Placed): Placed {
+  if (!isObj(over.value)) return over.value === undefined ? base : over;
+  const long = longDeploy(over as Placed<Obj>);
+  if (!isObj(base.value)) return long;
+  const a = deployKind(base.value);
+  const b = deployKind(long.value);
   if (b && a !== b) return long;
   return mergeSettings(base, long);
 }
