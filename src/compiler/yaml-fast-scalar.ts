@@ -1,6 +1,6 @@
 /*
  * Scalars for the fast YAML reader (yaml-fast.ts): the value of a plain scalar as the yaml package's
- * core schema resolves it (with toData's rule for numbers and booleans whose text would not survive),
+ * core schema resolves it (with readYaml's rule, scalarValue in yaml-data.ts, for numbers and booleans whose text would not survive),
  * quoted scalars on one line, and literal/folded block scalars. Each reader returns NOT_SURE where
  * the yaml package might read the text differently or report an error; the caller then gives up.
  */
@@ -32,7 +32,7 @@ function coreNumber(s: string): number | undefined {
 }
 
 /**
- * A plain scalar's data, as toData gives it: null for `~`/`null`, true/false for `true`/`false`, a
+ * A plain scalar's data, as readYaml gives it: null for `~`/`null`, true/false for `true`/`false`, a
  * number when its text is what String() writes back, and otherwise the text (kept: true when the core
  * schema would have read a number or boolean, e.g. `3.10`, `0x1F`, `True`).
  */
@@ -135,11 +135,63 @@ function readDouble(t: string, p: number, out: PlainValue): number {
 }
 
 /**
+ * Reads a literal (`|`) or folded (`>`) block scalar whose header is at `p`, in a collection indented
+ * `parent` (-1 at the root): its value goes to `out.value`; returns the start of the first line after it.
+ * Declined: keep chomping (`+`), indentation indicators, an empty body, blank lines with more spaces
+ * than the content's indentation (the yaml package's rules for those are subtle).
+ */
+export function readBlockScalar(t: string, p: number, parent: number, out: PlainValue): number {
+  const folded = t.charCodeAt(p) === 62;
+  let i = p + 1;
+  let strip = false;
+  if (t.charCodeAt(i) === 45) {
+    strip = true;
+    i++;
+  }
+  const afterHeader = i;
+  while (t.charCodeAt(i) === 32) i++;
+  if (t.charCodeAt(i) === 35 && i > afterHeader) i = t.indexOf('\n', i);
+  // A header with more (`+`, an indentation digit) or nothing after it is left to yaml.
+  if (i < 0 || t.charCodeAt(i) !== 10) throw NOT_SURE;
+  const n = t.length;
+  const lines: number[] = [];
+  let indent = -1;
+  let lastContent = 0;
+  let widestBlank = 0;
+  let ls = i + 1;
+  while (ls < n) {
+    let j = ls;
+    while (t.charCodeAt(j) === 32) j++;
+    const c = t.charCodeAt(j);
+    const blank = j >= n || c === 10;
+    if (!blank) {
+      if (indent < 0) {
+        if (j - ls <= parent) break;
+        indent = j - ls;
+      } else if (j - ls < indent) break;
+    }
+    let e = blank ? j : t.indexOf('\n', j);
+    if (e < 0) e = n;
+    lines.push(ls, e);
+    if (!blank) lastContent = lines.length;
+    else if (j - ls > widestBlank) widestBlank = j - ls;
+    ls = e + 1;
+  }
+  // An empty body, or blank lines holding more spaces than the content's indentation, are left to yaml.
+  if (indent < 0) throw NOT_SURE;
+  if (widestBlank > indent) throw NOT_SURE;
+  lines.length = lastContent;
+  out.value = blockValue(t, lines, indent, folded, strip);
+  out.kept = false;
+  return Math.min(ls, n);
+}
+
+/**
  * The value of a block scalar's body: `lines` are [start, end) offsets of its lines from the first
  * line after the header to the last line with content; `indent` is the content's indentation.
  * The yaml package's resolveBlockScalar, for bodies without more-indented blank lines.
  */
-export function blockValue(t: string, lines: number[], indent: number, folded: boolean, strip: boolean): string {
+function blockValue(t: string, lines: number[], indent: number, folded: boolean, strip: boolean): string {
   let value = '';
   let sep = '';
   let prevMore = false;
