@@ -1,7 +1,9 @@
 import type { FileUnit, UnitPipeline } from '../compiler/compile.js';
 import { Diagnostics, type Diagnostic, type Note } from '../compiler/diagnostics.js';
 import type { IrPipeline } from '../compiler/ir.js';
+import { Loc, type Part } from '../compiler/positions.js';
 import type { SourceFile, Span } from '../compiler/source.js';
+import type { Path } from '../compiler/yaml-read.js';
 import type { EmitOptions, OutputFile, Target } from '../targets/index.js';
 
 /** Each kept pipeline's (by index in its unit) output files and the diagnostics emitting them made. */
@@ -32,7 +34,8 @@ export function emitPipeline(ir: IrPipeline, targets: readonly Target[], options
 
 // ---- units as data, between threads: spans as offsets into the unit's own file ----
 
-type WireSpan = [number, number];
+/** Offsets, or a place not yet resolved (a path, found in the main thread's copy only if something reads it). */
+type WireSpan = [number, number] | { path: Path; part: Part; fallback?: WireSpan };
 type WireNote = Omit<Note, 'span'> & { span?: WireSpan };
 type WireDiagnostic = Omit<Diagnostic, 'span' | 'notes'> & { span?: WireSpan; notes: WireNote[] };
 interface WirePipeline extends Omit<UnitPipeline, 'span' | 'nameSpan' | 'project' | 'body' | 'rules' | 'compiled'> {
@@ -68,6 +71,8 @@ export function toWire(unit: FileUnit, emission: UnitEmission | undefined): Wire
   const file = unit.file;
   const span = (s: Span): WireSpan => {
     if (s.file !== file) throw new NotPortable();
+    // A place travels as its path, so that the main thread parses no file for positions nobody reads.
+    if (s instanceof Loc && !s.resolved) return { path: s.path, part: s.part, ...(s.fallback ? { fallback: span(s.fallback) } : {}) };
     return [s.start, s.end];
   };
   const note = ({ span: at, ...rest }: Note): WireNote => (at ? { ...rest, span: span(at) } : rest);
@@ -93,7 +98,7 @@ export function toWire(unit: FileUnit, emission: UnitEmission | undefined): Wire
 
 /** A wire unit back as a unit of `file` (the main thread's copy of the same text). */
 export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emission?: UnitEmission } {
-  const span = (s: WireSpan): Span => ({ file, start: s[0], end: s[1] });
+  const span = (s: WireSpan): Span => (Array.isArray(s) ? { file, start: s[0], end: s[1] } : new Loc(file, s.path, s.part, s.fallback ? span(s.fallback) : undefined));
   const note = ({ span: at, ...rest }: WireNote): Note => (at ? { ...rest, span: span(at) } : rest);
   const diag = ({ span: at, notes, ...rest }: WireDiagnostic): Diagnostic => ({ ...rest, ...(at ? { span: span(at) } : {}), notes: notes.map(note) });
   const unit: FileUnit = {

@@ -38,6 +38,11 @@ export class Loc implements Place {
     return this.resolve()[1];
   }
 
+  /** Whether the offsets were found already. */
+  get resolved(): boolean {
+    return this.range !== undefined;
+  }
+
   /** The place of a key's value (or a list's item) under this one. */
   child(key: string | number): Loc {
     return new Loc(this.file, [...this.path, key], 'value', this.node());
