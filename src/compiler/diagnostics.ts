@@ -82,10 +82,18 @@ export class Diagnostics {
     }
   }
 
+  /** Errors among list[0..counted): each diagnostic is looked at once, however often the count is asked (readSpec asks twice per action). */
+  private counted = 0;
+  private errors = 0;
+
   get errorCount(): number {
-    let n = 0;
-    for (const d of this.list) if (d.severity === 'error') n++;
-    return n;
+    // `list` only grows (add, push, and callers that push onto it directly), so counting on from where it was is exact.
+    if (this.counted > this.list.length) {
+      this.counted = 0;
+      this.errors = 0;
+    }
+    for (; this.counted < this.list.length; this.counted++) if ((this.list[this.counted] as Diagnostic).severity === 'error') this.errors++;
+    return this.errors;
   }
 
   hasErrors(): boolean {
