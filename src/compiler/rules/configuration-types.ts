@@ -5,11 +5,33 @@ import type { Rule } from './types.js';
 /** Whether a value is resolved only when the pipeline runs (`#{Build.VERSION}`), so its text cannot be checked now. */
 const resolvedLater = (value: string): boolean => value.includes('#{');
 
+/** Per catalog field, made once: its pattern compiled and its allowed values (a rule would otherwise make them again for every value). */
+const PATTERNS = new WeakMap<Field, RegExp>();
+const ALLOWED = new WeakMap<Field, string[]>();
+
+function patternOf(f: Field & { pattern: string }): RegExp {
+  let re = PATTERNS.get(f);
+  if (!re) {
+    re = new RegExp(`^(?:${f.pattern})$`, 's');
+    PATTERNS.set(f, re);
+  }
+  return re;
+}
+
+function allowedOf(f: Field & { values: Record<string, string> }): string[] {
+  let allowed = ALLOWED.get(f);
+  if (!allowed) {
+    allowed = [...new Set(Object.values(f.values))];
+    ALLOWED.set(f, allowed);
+  }
+  return allowed;
+}
+
 /** What is wrong with one configuration value of a typed field, if anything. */
 function fieldProblem(f: Field, value: string): { message: string; suggestion?: string } | undefined {
   switch (f.type) {
     case 'string':
-      if (!f.pattern || new RegExp(`^(?:${f.pattern})$`, 's').test(value)) return undefined;
+      if (!f.pattern || patternOf(f as Field & { pattern: string }).test(value)) return undefined;
       return { message: `'${f.key}' must be ${f.patternName ?? `text matching ${f.pattern}`}, not '${value.length > 60 ? value.slice(0, 60) + '...' : value}'` };
     case 'bool':
       return /^(true|false)$/i.test(value) ? undefined : { message: `'${f.key}' must be true or false, not '${value}'` };
@@ -23,7 +45,7 @@ function fieldProblem(f: Field, value: string): { message: string; suggestion?: 
     case 'enum':
     case 'list': {
       if (!f.values) return undefined;
-      const allowed = [...new Set(Object.values(f.values))];
+      const allowed = allowedOf(f as Field & { values: Record<string, string> });
       const items = f.type === 'list' ? value.split(f.separator ?? ',').map((v) => v.trim()) : [value];
       const bad = items.find((v) => !allowed.includes(v));
       if (bad === undefined) return undefined;

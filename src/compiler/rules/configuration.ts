@@ -1,5 +1,18 @@
 import { choices, didYouMean } from '../suggest.js';
+import type { Provider } from '../catalog/index.js';
 import type { Rule } from './types.js';
+
+/** Each provider's configuration keys (its fields' keys, their artifact keys, its env key), made once per provider. */
+const KEYS = new WeakMap<Provider, Set<string>>();
+function keysOf(c: Provider): Set<string> {
+  let keys = KEYS.get(c);
+  if (!keys) {
+    keys = new Set(c.fields.flatMap((f) => (f.artifactKey ? [f.key, f.artifactKey] : [f.key])));
+    if (c.env !== undefined) keys.add(c.env);
+    KEYS.set(c, keys);
+  }
+  return keys;
+}
 
 /** Required keys per provider, no unknown keys, values of 1..1000 characters, keys of at most 50 (S12, S13). */
 export const configuration: Rule = (p, diags) => {
@@ -9,8 +22,7 @@ export const configuration: Rule = (p, diags) => {
       const cfg = a.configuration;
       const at = (key?: string) => (key ? (a.configSpans[key] ?? a.span) : a.span);
       if (c && !c.customProvider && !c.noConfiguration) {
-        const keys = new Set(c.fields.flatMap((f) => (f.artifactKey ? [f.key, f.artifactKey] : [f.key])));
-        if (c.env !== undefined) keys.add(c.env);
+        const keys = keysOf(c);
         for (const f of c.fields)
           if (f.required && cfg[f.key] === undefined)
             diags.add('PC3011', `action '${a.name}' (${c.provider}) needs configuration key '${f.key}'`, a.span, {

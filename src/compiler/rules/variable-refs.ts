@@ -14,13 +14,9 @@ export const variableRefs: Rule = (p, diags) => {
   const variables = new Set(p.variables.map((v) => v.name));
   p.stages.forEach((stage, si) => {
     for (const a of stage.actions) {
-      const texts: Array<[string, Span | undefined]> = [];
-      for (const [k, v] of Object.entries(a.configuration))
-        if (!(k === 'EnvironmentVariables' && a.project)) texts.push([v, a.configSpans[k]]);
-      for (const c of a.commands ?? []) texts.push([c, undefined]);
-      // An inline build's variables are one JSON value in the configuration; each still knows where it was written.
-      for (const e of [...(a.environmentVariables ?? []), ...(a.project?.env ?? [])]) texts.push([e.value, e.span]);
-      for (const [text, span] of texts)
+      const scan = (text: string, span: Span | undefined): void => {
+        // Most values name no variable: no match iterator for them.
+        if (!text.includes('#{')) return;
         for (const m of text.matchAll(REF)) {
           const ns = m[1] as string;
           const name = m[2] as string;
@@ -47,6 +43,13 @@ export const variableRefs: Rule = (p, diags) => {
             });
           }
         }
+      };
+      for (const k in a.configuration)
+        if (Object.hasOwn(a.configuration, k) && !(k === 'EnvironmentVariables' && a.project)) scan(a.configuration[k] as string, a.configSpans[k]);
+      for (const c of a.commands ?? []) scan(c, undefined);
+      // An inline build's variables are one JSON value in the configuration; each still knows where it was written.
+      for (const e of a.environmentVariables ?? []) scan(e.value, e.span);
+      for (const e of a.project?.env ?? []) scan(e.value, e.span);
     }
   });
 };
