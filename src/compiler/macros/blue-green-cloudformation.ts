@@ -88,7 +88,12 @@ export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Pla
       env: withPlaceEnv({ ROUTING_STACK: routing.stack, COLOR_OUTPUT: colorParam }, place),
       exports: ['LIVE', 'IDLE'],
     },
-    { inputs: [source], namespace: colorNs },
+    {
+      inputs: [source],
+      namespace: colorNs,
+      // The env is made at the deploy, but a routing stack written as a mapping (a mistake the spec reader reports) is that mapping.
+      specAt: new Built(at, new Map([['env', new Built(place.at, isObj(routing.stack) ? new Map([['ROUTING_STACK', blockIn.at.child('routing').child('stack')]]) : new Map())]])),
+    },
   );
   const variables = typeof deploy.namespace === 'string' ? deploy.namespace : place.namespace('deploy');
   const greenSpec = withColor(settings, settingsAt, `${String(settings.stack)}-${idle}`);
