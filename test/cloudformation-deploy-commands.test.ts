@@ -31,6 +31,7 @@ interface Command {
   stack: string;
   capabilities: string[];
   overrides: Map<string, string>;
+  tags: string[];
 }
 
 /** Splits a shell command line into words, keeping $(...) and "..." together. */
@@ -68,7 +69,7 @@ function words(line: string): string[] {
 function parseDeploy(line: string): Command {
   const w = words(line);
   expect(w.slice(0, 3)).toEqual(['aws', 'cloudformation', 'deploy']);
-  const c: Command = { file: '', stack: '', capabilities: [], overrides: new Map() };
+  const c: Command = { file: '', stack: '', capabilities: [], overrides: new Map(), tags: [] };
   for (let i = 3; i < w.length; i++) {
     const flag = w[i] as string;
     const value = (): string => {
@@ -86,6 +87,7 @@ function parseDeploy(line: string): Command {
         const eq = kv.indexOf('=');
         c.overrides.set(kv.slice(0, eq), kv.slice(eq + 1));
       }
+    else if (flag === '--tags') while (w[i + 1] && !w[i + 1]!.startsWith('--')) c.tags.push(w[++i] as string);
     else throw new Error(`unexpected word ${flag} in ${line}`);
   }
   return c;
@@ -105,6 +107,14 @@ function header(t: TemplateFile): { command: Command; order: string[] } {
 const NAMED = ['RoleName', 'ManagedPolicyName', 'UserName', 'GroupName', 'InstanceProfileName'];
 
 describe('the deploy commands pipec prints', () => {
+  it("tag every stack as pipec's, of one project (test/stack-header-tags.test.ts: the tags plan --stack gives)", () => {
+    for (const t of templates) {
+      const { tags } = header(t).command;
+      expect(tags, `${t.pipeline}/${t.file}`).toContain('managed-by=pipec');
+      expect(tags.filter((w) => w.startsWith('pipec:project=')), `${t.pipeline}/${t.file}`).toHaveLength(1);
+    }
+  });
+
   it('are complete: file, stack, region, capability, every parameter without a default', () => {
     expect(templates.length).toBeGreaterThan(20);
     for (const t of templates) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,9 +54,13 @@ it('has no golden directory without its example', () => {
 });
 
 describe.each(examples)('example %s', (name) => {
-  const file = join(EXAMPLES, name, 'pipeline.yml');
   const golden = join(GOLDEN, name);
   const out = join(scratch, name);
+  // Compiled as the root of a repository of its own (a .git beside it), so that the project the
+  // stacks' deploy commands tag with is the example's name wherever this checkout is.
+  const file = join(out, 'pipeline.yml');
+  mkdirSync(join(out, '.git'), { recursive: true });
+  copyFileSync(join(EXAMPLES, name, 'pipeline.yml'), file);
 
   it('starts with a comment saying what it shows', () => {
     expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^# ${name}: \\S`));

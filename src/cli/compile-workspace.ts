@@ -7,6 +7,7 @@ import { decodeSource } from '../compiler/parse.js';
 import type { SourceFile } from '../compiler/source.js';
 import { emitPipeline, emitUnit, fromWire, type UnitEmission, type WireUnit, type WorkerInput, type WorkerMessage } from './compile-unit.js';
 import type { CliContext } from './context.js';
+import { directoryProject } from './project.js';
 import { readInputs } from './io.js';
 import { inputPaths, readStdinInput, selectPipelines } from './pipeline-input.js';
 import type { EmitOptions, OutputFile, Target } from '../targets/index.js';
@@ -52,6 +53,9 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
     return { file, diags: d.list };
   });
 
+  // The project a file that names none is tagged with (the deploy commands in stack headers say it).
+  const dirProject = directoryProject(ctx.cwd, paths);
+  options = { ...options, ...(dirProject !== undefined ? { project: dirProject } : {}) };
   const files = decoded.flatMap((d) => (d.file ? [d.file] : []));
   const workers = workerCount(files, ctx.env);
   const units: Array<{ unit: FileUnit; emission?: UnitEmission } | undefined> = new Array(files.length);
@@ -66,7 +70,7 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
   const found: FoundPipeline[] = [];
   const emitted = new Map<string, { outputs: OutputFile[]; diags: Diagnostic[] }>();
   /** Where each kept pipeline is: its file and its index there. */
-  const kept: Array<{ name: string; file: SourceFile; index: number }> = [];
+  const kept: Array<{ name: string; file: SourceFile; index: number; named: boolean }> = [];
   let k = 0;
   for (const d of decoded) {
     diags.push(...d.diags);
@@ -81,7 +85,7 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
     mergeUnit(made.unit, state, diags, { found });
     made.unit.pipelines.forEach((p, i) => {
       if (!p.kept) return;
-      kept.push({ name: p.name, file: made.unit.file, index: i });
+      kept.push({ name: p.name, file: made.unit.file, index: i, named: p.project !== undefined });
       const e = made.emission?.get(i);
       if (e) emitted.set(p.name, e);
     });
@@ -91,10 +95,13 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
   const wanted = flags.pipeline ? new Set(flags.pipeline as string[]) : undefined;
   const chosen = kept.filter((p) => !wanted || wanted.has(p.name));
   const outputs = new Map<string, OutputFile[]>();
+  // A later file named the project: a pipeline that names none belongs to it too, and was emitted before that was known.
+  const named = state.project?.name;
+  const late = named !== undefined && named !== options.project ? { ...options, project: named } : undefined;
   if (!result.diagnostics.hasErrors())
     for (const p of chosen) {
       // Not emitted yet when its file has errors in pipelines that --pipeline left out: compiled again for it.
-      const e = emitted.get(p.name) ?? emitOne(p.file, p.index, targets, options);
+      const e = late && !p.named ? emitOne(p.file, p.index, targets, late) : (emitted.get(p.name) ?? emitOne(p.file, p.index, targets, options));
       result.diagnostics.push(...e.diags);
       outputs.set(p.name, e.outputs);
     }

@@ -13,6 +13,28 @@ import { UsageError } from './exit-codes.js';
 export function projectOf(compiled: readonly CompiledPipeline[], cwd: string, paths: readonly string[]): { project: string; projectFrom: ProjectSource } {
   const named = compiled.find((c) => c.ir.project !== undefined)?.ir.project;
   if (named !== undefined) return { project: named, projectFrom: 'configuration' };
+  const name = directoryName(cwd, paths);
+  if (!isProjectName(name))
+    throw new UsageError(`the project name defaults to the repository directory's name, but '${name}' cannot be one (letters, digits and . _ @ + = -, starting with a letter or digit); name the project with 'project:' in the configuration`);
+  return { project: name, projectFrom: 'directory' };
+}
+
+/**
+ * The project of files that name none, as projectOf works it out (the repository directory's name),
+ * or undefined when that name cannot be a project's. `pipec compile` prints it in the stacks'
+ * deploy commands without compiling anything first.
+ */
+export function directoryProject(cwd: string, paths: readonly string[]): string | undefined {
+  const name = directoryName(cwd, paths);
+  return isProjectName(name) ? name : undefined;
+}
+
+function isProjectName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(name);
+}
+
+/** The nearest directory at or above the files that holds `.git`, else the files' own (`pipelines/`' parent). */
+function directoryName(cwd: string, paths: readonly string[]): string {
   const first = [...paths].sort()[0];
   let dir = first === undefined ? cwd : dirname(resolve(cwd, first));
   if (basename(dir) === 'pipelines') dir = dirname(dir);
@@ -23,8 +45,5 @@ export function projectOf(compiled: readonly CompiledPipeline[], cwd: string, pa
     }
     if (dirname(d) === d) break;
   }
-  const name = basename(dir);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,127}$/.test(name))
-    throw new UsageError(`the project name defaults to the repository directory's name, but '${name}' cannot be one (letters, digits and . _ @ + = -, starting with a letter or digit); name the project with 'project:' in the configuration`);
-  return { project: name, projectFrom: 'directory' };
+  return basename(dir);
 }

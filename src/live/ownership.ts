@@ -24,6 +24,24 @@ export function ownership(tags: readonly Tag[], project: string): Ownership {
   return p.value === project ? 'ours' : 'other-project';
 }
 
+/** The configured tags plus pipec's own (managed-by, and the project when one is given), sorted by key. */
+export function desiredTags(tags: readonly Tag[], project?: string): Tag[] {
+  const map = new Map(tags.map((t) => [t.key, t.value]));
+  map.set(MANAGED_TAG.key, MANAGED_TAG.value);
+  if (project !== undefined) map.set(PROJECT_TAG_KEY, project);
+  return [...map.keys()].sort().map((key) => ({ key, value: map.get(key) as string }));
+}
+
+/**
+ * The tags of a pipeline's CloudFormation stacks (propagated to the resources that take tags):
+ * desiredTags, less those with an empty value, which a pipeline may carry (CodePipeline's TagValue
+ * is 0 to 256 characters) but a stack may not (CloudFormation's TagValue is 1 to 256, API
+ * reference, Tag); the pipeline resource still carries them through its own Tags.
+ */
+export function stackTags(tags: readonly Tag[], project?: string): Tag[] {
+  return desiredTags(tags, project).filter((t) => t.value !== '');
+}
+
 /** The project a live pipeline's tags name, if any. */
 export function projectOf(tags: readonly Tag[]): string | undefined {
   return tags.find((t) => t.key === PROJECT_TAG_KEY)?.value;

@@ -4,11 +4,11 @@ import { diffPipeline } from './diff.js';
 import { AwsFailure, FATAL_KINDS, describeFailure } from './errors.js';
 import { jsonEqual, type JsonObject, type Tag } from './json.js';
 import { normaliseDeclaration } from './normalise.js';
-import { MANAGED_TAG, PROJECT_TAG_KEY, notOursReason, ownership, type Ownership } from './ownership.js';
+import { MANAGED_TAG, desiredTags, notOursReason, ownership, type Ownership } from './ownership.js';
 import { runPool } from './pool.js';
 import { maskChange } from './secrets.js';
 
-export { MANAGED_TAG };
+export { MANAGED_TAG, desiredTags };
 
 /** A pipeline as the configuration wants it: the CreatePipeline input pipec compiled. */
 export interface DesiredPipeline {
@@ -147,14 +147,6 @@ export function planPipeline(d: DesiredPipeline, region: string, live: LivePipel
     ...(set.length > 0 ? { tagsToSet: set } : {}),
     ...(remove.length > 0 ? { tagsToRemove: remove } : {}),
   };
-}
-
-/** The configured tags plus pipec's own (managed-by, and the project when one is given), sorted by key. */
-export function desiredTags(tags: readonly Tag[], project?: string): Tag[] {
-  const map = new Map(tags.map((t) => [t.key, t.value]));
-  map.set(MANAGED_TAG.key, MANAGED_TAG.value);
-  if (project !== undefined) map.set(PROJECT_TAG_KEY, project);
-  return [...map.keys()].sort().map((key) => ({ key, value: map.get(key) as string }));
 }
 
 /** True when the tags mark the pipeline as pipec's (of any project). */

@@ -18,6 +18,11 @@ export interface EmitOptions {
   cfnFormat?: 'yaml' | 'json';
   /** Names of every target written in this run, so one need not warn about what another carries. */
   targets?: readonly string[];
+  /**
+   * The project plan and apply would tag with when the pipeline names none (`project:` wins): the
+   * repository directory's name, as the CLI works it out. The deploy commands in stack headers pass it.
+   */
+  project?: string;
 }
 
 /** A target turns one pipeline's IR into files; it reports what it cannot express instead of guessing. */

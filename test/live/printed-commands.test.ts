@@ -9,7 +9,7 @@
 // The commands run in bash, as a user pastes them; only the environment says where AWS is.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { Diagnostics } from '../../src/compiler/diagnostics.js';
@@ -34,7 +34,9 @@ afterAll(async () => {
 
 /** The environment of a user with credentials of `account`: keys for the pipeline's own, a profile for the others. */
 function envFor(account: string | undefined): Record<string, string> {
-  const env: Record<string, string> = { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config'), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  // HOME is the test's own: the AWS CLI caches assumed-role credentials in ~/.aws/cli/cache, and
+  // those of an earlier moto would land the commands in the pipeline's account instead.
+  const env: Record<string, string> = { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config'), PATH: process.env.PATH ?? '', HOME: config.dir };
   const profile = account ? PROFILE_OF[account] : undefined;
   if (profile) {
     // the profile's credentials, not the keys in the environment (which the CLI would prefer)
@@ -105,13 +107,49 @@ describe("every stack header's deploy command, run verbatim in the printed order
             const region = /--region (\S+)/.exec(commands.get('cloudformation.yml')?.command ?? '')?.[1];
             const got = sh(`aws codepipeline get-pipeline ${region ? `--region ${region} ` : ''}--name ${pipeline} --query pipeline.name --output text`, dir);
             expect(got.stdout.trim()).toBe(pipeline);
+            // every stack carries pipec's tags, as one apply --stack makes (the project: the workspace directory's name)
+            for (const file of order) {
+              const { command, account } = commands.get(file) as { command: string; account?: string };
+              const stack = /--stack-name (\S+)/.exec(command)?.[1] as string;
+              const where = /--region (\S+)/.exec(command)?.[1] ?? region;
+              const live = JSON.parse(sh(`aws cloudformation describe-stacks ${where ? `--region ${where} ` : ''}--stack-name ${stack} --query Stacks[0] --output json`, dir, account).stdout) as { StackId: string; Tags: unknown[] };
+              expect(live.Tags, `${pipeline}/${file}`).toEqual(expect.arrayContaining([{ Key: 'managed-by', Value: 'pipec' }, { Key: 'pipec:project', Value: basename(ws.dir) }]));
+              // in the account the header names (the pipeline's own otherwise)
+              expect(live.StackId.split(':')[4], `${pipeline}/${file}`).toBe(account ?? '111111111111');
+            }
           }
+          // so plan --stack finds them this project's, and finds nothing to change
+          const plan = runBin(['plan', '--stack', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'], { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
+          expect(plan.stdout + plan.stderr).not.toContain('--adopt');
+          expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+          expect(plan.stdout).toMatch(/Plan: 0 stacks to create, 0 to update, \d+ unchanged\./);
         } finally {
           ws.cleanup();
         }
       },
       600_000,
     );
+});
+
+describe("a header's deploy command with tags that need quoting", () => {
+  it('runs verbatim and tags the stack with exactly those values, and with project:', async () => {
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    const text = readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 'utf8') + 'project: storefront.web\ntags: { owner: "Web team", route: "a=b/c", empty: "" }\n';
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      expect(runBin(['compile', '-t', 'cloudformation', '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
+      const dir = join(ws.dir, 'out', 'web');
+      const { command } = headers(dir).commands.get('cloudformation.yml') as { command: string };
+      // (a tag with an empty value stays on the pipeline only: a stack's tag needs a value)
+      expect(command).toContain("--tags managed-by=pipec 'owner=Web team' pipec:project=storefront.web route=a=b/c");
+      const r = sh(command, dir);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const tags = JSON.parse(sh('aws cloudformation describe-stacks --stack-name web-pipeline --query Stacks[0].Tags --output json', dir).stdout) as Array<{ Key: string; Value: string }>;
+      expect(Object.fromEntries(tags.map((t) => [t.Key, t.Value]))).toEqual({ 'managed-by': 'pipec', owner: 'Web team', 'pipec:project': 'storefront.web', route: 'a=b/c' });
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
 
 describe('what plan --stack prints to run in another account', () => {

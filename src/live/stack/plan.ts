@@ -8,6 +8,7 @@ import type { LiveStack, ResourceChange, StackClient, StackClientProvider, Stack
 import { stackPipelineDeclaration } from './declaration.js';
 import { securityChanges, type SecurityChange } from './security.js';
 import type { StackTarget } from './targets.js';
+import { deployTagArgs, shellWord } from '../../targets/shell.js';
 
 /**
  * What plan decided for one stack:
@@ -82,15 +83,15 @@ export function locationOf(t: StackTarget, pipelineAccount: string | undefined, 
  * in AWS_PROFILE, or keys in the environment): it names no profile, so it runs verbatim.
  */
 export function deployCommand(t: StackTarget, path: string, parameters: Record<string, string> = {}): string {
-  const params = Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
+  const params = Object.entries(parameters).map(([k, v]) => shellWord(`${k}=${v}`));
   return [
     'aws cloudformation deploy',
     `--region ${t.region}`,
-    `--template-file ${path}`,
+    `--template-file ${shellWord(path)}`,
     `--stack-name ${t.stackName}`,
     '--capabilities CAPABILITY_NAMED_IAM',
     ...(params.length > 0 ? [`--parameter-overrides ${params.join(' ')}`] : []),
-    `--tags ${t.tags.map((x) => `${x.key}=${x.value}`).join(' ')}`,
+    ...deployTagArgs(t.tags).args,
   ].join(' ');
 }
 

@@ -3,7 +3,7 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrPipeline } from '../../compiler/ir.js';
 import { cloudformationTarget } from '../../targets/cloudformation/index.js';
 import type { Tag } from '../json.js';
-import { desiredTags } from '../plan.js';
+import { stackTags } from '../ownership.js';
 
 /** The three kinds of stack a pipeline has, in deploy order: roles in other accounts, other regions' stores, the pipeline. */
 export type StackKind = 'account' | 'region' | 'pipeline';
@@ -58,8 +58,8 @@ function pascal(region: string): string {
  */
 export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string): { targets: StackTarget[]; unwired: string[] } {
   const region = p.region ?? defaultRegion;
-  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'] });
-  const tags = desiredTags(p.tags, project);
+  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project });
+  const tags = stackTags(p.tags, project);
   const targets: StackTarget[] = [];
   for (const f of files) {
     const account = /^cloudformation\.account-(\d{12})\.yml$/.exec(f.path)?.[1];

@@ -10,6 +10,8 @@ import { addNotifications } from './notifications.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
 import { pipelineProperties } from './pipeline.js';
 import { addArtifactStore, remoteStore, storeGrants, type StoreRefs } from './storage.js';
+import { stackTags } from '../../live/ownership.js';
+import { deployTagArgs } from '../shell.js';
 import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Json, Template } from './template.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
@@ -115,7 +117,7 @@ class StackSet {
     return t;
   }
 
-  build(format: 'yaml' | 'json'): OutputFile[] {
+  build(format: 'yaml' | 'json', project?: string): OutputFile[] {
     const p = this.p;
     const t = this.main;
     const sources = eventSources(p);
@@ -244,6 +246,8 @@ class StackSet {
       .filter(([, rt]) => Object.keys(rt.resources).length > 0)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([r, rt]) => ({ region: r, template: rt, file: `cloudformation.${r}.${ext}` }));
+    // Stack tags, as plan --stack gives them: a stack deployed by hand is then the project's too.
+    const tags = deployTagArgs(stackTags(p.tags, p.project ?? project));
     const deploy = (file: string, stack: string, template: Template, region: string | undefined, overrides: string[] = []): string =>
       [
         'aws cloudformation deploy',
@@ -252,7 +256,9 @@ class StackSet {
         `--stack-name ${stack}`,
         `--capabilities ${namedIam(template) ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'}`,
         ...(overrides.length > 0 ? [`--parameter-overrides ${overrides.join(' ')}`] : []),
+        ...tags.args,
       ].join(' ');
+    const tagNote = tags.unpassable.map((k) => `\nTag ${k} cannot be given to aws cloudformation deploy (its key holds '='): add it to the stack with aws cloudformation update-stack --tags.`).join('');
     const order = [
       ...accountFiles.map((a) => `${a.file} (in account ${a.plan.account})`),
       ...regionFiles.map((r) => `${r.file} (in ${r.region})`),
@@ -260,7 +266,7 @@ class StackSet {
     ];
     const orderNote = order.length > 1 ? `\nDeploy order: ${order.map((o, i) => `${i + 1}. ${o}`).join(', ')}.` : '';
     const header = (file: string, note: string): string =>
-      `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}${orderNote}`;
+      `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}${tagNote}${orderNote}`;
     const keyOverrides = Object.keys(t.parameters)
       .filter((id) => id.startsWith('ArtifactKeyArn'))
       .map((id) => {
@@ -330,7 +336,7 @@ export const cloudformationTarget: Target = {
   emit(p, diags, options: EmitOptions): OutputFile[] {
     const buildspecs = renderBuildspecs(p, diags, options);
     if (!buildspecs) return [];
-    return new StackSet(p, diags, buildspecs).build(options.cfnFormat ?? 'yaml');
+    return new StackSet(p, diags, buildspecs).build(options.cfnFormat ?? 'yaml', options.project);
   },
 };
 
