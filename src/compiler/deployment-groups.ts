@@ -32,6 +32,18 @@ export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at
       diags.add('PC2008', "'wait' keeps old tasks or instances; a Lambda group has none", at.key('wait'));
       continue;
     }
+    if (g.hooks !== undefined && g.platform !== 'lambda') {
+      diags.add('PC2008', `'hooks' names the Lambda functions of a Lambda group's traffic hooks; this group is for ${g.platform}`, keySpan(entry, 'hooks') ?? span, {
+        suggestion: g.platform === 'ecs' ? "remove 'hooks': the role CodeDeploy uses for ECS (AWSCodeDeployRoleForECS) may invoke any function an appspec names" : "remove 'hooks': EC2/on-premises hooks are scripts in the revision's appspec",
+      });
+      continue;
+    }
+    if (g.hooks !== undefined && g['service-role'] !== undefined) {
+      diags.add('PC2008', "'hooks' lets the service role pipec creates invoke them; this group names its own 'service-role', whose policy pipec does not write", keySpan(entry, 'hooks') ?? span, {
+        suggestion: "remove 'hooks' and let your role allow lambda:InvokeFunction on them, or remove 'service-role' so that pipec creates the role",
+      });
+      continue;
+    }
     out.push({ group: g, written: entry as WrittenMapping, span });
   }
   return out;
@@ -82,6 +94,7 @@ export function lowerDeploymentGroups(ex: ExPipeline, diags: Diagnostics): IrDep
           }
         : {}),
       ...(g.servers ? { servers: { autoScalingGroups: g.servers['auto-scaling-groups'], targetGroup: g.servers['target-group'] } } : {}),
+      ...(g.hooks ? { hooks: [g.hooks['pre-traffic'], g.hooks['post-traffic']].filter((h): h is string => h !== undefined) } : {}),
       span,
     });
   }

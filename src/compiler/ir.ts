@@ -183,6 +183,8 @@ export interface IrDeploymentGroup {
   terminateAfterMinutes?: number;
   ecs?: { cluster: string; service: string; listener: string; testListener?: string; targetGroups: [string, string] };
   servers?: { autoScalingGroups: string[]; targetGroup: string };
+  /** A Lambda group's traffic hook functions (names or ARNs): the service role pipec creates may invoke them. */
+  hooks?: string[];
   span: Span;
 }
 

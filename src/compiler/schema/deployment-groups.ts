@@ -20,6 +20,10 @@ export const DEPLOYMENT_GROUP = z.strictObject({
     .strictObject({ cluster: TEXT, service: TEXT, listener: TEXT, 'test-listener': TEXT.optional(), 'target-groups': z.array(TEXT).length(2) })
     .optional(),
   servers: z.strictObject({ 'auto-scaling-groups': z.array(TEXT).min(1), 'target-group': TEXT }).optional(),
+  // A Lambda group's traffic hooks, as blue/green's lambda block names them: the functions its
+  // deployments' appspecs name (BeforeAllowTraffic, AfterAllowTraffic), which the service role
+  // pipec creates may then invoke (AWSCodeDeployRoleForLambda allows only CodeDeployHook_*).
+  hooks: z.strictObject({ 'pre-traffic': TEXT.optional(), 'post-traffic': TEXT.optional() }).optional(),
 });
 
 

@@ -18,7 +18,7 @@ export function addDeploymentGroups(t: Template, p: IrPipeline, pipelineRole: st
   if (needsRole.length > 0) {
     const platforms = [...new Set(needsRole.map((g) => g.platform))].sort();
     const data = SERVICE_ROLE_GRANTS.codedeploy;
-    const facts: Record<string, Json[]> = { servers: platforms.includes('Server') ? ['Server'] : [], 'lambda-hooks': platforms.includes('Lambda') ? lambdaHooks(p) : [] };
+    const facts: Record<string, Json[]> = { servers: platforms.includes('Server') ? ['Server'] : [], 'lambda-hooks': platforms.includes('Lambda') ? lambdaHooks(p, needsRole) : [] };
     const byPolicy = new Map<string, PolicyBuilder>();
     for (const g of renderGrants(data.grants, { config: {}, region: '${AWS::Region}', pipeline: p.name, facts })) {
       const name = data.grants.find((d) => d.sid === g.sid)?.policy ?? 'codedeploy';
@@ -93,20 +93,29 @@ function groupProperties(g: IrDeploymentGroup, app: Json, role: Json): Record<st
 
 /**
  * The hook functions the Lambda deployments of blue/green name (their Publish commands write them
- * into the appspec): AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions named
- * CodeDeployHook_* (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployRoleForLambda.html).
+ * into the appspec), and those the Lambda groups of `groups` declare (`hooks:`):
+ * AWSCodeDeployRoleForLambda lets CodeDeploy invoke only functions named CodeDeployHook_*
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCodeDeployRoleForLambda.html).
  */
-function lambdaHooks(p: IrPipeline): Json[] {
+function lambdaHooks(p: IrPipeline, groups: readonly IrDeploymentGroup[]): Json[] {
   const out: Json[] = [];
+  for (const g of groups)
+    for (const hook of g.platform === 'Lambda' ? (g.hooks ?? []) : [])
+      out.push(...hookArns(hook, '${AWS::Region}'));
   for (const stage of p.stages)
     for (const a of stage.actions) {
       if (a.category !== 'Compute') continue;
       const env = envOf(a);
       const region = env[HELPER_ENV.region] ?? '${AWS::Region}';
       for (const hook of [env[HELPER_ENV.preTrafficHook], env[HELPER_ENV.postTrafficHook]])
-        if (hook) out.push(...(hook.startsWith('arn:') ? [userArn(hook), userArn(`${hook}:*`)] : [arn('lambda', `function:${arnPart(hook)}`, region), arn('lambda', `function:${arnPart(hook)}:*`, region)]));
+        if (hook) out.push(...hookArns(hook, region));
     }
   return out;
+}
+
+/** A hook function (name or ARN) and its versions and aliases, as IAM names them. */
+function hookArns(hook: string, region: string): Json[] {
+  return hook.startsWith('arn:') ? [userArn(hook), userArn(`${hook}:*`)] : [arn('lambda', `function:${arnPart(hook)}`, region), arn('lambda', `function:${arnPart(hook)}:*`, region)];
 }
 
 /** What the Commands actions of blue/green deploys do with the pipeline role: recognised by their environment. */
