@@ -1,6 +1,7 @@
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrAction, IrCondition, IrCriteria, IrGitFilter, IrPipeline, IrRule, IrStage, IrStore } from '../compiler/ir.js';
 import type { OutputFile, Target } from './types.js';
+import { shellWord } from './shell.js';
 
 type Json = Record<string, unknown>;
 
@@ -156,7 +157,7 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
   for (const stage of p.stages)
     if (stage.disableInbound)
       diags.add('PC4004', `stage '${stage.name}' disables its inbound transition, which codepipeline.json cannot carry (it is not part of the pipeline declaration)`, stage.disableInbound.span, {
-        suggestion: `after creating the pipeline run 'aws codepipeline disable-stage-transition --pipeline-name ${p.name} --stage-name ${stage.name} --transition-type Inbound --reason "${stage.disableInbound.reason}"', or deploy with the cloudformation target`,
+        suggestion: `after creating the pipeline run ${disableTransitionCommand(p, stage.name, stage.disableInbound.reason)}, or deploy with the cloudformation target`,
       });
   if (p.permissions)
     diags.add('PC4004', `permissions of pipeline '${p.name}' are for the pipeline role the cloudformation target creates; codepipeline.json uses your role ${p.roleArn ?? ''} as it is`, p.permissionsSpan ?? p.span, {
@@ -166,6 +167,11 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
     diags.add('PC4004', `notifications of pipeline '${p.name}' are a CodeStar notification rule, which codepipeline.json cannot carry`, p.notifications.span, {
       suggestion: 'deploy with the cloudformation target, which creates the rule (and the topic), or create the rule with aws codestar-notifications create-notification-rule',
     });
+}
+
+/** The AWS CLI command that disables a stage's inbound transition, quoted for bash (a reason may hold `!`, which history expansion reads in double quotes). */
+export function disableTransitionCommand(p: Pick<IrPipeline, 'name' | 'region'>, stage: string, reason: string): string {
+  return ['aws codepipeline disable-stage-transition', ...(p.region ? [`--region ${p.region}`] : []), `--pipeline-name ${shellWord(p.name)}`, `--stage-name ${shellWord(stage)}`, '--transition-type Inbound', `--reason ${shellWord(reason)}`].join(' ');
 }
 
 /** `<pipeline>/codepipeline.json`: the CreatePipeline input, two-space JSON with a final newline. */

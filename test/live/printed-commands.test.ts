@@ -8,7 +8,7 @@
 // - the `aws cloudformation delete-stack` plan prints for a stack that failed to create.
 // The commands run in bash, as a user pastes them; only the environment says where AWS is.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
@@ -16,7 +16,7 @@ import { Diagnostics } from '../../src/compiler/diagnostics.js';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { examples } from '../support/targets.js';
-import { XACCT_PIPELINE, workspace } from './support.js';
+import { createRoles, XACCT_PIPELINE, workspace } from './support.js';
 
 let moto: Moto;
 let config: ReturnType<typeof workspace>;
@@ -31,6 +31,16 @@ afterAll(async () => {
   config?.cleanup();
   await moto?.stop();
 });
+
+/**
+ * A fresh moto, and no cached credentials: the AWS CLI keeps assumed-role credentials in
+ * $HOME/.aws/cli/cache, which moto no longer knows after a reset (their calls would land in the
+ * default account).
+ */
+async function reset(): Promise<void> {
+  await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+  rmSync(join(config.dir, '.aws'), { recursive: true, force: true });
+}
 
 /** The environment of a user with credentials of `account`: keys for the pipeline's own, a profile for the others. */
 function envFor(account: string | undefined): Record<string, string> {
@@ -83,7 +93,7 @@ describe("every stack header's deploy command, run verbatim in the printed order
     it(
       name,
       async () => {
-        await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+        await reset();
         const text = readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
         const ws = workspace({ 'pipeline.yml': text });
         try {
@@ -132,8 +142,8 @@ describe("every stack header's deploy command, run verbatim in the printed order
 });
 
 describe("a header's deploy command with tags that need quoting", () => {
-  it('runs verbatim and tags the stack with exactly those values, and with project:', async () => {
-    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+  it('runs verbatim and tags the stack with exactly those values, and with project:', { timeout: 120_000 }, async () => {
+    await reset();
     const text = readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 'utf8') + 'project: storefront.web\ntags: { owner: "Web team", route: "a=b/c", empty: "" }\n';
     const ws = workspace({ 'pipeline.yml': text });
     try {
@@ -154,7 +164,7 @@ describe("a header's deploy command with tags that need quoting", () => {
 
 describe('what plan --stack prints to run in another account', () => {
   it('runs verbatim there, and apply --stack then deploys the rest', async () => {
-    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    await reset();
     const ws = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 120_000 });
     try {
@@ -183,7 +193,7 @@ describe('what plan --stack prints to run in another account', () => {
 
 describe('what plan --stack prints for a stack that failed to create', () => {
   it('runs verbatim, and the stack can then be planned again', async () => {
-    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    await reset();
     // the notification topic storefront-edge names is the user's own, and does not exist here
     const ws = workspace({ 'pipeline.yml': readFileSync(join(ROOT, 'examples', 'shared-artifact-store', 'pipeline.yml'), 'utf8') });
     const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: moto.env, timeoutMs: 120_000 });
@@ -197,6 +207,128 @@ describe('what plan --stack prints for a stack that failed to create', () => {
       const again = pipec(['plan', '--stack']);
       expect(again.stderr).not.toContain('ROLLBACK_COMPLETE');
       expect(again.stdout).toContain('+ stack "storefront-edge-pipeline" (us-east-1): create');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe("what plan --stack prints for a stack whose update's rollback failed", () => {
+  /** A stack whose pipeline was deleted outside CloudFormation, then updated: the update fails, and so does its rollback. */
+  async function stuck() {
+    await reset();
+    const text = readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 'utf8');
+    const ws = workspace({ 'pipeline.yml': text });
+    const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: moto.env, timeoutMs: 120_000 });
+    expect(pipec(['apply', '--stack', '--auto-approve']).code).toBe(0);
+    expect(sh('aws codepipeline get-pipeline --name web --query pipeline --output json > saved.json && aws codepipeline delete-pipeline --name web', ws.dir).code).toBe(0);
+    ws.write({ 'pipeline.yml': `${text}execution: queued\n` });
+    const apply = pipec(['apply', '--stack', '--auto-approve']);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(1);
+    const plan = pipec(['plan', '--stack']);
+    expect(plan.code).toBe(1);
+    const finish = /then finish the rollback: (aws cloudformation continue-update-rollback [^,]+), and plan again/.exec(plan.stderr)?.[1];
+    const skip = /make that true before the next apply\): (aws cloudformation continue-update-rollback .+)$/m.exec(plan.stderr)?.[1];
+    expect(plan.stderr).toMatch(/its rollback could not restore Pipeline \([^)]*does not include a pipeline with the name 'web'/);
+    expect(finish, plan.stderr).toBe('aws cloudformation continue-update-rollback --region us-east-1 --stack-name web-pipeline');
+    expect(skip, plan.stderr).toBe('aws cloudformation continue-update-rollback --region us-east-1 --stack-name web-pipeline --resources-to-skip Pipeline');
+    const status = () => sh('aws cloudformation describe-stacks --stack-name web-pipeline --query Stacks[0].StackStatus --output text', ws.dir).stdout.trim();
+    expect(status()).toBe('UPDATE_ROLLBACK_FAILED');
+    return { ws, pipec, finish: finish as string, skip: skip as string, status };
+  }
+
+  it('runs verbatim: the rollback fails again until the cause is fixed, then finishes, and the change applies', { timeout: 300_000 }, async () => {
+    const { ws, pipec, finish, status } = await stuck();
+    try {
+      expect(sh(finish, ws.dir).code).toBe(0);
+      expect(status()).toBe('UPDATE_ROLLBACK_FAILED');
+      // the fix: the pipeline is back
+      expect(sh('aws codepipeline create-pipeline --pipeline file://saved.json', ws.dir).code).toBe(0);
+      expect(sh(finish, ws.dir).code).toBe(0);
+      expect(status()).toBe('UPDATE_ROLLBACK_COMPLETE');
+      const apply = pipec(['apply', '--stack', '--auto-approve']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      expect(sh('aws codepipeline get-pipeline --name web --query pipeline.executionMode --output text', ws.dir).stdout.trim()).toBe('QUEUED');
+      expect(pipec(['plan', '--stack', '--detailed-exitcode']).code).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('runs verbatim with --resources-to-skip: the rollback finishes, and once the pipeline is back the change applies', { timeout: 300_000 }, async () => {
+    const { ws, pipec, skip, status } = await stuck();
+    try {
+      expect(sh(skip, ws.dir).code).toBe(0);
+      expect(status()).toBe('UPDATE_ROLLBACK_COMPLETE');
+      expect(sh('aws codepipeline create-pipeline --pipeline file://saved.json', ws.dir).code).toBe(0);
+      const apply = pipec(['apply', '--stack', '--auto-approve']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      expect(pipec(['plan', '--stack', '--detailed-exitcode']).code).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('what plan --stack prints for a stack that could not be deleted', () => {
+  it('runs verbatim: the events name the bucket, and once it is empty the stack goes and plan creates it again', { timeout: 300_000 }, async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 'utf8') });
+    const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: moto.env, timeoutMs: 120_000 });
+    try {
+      expect(pipec(['apply', '--stack', '--auto-approve']).code).toBe(0);
+      // an artifact in the bucket the stack deletes with itself (its policy refuses requests without TLS,
+      // which moto enforces over its http endpoint: taken off first, as CodePipeline's https writes need not)
+      const put = sh('aws s3api delete-bucket-policy --bucket acme-artifacts && echo x > a.txt && aws s3 cp a.txt s3://acme-artifacts/web/a.txt --sse aws:kms && aws cloudformation delete-stack --stack-name web-pipeline', ws.dir);
+      expect(put.code, put.stderr).toBe(0);
+      const plan = pipec(['plan', '--stack']);
+      expect(plan.code).toBe(1);
+      expect(plan.stderr).toMatch(/stack web-pipeline could not be deleted \(DELETE_FAILED\): ArtifactBucket \([^)]*not empty/);
+      const again = /then delete the stack again: (aws cloudformation delete-stack [^,]+), and plan again/.exec(plan.stderr)?.[1];
+      expect(again, plan.stderr).toBe('aws cloudformation delete-stack --region us-east-1 --stack-name web-pipeline');
+      // the events it points at say the same
+      const events = /\(its events: (aws cloudformation describe-stack-events [^)]+)\)/.exec(plan.stderr)?.[1];
+      expect(events, plan.stderr).toBe('aws cloudformation describe-stack-events --region us-east-1 --stack-name web-pipeline');
+      const listed = sh(events as string, ws.dir);
+      expect(listed.code, listed.stderr).toBe(0);
+      const failed = (JSON.parse(listed.stdout) as { StackEvents: Array<{ LogicalResourceId: string; ResourceStatus: string }> }).StackEvents.filter((e) => e.ResourceStatus === 'DELETE_FAILED');
+      expect(failed.map((e) => e.LogicalResourceId)).toContain('ArtifactBucket');
+      // emptied as an object is deleted from a versioned bucket: it keeps the version (and a delete marker), so this is not yet enough
+      expect(sh('aws s3 rm s3://acme-artifacts --recursive', ws.dir).code).toBe(0);
+      expect(sh(again as string, ws.dir).code).toBe(0);
+      expect(pipec(['plan', '--stack']).stderr).toMatch(/could not be deleted \(DELETE_FAILED\): ArtifactBucket/);
+      // every version and delete marker gone, as the template's comment on the bucket says
+      const versions = "aws s3api list-object-versions --bucket acme-artifacts --query '{Objects: [Versions, DeleteMarkers][][].{Key: Key, VersionId: VersionId}}' --output json";
+      expect(sh(`${versions} > all.json && aws s3api delete-objects --bucket acme-artifacts --delete file://all.json`, ws.dir).code).toBe(0);
+      expect(sh(again as string, ws.dir).code).toBe(0);
+      const next = pipec(['plan', '--stack']);
+      expect(next.stdout, next.stderr).toContain('+ stack "web-pipeline" (us-east-1): create');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe("PC4004's command for a stage whose inbound transition starts disabled", () => {
+  it('runs verbatim after create-pipeline, and disables the transition with the reason as written', { timeout: 120_000 }, async () => {
+    await reset();
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
+    // every character DisableStageTransition allows in a reason, '!' included (history expansion in double quotes)
+    const reason = 'Wait for QA (ticket 42)! ok? *really* @team.';
+    const text = `${readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 'utf8').replace('deploy:\n  s3: { bucket: web-prod-site, extract: true }\n', '')}region: us-east-1\nstages:\n  - name: Release\n    disable-inbound: "${reason}"\n    actions:\n      - name: Site\n        deploy: { s3: { bucket: web-prod-site, extract: true } }\n        inputs: [Build]\n`;
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      const compiled = runBin(['compile', '-o', 'out', '--no-color'], { cwd: ws.dir });
+      expect(compiled.code, compiled.stderr).toBe(0);
+      const command = /after creating the pipeline run (aws codepipeline disable-stage-transition .+), or deploy with the cloudformation target/.exec(compiled.stderr)?.[1];
+      expect(command, compiled.stderr).toBe(`aws codepipeline disable-stage-transition --region us-east-1 --pipeline-name web --stage-name Release --transition-type Inbound --reason '${reason}'`);
+      const created = sh('aws codepipeline create-pipeline --cli-input-json file://out/web/codepipeline.json', ws.dir);
+      expect(created.code, created.stderr).toBe(0);
+      // as pasted into an interactive shell too, where history expansion is on
+      const r = spawnSync('bash', ['-i', '-c', `set -H; ${command as string}`], { cwd: ws.dir, env: envFor(undefined), encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const state = JSON.parse(sh('aws codepipeline get-pipeline-state --region us-east-1 --name web --query "stageStates[?stageName==\'Release\'].inboundTransitionState | [0]" --output json', ws.dir).stdout) as { enabled: boolean; disabledReason: string };
+      expect(state).toMatchObject({ enabled: false, disabledReason: reason });
     } finally {
       ws.cleanup();
     }

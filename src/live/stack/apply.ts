@@ -1,6 +1,6 @@
 import { AwsFailure, describeFailure } from '../errors.js';
 import type { StackClient, StackClientProvider, StackEvent } from './client.js';
-import { waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
+import { stackCommand, waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
 
 export type StackOutcomeStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'timed-out' | 'skipped' | 'not-started';
 
@@ -111,7 +111,7 @@ export async function applyStackPlan(plan: StackModePlan, clients: StackClientPr
         outcomes.push({ ...base, status: type === 'create' ? 'created' : 'updated', stackStatus: result.status });
       } else {
         stopped.add(t.pipeline);
-        outcomes.push({ ...base, status: result.timedOut ? 'timed-out' : 'failed', stackStatus: result.status, failures: result.failures, ...(result.timedOut ? { message: `still ${result.status} after ${Math.round(opts.timeoutMs / 1000)} s; CloudFormation goes on without pipec: aws cloudformation describe-stack-events --region ${t.region} --stack-name ${t.stackName}` } : {}) });
+        outcomes.push({ ...base, status: result.timedOut ? 'timed-out' : 'failed', stackStatus: result.status, failures: result.failures, ...(result.timedOut ? { message: `still ${result.status} after ${Math.round(opts.timeoutMs / 1000)} s; CloudFormation goes on without pipec: ${stackCommand('describe-stack-events', t)}` } : {}) });
       }
     } catch (e) {
       stopped.add(t.pipeline);

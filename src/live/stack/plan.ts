@@ -4,7 +4,7 @@ import { diffPipeline } from '../diff.js';
 import { AwsFailure } from '../errors.js';
 import { normaliseDeclaration } from '../normalise.js';
 import { PROJECT_TAG_KEY, ownership, projectOf } from '../ownership.js';
-import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackLocation } from './client.js';
+import type { LiveStack, ResourceChange, StackClient, StackClientProvider, StackEvent, StackLocation } from './client.js';
 import { stackPipelineDeclaration } from './declaration.js';
 import { securityChanges, type SecurityChange } from './security.js';
 import type { StackTarget } from './targets.js';
@@ -96,8 +96,7 @@ export function deployCommand(t: StackTarget, path: string, parameters: Record<s
 }
 
 /** Why a live stack cannot take a change set now, with what to do; undefined when it can. */
-function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean): string | undefined {
-  const where = `--region ${t.region} --stack-name ${t.stackName}`;
+async function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean, client: StackClient): Promise<string | undefined> {
   const owner = ownership(live.tags, projectOf(t.tags) ?? '');
   if (owner !== 'ours' && !adopt) {
     const take = `plan with --adopt ${t.pipeline} to take it over`;
@@ -105,11 +104,49 @@ function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean): string | un
     if (owner === 'other-project') return `stack ${t.stackName} in ${t.region} belongs to pipec project '${projectOf(live.tags) ?? ''}', not '${projectOf(t.tags) ?? ''}'; ${take}`;
     return `stack ${t.stackName} in ${t.region} was made by a pipec without projects (no '${PROJECT_TAG_KEY}' tag); ${take} for project '${projectOf(t.tags) ?? ''}'`;
   }
-  if (live.status === 'ROLLBACK_COMPLETE') return `stack ${t.stackName} failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: aws cloudformation delete-stack ${where}, then plan again`;
-  if (live.status === 'UPDATE_ROLLBACK_FAILED') return `stack ${t.stackName} is in UPDATE_ROLLBACK_FAILED; fix the cause, then: aws cloudformation continue-update-rollback ${where}`;
-  if (/FAILED$/.test(live.status)) return `stack ${t.stackName} is in ${live.status}${live.statusReason ? ` (${live.statusReason})` : ''}; see its events: aws cloudformation describe-stack-events ${where}`;
+  if (live.status === 'ROLLBACK_COMPLETE') return `stack ${t.stackName} failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: ${stackCommand('delete-stack', t)}, then plan again`;
+  if (live.status === 'UPDATE_ROLLBACK_FAILED') {
+    const stuck = await failedSince(client, live, 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_FAILED');
+    const finish = stackCommand('continue-update-rollback', t);
+    if (stuck.length === 0) return `stack ${t.stackName} is in UPDATE_ROLLBACK_FAILED; find the cause in its events (${stackCommand('describe-stack-events', t)}), fix it, then finish the rollback: ${finish}, and plan again`;
+    const ids = stuck.map((e) => e.logicalId);
+    return (
+      `stack ${t.stackName} is in UPDATE_ROLLBACK_FAILED: its rollback could not restore ${describeFailed(stuck)}; fix that, then finish the rollback: ${finish}, and plan again. ` +
+      `If ${ids.length === 1 ? 'it' : 'they'} cannot be restored (deleted outside CloudFormation, ...), the rollback can skip ${ids.length === 1 ? 'it' : 'them'} instead (CloudFormation then takes ${ids.length === 1 ? 'it' : 'them'} to be as before the update; make that true before the next apply): ${finish} --resources-to-skip ${ids.join(' ')}`
+    );
+  }
+  if (live.status === 'DELETE_FAILED' || live.status === 'ROLLBACK_FAILED') {
+    const creating = live.status === 'ROLLBACK_FAILED';
+    const stuck = await failedSince(client, live, creating ? 'ROLLBACK_IN_PROGRESS' : 'DELETE_IN_PROGRESS', 'DELETE_FAILED');
+    const what = creating ? `failed to create, and its rollback could not delete` : `could not be deleted (DELETE_FAILED):`;
+    const cause = stuck.length > 0 ? describeFailed(stuck) : 'a resource';
+    return `stack ${t.stackName} ${what} ${cause}; fix that, then delete the stack${creating ? '' : ' again'}: ${stackCommand('delete-stack', t)}, and plan again (its events: ${stackCommand('describe-stack-events', t)})`;
+  }
+  if (/FAILED$/.test(live.status)) return `stack ${t.stackName} is in ${live.status}${live.statusReason ? ` (${live.statusReason})` : ''}; see its events: ${stackCommand('describe-stack-events', t)}`;
   if (BUSY.test(live.status) && live.status !== 'REVIEW_IN_PROGRESS') return `stack ${t.stackName} has an operation in progress (${live.status}); wait for it to finish and plan again`;
   return undefined;
+}
+
+/** `aws cloudformation <command> --region R --stack-name S`, as plan and apply print it for a user to run. */
+export function stackCommand(command: string, t: Pick<StackTarget, 'region' | 'stackName'>): string {
+  return `aws cloudformation ${command} --region ${t.region} --stack-name ${t.stackName}`;
+}
+
+/**
+ * The resources whose `status` event came after the stack's latest `since` event (the operation
+ * that failed), newest first, one per resource; none when the events cannot be read.
+ */
+async function failedSince(client: StackClient, live: LiveStack, since: string, status: string): Promise<StackEvent[]> {
+  const events = await client.events(live.stackId).catch(() => [] as StackEvent[]);
+  const start = events.findIndex((e) => e.status === since && e.physicalId === live.stackId);
+  const window = start < 0 ? events : events.slice(0, start);
+  const seen = new Set<string>();
+  return window.filter((e) => e.status === status && e.physicalId !== live.stackId && !seen.has(e.logicalId) && seen.add(e.logicalId)).reverse();
+}
+
+/** `X (reason), Y (reason)`. */
+function describeFailed(events: readonly StackEvent[]): string {
+  return events.map((e) => `${e.logicalId}${e.reason ? ` (${e.reason})` : ''}`).join(', ');
 }
 
 /**
@@ -135,7 +172,7 @@ export async function planPipelineStacks(p: StackPipeline, clients: StackClientP
     const live = await client.describeStack(t.stackName);
     if (live) outputs.set(t.stackName, live.outputs);
     const planned = live ? { status: live.status, lastChanged: live.lastChanged } : null;
-    const blocked = live ? blockedBy(t, live, opts.adopt.has(t.pipeline)) : undefined;
+    const blocked = live ? await blockedBy(t, live, opts.adopt.has(t.pipeline), client) : undefined;
     if (blocked) {
       out.push({ ...base, planned, action: 'blocked', stackId: live?.stackId as string, reason: blocked });
       continue;

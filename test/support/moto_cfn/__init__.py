@@ -9,12 +9,13 @@ behaviour comes from which AWS document:
 - pipeline.py, codebuild.py, codedeploy.py, policies.py: the resource types;
 - events.py: per-resource stack events;
 - stacks.py: failures, rollback, change set details and execution;
+- recovery.py: ContinueUpdateRollback, and DeleteStack that can fail (DELETE_FAILED) and retain;
 - stack_tags.py: stack tags that change (a retagging change set, propagation to the pipeline);
 - fixes.py: corrections to resource types moto has (KMS key tags).
 """
 from moto.cloudformation import parsing
 
-from . import codebuild, codedeploy, events, fixes, pipeline, policies, stacks  # noqa: F401  (defines the types)
+from . import codebuild, codedeploy, events, fixes, pipeline, policies, recovery, stacks  # noqa: F401  (defines the types)
 
 parsing.get_model_list.cache_clear()
 parsing.get_model_map.cache_clear()
@@ -22,3 +23,4 @@ parsing.get_name_type_map.cache_clear()
 events.install()
 fixes.install()
 stacks.install()
+recovery.install()

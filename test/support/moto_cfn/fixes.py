@@ -7,13 +7,22 @@
   property, which a bucket with a generated name does not have (KeyError 'BucketName'); the
   bucket's own name is used (PutBucketTagging on the existing bucket, "No interruption" per the
   AWS::S3::Bucket reference).
+- AWS::S3::Bucket, deleted with its stack: moto leaves a bucket that holds objects (or object
+  versions) in place and reports success; S3's DeleteBucket refuses it (BucketNotEmpty, "The
+  bucket you tried to delete is not empty"; a versioned bucket is empty only when every version
+  and delete marker is gone), so CloudFormation records DELETE_FAILED with that reason.
+- AWS::S3::Bucket `VersioningConfiguration`: moto creates the bucket unversioned; S3 versions it
+  (AWS::S3::Bucket reference, VersioningConfiguration; PutBucketVersioning).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from moto.kms.models import Key
-from moto.s3.models import FakeBucket
+from moto.s3.models import FakeBucket, s3_backends
+from moto.utilities.utils import get_partition
+
+from .common import ResourceFailure
 
 _create_key = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
@@ -36,6 +45,29 @@ def _bucket_update(cls: Any, original_resource: Any, new_resource_name: str, clo
     return _update_bucket(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
 
 
+_delete_bucket = FakeBucket.delete_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _bucket_delete(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:
+    bucket = s3_backends[account_id][get_partition(region_name)].buckets.get(resource_name)
+    if bucket is not None and len(bucket.keys) > 0:
+        raise ResourceFailure("The bucket you tried to delete is not empty")
+    _delete_bucket(cls, resource_name, cloudformation_json, account_id, region_name)
+
+
+_create_bucket = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _bucket_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    bucket = _create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    status = ((cloudformation_json.get("Properties") or {}).get("VersioningConfiguration") or {}).get("Status")
+    if status:
+        s3_backends[account_id][get_partition(region_name)].put_bucket_versioning(bucket.name, status)
+    return bucket
+
+
 def install() -> None:
+    FakeBucket.create_from_cloudformation_json = classmethod(_bucket_create)  # type: ignore[method-assign]
+    FakeBucket.delete_from_cloudformation_json = classmethod(_bucket_delete)  # type: ignore[method-assign]
     Key.create_from_cloudformation_json = classmethod(_key_from_cloudformation)  # type: ignore[method-assign]
     FakeBucket.update_from_cloudformation_json = classmethod(_bucket_update)  # type: ignore[method-assign]

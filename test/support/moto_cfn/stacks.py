@@ -173,6 +173,7 @@ def update_resources(stack: Any, template: dict[str, Any], parameters: dict[str,
     rmap.load_conditions()
     rmap._resource_json_map = template["Resources"]
     done: list[tuple[str, str]] = []  # (action, logical) in the order carried out
+    unrestored: dict[str, Any] = {}  # resources the rollback could not restore: their previous JSON
     replaced: list[tuple[str, Any]] = []
     try:
         for logical in dependencies(template):
@@ -189,6 +190,9 @@ def update_resources(stack: Any, template: dict[str, Any], parameters: dict[str,
                     rmap._parsed_resources[logical] = parsing.parse_and_update_resource(logical, template["Resources"][logical], rmap, rmap._account_id, rmap._region_name)
                     done.append(("Modify", logical))
     except Exception as e:
+        failed = getattr(e, "logical_id", None)
+        if failed in diff["Modify"] and failed not in [l for _, l in replaced]:
+            done.append(("Modify", failed))  # the rollback restores the resource that failed too
         stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
         stack._add_stack_event("UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=f"The following resource(s) failed to update: [{getattr(e, 'logical_id', '?')}].")
         new_json = rmap._resource_json_map
@@ -205,16 +209,23 @@ def update_resources(stack: Any, template: dict[str, Any], parameters: dict[str,
                 try:
                     rmap._parsed_resources[logical] = parsing.parse_and_update_resource(logical, old_json[logical], rmap, rmap._account_id, rmap._region_name)
                 except Exception:
-                    pass
+                    # recorded as UPDATE_FAILED (events.py); the rollback goes on with the others and ends
+                    # in UPDATE_ROLLBACK_FAILED ("Stack status codes"), for ContinueUpdateRollback (recovery.py)
+                    unrestored[logical] = old_json[logical]
         for logical, resource in replaced:
             rmap._parsed_resources[logical] = resource
         for logical in diff["Add"]:
             rmap._parsed_resources.pop(logical, None)
         rmap._parsed_resources.update({k: v for k, v in old_parsed.items() if k in old_json})
+        stack.failure = reason_of(e)
+        stack.unrestored = unrestored
+        if unrestored:
+            stack._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=f"The following resource(s) failed to update: [{', '.join(sorted(unrestored))}].")
+            stack.status = "UPDATE_ROLLBACK_FAILED"
+            raise
         stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
         stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
         stack.status = "UPDATE_ROLLBACK_COMPLETE"
-        stack.failure = reason_of(e)
         raise
     stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     for logical, resource in replaced:
@@ -290,7 +301,7 @@ def create_change_set(self: Any, stack_name: str, change_set_name: str, template
     if existing is not None:
         if change_set_type == "CREATE" and existing.status != "REVIEW_IN_PROGRESS":
             raise AlreadyExistsException(f"Stack [{stack_name}] already exists")
-        if change_set_type == "UPDATE" and existing.status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "ROLLBACK_FAILED", "DELETE_FAILED") or existing.status.endswith("_IN_PROGRESS") and existing.status != "REVIEW_IN_PROGRESS":
+        if change_set_type == "UPDATE" and existing.status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS", "ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED") or existing.status.endswith("_IN_PROGRESS") and existing.status != "REVIEW_IN_PROGRESS":
             raise ValidationError(existing.stack_id, message=f"Stack:{existing.stack_id} is in {existing.status} state and can not be updated.")
         if change_set_type == "CREATE":
             existing.parameters = parameters
