@@ -1,5 +1,6 @@
 import type { PipelineState } from './client.js';
 import type { OpsPipelineConfig } from './config.js';
+import { shellWord } from '../targets/shell.js';
 
 /** A stage whose live inbound transition is not what pipeline.yml's `disable-inbound:` says. */
 export interface TransitionDrift {
@@ -29,9 +30,9 @@ export function transitionDrift(config: OpsPipelineConfig, state: PipelineState)
   return out;
 }
 
-/** One line saying how a transition differs and the command that makes it match pipeline.yml. */
+/** One line saying how a transition differs and the command that makes it match pipeline.yml (quoted for bash: a reason may hold '!'). */
 export function describeDrift(d: TransitionDrift): string {
   return d.configured.disabled
-    ? `pipeline.yml disables the transition into ${d.stage}${d.configured.reason ? ` ("${d.configured.reason}")` : ''}, but it is enabled live; 'pipec transition ${d.pipeline} ${d.stage} --disable --reason "${d.configured.reason ?? ''}"' disables it`
-    : `the transition into ${d.stage} is disabled live${d.live.reason ? ` ("${d.live.reason}")` : ''}, but pipeline.yml does not disable it; 'pipec transition ${d.pipeline} ${d.stage} --enable' enables it`;
+    ? `pipeline.yml disables the transition into ${d.stage}${d.configured.reason ? ` ("${d.configured.reason}")` : ''}, but it is enabled live; to disable it: pipec transition ${shellWord(d.pipeline)} ${shellWord(d.stage)} --disable --reason ${shellWord(d.configured.reason ?? '')}`
+    : `the transition into ${d.stage} is disabled live${d.live.reason ? ` ("${d.live.reason}")` : ''}, but pipeline.yml does not disable it; to enable it: pipec transition ${shellWord(d.pipeline)} ${shellWord(d.stage)} --enable`;
 }

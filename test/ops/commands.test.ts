@@ -74,8 +74,8 @@ describe('status', () => {
     expect(plan.code, plan.stderr).toBe(0);
     golden('plan-transitions.txt', plan.stdout);
     expect(plan.stdout).toContain(`Transitions ('pipec apply' does not change them):
-  feed: pipeline.yml disables the transition into Publish ("Waiting for the launch"), but it is enabled live; 'pipec transition feed Publish --disable --reason "Waiting for the launch"' disables it
-  shop: the transition into Build is disabled live ("hold"), but pipeline.yml does not disable it; 'pipec transition shop Build --enable' enables it
+  feed: pipeline.yml disables the transition into Publish ("Waiting for the launch"), but it is enabled live; to disable it: pipec transition feed Publish --disable --reason 'Waiting for the launch'
+  shop: the transition into Build is disabled live ("hold"), but pipeline.yml does not disable it; to enable it: pipec transition shop Build --enable
 `);
     const json = await run(['plan', '--format', 'json']);
     expect(JSON.parse(json.stdout).summary).toBeDefined();
