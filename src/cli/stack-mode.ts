@@ -21,6 +21,7 @@ import { awsSettings, concurrency, printFailures } from './live-options.js';
 import { compileInputs, inputPaths, report, selectPipelines } from './pipeline-input.js';
 import { writeFileAtomically } from './output-path.js';
 import { projectOf } from './project.js';
+import { shellWord } from '../targets/shell.js';
 
 /** Flags plan and apply take for stack mode. */
 export const STACK_FLAGS = {
@@ -141,7 +142,7 @@ export async function runStackPlan(ctx: CliContext, flags: Record<string, unknow
   if (out !== undefined) {
     // Whole or not at all, no temporary file left behind; the path was checked before any AWS call (plan.ts).
     writeFileAtomically(ctx.cwd, resolve(ctx.cwd, out), serializeStackPlan({ format: STACK_PLAN_FORMAT, formatVersion: STACK_PLAN_FORMAT_VERSION, pipecVersion: VERSION, inputs: setup.inputs, accountProfiles: Object.fromEntries([...profiles].sort()), plan }));
-    if (format === 'text') ctx.stderr.write(`Saved the plan to ${out}, with its change sets kept in CloudFormation; 'pipec apply ${out}' executes exactly them.\n`);
+    if (format === 'text') ctx.stderr.write(`Saved the plan to ${out}, with its change sets kept in CloudFormation; 'pipec apply ${shellWord(out)}' executes exactly them.\n`);
   }
   const blocked = plan.stacks.filter((s) => s.action === 'blocked');
   for (const s of blocked) ctx.stderr.write(`pipec: ${s.reason ?? ''}\n`);

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { describeDrift } from '../../src/ops/transition-drift.js';
+import { pipecArgv, printedCommand } from '../support/shell-words.js';
 import { ops, startEmulator, WORKSPACE, type Emulator } from './support.js';
 
 /**
@@ -24,20 +24,8 @@ beforeEach(async () => {
 
 const run = (args: string[]) => ops(emu, args, { cwd: WORKSPACE });
 
-/** A printed `pipec ...` command line as bash splits it: the arguments after `pipec`. */
-function argv(line: string): string[] {
-  expect(line.startsWith('pipec '), line).toBe(true);
-  const r = spawnSync('bash', ['-c', `printf '%s\\0' ${line.slice('pipec '.length)}`], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.split('\0').slice(0, -1);
-}
-
-/** The printed command a pattern's first group catches. */
-function printed(text: string, pattern: RegExp): string {
-  const m = pattern.exec(text)?.[1];
-  expect(m, `${pattern} in:\n${text}`).toBeDefined();
-  return m as string;
-}
+const argv = pipecArgv;
+const printed = printedCommand;
 
 const ACCESS_DENIED =
   'Error calling startBuild: User: arn:aws:sts::111111111111:assumed-role/pipeline/1700000000 is not authorized to perform: codebuild:StartBuild on resource: arn:aws:codebuild:us-east-1:111111111111:project/shop-Lint because no identity-based policy allows the codebuild:StartBuild action (Service: AWSCodeBuild; Status Code: 400; Error Code: AccessDeniedException)';

@@ -19,6 +19,7 @@ import { checkBinding, inputsDiffer, readSavedPlan, readSavedText } from '../sav
 import { runStackApply } from '../stack-apply.js';
 import { STACK_FLAGS, STACK_HELP } from '../stack-mode.js';
 import { isStackPlanText } from '../../live/stack/plan-file.js';
+import { shellWord } from '../../targets/shell.js';
 
 export const HELP = `Usage: pipec apply [PLAN.json | FILES...] [options]
 
@@ -79,7 +80,7 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
   if (savedAt !== undefined && isStackPlanText(readSavedText(rawCtx, savedAt))) return runStackApply(rawCtx, flags, positionals, savedAt);
   if (flags.stack) {
     if (flags.prune) throw new UsageError("--prune is for pipeline mode; with --stack, delete a pipeline's stacks with aws cloudformation delete-stack");
-    if (savedAt !== undefined) throw new UsageError(`${savedAt} is a pipeline-mode plan; apply it without --stack, or plan again with 'pipec plan --stack --out ${savedAt}'`);
+    if (savedAt !== undefined) throw new UsageError(`${savedAt} is a pipeline-mode plan; apply it without --stack, or plan again with 'pipec plan --stack --out ${shellWord(savedAt)}'`);
     return runStackApply(rawCtx, flags, positionals, undefined);
   }
   if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
@@ -95,9 +96,10 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
   if (savedPath !== undefined) {
     saved = readSavedPlan(rawCtx, savedPath);
     if (!saved) return EXIT.PROBLEMS;
-    if ((flags.pipeline as string[] | undefined)?.length) throw new UsageError(`--pipeline is decided when planning; make the plan again with 'pipec plan --pipeline NAME --out ${savedPath}'`);
-    if (adopt.length > 0) throw new UsageError(`--adopt is decided when planning; make the plan again with 'pipec plan --adopt ${adopt.join(',')} --out ${savedPath}'`);
-    if (flags.prune && !saved.options.prune) throw new UsageError(`${savedPath} was planned without --prune; make the plan again with 'pipec plan --prune --out ${savedPath}'`);
+    const named = (flags.pipeline as string[] | undefined) ?? [];
+    if (named.length > 0) throw new UsageError(`--pipeline is decided when planning; make the plan again with 'pipec plan ${named.map((n) => `--pipeline ${shellWord(n)}`).join(' ')} --out ${shellWord(savedPath)}'`);
+    if (adopt.length > 0) throw new UsageError(`--adopt is decided when planning; make the plan again with 'pipec plan --adopt ${shellWord(adopt.join(','))} --out ${shellWord(savedPath)}'`);
+    if (flags.prune && !saved.options.prune) throw new UsageError(`${savedPath} was planned without --prune; make the plan again with 'pipec plan --prune --out ${shellWord(savedPath)}'`);
     const differ = inputsDiffer(rawCtx, saved);
     if (differ.length > 0) {
       rawCtx.stderr.write(`pipec: refusing to apply ${savedPath}: it was made from other input files (${differ.join(', ')}); make a new plan\n`);

@@ -16,6 +16,7 @@ import { checkOutputFile, writeFileAtomically } from '../output-path.js';
 import { LIVE_FLAGS, LIVE_HELP, awsSettings, compileDesired, concurrency, printFailures } from '../live-options.js';
 import { checkDependencies } from '../preflight.js';
 import { STACK_FLAGS, STACK_HELP, runStackPlan } from '../stack-mode.js';
+import { shellWord } from '../../targets/shell.js';
 
 export const HELP = `Usage: pipec plan [FILES...] [options]
 
@@ -103,7 +104,7 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
   if (outPath && account !== undefined) {
     const target = { account, endpoint: settings.endpoint ?? null, defaultRegion: plan.defaultRegion ?? null };
     writeFileAtomically(ctx.cwd, outPath, serializePlan(savePlanContents(plan, target, compiled.inputs, { adopt, pipelines: compiled.selection }, VERSION)));
-    if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string} (account ${account}${target.defaultRegion ? `, ${target.defaultRegion}` : ''}); 'pipec apply ${flags.out as string}' applies exactly this plan.\n`);
+    if (format === 'text' && !flags.quiet) ctx.stderr.write(`Saved the plan to ${flags.out as string} (account ${account}${target.defaultRegion ? `, ${target.defaultRegion}` : ''}); 'pipec apply ${shellWord(flags.out as string)}' applies exactly this plan.\n`);
   }
   return exitStatus(plan, flags['detailed-exitcode'] === true, ctx);
 }
