@@ -123,8 +123,14 @@ export function accountStack(o: AccountStackOptions): Template {
  * The artifact key as a role in another account names it. This stack is deployed before the
  * pipeline's stacks, so a key pipec creates there has no ARN yet: IAM names the keys of the
  * pipeline's account and region (the key policy decides which one lets this account in), and the
- * CodeBuild project names it by its alias ARN, which KMS resolves in the key's account. A key the
- * user gave must be a key ARN (checked by the compiler); an existing bucket without a key has none.
+ * CodeBuild project names it by its alias ARN, which KMS's own APIs resolve in the key's account.
+ * AWS documents no alias ARN for this use: CodeBuild's encryptionKey takes "the ARN of the CMK or
+ * ... alias/<alias-name>" (an alias of the project's own account), S3 wants "a fully qualified KMS
+ * key ARN" for cross-account SSE-KMS, and CodePipeline's EncryptionKey says aliases are "recognized
+ * only in the account that created the KMS key". Naming the key ARN needs the key to exist before
+ * this stack, which is deployed first (a key stack deployed before it would); a key the user gives
+ * (artifacts.kms-key, a key ARN, checked by the compiler) is named by ARN. An existing bucket
+ * without a key has none.
  */
 function crossAccountKey(store: IrStore | undefined, pipeline: string, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
   if (store?.kmsKey) return { keyId: userKeyId(store.kmsKey, region, account), keyGrant: userKeyGrant(store.kmsKey, region) };
