@@ -23,7 +23,7 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
  * Progress for people: a line per stack event as it arrives; on a terminal, a spinner line with
  * the stack being waited on and its status, rewritten in place and cleared before each event line.
  */
-function progressPrinter(ctx: CliContext, out: CliContext['stdout'], color: boolean): StackProgress & { stop(): void } {
+export function progressPrinter(ctx: CliContext, out: CliContext['stdout'], color: boolean): StackProgress & { stop(): void } {
   const c = palette(color);
   const tty = out.isTTY === true;
   let spin = 0;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { progressPrinter } from '../../src/cli/stack-apply.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { applyStackPlan } from '../../src/live/stack/apply.js';
 import type { LiveStack, StackClient, StackEvent } from '../../src/live/stack/client.js';
 import { planPipelineStacks, stackCommand, type StackPlan } from '../../src/live/stack/plan.js';
@@ -102,5 +104,35 @@ describe('apply --stack', () => {
     expect(outcome?.status).toBe('timed-out');
     expect(outcome?.message).toBe(`still UPDATE_IN_PROGRESS after 0 s; CloudFormation goes on without pipec: ${stackCommand('describe-stack-events', TARGET)}`);
     expect(stackCommand('describe-stack-events', TARGET)).toBe(`aws cloudformation describe-stack-events ${WHERE}`);
+  });
+});
+
+describe('apply --stack progress', () => {
+  const plan: StackPlan = { target: TARGET, action: 'update', stackId: STACK_ID, planned: null, parameters: {}, resourceChanges: [], security: [] };
+  const printer = (isTTY: boolean) => {
+    let text = '';
+    const out = { write: (s: string) => (text += s), isTTY };
+    return { p: progressPrinter({} as CliContext, out as CliContext['stdout'], false), text: () => text };
+  };
+
+  it('on a terminal: a spinner line while a stack is in progress, rewritten in place and cleared before each event line', () => {
+    const { p, text } = printer(true);
+    p.started(plan);
+    p.waiting(plan, 'UPDATE_IN_PROGRESS');
+    p.waiting(plan, 'UPDATE_IN_PROGRESS');
+    p.event(plan, ev('UPDATE_COMPLETE', 'Pipeline'));
+    p.stop();
+    const t = text();
+    expect(t).toMatch(/^Deploying stack web-pipeline \(eu-west-1\)\.\.\.\n⠋ waiting for web-pipeline: UPDATE_IN_PROGRESS \(\d+ s\)\r\x1b\[K⠙ waiting for web-pipeline: UPDATE_IN_PROGRESS \(\d+ s\)\r\x1b\[K.*Pipeline.*\n$/s);
+  });
+
+  it('elsewhere: event lines only, no spinner and no control characters', () => {
+    const { p, text } = printer(false);
+    p.started(plan);
+    p.waiting(plan, 'UPDATE_IN_PROGRESS');
+    p.event(plan, ev('UPDATE_COMPLETE', 'Pipeline'));
+    p.stop();
+    expect(text()).not.toMatch(/[\r\x1b⠋]/);
+    expect(text().split('\n').filter(Boolean)).toHaveLength(2);
   });
 });
