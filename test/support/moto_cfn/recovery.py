@@ -23,7 +23,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.core.responses import ActionResult, EmptyResult
 
 from .events import record
-from .stacks import dependencies
+from .stacks import dependencies, end_rollback
 
 
 def find(backend: Any, name_or_id: str) -> Any:
@@ -54,14 +54,7 @@ def continue_update_rollback(backend: Any, name_or_id: str, skip: list[str]) -> 
             rmap._parsed_resources[logical] = parsing.parse_and_update_resource(logical, body, rmap, rmap._account_id, rmap._region_name)
         except Exception:
             left[logical] = body  # UPDATE_FAILED recorded by events.py
-    stack.unrestored = left
-    if left:
-        stack._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=f"The following resource(s) failed to update: [{', '.join(sorted(left))}].")
-        stack.status = "UPDATE_ROLLBACK_FAILED"
-        return
-    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
-    stack.status = "UPDATE_ROLLBACK_COMPLETE"
+    end_rollback(stack, left)
 
 
 def delete_stack(self: Any, name_or_id: str, retain: list[str] | None = None) -> None:

@@ -218,14 +218,7 @@ def update_resources(stack: Any, template: dict[str, Any], parameters: dict[str,
             rmap._parsed_resources.pop(logical, None)
         rmap._parsed_resources.update({k: v for k, v in old_parsed.items() if k in old_json})
         stack.failure = reason_of(e)
-        stack.unrestored = unrestored
-        if unrestored:
-            stack._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=f"The following resource(s) failed to update: [{', '.join(sorted(unrestored))}].")
-            stack.status = "UPDATE_ROLLBACK_FAILED"
-            raise
-        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
-        stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
-        stack.status = "UPDATE_ROLLBACK_COMPLETE"
+        end_rollback(stack, unrestored)
         raise
     stack._add_stack_event("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
     for logical, resource in replaced:
@@ -235,6 +228,18 @@ def update_resources(stack: Any, template: dict[str, Any], parameters: dict[str,
         if resource is not None:
             delete_quietly(stack, rmap, logical, resource, old_json[logical])
         rmap._parsed_resources.pop(logical, None)
+
+
+def end_rollback(stack: Any, unrestored: dict[str, Any]) -> None:
+    """Ends an update's rollback: UPDATE_ROLLBACK_COMPLETE, or UPDATE_ROLLBACK_FAILED with the resources it could not restore (kept for ContinueUpdateRollback)."""
+    stack.unrestored = unrestored
+    if unrestored:
+        stack._add_stack_event("UPDATE_ROLLBACK_FAILED", resource_status_reason=f"The following resource(s) failed to update: [{', '.join(sorted(unrestored))}].")
+        stack.status = "UPDATE_ROLLBACK_FAILED"
+        return
+    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS")
+    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    stack.status = "UPDATE_ROLLBACK_COMPLETE"
 
 
 def stack_update(self: Any, template: str, role_arn: str | None = None, parameters: dict[str, Any] | None = None, tags: dict[str, str] | None = None) -> None:
