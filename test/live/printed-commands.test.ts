@@ -163,7 +163,7 @@ describe("a header's deploy command with tags that need quoting", () => {
 });
 
 describe('what plan --stack prints to run in another account', () => {
-  it('runs verbatim there, and apply --stack then deploys the rest', async () => {
+  it('runs verbatim there, and apply --stack then deploys the rest', { timeout: 300_000 }, async () => {
     await reset();
     const ws = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 120_000 });
@@ -192,7 +192,7 @@ describe('what plan --stack prints to run in another account', () => {
 });
 
 describe('what plan --stack prints for a stack that failed to create', () => {
-  it('runs verbatim, and the stack can then be planned again', async () => {
+  it('runs verbatim, and the stack can then be planned again', { timeout: 300_000 }, async () => {
     await reset();
     // the notification topic storefront-edge names is the user's own, and does not exist here
     const ws = workspace({ 'pipeline.yml': readFileSync(join(ROOT, 'examples', 'shared-artifact-store', 'pipeline.yml'), 'utf8') });
