@@ -33,13 +33,13 @@ export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at
       continue;
     }
     if (g.hooks !== undefined && g.platform !== 'lambda') {
-      diags.add('PC2008', `'hooks' names the Lambda functions of a Lambda group's traffic hooks; this group is for ${g.platform}`, keySpan(entry, 'hooks') ?? span, {
+      diags.add('PC2008', `'hooks' names the Lambda functions of a Lambda group's traffic hooks; this group is for ${g.platform}`, at.key('hooks'), {
         suggestion: g.platform === 'ecs' ? "remove 'hooks': the role CodeDeploy uses for ECS (AWSCodeDeployRoleForECS) may invoke any function an appspec names" : "remove 'hooks': EC2/on-premises hooks are scripts in the revision's appspec",
       });
       continue;
     }
     if (g.hooks !== undefined && g['service-role'] !== undefined) {
-      diags.add('PC2008', "'hooks' lets the service role pipec creates invoke them; this group names its own 'service-role', whose policy pipec does not write", keySpan(entry, 'hooks') ?? span, {
+      diags.add('PC2008', "'hooks' lets the service role pipec creates invoke them; this group names its own 'service-role', whose policy pipec does not write", at.key('hooks'), {
         suggestion: "remove 'hooks' and let your role allow lambda:InvokeFunction on them, or remove 'service-role' so that pipec creates the role",
       });
       continue;
