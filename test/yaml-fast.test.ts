@@ -76,7 +76,7 @@ function canon(v: unknown): string {
 /** Character edits around YAML's significant characters (mutate.ts makes the line-level ones). */
 function charMutants(text: string, seed: number, count: number): string[] {
   const rnd = prng(seed);
-  const chars = [' ', ' ', '\n', ':', '-', '#', "'", '"', '[', ']', '{', '}', ',', '|', '>', '?', '&', '*', '!', '0', '.', 'e', '\\', '\t', '~', '  '];
+  const chars = [' ', ' ', '\n', '\r', '\r\n', ':', '-', '#', "'", '"', '[', ']', '{', '}', ',', '|', '>', '?', '&', '*', '!', '0', '.', 'e', '\\', '\t', '~', '  '];
   const out: string[] = [];
   for (let n = 0; n < count; n++) {
     let t = text;
@@ -119,25 +119,26 @@ describe('fast YAML reader (yaml-fast.ts) against the yaml package path', () => 
   it('answers for every example and every valid fixture, with the yaml path data', () => {
     // Anchors and aliases are the yaml package's to read.
     const must = CORPUS.filter((c) => (/^(examples|test\/fixtures\/ok)\//.test(c.name) && !c.name.includes('anchors')) || c.name.startsWith('bench'));
-    const unanswered = must.filter((c) => readFast(c.text) === undefined).map((c) => c.name);
+    const unanswered = must.filter((c) => readFast(c.text) === undefined || readFast(c.text.replace(/\n/g, '\r\n')) === undefined).map((c) => c.name);
     expect(unanswered).toEqual([]);
     expect(compare(must).failures).toEqual([]);
   });
 
   it('declines what only the yaml package reads or reports', () => {
-    const declined = ['a: &x 1\nb: *x\n', 'a: !Ref x\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n', 'a:\n\tb: 1\n', 'a: 1\r\nb: 2\r\n',
-      'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '[a]: 1\n', 'a:\n  b: 1\n c: 2\n', 'a: b: c\n', 'a: |+\n  x\n', '---\n', '~\n', 'a: {b: c}d\n'];
+    const declined = ['a: &x 1\nb: *x\n', 'a: !Ref x\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n---\nb: 2\n', 'a: 1\n...\n', 'a:\n\tb: 1\n',
+      'a: x\n  y\n', 'a: "x\n  y"\n', '? a\n: b\n', '[a]: 1\n', 'a:\n  b: 1\n c: 2\n', 'a: b: c\n', 'a: |+\n  x\n', '---\n', '~\n', 'a: {b: c}d\n', 'a: 1\rb: 2\n'];
     expect(declined.filter((t) => readFast(t) !== undefined)).toEqual([]);
   });
 
-  it('agrees on every file and test literal of the repository', () => {
-    const r = compare(CORPUS);
+  it('agrees on every file and test literal of the repository, also with CR LF line ends', () => {
+    const r = compare([...CORPUS, ...CORPUS.map((c) => ({ name: `${c.name} (CR LF)`, text: c.text.replace(/\n/g, '\r\n') }))]);
     expect(r.failures).toEqual([]);
     expect(r.answered).toBeGreaterThan(r.total / 2);
   });
 
   it('agrees on seeded generated documents', () => {
     const docs = Array.from({ length: 3000 }, (_, i) => ({ name: `generated ${i}`, text: generateYaml(20261202 + i) }));
+    for (let i = 0; i < 500; i++) docs.push({ name: `generated ${i} (CR LF)`, text: generateYaml(20261202 + i).replace(/\n/g, '\r\n') });
     const r = compare(docs);
     expect(r.failures).toEqual([]);
     expect(r.answered).toBeGreaterThan(docs.length / 4);
@@ -146,6 +147,9 @@ describe('fast YAML reader (yaml-fast.ts) against the yaml package path', () => 
   it('parse gives the same data, kept texts and diagnostics (positions included) with and without it', () => {
     const inputs = [...CORPUS, ...Array.from({ length: 400 }, (_, i) => ({ name: `generated ${i}`, text: generateYaml(4000 + i) }))];
     CORPUS.forEach((c, i) => charMutants(c.text, 3000 + i, 2).forEach((text, n) => inputs.push({ name: `${c.name} char mutant ${n}`, text })));
+    // Windows line ends: findings' offsets count the CRs.
+    CORPUS.forEach((c) => inputs.push({ name: `${c.name} (CR LF)`, text: c.text.replace(/\n/g, '\r\n') }));
+    inputs.push({ name: 'duplicates (CR LF)', text: 'a: 1\r\nb:\r\n  c: 2\r\n  c: 3\r\na: 4\r\n<<: 5\r\n' });
     const failures: string[] = [];
     for (const { name, text } of inputs) {
       const [a, b] = [readFast, undefined].map((fast) => {

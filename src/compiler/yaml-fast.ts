@@ -11,18 +11,46 @@ import { pointer, type Duplicate, type FastReader, type YamlRead } from './yaml-
  * readYaml (yaml-data.ts) give: the same plain data (values, key order), the same numbers and
  * booleans kept as their written text, the same duplicate keys and refused keys (`<<`, `__proto__`),
  * several times faster and without building a Document. On anything else (anchors, aliases, tags,
- * directives, several documents, tabs, CR line breaks, multi-line plain or quoted scalars, explicit or
+ * directives, several documents, tabs, lone CRs, multi-line plain or quoted scalars, explicit or
  * complex keys, odd indentation, anything the yaml package might call an error) it declines, and
  * parse.ts reads the text with the yaml package, which reports what there is to report.
  * test/yaml-fast.test.ts compares the two on every example, fixture and YAML text of the repository,
  * and on generated and mutated documents.
  */
 
-// Characters the reader gives up on: tabs, CR, other C0/C1 controls, DEL, BOMs, Unicode line breaks.
+// Characters the reader gives up on: tabs, CR (but in a CR LF line end), other C0/C1 controls, DEL, BOMs, Unicode line breaks.
 const UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
 /** Reads a pipeline file's text, or returns undefined when only the yaml package can say what it holds. */
 export const readFast: FastReader = (text: string): YamlRead | undefined => {
+  if (text.indexOf('\r') < 0) return readLines(text);
+  // CR LF line ends (a file saved on Windows) read as LF ones, as the yaml package reads them; the
+  // offsets of findings are then moved on by one for every line end before them. A lone CR is declined.
+  if (/\r(?!\n)/.test(text)) return undefined;
+  const read = readLines(text.replace(/\r\n/g, '\n'));
+  if (!read || (read.duplicates.length === 0 && !read.unsupported)) return read;
+  const breaks: number[] = [];
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) breaks.push(i - breaks.length);
+  // `breaks` holds the offset in the LF text of each line end that was CR LF; an offset moves on by the number before it.
+  const crlf = (at: number): number => {
+    let lo = 0;
+    let hi = breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((breaks[mid] as number) < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return at + lo;
+  };
+  return {
+    ...read,
+    duplicates: read.duplicates.map((d) => ({ key: d.key, at: [crlf(d.at[0]), crlf(d.at[1])], first: [crlf(d.first[0]), crlf(d.first[1])] })),
+    ...(read.unsupported ? { unsupported: { message: read.unsupported.message, at: crlf(read.unsupported.at) } } : {}),
+  };
+};
+
+/** readFast of a text whose line ends are LF. */
+function readLines(text: string): YamlRead | undefined {
   if (UNSAFE.test(text)) return undefined;
   try {
     const r = new Reader(text, false);
@@ -42,7 +70,7 @@ export const readFast: FastReader = (text: string): YamlRead | undefined => {
     if (e === NOT_SURE || e instanceof RangeError) return undefined;
     throw e;
   }
-};
+}
 
 const NONE: ReadonlySet<string> = new Set();
 const ROOT_KEPT: ReadonlySet<string> = new Set(['']);
