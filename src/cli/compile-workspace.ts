@@ -128,7 +128,9 @@ function emissionOf(unit: FileUnit, targets: readonly Target[], options: EmitOpt
  * pipec is measured on they did not pay: 1,000 pipelines (bench/workspace.mjs, 2.4 MiB), three
  * interleaved runs at load ~1-2, one thread 4.9-5.8 s wall, 6.4-7.4 s CPU, 152-182 MiB against
  * one worker 4.9-5.9 s wall, 8.6-10.3 s CPU, 274-283 MiB (each worker loads and warms the
- * compiler again and its results are copied back).
+ * compiler again and its results are copied back). Measured again after the fast YAML reader and
+ * the rules' changes (bench/ab.mjs, 3 interleaved runs, load 10-12): one thread 7.8 s CPU, 241 MiB
+ * against one worker 9.9 s CPU, 289 MiB, and no wall time gained.
  */
 export function workerCount(files: readonly SourceFile[], env: Record<string, string | undefined>): number {
   const forced = env.PIPEC_WORKERS;
