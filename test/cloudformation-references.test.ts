@@ -174,7 +174,7 @@ describe('references in every example stack', () => {
       const command = /# Deploy[^:]*: (aws cloudformation deploy .*)$/m.exec(f.text)?.[1] ?? '';
       if (!command) problems.push(`${where}: no deploy command in the header`);
       const overrides = new Map<string, string>();
-      const list = /--parameter-overrides (.*)$/.exec(command)?.[1] ?? '';
+      const list = /--parameter-overrides (.*?)(?= --tags |$)/.exec(command)?.[1] ?? '';
       for (const m of list.matchAll(/(\w+)=(\$\([^)]*\)|\S+)/g)) overrides.set(m[1] as string, m[2] as string);
       const params = (f.tree.Parameters ?? {}) as Record<string, { Default?: unknown }>;
       for (const [p, def] of Object.entries(params)) if (def.Default === undefined && !overrides.has(p)) problems.push(`${where}: parameter ${p} has no default and the deploy command does not pass it`);
