@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,11 @@ describe.each(MACRO_EXAMPLES)('example %s', (name) => {
   const file = join(ROOT, 'examples', name, 'pipeline.yml');
 
   it('expands to a file that compiles to the same bytes, for every target', async () => {
-    const original = await compileAll(file, join(scratch, name, 'original'));
+    // the original beside the expanded file: one project (the directory's name) in both stacks' deploy commands
+    mkdirSync(join(scratch, name), { recursive: true });
+    const copy = join(scratch, name, 'pipeline.yml');
+    copyFileSync(file, copy);
+    const original = await compileAll(copy, join(scratch, name, 'original'));
     expect([...original.keys()].some((f) => f.endsWith('cloudformation.yml'))).toBe(true);
     const expanded = await runCli(['expand', file, '--no-color']);
     expect(expanded.stderr).toBe('');
