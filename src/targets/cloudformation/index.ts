@@ -217,6 +217,7 @@ class StackSet {
       stores,
       ...(p.region ? { region: p.region } : {}),
       projectNames,
+      eventSources: new Set(sources),
     }));
 
     const eventsRole = addSourceRules(t, p, sources);
