@@ -157,13 +157,7 @@ class Reader extends FlowCursor {
       this.p = end + 1;
       return this.map(col, plainKey(key, this.scalar), p, p + key.length, key === '<<');
     }
-    this.p = end;
-    plainValue(t.slice(p, this.trimEnd(p, end)), this.scalar);
-    const value = this.scalar.value;
-    const kept = this.scalar.kept;
-    this.endLine();
-    if (kept) this.keptNow = true;
-    return value;
+    return this.plainToLineEnd(p, end);
   }
 
   /** A node on a line of its own, indented more than its collection (`k`); a block scalar header there is left to yaml. */
@@ -246,8 +240,13 @@ class Reader extends FlowCursor {
     if (c === 91 || c === 123 || c === 124 || c === 62) return this.nodeAt(k);
     const end = this.plain(i, false);
     if (t.charCodeAt(end) === 58) throw NOT_SURE;
+    return this.plainToLineEnd(i, end);
+  }
+
+  /** The plain scalar from `start` to `end` as the value that ends its line (noting a kept text). */
+  private plainToLineEnd(start: number, end: number): unknown {
     this.p = end;
-    plainValue(t.slice(i, this.trimEnd(i, end)), this.scalar);
+    plainValue(this.t.slice(start, this.trimEnd(start, end)), this.scalar);
     const value = this.scalar.value;
     const kept = this.scalar.kept;
     this.endLine();
