@@ -4,6 +4,7 @@ import type { Span } from './source.js';
 import { pipecSpellings } from './catalog/index.js';
 import { choices, didYouMean } from './suggest.js';
 import { descend, placeAt, type Place } from './positions.js';
+import { accepted, REFUSED } from './check-accept.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = readonly PropertyKey[];
@@ -34,6 +35,9 @@ const EXPECTED: Record<string, string> = {
  * `where` names the construct for messages ("stage", "action"). Returns the parsed value or undefined.
  */
 export function check<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, place: Place): T | undefined {
+  // A value the schema takes is read without zod's machinery; zod runs only to say what is wrong.
+  const read = accepted(schema, value);
+  if (read !== REFUSED) return read as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues;
