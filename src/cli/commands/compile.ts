@@ -60,7 +60,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     throw new UsageError(`--templates: '${flags.templates as string}' is not a directory`);
   const templatesDir = flags.templates ? resolvePath(ctx.cwd, flags.templates as string) : undefined;
   const options = {
-    ...(templatesDir ? { templatesDir, templates: readUserTemplates(templatesDir) } : {}),
+    ...(templatesDir ? { templatesDir: flags.templates as string, templates: readUserTemplates(templatesDir, flags.templates as string) } : {}),
     ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
     targets: targets.map((t) => t.name),
   };
