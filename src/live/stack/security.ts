@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 
 /**
  * One IAM statement or security group rule that a stack update adds or removes, as `cdk diff`
@@ -34,9 +34,21 @@ export function securityChanges(before: string | undefined, after: string): Secu
   return out.sort((a, b) => a.resource.localeCompare(b.resource) || a.document.localeCompare(b.document) || (a.op === b.op ? 0 : a.op === 'add' ? -1 : 1));
 }
 
+/**
+ * CloudFormation's short-form tags as the long form they stand for (`!Ref X` is `{ Ref: X }`,
+ * `!GetAtt A.B` is `{ "Fn::GetAtt": "A.B" }`): the template a stack was deployed with, which
+ * GetTemplate returns as written, may use them (pipec writes the long form).
+ */
+const FUNCTIONS = ['Ref', 'Condition', ...['And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAtt', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'Select', 'Split', 'Sub', 'Transform'].map((f) => `Fn::${f}`)];
+const CFN_TAGS: (ScalarTag | CollectionTag)[] = FUNCTIONS.flatMap((name) => {
+  const tag = `!${name.replace(/^Fn::/, '')}`;
+  const resolve = (v: unknown) => ({ [name]: v });
+  return [{ tag, resolve } as unknown as ScalarTag, { tag, collection: 'seq', resolve: (v: { toJSON(): unknown }) => resolve(v.toJSON()) } as unknown as CollectionTag, { tag, collection: 'map', resolve: (v: { toJSON(): unknown }) => resolve(v.toJSON()) } as unknown as CollectionTag];
+});
+
 function read(text: string): Tree {
   try {
-    return (parse(text) ?? {}) as Tree;
+    return (parse(text, { customTags: CFN_TAGS }) ?? {}) as Tree;
   } catch {
     return {};
   }
