@@ -54,8 +54,9 @@ const markers = new Map();
 function moduleOf(url, line) {
   if (!url) return '(native)';
   if (url.startsWith('node:')) return 'node internals';
-  if (!url.startsWith('file://')) return url;
-  const path = fileURLToPath(url);
+  // The bundle's chunks are scripts compiled by dist/bundle/load.js: their url is a file path.
+  if (!url.startsWith('file://') && !url.startsWith('/')) return url;
+  const path = url.startsWith('/') ? url : fileURLToPath(url);
   if (!markers.has(path)) {
     const list = [];
     try {

@@ -121,8 +121,10 @@ say();
 say('Times are wall clock from spawn to exit; cpu is user + system time of the process (GNU time), which waiting for a busy machine does not inflate.');
 say('graph draws the example as box-drawing text (it compiles it first); schema prints the JSON Schema of pipeline.yml (the package\'s copy, which a test holds equal to what the compiler\'s schemas generate).');
 say();
-const verdict = (s) => `${ratio(s)} (cpu ${cpuRatio(s)}): ${s.median <= 3 * floor.median ? 'met' : 'NOT met'}`;
-say(`Target: compile, graph and schema each at most 3x the floor. Now compile ${verdict(cold)}; graph ${verdict(graph)}; schema ${verdict(schema)}.`);
+// Issue 14: a cold compile of one example at most 1.5x the floor, in wall time and in CPU.
+const within = (s) => s.median <= 1.5 * floor.median && (s.cpu === undefined || floor.cpu === undefined || s.cpu <= 1.5 * floor.cpu);
+const verdict = (s) => `${ratio(s)} (cpu ${cpuRatio(s)}): ${within(s) ? 'met' : 'NOT met'}`;
+say(`Target: compile, graph and schema each at most 1.5x the floor, wall and CPU. Now compile ${verdict(cold)}; graph ${verdict(graph)}; schema ${verdict(schema)}.`);
 say();
 if (ONLY === 'cold') {
   rmSync(TRASH, { recursive: true, force: true });

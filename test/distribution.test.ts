@@ -56,9 +56,9 @@ describe('the npm package', () => {
     offlineInstall(app, tarball);
   }, 240000);
 
-  it('ships only what runs: the bundle, templates, schema, the action script, LICENSE, README', () => {
-    for (const f of files) expect(f, f).toMatch(/^(dist\/bundle\/[^/]+\.js|templates\/(init\/)?[^/]+\.hbs|schema\/pipeline\.schema\.json|action\/run\.mjs|LICENSE|README\.md|package\.json)$/);
-    for (const must of ['dist/bundle/pipec.js', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'templates/init/minimal.yml.hbs', 'templates/init/_header.yml.hbs', 'LICENSE']) expect(files).toContain(must);
+  it('ships only what runs: the bundle (chunks, their V8 code caches, the CommonJS marker), templates, schema, the action script, LICENSE, README', () => {
+    for (const f of files) expect(f, f).toMatch(/^(dist\/bundle\/([^/]+\.js(\.cache)?|package\.json)|templates\/(init\/)?[^/]+\.hbs|schema\/pipeline\.schema\.json|action\/run\.mjs|LICENSE|README\.md|package\.json)$/);
+    for (const must of ['dist/bundle/pipec.js', 'dist/bundle/load.js', 'dist/bundle/compile-worker.js', 'dist/bundle/package.json', 'dist/bundle/model.js.cache', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'templates/init/minimal.yml.hbs', 'templates/init/_header.yml.hbs', 'LICENSE']) expect(files).toContain(must);
   });
 
   it('declares license, repository, homepage and bugs; builds on prepack, not on install; bundled dependencies are not installed again', () => {

@@ -13,7 +13,7 @@ import type { TestProject } from 'vitest/node';
  * and signals). If src/ changed after the last build, this builds once before any test starts,
  * so a stale bundle can never pass or fail a test. Fresh means, as make has it: the bundle's entry
  * is newer than every file and directory under src/ and templates/ (a directory's time covers a
- * deleted file) and the build's own configuration. A failed build stops the run with the build's
+ * deleted file) and the build's own configuration and scripts (the launcher and code cache maker in scripts/bundle/). A failed build stops the run with the build's
  * first error.
  */
 
@@ -23,7 +23,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * (scripts/embed-templates.mjs), which the in-process tests import, so a changed template is
  * built in before any test compiles with it.
  */
-const INPUTS = ['src', 'templates', 'scripts/embed-templates.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'rolldown.config.mjs'];
+const INPUTS = ['src', 'templates', 'scripts/embed-templates.mjs', 'scripts/build-bundle.mjs', 'scripts/bundle', 'package.json', 'package-lock.json', 'tsconfig.json', 'rolldown.config.mjs'];
 
 /** The newest input and its time (ms), walking directories. */
 function newestInput(): { path: string; mtime: number } {
