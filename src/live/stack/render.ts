@@ -101,7 +101,7 @@ export function renderStackMarkdown(plan: StackModePlan): string {
 /** The stack plan for machines: every stack with its action, changes and change set. */
 export function renderStackJson(plan: StackModePlan): string {
   const stacks = plan.stacks.map(({ target, ...rest }) => ({ stack: target.stackName, pipeline: target.pipeline, kind: target.kind, file: target.file, region: target.region, ...(target.account ? { account: target.account } : {}), ...rest }));
-  return JSON.stringify({ summary: { ...stackCounts(plan), changes: stackPlanHasChanges(plan) }, stacks }, null, 2) + '\n';
+  return JSON.stringify({ summary: { ...stackCounts(plan), changes: stackPlanHasChanges(plan), line: stackSummaryLine(plan) }, stacks }, null, 2) + '\n';
 }
 
 /** One line per stack event, as apply prints them while it waits. */
