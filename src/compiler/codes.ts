@@ -74,6 +74,7 @@ export const CODES = {
   PC3035: { rule: 'cross-account-key-alias', severity: 'error', summary: 'a cross-account action whose artifact store names its KMS key by alias or bare key ID, which the other account cannot resolve' },
   PC3036: { rule: 'default-input-skips-build', severity: 'error', summary: 'a deploy whose default input would skip a build that produces no artifact (it would deploy the source)' },
   PC3040: { rule: 'project-mismatch', severity: 'error', summary: 'pipelines compiled together that name different projects' },
+  PC3041: { rule: 'buildspec-file-settings', severity: 'warning', summary: "an inline build's reports or cache paths that its buildspec file, not pipec, decides" },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },
   PC4002: { rule: 'target-needs-artifact-store', severity: 'error', summary: 'the codepipeline target needs an artifact bucket' },
   PC4003: { rule: 'target-secret', severity: 'error', summary: 'a secret the codepipeline target cannot carry without writing it in plain text' },

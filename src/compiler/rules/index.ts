@@ -5,6 +5,7 @@ import { apiModel } from './api-model.js';
 import { artifactCount } from './artifact-count.js';
 import { artifactWiring } from './artifacts.js';
 import { buildOutputs } from './build-outputs.js';
+import { buildspecFile } from './buildspec-file.js';
 import { conditions } from './conditions.js';
 import { configuration } from './configuration.js';
 import { configurationTypes } from './configuration-types.js';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   actionFields,
   plaintextSecret,
   buildOutputs,
+  buildspecFile,
   disableInbound,
   apiModel,
 ];
@@ -68,4 +70,5 @@ export const LOCAL_RULES: readonly Rule[] = [
   conditions,
   actionFields,
   plaintextSecret,
+  buildspecFile,
 ];
