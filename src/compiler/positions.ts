@@ -22,13 +22,49 @@ export const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false, merge: fa
  */
 export class Loc implements Place {
   private range: [number, number] | undefined;
+  /** The path, once made: a place made under another (`child`, `key`) makes it only when it is asked for. */
+  private written: Path | undefined;
+  private below: Span | undefined;
+  /** The place this one is under and its key or index there (for a place made by `child` or `key`). */
+  private up: Loc | undefined;
+  private seg: string | number;
 
   constructor(
     readonly file: SourceFile,
-    readonly path: Path,
+    path: Path,
     readonly part: Part = 'value',
-    readonly fallback?: Span,
-  ) {}
+    fallback?: Span,
+  ) {
+    this.range = undefined;
+    this.written = path;
+    this.below = fallback;
+    this.up = undefined;
+    this.seg = 0;
+  }
+
+  /**
+   * The place at `seg` under `parent`: the path is the parent's and `seg`, the fallback the parent's
+   * whole value; both are made when first read, as a clean compile reads neither (one object a place).
+   */
+  private static under(parent: Loc, seg: string | number, part: Part): Loc {
+    const l = new Loc(parent.file, NO_PATH, part);
+    l.written = undefined;
+    l.up = parent;
+    l.seg = seg;
+    return l;
+  }
+
+  /** The path into the document. */
+  get path(): Path {
+    if (this.written === undefined) this.written = [...(this.up as Loc).path, this.seg];
+    return this.written;
+  }
+
+  /** Where the place is when its path was not written (the mapping a key would be in). */
+  get fallback(): Span | undefined {
+    if (this.up !== undefined && this.below === undefined) this.below = this.up.node();
+    return this.below;
+  }
 
   get start(): number {
     return this.resolve()[0];
@@ -45,30 +81,34 @@ export class Loc implements Place {
 
   /** The place of a key's value (or a list's item) under this one. */
   child(key: string | number): Loc {
-    return new Loc(this.file, [...this.path, key], 'value', this.node());
+    return Loc.under(this, key, 'value');
   }
 
   /** The place of a key itself under this one. */
   key(key: string): Loc {
-    return new Loc(this.file, [...this.path, key], 'key', this.node());
+    return Loc.under(this, key, 'key');
   }
 
   /** The whole value: an alias's target rather than the alias. */
   node(): Loc {
-    return this.part === 'node' ? this : new Loc(this.file, this.path, 'node', this.fallback);
+    if (this.part === 'node') return this;
+    return this.up !== undefined ? Loc.under(this.up, this.seg, 'node') : new Loc(this.file, this.path, 'node', this.fallback);
   }
 
   asKey(): Loc {
-    return new Loc(this.file, this.path, 'key', this.fallback);
+    return this.up !== undefined ? Loc.under(this.up, this.seg, 'key') : new Loc(this.file, this.path, 'key', this.fallback);
   }
 
   private resolve(): [number, number] {
     if (this.range) return this.range;
     const found = locate(this.file, this.path, this.part);
-    this.range = found ?? (this.fallback ? [this.fallback.start, this.fallback.end] : deepest(this.file, this.path));
+    const fallback = this.fallback;
+    this.range = found ?? (fallback ? [fallback.start, fallback.end] : deepest(this.file, this.path));
     return this.range;
   }
 }
+
+const NO_PATH: Path = [];
 
 /** The root of a file's document. */
 export function rootLoc(file: SourceFile): Loc {
@@ -77,7 +117,8 @@ export function rootLoc(file: SourceFile): Loc {
 
 /** True when the scalar at a place read from a file was a number or boolean kept as its written text. */
 export function isKeptAt(at: Place): boolean {
-  return at instanceof Loc && at.part === 'value' && isKept(at.file, at.path);
+  // (The path is made only for a file that kept a text.)
+  return at instanceof Loc && at.part === 'value' && at.file.kept !== undefined && at.file.kept.size > 0 && isKept(at.file, at.path);
 }
 
 /** True when the scalar at `path` was a number or boolean kept as its written text (see yaml-data.ts's `scalarValue`). */
