@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -197,11 +197,13 @@ describe('user templates (--templates DIR)', () => {
 });
 
 describe('handlebars', () => {
-  const hook = "data:text/javascript,import{createRequire}from'node:module';process.on('exit',()=>process.stderr.write('HANDLEBARS_LOADED='+Object.keys(createRequire(process.execPath).cache).some(k=>k.includes('/handlebars/'))+'\\n'))";
-  const run = (target: string): string => {
-    const out = join(scratch, `lazy-${target}`);
+  // What of handlebars the process loaded: any of it, and its compiler (pipec's own templates are compiled at build time).
+  const hook =
+    "data:text/javascript,import{createRequire}from'node:module';process.on('exit',()=>{const k=Object.keys(createRequire(process.execPath).cache);process.stderr.write('HANDLEBARS_LOADED='+k.some(f=>f.includes('/handlebars/'))+' COMPILER_LOADED='+k.some(f=>f.includes('/handlebars/compiler/'))+'\\n')})";
+  const run = (target: string, ...more: string[]): string => {
+    const out = join(scratch, `lazy-${target}-${more.length}`);
     mkdirSync(out, { recursive: true });
-    const r = spawnSync(process.execPath, ['--import', hook, BIN, 'compile', join(ROOT, 'examples', 'minimal', 'pipeline.yml'), '-t', target, '-o', out, '-q'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', hook, BIN, 'compile', join(ROOT, 'examples', 'minimal', 'pipeline.yml'), '-t', target, '-o', out, '-q', ...more], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     return r.stderr;
   };
@@ -210,10 +212,37 @@ describe('handlebars', () => {
     expect(run('codepipeline')).toContain('HANDLEBARS_LOADED=false');
   });
 
-  it('is loaded when a buildspec is rendered', () => {
-    expect(run('buildspec')).toContain('HANDLEBARS_LOADED=true');
+  it('only its runtime is loaded when a buildspec is rendered from pipec\'s own templates; its compiler for the user\'s', () => {
+    expect(run('buildspec')).toContain('HANDLEBARS_LOADED=true COMPILER_LOADED=false');
+    expect(run('buildspec', '--templates', join(ROOT, 'templates'))).toContain('HANDLEBARS_LOADED=true COMPILER_LOADED=true');
+  });
+
+  it("pipec's own templates, compiled at build time, render what their text compiled now renders, for every example", async () => {
+    for (const example of readdirSync(join(ROOT, 'examples')).filter((e) => existsSync(join(ROOT, 'examples', e, 'pipeline.yml')))) {
+      const file = join(ROOT, 'examples', example, 'pipeline.yml');
+      const built = join(scratch, `own-${example}`);
+      const fromText = join(scratch, `text-${example}`);
+      const a = await runCli(['compile', file, '-t', 'all', '-o', built, '-q']);
+      const b = await runCli(['compile', file, '-t', 'all', '-o', fromText, '-q', '--templates', join(ROOT, 'templates')]);
+      expect(a, example).toEqual(b);
+      expect(a.code, example).toBe(0);
+      expect(treeOf(built), example).toEqual(treeOf(fromText));
+    }
   });
 });
+
+/** Every file under `dir` with its text, by path relative to `dir`. */
+function treeOf(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (at: string): void => {
+    for (const e of readdirSync(join(dir, at), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(at, e.name));
+      else files[join(at, e.name)] = readFileSync(join(dir, at, e.name), 'utf8');
+    }
+  };
+  walk('');
+  return files;
+}
 
 describe('templates as data (targets read no file)', () => {
   it("pipec's own templates are built in, the same text as templates/", () => {

@@ -1,11 +1,17 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SHIPPED_TEMPLATE_SPECS } from './shipped-templates-compiled.js';
 import { SHIPPED_TEMPLATE_TEXTS } from './shipped-templates.js';
 import { yamlScalar } from './yaml-writer.js';
 
 type Handlebars = typeof import('handlebars');
 type TemplateFn = (data: unknown) => string;
+type HandlebarsEnv = ReturnType<Handlebars['create']>;
+type TemplateSpecification = Parameters<Handlebars['template']>[0];
+
+/** How every template is compiled; scripts/embed-templates.mjs precompiles pipec's own with the same. */
+const COMPILE_OPTIONS = { noEscape: true } as const;
 
 /** Where pipec's own templates are (`templates/` beside `dist/`); named in messages only, never read: their texts are built in. */
 export const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -37,21 +43,29 @@ export class TemplateError extends Error {
 }
 
 let handlebars: Handlebars | undefined;
+let runtime: Handlebars | undefined;
 
-/** Handlebars is loaded on first use, so commands and targets that render nothing never pay for it. */
-function loadHandlebars(): Handlebars {
-  if (!handlebars) handlebars = createRequire(import.meta.url)('handlebars') as Handlebars;
-  return handlebars;
+/**
+ * Handlebars is loaded on first use, so commands and targets that render nothing never pay for it:
+ * its runtime alone when every template is pipec's own (compiled at build time,
+ * shipped-templates-compiled.ts), the whole of it (the compiler too) for the user's templates.
+ */
+function loadHandlebars(compiler: boolean): Handlebars {
+  if (compiler) return (handlebars ??= createRequire(import.meta.url)('handlebars') as Handlebars);
+  return (runtime ??= createRequire(import.meta.url)('handlebars/runtime') as Handlebars);
 }
 
 /** Renders named templates, the user's text when they gave one (`--templates DIR`), else pipec's own; reads no file. */
 export class TemplateSet {
-  private readonly env: ReturnType<Handlebars['create']>;
+  private readonly env: HandlebarsEnv;
   private readonly compiled = new Map<string, { fn: TemplateFn; file: string; user: boolean }>();
   private partialsLoaded = false;
+  /** No template of the user's: every one is pipec's own, compiled at build time. */
+  private readonly precompiled: boolean;
 
   constructor(private readonly user: UserTemplates = {}) {
-    this.env = loadHandlebars().create();
+    this.precompiled = Object.keys(user).length === 0;
+    this.env = loadHandlebars(!this.precompiled).create();
     this.env.registerHelper('yaml', (v: unknown) => yamlScalar(String(v)));
     this.env.registerHelper('json', (v: unknown) => JSON.stringify(v));
   }
@@ -69,14 +83,23 @@ export class TemplateSet {
     return { text, path, user: false };
   }
 
+  /** pipec's own template `file`, compiled at build time (read() has already said it exists). */
+  private spec(file: string): TemplateSpecification {
+    return SHIPPED_TEMPLATE_SPECS[file] as TemplateSpecification;
+  }
+
   private loadPartials(): void {
     if (this.partialsLoaded) return;
     this.partialsLoaded = true;
     for (const name of PARTIALS) {
       const t = this.read(`${name}.hbs`);
       try {
+        if (this.precompiled) {
+          this.env.registerPartial(name, this.env.template(this.spec(`${name}.hbs`)));
+          continue;
+        }
         this.env.parse(t.text);
-        this.env.registerPartial(name, this.env.compile(t.text, { noEscape: true }));
+        this.env.registerPartial(name, this.env.compile(t.text, COMPILE_OPTIONS));
       } catch (e) {
         throw new TemplateError(`template '${t.path}': ${(e as Error).message}`, t.path, t.user);
       }
@@ -89,12 +112,15 @@ export class TemplateSet {
     let t = this.compiled.get(file);
     if (!t) {
       const src = this.read(file);
-      try {
-        this.env.parse(src.text);
-      } catch (e) {
-        throw new TemplateError(`template '${src.path}': ${(e as Error).message}`, src.path, src.user);
+      if (this.precompiled) t = { fn: this.env.template(this.spec(file)), file: src.path, user: false };
+      else {
+        try {
+          this.env.parse(src.text);
+        } catch (e) {
+          throw new TemplateError(`template '${src.path}': ${(e as Error).message}`, src.path, src.user);
+        }
+        t = { fn: this.env.compile(src.text, COMPILE_OPTIONS), file: src.path, user: src.user };
       }
-      t = { fn: this.env.compile(src.text, { noEscape: true }), file: src.path, user: src.user };
       this.compiled.set(file, t);
     }
     try {
