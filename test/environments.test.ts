@@ -56,6 +56,16 @@ describe('promotion through environments', () => {
     });
   });
 
+  it('reads an account written as a number (unquoted) as that account: the deploy runs there, as when quoted', () => {
+    // The macros take the schema's output (ACCOUNT reads 222222222222 as "222222222222"); they once read the
+    // number as written, took it for no account, and deployed to the pipeline's account with its role.
+    const yaml = PROMOTION.replace('account: "222222222222"', 'account: 222222222222');
+    const unquoted = compileYaml(yaml);
+    expect(unquoted.codes).toEqual([at('PC5005', yaml, 'account: 222222222222')]);
+    expect(action(unquoted.stages, 'prod', 'Deploy').roleArn).toBe('arn:aws:iam::222222222222:role/pipec-deploy');
+    expect(unquoted.pipeline).toEqual(r.pipeline);
+  });
+
   it('puts the approval first, with its settings, and does not inherit it', () => {
     const approve = action(r.stages, 'prod', 'Approve');
     expect(approve.runOrder).toBe(1);
@@ -180,6 +190,26 @@ describe('stage conditions an environment asks for', () => {
     const prod = r.stages.find((s) => s.name === 'prod');
     expect(prod?.beforeEntry).toMatchObject({ conditions: [{ rules: [{ ruleTypeId: { provider: 'DeploymentWindow' }, configuration: { Cron: '0 0 9-17 ? * MON-FRI *' } }] }] });
     expect(prod?.onFailure).toEqual({ result: 'RETRY', retryConfiguration: { retryMode: 'FAILED_ACTIONS' } });
+  });
+
+  it('pipec expand writes the settings as they were written, keys in their order (the schemas list them in theirs)', () => {
+    const yaml = `${HEAD}environments:
+  - name: prod
+    approval: false
+    deploy: { s3: { bucket: b, extract: true } }
+    deployment-window: { timezone: Europe/Paris, cron: "0 0 9-17 ? * MON-FRI *" }
+    on-failure: { retry-mode: all-actions, result: retry }
+stages:
+  - name: Check
+    on-failure: { retry-mode: failed-actions, result: retry }
+    actions:
+      - name: Wait
+        approval: {}
+`;
+    const r = compileYaml(yaml);
+    expect(r.codes).toEqual([]);
+    expect(r.expanded).toMatch(/deployment-window:\n\s+timezone: Europe\/Paris\n\s+cron:/);
+    expect(r.expanded.match(/on-failure:\n\s+retry-mode: (all|failed)-actions\n\s+result: retry/g)).toHaveLength(2);
   });
 });
 

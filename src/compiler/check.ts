@@ -71,23 +71,42 @@ export interface ReadMapping<T> {
   written: Record<string, unknown>;
   /** Every key was valid. */
   complete: boolean;
+  /** The keys written but left out for an error reported there. */
+  dropped: ReadonlySet<string>;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** Checks a mapping, reporting each problem; what is valid of it is read even when some keys are not. Undefined when it is no mapping. */
 export function readMapping<T>(diags: Diagnostics, schema: z.ZodType<T>, value: unknown, where: string, place: Place): ReadMapping<T> | undefined {
   const checked = check(diags, schema, value, where, place);
-  if (checked !== undefined) return { read: checked, written: value as Record<string, unknown>, complete: true };
+  if (checked !== undefined) return { read: checked, written: value as Record<string, unknown>, complete: true, dropped: NONE };
   const read: Record<string, unknown> = {};
   const written = salvage(schema, value, read);
-  return written ? { read: read as Partial<T>, written, complete: false } : undefined;
+  return written ? { read: read as Partial<T>, written, complete: false, dropped: DROPPED.get(written) ?? NONE } : undefined;
+}
+
+/**
+ * A value a schema read (its output), with its mappings' keys in the order the file wrote them: zod
+ * lists an object's keys in the schema's order, and `pipec expand` prints settings as the user wrote
+ * them. For schemas that rename and add no key; keys the file did not write come last.
+ */
+export function inWrittenOrder<T>(read: T, written: unknown): T {
+  return reorder(read, written) as T;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function reorder(read: unknown, written: unknown): unknown {
+  if (Array.isArray(read)) return Array.isArray(written) ? read.map((v, i) => reorder(v, written[i])) : read;
+  if (!isMapping(read) || !isMapping(written)) return read;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(written)) if (Object.hasOwn(read, k)) out[k] = reorder(read[k], written[k]);
+  for (const k of Object.keys(read)) if (!Object.hasOwn(out, k)) out[k] = read[k];
+  return out;
 }
 
 const DROPPED = new WeakMap<object, Set<string>>();
-
-/** True when `key` was written in the mapping `salvage` made `obj` from, but left out for an error reported there. */
-export function wasDropped(obj: unknown, key: string): boolean {
-  return typeof obj === 'object' && obj !== null && (DROPPED.get(obj)?.has(key) ?? false);
-}
 
 /**
  * After `check` failed on a mapping: a copy holding only the keys whose values are valid by

@@ -1,7 +1,8 @@
 import { check } from './check.js';
 import type { Diagnostics } from './diagnostics.js';
 import type { IrDeploymentGroup } from './ir.js';
-import type { ExDeploymentGroup, ExPipeline, WrittenMapping } from './model.js';
+import { isObj } from './macros/values.js';
+import type { ExDeploymentGroup, ExPipeline } from './model.js';
 import { DEPLOYMENT_GROUP } from './schema/deployment-groups.js';
 import type { Place } from './positions.js';
 import type { Span } from './source.js';
@@ -17,7 +18,7 @@ export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at
   for (const { group: entry, at } of entries) {
     const span = at.node();
     const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', at);
-    if (!g) continue;
+    if (!g || !isObj(entry)) continue;
     const block = g.platform === 'lambda' ? undefined : g.platform;
     const stray = (['ecs', 'servers'] as const).find((k) => k !== block && g[k] !== undefined);
     if (stray) {
@@ -44,7 +45,7 @@ export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at
       });
       continue;
     }
-    out.push({ group: g, written: entry as WrittenMapping, span });
+    out.push({ group: g, written: entry, span });
   }
   return out;
 }

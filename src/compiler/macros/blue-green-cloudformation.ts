@@ -21,24 +21,25 @@ import { isObj, put, rebuild, type Obj, type Placed } from './values.js';
  * (`rollback: false` to not).
  */
 export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Placed<Obj>, blockIn: Placed<Obj>, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const block = check(diags, CFN_BLUE_GREEN, blockIn.value, 'blue-green', blockIn.at) as Obj | undefined;
+  // Checked here, not before: it is the deploy's after inheritance and `${env}`.
+  const block = check(diags, CFN_BLUE_GREEN, blockIn.value, 'blue-green', blockIn.at);
   if (!block) return undefined;
+  const { routing, validate: steps } = block;
   const missing = [
     ...(settings.stack === undefined ? ["'stack' (the app's stack; -blue and -green are added)"] : []),
-    ...(block.routing === undefined ? ["'routing' (the stack that sends traffic to one colour)"] : []),
-    ...(block.validate === undefined ? ["'validate' (the tests of the green stack before traffic moves)"] : []),
+    ...(routing === undefined ? ["'routing' (the stack that sends traffic to one colour)"] : []),
+    ...(steps === undefined ? ["'validate' (the tests of the green stack before traffic moves)"] : []),
   ];
-  if (missing.length > 0) {
+  if (missing.length > 0 || routing === undefined || steps === undefined) {
     place.report.add('PC5006', `cfn:${missing.join()}`, `CloudFormation blue/green needs ${missing.join(' and ')}`, at, {
       suggestion: 'blue-green: { routing: { stack: app-routing, template: routing.yml }, validate: { smoke: curl -f ${deploy.Url}/health } }',
     });
     return undefined;
   }
-  const routing = block.routing as Obj;
   // The schema's output is a copy of 'routing' and 'validate': their own keys are placed at the blue/green
   // settings, the values inside them (a mapping of parameters, a step) where they were written.
   const routingAt = new Built(at, new Map([['parameters', blockIn.at.child('routing').child('parameters')]]));
-  const validateAt = new Built(at, new Map(Object.keys(isObj(block.validate) ? block.validate : {}).map((k) => [k, new Built(at, new Map(), blockIn.at.child('validate').child(k))])));
+  const validateAt = new Built(at, new Map(Object.keys(steps).map((k) => [k, new Built(at, new Map(), blockIn.at.child('validate').child(k))])));
   for (const [what, s, sAt] of [['the app', settings, settingsAt], ['the routing', routing, routingAt]] as const) {
     if (s.mode !== undefined && s.mode !== 'create-update') {
       place.report.add('PC5006', `mode:${what}`, `blue/green creates, updates and deletes ${what} stack itself; remove 'mode: ${String(s.mode)}'`, sAt.child('mode'));
@@ -67,7 +68,7 @@ export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Pla
   // A stack's settings with the colour added to its parameters, and where they were written.
   const withColor = (s: Obj, sAt: Place, stack: unknown): { spec: Obj; specAt: Place } => {
     const written = isObj(s.parameters);
-    const params = written ? rebuild(Object.entries(s.parameters as Obj)) : {};
+    const params = isObj(s.parameters) ? rebuild(Object.entries(s.parameters)) : {};
     put(params, colorParam, idle);
     const out = rebuild(Object.entries(s));
     put(out, 'stack', stack);
@@ -98,7 +99,7 @@ export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Pla
   const variables = typeof deploy.namespace === 'string' ? deploy.namespace : place.namespace('deploy');
   const greenSpec = withColor(settings, settingsAt, `${String(settings.stack)}-${idle}`);
   const green = action('Create-green', 'deploy', greenSpec.spec, { namespace: variables, specAt: greenSpec.specAt });
-  const validate = stepActions({ value: block.validate as Obj, at: validateAt }, { macro: place.macro, actionName: place.actionName, deployNamespace: variables, refuse: '', report: place.report });
+  const validate = stepActions({ value: steps, at: validateAt }, { macro: place.macro, actionName: place.actionName, deployNamespace: variables, refuse: '', report: place.report });
   for (const v of validate) artifacts.set(v, place.artifactName(v.name.slice(v.name.lastIndexOf('.') + 1)));
   const shiftSpec = withColor(routing, routingAt, routing.stack);
   const shift = action('Shift-traffic', 'deploy', shiftSpec.spec, { specAt: shiftSpec.specAt });

@@ -1,7 +1,8 @@
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ActionKind, ExAction } from '../model.js';
-import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS, type Platform } from '../schema/blue-green.js';
+import type { z } from 'zod';
+import { BLUE_GREEN_BLOCKS, BLUE_GREEN_SETTINGS, type BlueGreenBlock, type BlueGreenSettings, type Platform } from '../schema/blue-green.js';
 import type { Span } from '../source.js';
 import { Built, madeAt, type Place } from '../positions.js';
 import { choices } from '../suggest.js';
@@ -39,11 +40,16 @@ const LABEL: Record<Platform, string> = { ecs: 'ECS', lambda: 'Lambda', servers:
 
 /** ECS, Lambda and EC2/on-premises blue/green: CodeDeploy actions, and the deployment group pipec creates unless it exists. */
 export function codeDeployBlueGreen(platform: Platform, settingsIn: Placed<Obj>, blockIn: Placed<Obj>, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
-  const settings = check(diags, BLUE_GREEN_SETTINGS[platform], settingsIn.value, platform, settingsIn.at) as Obj | undefined;
-  const block = check(diags, BLUE_GREEN_BLOCKS[platform], blockIn.value, 'blue-green', blockIn.at) as Obj | undefined;
+  // Checked here, not before: both are the deploy's after inheritance and `${env}`, and the kind says which schema.
+  const settingsSchema: z.ZodType<BlueGreenSettings> = BLUE_GREEN_SETTINGS[platform];
+  const blockSchema: z.ZodType<BlueGreenBlock> = BLUE_GREEN_BLOCKS[platform];
+  const settings = check(diags, settingsSchema, settingsIn.value, platform, settingsIn.at);
+  const block = check(diags, blockSchema, blockIn.value, 'blue-green', blockIn.at);
   if (!settings || !block) return undefined;
+  // The kinds' settings and blocks share no key: what is given in either.
+  const given: Readonly<Record<string, unknown>> = { ...settings, ...block };
   const need = (what: string[]): boolean => {
-    const missing = what.filter((k) => block[k] === undefined && settings[k] === undefined);
+    const missing = what.filter((k) => given[k] === undefined);
     if (missing.length === 0) return true;
     place.report.add('PC5006', `needs:${missing.join(',')}`, `${LABEL[platform]} blue/green needs ${missing.map((m) => `'${m}'`).join(' and ')}${block.existing ? '' : ' for the deployment group pipec creates'}`, at, {
       suggestion: block.existing ? undefined : `or name an existing deployment group: blue-green: { existing: true, application: ..., group: ... }`,
@@ -56,7 +62,7 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Placed<Obj>,
   const groups: DeployPlan['groups'] = [];
   if (block.existing) {
     if (!need(['application', 'group'])) return undefined;
-    for (const k of ['traffic', 'alarms', 'service-role', 'wait', 'listener', 'test-listener', 'target-groups'])
+    for (const k of ['traffic', 'alarms', 'service-role', 'wait', 'listener', 'test-listener', 'target-groups'] as const)
       if (block[k] !== undefined) {
         place.report.add('PC2008', `existing:${k}`, `'${k}' is a setting of the deployment group; pipec sets it only on groups it creates, not on an existing one`, blockIn.at.child(k), { suggestion: `remove '${k}', or remove 'existing: true' so that pipec creates the group with it` });
         return undefined;
@@ -102,7 +108,7 @@ export function codeDeployBlueGreen(platform: Platform, settingsIn: Placed<Obj>,
     return undefined;
   }
   const appspec = place.artifactName('Publish');
-  const hooks = (block.hooks ?? {}) as Obj;
+  const hooks = block.hooks ?? {};
   const env: Obj = { FUNCTION: settings.function, ALIAS: settings.alias, PACKAGE: sep >= 0 ? pkg.slice(sep + 2) : pkg };
   if (hooks['pre-traffic'] !== undefined) env[HELPER_ENV.preTrafficHook] = hooks['pre-traffic'];
   if (hooks['post-traffic'] !== undefined) env[HELPER_ENV.postTrafficHook] = hooks['post-traffic'];
@@ -122,11 +128,12 @@ function trafficConfig(platform: Platform, value: unknown, place: DeployPlace, a
   return undefined;
 }
 
-function groupEntry(platform: Platform, application: string, name: string, config: string | undefined, settings: Obj, block: Obj): Obj {
+/** The `deployment-groups:` entry of the group pipec creates (checked by DEPLOYMENT_GROUP, as a written one is). */
+function groupEntry(platform: Platform, application: string, name: string, config: string | undefined, settings: BlueGreenSettings, block: BlueGreenBlock): Obj {
   const g: Obj = { application, name, platform };
   if (config) g.config = config;
   if (block['service-role'] !== undefined) g['service-role'] = block['service-role'];
-  if (block.alarms !== undefined) g.alarms = Array.isArray(block.alarms) ? block.alarms : [block.alarms];
+  if (block.alarms !== undefined) g.alarms = typeof block.alarms === 'string' ? [block.alarms] : block.alarms;
   if (block.wait !== undefined) g.wait = block.wait;
   if (platform === 'ecs')
     g.ecs = {
@@ -138,7 +145,7 @@ function groupEntry(platform: Platform, application: string, name: string, confi
     };
   if (platform === 'servers') {
     const asg = settings['auto-scaling-groups'];
-    g.servers = { 'auto-scaling-groups': Array.isArray(asg) ? asg : [asg], 'target-group': settings['target-group'] };
+    g.servers = { 'auto-scaling-groups': typeof asg === 'string' ? [asg] : asg, 'target-group': settings['target-group'] };
   }
   return g;
 }

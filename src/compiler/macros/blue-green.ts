@@ -9,6 +9,8 @@ import { yamlBoolean } from '../yaml-data.js';
 import { cloudFormationBlueGreen } from './blue-green-cloudformation.js';
 import { codeDeployBlueGreen } from './blue-green-codedeploy.js';
 import { handoff, wireArtifacts } from './handoff.js';
+import type { PipelineInput } from '../schema/pipeline-input.js';
+import type { OnFailure } from '../schema/pipeline.js';
 import type { MacroContext } from './index.js';
 import { OnceReporter } from './interpolate.js';
 import { inOrder, type Phase } from './layout.js';
@@ -46,10 +48,10 @@ export interface DeployPlan {
   phases: Phase[];
   /** The namespace `${deploy.Name}` reads, when the deploy has output variables. */
   variables?: string;
-  /** `deployment-groups:` entries (explicit form) the cloudformation target creates, each at the deploy that asked for it. */
+  /** `deployment-groups:` entries (explicit form, checked by DEPLOYMENT_GROUP as written ones are) the cloudformation target creates, each at the deploy that asked for it. */
   groups: Array<{ group: Obj; at: Place }>;
   /** The stage's `on-failure` (the four-step pattern rolls back). */
-  onFailure?: Obj;
+  onFailure?: OnFailure;
   /** The output artifact name of each action, for the artifact wiring. */
   artifacts: Map<ExAction, string>;
   /** For `pipec expand` comments. */
@@ -57,7 +59,7 @@ export interface DeployPlan {
 }
 
 /** Whether a deploy value asks for blue/green (`strategy: blue-green` or a `blue-green:` block). */
-export function isBlueGreen(deploy: unknown): boolean {
+export function isBlueGreen(deploy: unknown): deploy is Obj {
   return isObj(deploy) && (deploy.strategy !== undefined || deploy['blue-green'] !== undefined);
 }
 
@@ -98,21 +100,21 @@ export function blueGreenPlan({ value: deploy, at: deployAt }: Placed<Obj>, plac
 }
 
 /** `deploy:` with `strategy: blue-green` (or `blue-green:`) becomes a "Deploy" stage of the blue/green pattern of its kind. */
-export function blueGreenMacro(p: Record<string, unknown>, pAt: Place, diags: Diagnostics, ctx: MacroContext): ExStage | undefined {
+export function blueGreenMacro({ read: p, at: pAt, settings }: PipelineInput, diags: Diagnostics, ctx: MacroContext): ExStage | undefined {
   if (!isBlueGreen(p.deploy)) return undefined;
   const at = pAt.child('deploy');
-  const long = longDeploy({ value: p.deploy as Obj, at });
+  const long = longDeploy({ value: p.deploy, at });
   const deploy = long.value;
   const span: Span = pAt.node();
-  const connection = ctx.settings.connection;
+  const connection = settings.connection;
   const given = handoff(ctx.stages, connection, span);
   const handoffs = given.artifacts;
   const role = typeof deploy.role === 'string' ? deploy.role : undefined;
   const region = typeof deploy.region === 'string' ? deploy.region : undefined;
-  const account = ctx.settings.account ?? roleAccount(ctx.settings.role);
+  const account = settings.account ?? roleAccount(settings.role);
   const place: DeployPlace = {
     macro: 'blue-green',
-    pipeline: typeof p.name === 'string' ? p.name : 'pipeline',
+    pipeline: p.name ?? 'pipeline',
     key: '',
     actionName: (b) => b,
     artifactName: (b) => b,
@@ -121,7 +123,7 @@ export function blueGreenMacro(p: Record<string, unknown>, pAt: Place, diags: Di
     ...(region ? { region } : {}),
     placeSource: deploy,
     placeSourceAt: long.at,
-    elsewhere: (region !== undefined && region !== ctx.settings.region) || (role !== undefined && roleAccount(role) !== account),
+    elsewhere: (region !== undefined && region !== settings.region) || (role !== undefined && roleAccount(role) !== account),
     handoff: handoffs,
     report: new OnceReporter(diags),
     at,

@@ -3,6 +3,7 @@ import { MACRO_COMMON } from '../schema/common.js';
 import type { Artifacts, Store } from '../schema/pipeline.js';
 import type { ExAction, ExStage, ActionKind } from '../model.js';
 import { Built, type Place } from '../positions.js';
+import { isObj } from './values.js';
 import type { Span } from '../source.js';
 
 /**
@@ -19,15 +20,16 @@ for (const p of Object.values(PROVIDERS).flat())
  * `at` is where the value was written, and the places of both parts point into it.
  */
 export function splitMacroValue(value: unknown, at: Place): { spec: unknown; common: Record<string, unknown>; specAt: Place; commonAt: Place } {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { spec: value, common: {}, specAt: at, commonAt: new Built(at) };
+  if (!isObj(value)) return { spec: value, common: {}, specAt: at, commonAt: new Built(at) };
   const spec: Record<string, unknown> = {};
   const common: Record<string, unknown> = {};
   const specKeys = new Map<string, Place>();
   const commonKeys = new Map<string, Place>();
-  const obj = value as Record<string, unknown>;
-  const inner = (k: string): unknown => obj[k];
   const settings = new Set(
-    Object.keys(obj).flatMap((k) => [...(OWN_KEYS.get(k) ?? [])].filter((f) => typeof inner(k) === 'object' && inner(k) !== null && !Array.isArray(inner(k)) && !(f in (inner(k) as object)))),
+    Object.keys(value).flatMap((k) => {
+      const inner = value[k];
+      return isObj(inner) ? [...(OWN_KEYS.get(k) ?? [])].filter((f) => !(f in inner)) : [];
+    }),
   );
   for (const [k, v] of Object.entries(value)) {
     if ((MACRO_COMMON as readonly string[]).includes(k) && !settings.has(k)) {

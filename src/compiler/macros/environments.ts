@@ -5,11 +5,12 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import { ROLE_ARN } from '../schema/common.js';
 import { Built, type Place } from '../positions.js';
-import { yamlNumber } from '../yaml-data.js';
 import { blueGreenPlan, isBlueGreen, type DeployPlace, type DeployPlan } from './blue-green.js';
 import { actionSource, placeKeys } from './blue-green-codedeploy.js';
-import { groupUnits, inherit, readEntries, type EnvEntry } from './environment-entries.js';
-import { DEFAULT_CROSS_ACCOUNT_ROLE, ENVIRONMENTS, STAGE_SETTINGS } from '../schema/environments.js';
+import { inherit, type Effective } from './environment-entries.js';
+import { DEFAULT_CROSS_ACCOUNT_ROLE, STAGE_SETTINGS, type Steps } from '../schema/environments.js';
+import type { EnvEntry, PipelineInput } from '../schema/pipeline-input.js';
+import type { OnFailure } from '../schema/pipeline.js';
 import { handoff, wireArtifacts } from './handoff.js';
 import type { MacroContext } from './index.js';
 import { interpolateEnv, OnceReporter, readsDeploy, refuseDeployRefs, type EnvFacts } from './interpolate.js';
@@ -17,7 +18,7 @@ import { inOrder, inWaves, type Phase } from './layout.js';
 import { pipelineFacts, type PipelineFacts } from './promotion.js';
 import { approvalAction, isProduction, refuseOnMember, stageConditions, warnUnapproved } from './stage-settings.js';
 import { stepActions } from './steps.js';
-import { deployKind, isObj, type Obj, type Placed } from './values.js';
+import { deployKind, type Obj, type Placed } from './values.js';
 
 /**
  * `environments:` a promotion path. Each environment becomes a stage after the other macro stages,
@@ -25,36 +26,22 @@ import { deployKind, isObj, type Obj, type Placed } from './values.js';
  * the one before it deploys and where (`deploy`, `account`, `region`, `role`, `before`, `after`),
  * overriding any of it; `${env}`, `${env.account}` and `${env.region}` are filled in per environment.
  */
-export function environmentsMacro(p: Record<string, unknown>, pAt: Place, diags: Diagnostics, ctx: MacroContext): ExStage[] | undefined {
-  const facts = pipelineFacts(p, pAt, ctx.shared, ctx.sharedAt, ctx.settings, diags);
-  if (p.environments === undefined) return undefined;
-  const span = pAt.node();
-  const where = pAt.key('environments');
-  if (p.deploy !== undefined) {
-    diags.add('PC2008', "use 'deploy' for one deploy stage or 'environments' for a promotion path, not both", where, {
-      suggestion: "move the deploy settings into the first environment: environments: [ { name: dev, deploy: ... } ]",
-    });
-    return undefined;
-  }
-  if (p.source === undefined && p.sources === undefined) {
-    diags.add('PC2003', "'environments' needs 'source' (or 'sources'): their stages come right after the source, build and tests stages", where);
-    return undefined;
-  }
-  const list = check(diags, ENVIRONMENTS, p.environments, 'environments', pAt.child('environments'));
-  if (!list) return undefined;
+export function environmentsMacro(p: PipelineInput, diags: Diagnostics, ctx: MacroContext): ExStage[] | undefined {
+  const facts = pipelineFacts(p);
+  const input = p.environments;
+  if (!input) return undefined;
+  const span = p.at.node();
   const report = new OnceReporter(diags);
-  const { entries, waves } = readEntries(p.environments as unknown[], pAt.child('environments'), diags);
-  const effective = inherit(entries, diags);
+  const effective = inherit(input.entries, diags);
   const given = handoff(ctx.stages, facts.connection, span);
   const handoffs = given.artifacts;
   const artifacts = new Map<ExAction, string>();
   const stages: ExStage[] = [];
-  const units = groupUnits(p.environments as unknown[], entries, waves);
-  for (const unit of units) {
+  for (const unit of input.units) {
     if (unit.wave === undefined) {
-      const entry = unit.members[0] as EnvEntry;
-      const eff = effective.get(entry);
-      if (!eff) continue;
+      const [entry] = unit.members;
+      const eff = entry && effective.get(entry);
+      if (!entry || !eff) continue;
       const built = buildEnvironment(entry, eff, facts, handoffs, report, diags, ctx, '');
       if (!built) continue;
       const envFacts = factsOf(entry.name, eff.value, facts);
@@ -75,7 +62,7 @@ export function environmentsMacro(p: Record<string, unknown>, pAt: Place, diags:
     const { value: wave, at: waveAt } = unit.wave;
     const waveName = String(wave.wave);
     const members: Phase[][] = [];
-    let fallbackFailure: Obj | undefined;
+    let fallbackFailure: OnFailure | undefined;
     const places: AlarmPlace[] = [];
     let production = isProduction(wave, waveName);
     for (const entry of unit.members) {
@@ -98,8 +85,7 @@ export function environmentsMacro(p: Record<string, unknown>, pAt: Place, diags:
       ...(facts.accountUnreadable ? { unreadable: ['account' as const] } : {}),
     };
     const approval = approvalAction(unit.wave, waveFacts, report);
-    const written = wave['at-a-time'];
-    const atATime = typeof written === 'number' ? written : typeof written === 'string' ? yamlNumber(written) : undefined;
+    const atATime = wave['at-a-time'];
     stages.push({
       name: waveName,
       actions: inWaves(approval ? [approval] : [], members, atATime),
@@ -121,19 +107,19 @@ function wavePlaces(places: AlarmPlace[]): AlarmPlace[] {
   return seen.size > 0 ? [...seen.values()] : [{}];
 }
 
-function factsOf(name: string, eff: Obj, facts: PipelineFacts): EnvFacts {
-  const account = typeof eff.account === 'string' ? eff.account : facts.account;
-  const region = typeof eff.region === 'string' ? eff.region : facts.region;
+function factsOf(name: string, eff: Effective, facts: PipelineFacts): EnvFacts {
+  const account = eff.account ?? facts.account;
+  const region = eff.region ?? facts.region;
   const unreadable = eff.account === undefined && facts.accountUnreadable ? { unreadable: ['account' as const] } : {};
   return { name, ...(account ? { account } : {}), ...(region ? { region } : {}), ...unreadable };
 }
 
 /** One environment's phases: its `before` steps, the deploy (one action, or the blue/green pattern), its `after` steps. */
-function buildEnvironment(entry: EnvEntry, effective: Placed<Obj>, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan; where: AlarmPlace } | undefined {
+function buildEnvironment(entry: EnvEntry, effective: Placed<Effective>, facts: PipelineFacts, handoff: readonly string[], report: OnceReporter, diags: Diagnostics, ctx: MacroContext, prefix: string): { phases: Phase[]; plan: DeployPlan; where: AlarmPlace } | undefined {
   const name = entry.name;
   const { value: eff, at: effAt } = effective;
   const at = entry.at.node();
-  if (!isObj(eff.deploy)) {
+  if (eff.deploy === undefined) {
     diags.add('PC2003', `environment '${name}' has nothing to deploy: give it 'deploy' (later environments inherit it)`, entry.at.child('name'));
     return undefined;
   }
@@ -143,13 +129,14 @@ function buildEnvironment(entry: EnvEntry, effective: Placed<Obj>, facts: Pipeli
       return undefined;
     }
   const env = factsOf(name, eff, facts);
-  const crossAccount = typeof eff.account === 'string' && eff.account !== facts.account;
-  const crossRegion = typeof eff.region === 'string' && eff.region !== facts.region;
+  const crossAccount = eff.account !== undefined && eff.account !== facts.account;
+  const crossRegion = eff.region !== undefined && eff.region !== facts.region;
   // Where the role comes from: the environment's own, promotion.cross-account-role, else its account.
   const roleAt = eff.role !== undefined ? effAt.child('role') : (facts.crossAccountRoleSpan ?? new Built(effAt.key('account')));
   let role = eff.role !== undefined ? interpolateEnv(eff.role, env, report, roleAt) : crossAccount ? interpolateEnv(facts.crossAccountRole ?? DEFAULT_CROSS_ACCOUNT_ROLE, env, report, roleAt) : undefined;
-  if (typeof role === 'string' && !role.includes('${') && !check(diags, ROLE_ARN, role, 'role', roleAt)) role = undefined;
-  const region = crossRegion ? (eff.region as string) : undefined;
+  // The role is known only now, with `${env.account}` filled in: checked here, where the environment's place is known.
+  if (role !== undefined && !role.includes('${') && !check(diags, ROLE_ARN, role, 'role', roleAt)) role = undefined;
+  const region = crossRegion ? eff.region : undefined;
   if (region) facts.needStore(region, effAt.key('region'));
   if (crossAccount) facts.needKey(region, name, effAt.key('account'), report);
   const key = prefix || name;
@@ -160,7 +147,7 @@ function buildEnvironment(entry: EnvEntry, effective: Placed<Obj>, facts: Pipeli
     actionName: (b) => (prefix ? `${prefix}.${b}` : b),
     artifactName: (b) => `${b}-${key}`,
     namespace: (b) => `${key}-${b}`,
-    ...(typeof role === 'string' ? { role } : {}),
+    ...(role !== undefined ? { role } : {}),
     ...(region ? { region } : {}),
     placeSource: eff,
     placeSourceAt: effAt,
@@ -170,13 +157,13 @@ function buildEnvironment(entry: EnvEntry, effective: Placed<Obj>, facts: Pipeli
     at: effAt.child('deploy'),
   };
   // Interpolated copies have the shape of what they copy, and so its place.
-  const deploy = { value: interpolateEnv(eff.deploy, env, report, place.at) as Obj, at: place.at };
+  const deploy = { value: interpolateEnv(eff.deploy, env, report, place.at), at: place.at };
   const after = interpolateEnv(eff.after, env, report, effAt.child('after'));
   const plan = isBlueGreen(deploy.value) ? blueGreenPlan(deploy, place, diags) : plainDeploy(deploy, place, readsDeploy(after));
   if (!plan) return undefined;
   ctx.deploymentGroups.push(...plan.groups);
-  const steps = (value: unknown, which: 'before' | 'after'): Phase => {
-    if (!isObj(value)) return [];
+  const steps = (value: Steps | null | undefined, which: 'before' | 'after'): Phase => {
+    if (!value) return [];
     const actions = stepActions({ value, at: effAt.child(which) }, {
       macro: 'environments',
       actionName: place.actionName,

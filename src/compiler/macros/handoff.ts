@@ -15,7 +15,7 @@ export function handoff(stages: readonly ExStage[], connection: string | undefin
   const { pipeline, specs } = resolveArtifacts(scratch(stages, connection, span), new Diagnostics());
   const copies = pipeline.stages;
   for (let i = copies.length - 1; i >= 0; i--) {
-    const produced = (copies[i] as ExStage).actions.flatMap((a) => a.outputs ?? []);
+    const produced = copies[i]?.actions.flatMap((a) => a.outputs ?? []) ?? [];
     if (produced.length === 0) continue;
     const empty = copies.slice(i + 1).flatMap((s) => s.actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
     const build = empty[empty.length - 1];

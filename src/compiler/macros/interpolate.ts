@@ -34,9 +34,9 @@ export class OnceReporter {
 const ENV_REF = /\$\{env(?:\.([^}]*))?\}/g;
 const ENV_PROPS = ['name', 'account', 'region'] as const;
 
-/** Replaces `${env}` (the name), `${env.name}`, `${env.account}` and `${env.region}` in every string of a value. */
-export function interpolateEnv(value: unknown, env: EnvFacts, report: OnceReporter, fallback: Place): unknown {
-  return mapStrings(
+/** Replaces `${env}` (the name), `${env.name}`, `${env.account}` and `${env.region}` in every string of a value (a copy of the same shape: strings stay strings). */
+export function interpolateEnv<T>(value: T, env: EnvFacts, report: OnceReporter, fallback: Place): T {
+  return mapStrings<T, Place>(
     value,
     (text, at) => {
       if (!text.includes('${env')) return text;

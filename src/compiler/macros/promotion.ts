@@ -1,11 +1,10 @@
-import { check, wasDropped } from '../check.js';
-import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import type { Place } from '../positions.js';
-import { DEFAULT_REGION_STORE, PROMOTION } from '../schema/environments.js';
-import type { SharedSettings, Store } from '../schema/pipeline.js';
+import { DEFAULT_REGION_STORE } from '../schema/environments.js';
+import type { PipelineInput } from '../schema/pipeline-input.js';
+import type { Store } from '../schema/pipeline.js';
 import type { OnceReporter } from './interpolate.js';
-import { isObj, roleAccount, type Obj } from './values.js';
+import { roleAccount } from './values.js';
 
 /** What environments need to know about their pipeline, and the stores they add to it. */
 export interface PipelineFacts {
@@ -26,23 +25,9 @@ export interface PipelineFacts {
   needKey(region: string | undefined, env: string, at: Span | undefined, report: OnceReporter): void;
 }
 
-const checked = new WeakSet<object>();
-
-/** The pipeline's account, region, artifact stores and `promotion:` conventions (from the pipeline or the file's top). */
-export function pipelineFacts(p: Obj, pAt: Place, shared: Obj | undefined, sharedAt: Place | undefined, settings: SharedSettings, diags: Diagnostics): PipelineFacts {
-  const pick = (k: string): unknown => (p[k] !== undefined ? p[k] : shared?.[k]);
-  const promotionValue = pick('promotion');
-  let promotion: Obj = {};
-  // Where `promotion:` is written: on the pipeline, or at the file's top.
-  const promotionAt = (p.promotion !== undefined ? pAt : (sharedAt ?? pAt)).child('promotion');
-  if (isObj(promotionValue)) {
-    // A shared `promotion:` is checked once, not once per pipeline of the file.
-    if (checked.has(promotionValue)) promotion = promotionValue;
-    else if (check(diags, PROMOTION, promotionValue, 'promotion', promotionAt)) {
-      promotion = promotionValue;
-      checked.add(promotionValue);
-    }
-  } else if (promotionValue !== undefined) check(diags, PROMOTION, promotionValue, 'promotion', promotionAt);
+/** The pipeline's account, region, artifact stores and `promotion:` conventions (read by the schema phase, from the pipeline or the file's top). */
+export function pipelineFacts(p: PipelineInput): PipelineFacts {
+  const { settings, promotion, promotionAt } = p;
   const artifacts = settings.artifacts;
   const bucket = typeof artifacts === 'string' ? artifacts : artifacts?.bucket;
   const kmsKey = typeof artifacts === 'object' ? artifacts['kms-key'] : undefined;
@@ -50,18 +35,18 @@ export function pipelineFacts(p: Obj, pAt: Place, shared: Obj | undefined, share
   const account = settings.account ?? roleAccount(settings.role);
   const region = settings.region;
   const pattern = promotion['region-store'] ?? DEFAULT_REGION_STORE;
-  const storeBucket = String(isObj(pattern) ? pattern.bucket : pattern);
-  const storeKey = isObj(pattern) && typeof pattern['kms-key'] === 'string' ? pattern['kms-key'] : undefined;
+  const storeBucket = typeof pattern === 'string' ? pattern : pattern.bucket;
+  const storeKey = typeof pattern === 'string' ? undefined : pattern['kms-key'];
   const addedStores = new Map<string, Store>();
   const fill = (text: string, r: string): string | undefined => (text.includes('${bucket}') && !bucket ? undefined : text.split('${bucket}').join(bucket ?? '').split('${region}').join(r));
-  const keyOf = (store: unknown): string | undefined => (isObj(store) && typeof store['kms-key'] === 'string' ? store['kms-key'] : undefined);
+  const keyOf = (store: Store | undefined): string | undefined => (typeof store === 'object' ? store['kms-key'] : undefined);
   return {
-    name: typeof p.name === 'string' ? p.name : 'pipeline',
+    name: p.read.name ?? 'pipeline',
     ...(account ? { account } : {}),
-    ...(!account && (settings.role !== undefined || wasDropped(p, 'role') || wasDropped(p, 'account') || wasDropped(shared, 'role') || wasDropped(shared, 'account')) ? { accountUnreadable: true } : {}),
+    ...(!account && (settings.role !== undefined || ['role', 'account'].some((k) => p.dropped.has(k) || p.file?.dropped.has(k))) ? { accountUnreadable: true } : {}),
     ...(region ? { region } : {}),
     ...(settings.connection !== undefined ? { connection: settings.connection } : {}),
-    ...(typeof promotion['cross-account-role'] === 'string' ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: promotionAt.child('cross-account-role') } : {}),
+    ...(promotion['cross-account-role'] !== undefined ? { crossAccountRole: promotion['cross-account-role'], crossAccountRoleSpan: promotionAt.child('cross-account-role') } : {}),
     addedStores,
     needStore(r) {
       // Without the pipeline's own region, or with the store named, the cross-region rule has the last word.

@@ -1,32 +1,33 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
 import { Built, madeAt, type Place } from '../positions.js';
-import { yamlBoolean } from '../yaml-data.js';
+import type { StageSettingsRead } from '../schema/environments.js';
+import type { OnFailure } from '../schema/pipeline.js';
 import { interpolateEnv, refuseDeployRefs, type EnvFacts, type OnceReporter } from './interpolate.js';
-import { isObj, type Obj, type Placed } from './values.js';
+import type { Placed } from './values.js';
 
 /** Names that mark an environment as production when `production:` does not say. */
 const PRODUCTION = /^(prod|production)([-_].*)?$/i;
 
 /** Whether an environment (or wave) deploys to production. */
-export function isProduction(entry: Obj, name: string): boolean {
-  return yamlBoolean(entry.production) ?? PRODUCTION.test(name);
+export function isProduction(entry: StageSettingsRead, name: string): boolean {
+  return entry.production ?? PRODUCTION.test(name);
 }
 
 /** The manual approval action an `approval:` value asks for, if any. */
-export function approvalAction({ value: entry, at: entryAt }: Placed<Obj>, env: EnvFacts, report: OnceReporter): ExAction | undefined {
+export function approvalAction({ value: entry, at: entryAt }: Placed<StageSettingsRead>, env: EnvFacts, report: OnceReporter): ExAction | undefined {
   const value = entry.approval;
-  if (value === undefined || yamlBoolean(value) === false) return undefined;
+  if (value === undefined || value === false) return undefined;
   const at = entryAt.child('approval');
-  const approve = yamlBoolean(value) === true;
-  const spec = approve ? {} : interpolateEnv(value, env, report, at);
+  const approve = value === true;
+  const spec = value === true ? {} : interpolateEnv(value, env, report, at);
   const specAt = approve ? madeAt(at) : at;
   refuseDeployRefs(spec, 'is in an approval, which comes before the deploy', report, specAt);
   return { name: 'Approve', kind: 'approval', spec, runOrder: 1, source: {}, sourceAt: madeAt(at), specAt, span: at, macro: 'environments' };
 }
 
 /** Warns about a production environment or wave that nobody approves, unless `approval: false` says that is meant. */
-export function warnUnapproved({ value: entry, at }: Placed<Obj>, kind: 'environment' | 'wave', name: string, diags: Diagnostics): void {
+export function warnUnapproved({ value: entry, at }: Placed<StageSettingsRead>, kind: 'environment' | 'wave', name: string, diags: Diagnostics): void {
   if (entry.approval !== undefined) return;
   const key = kind === 'wave' ? 'wave' : 'name';
   diags.add('PC5002', `${kind} '${name}' deploys to production without a manual approval`, at.child(key), {
@@ -47,10 +48,10 @@ export interface AlarmPlace {
  * deploys to several watches each alarm name in each of them.
  */
 export function stageConditions(
-  { value: entry, at }: Placed<Obj>,
+  { value: entry, at }: Placed<StageSettingsRead>,
   env: EnvFacts,
   report: OnceReporter,
-  fallbackFailure: Obj | undefined,
+  fallbackFailure: OnFailure | undefined,
   where: readonly AlarmPlace[] = [{}],
 ): Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source' | 'sourceAt'> {
   // The stage's conditions point at the settings that asked for them.
@@ -58,9 +59,9 @@ export function stageConditions(
   const out: Pick<ExStage, 'beforeEntry' | 'onSuccess' | 'onFailure' | 'source' | 'sourceAt'> = { source: {}, sourceAt: new Built(at.node(), keys) };
   const alarms = interpolateEnv(entry['rollback-on-alarm'] ?? undefined, env, report, at.child('rollback-on-alarm'));
   if (alarms !== undefined && alarms !== null) {
-    const list = isObj(alarms) ? alarms.alarms : alarms;
-    const wait = isObj(alarms) ? alarms.wait : undefined;
-    const names = (Array.isArray(list) ? list : [list]).map(String);
+    const list = typeof alarms === 'object' && !Array.isArray(alarms) ? alarms.alarms : alarms;
+    const wait = typeof alarms === 'object' && !Array.isArray(alarms) ? alarms.wait : undefined;
+    const names = typeof list === 'string' ? [list] : list;
     out.onSuccess = { result: 'rollback' as const, rules: where.flatMap((place) => names.map((name) => ({ alarm: { name, states: ['alarm'], ...(wait !== undefined ? { wait } : {}) }, ...place }))) };
     keys.set('on-success', madeAt(at.child('rollback-on-alarm')));
   }
@@ -76,14 +77,14 @@ export function stageConditions(
   if (failure === 'rollback') out.onFailure = { result: 'rollback' };
   else if (failure === 'retry') out.onFailure = { result: 'retry', 'retry-mode': 'failed-actions' };
   else if (failure === 'retry-all') out.onFailure = { result: 'retry', 'retry-mode': 'all-actions' };
-  else if (isObj(failure)) out.onFailure = failure;
+  else if (typeof failure === 'object' && failure !== null) out.onFailure = failure;
   else if (failure === undefined && fallbackFailure) out.onFailure = fallbackFailure;
   if (out.onFailure && entry['on-failure'] !== undefined) keys.set('on-failure', at.child('on-failure'));
   return out;
 }
 
 /** Stage settings written on one environment of a wave, where only the wave can have them. */
-export function refuseOnMember({ value: member, at }: Placed<Obj>, name: string, wave: string, keys: readonly string[], diags: Diagnostics): void {
+export function refuseOnMember({ value: member, at }: Placed<StageSettingsRead>, name: string, wave: string, keys: ReadonlyArray<keyof StageSettingsRead>, diags: Diagnostics): void {
   for (const k of keys)
     if (member[k] !== undefined)
       diags.add('PC5003', `'${k}' is set on environment '${name}', which is part of wave '${wave}'; its environments deploy side by side in one stage, so '${k}' belongs to the wave`, at.key(k), {

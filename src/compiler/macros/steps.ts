@@ -35,7 +35,7 @@ export function stepActions({ value: steps, at: stepsAt }: Placed<Obj>, ctx: Ste
     let spec: unknown = written;
     let specAt = split.specAt;
     if (ctx.deployNamespace === undefined) refuseDeployRefs(spec, ctx.refuse, ctx.report, specAt);
-    else if (kind === 'test' && isObj(spec) && !TEST_KINDS.some((k) => k in (spec as Obj))) ({ value: spec, at: specAt } = hoistIntoEnv({ value: spec, at: specAt }, ctx.deployNamespace, ctx.report, at));
+    else if (kind === 'test' && isObj(written) && !TEST_KINDS.some((k) => k in written)) ({ value: spec, at: specAt } = hoistIntoEnv({ value: written, at: specAt }, ctx.deployNamespace, ctx.report, at));
     else spec = toVariables(spec, ctx.deployNamespace, ctx.report, specAt);
     const inputs = common.inputs;
     const outputs = common.outputs;
@@ -91,7 +91,7 @@ function hoistIntoEnv({ value: spec, at: specAt }: Placed<Obj>, namespace: strin
   }
   if (added.size === 0) return { value: out, at: specAt };
   const written = isObj(out.env);
-  const env = written ? rebuild(Object.entries(out.env as Obj)) : {};
+  const env = isObj(out.env) ? rebuild(Object.entries(out.env)) : {};
   for (const [name, value] of added) if (!(name in env)) put(env, name, value);
   put(out, 'env', env);
   // Variables added to an `env` written here are placed in it; a new `env` at the step.

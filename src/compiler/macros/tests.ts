@@ -1,12 +1,12 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExStage } from '../model.js';
-import type { Place } from '../positions.js';
+import type { PipelineInput } from '../schema/pipeline-input.js';
 import { commandsAt, macroAction, macroStage } from './common.js';
 
 /** `tests:` becomes a "Test" stage whose test actions run in parallel; a string or list is its commands. */
-export function testsMacro(p: Record<string, unknown>, span: Place, diags: Diagnostics): ExStage | undefined {
-  if (p.tests === undefined) return undefined;
-  const tests = p.tests as Record<string, unknown>;
+export function testsMacro({ read: p, at: span }: PipelineInput, diags: Diagnostics): ExStage | undefined {
+  const tests = p.tests;
+  if (tests === undefined) return undefined;
   const names = Object.keys(tests);
   if (names.length === 0) {
     diags.add('PC2006', "'tests' must name at least one test", span.child('tests'));

@@ -29,12 +29,16 @@ export function rebuild(entries: Iterable<[string, unknown]>): Obj {
  * A deep copy (of the same shape, so `at` is its place too), with each string passed through `fn`
  * together with where it was written (so a problem found in a rewritten string still points at the text).
  */
-export function mapStrings<P extends Place | undefined>(value: unknown, fn: (text: string, at: P) => unknown, at: P): unknown {
+export function mapStrings<T, P extends Place | undefined>(value: T, fn: (text: string, at: P) => string, at: P): T {
+  return mapAny(value, fn, at) as T;
+}
+
+function mapAny<P extends Place | undefined>(value: unknown, fn: (text: string, at: P) => string, at: P): unknown {
   if (typeof value === 'string') return fn(value, at);
-  if (Array.isArray(value)) return value.map((v, i) => mapStrings(v, fn, at?.child(i) as P));
+  if (Array.isArray(value)) return value.map((v, i) => mapAny(v, fn, at?.child(i) as P));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) put(out, k, mapStrings(v, fn, at?.child(k) as P));
+    for (const [k, v] of Object.entries(value)) put(out, k, mapAny(v, fn, at?.child(k) as P));
     return out;
   }
   return value;
@@ -124,7 +128,7 @@ export function longDeploy(deploy: Placed<Obj>): Placed<Obj> {
 /** An environment's deploy over the one it inherits: a different provider replaces it, the same one merges. */
 export function mergeDeploy(base: Placed, over: Placed): Placed {
   if (!isObj(over.value)) return over.value === undefined ? base : over;
-  const long = longDeploy(over as Placed<Obj>);
+  const long = longDeploy({ value: over.value, at: over.at });
   if (!isObj(base.value)) return long;
   const a = deployKind(base.value);
   const b = deployKind(long.value);

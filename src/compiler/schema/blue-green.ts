@@ -32,27 +32,33 @@ const COMMON = {
 };
 const WAIT = whole(0, 2880).optional();
 
+const ECS_BLOCK = z.strictObject({
+  ...COMMON,
+  container: TEXT.optional(),
+  image: ARTIFACT.optional(),
+  'task-definition': TEXT.optional(),
+  appspec: TEXT.optional(),
+  listener: TEXT.optional(),
+  'test-listener': TEXT.optional(),
+  'target-groups': z.array(TEXT).length(2).optional(),
+  wait: WAIT,
+});
+const LAMBDA_BLOCK = z.strictObject({ ...COMMON, package: TEXT.optional(), hooks: z.strictObject({ 'pre-traffic': TEXT.optional(), 'post-traffic': TEXT.optional() }).optional() });
+const SERVERS_BLOCK = z.strictObject({ ...COMMON, wait: WAIT });
+
 /** The `blue-green:` settings of each CodeDeploy kind. */
-export const BLUE_GREEN_BLOCKS: Record<Platform, z.ZodType> = {
-  ecs: z.strictObject({
-    ...COMMON,
-    container: TEXT.optional(),
-    image: ARTIFACT.optional(),
-    'task-definition': TEXT.optional(),
-    appspec: TEXT.optional(),
-    listener: TEXT.optional(),
-    'test-listener': TEXT.optional(),
-    'target-groups': z.array(TEXT).length(2).optional(),
-    wait: WAIT,
-  }),
-  lambda: z.strictObject({ ...COMMON, package: TEXT.optional(), hooks: z.strictObject({ 'pre-traffic': TEXT.optional(), 'post-traffic': TEXT.optional() }).optional() }),
-  servers: z.strictObject({ ...COMMON, wait: WAIT }),
-};
+export const BLUE_GREEN_BLOCKS = { ecs: ECS_BLOCK, lambda: LAMBDA_BLOCK, servers: SERVERS_BLOCK } as const satisfies Record<Platform, z.ZodType>;
+
+const ECS_SETTINGS = z.strictObject({ cluster: TEXT.optional(), service: TEXT.optional() });
+const LAMBDA_SETTINGS = z.strictObject({ function: TEXT, alias: TEXT });
+const SERVERS_SETTINGS = z.strictObject({ 'auto-scaling-groups': NAMES.optional(), 'target-group': TEXT.optional() });
 
 /** What the provider key of each kind holds. */
-export const BLUE_GREEN_SETTINGS: Record<Platform, z.ZodType> = {
-  ecs: z.strictObject({ cluster: TEXT.optional(), service: TEXT.optional() }),
-  lambda: z.strictObject({ function: TEXT, alias: TEXT }),
-  servers: z.strictObject({ 'auto-scaling-groups': NAMES.optional(), 'target-group': TEXT.optional() }),
-};
+export const BLUE_GREEN_SETTINGS = { ecs: ECS_SETTINGS, lambda: LAMBDA_SETTINGS, servers: SERVERS_SETTINGS } as const satisfies Record<Platform, z.ZodType>;
 
+/** The `blue-green:` settings of a CloudFormation blue/green deploy, as read. */
+export type CfnBlueGreen = z.output<typeof CFN_BLUE_GREEN>;
+/** The `blue-green:` settings of a CodeDeploy kind as read: each kind's keys, those of the other kinds absent. */
+export type BlueGreenBlock = Partial<z.output<typeof ECS_BLOCK> & z.output<typeof LAMBDA_BLOCK> & z.output<typeof SERVERS_BLOCK>>;
+/** What the provider key of a CodeDeploy kind holds, as read. */
+export type BlueGreenSettings = Partial<z.output<typeof ECS_SETTINGS> & z.output<typeof LAMBDA_SETTINGS> & z.output<typeof SERVERS_SETTINGS>>;

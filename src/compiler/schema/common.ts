@@ -121,5 +121,13 @@ export const ACTION_COMMON = {
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */
 export const MACRO_COMMON = ['name', 'role', 'region', 'namespace', 'inputs', 'outputs'] as const;
 
+/**
+ * A macro's action value (`source:`, `build:`, `deploy:`, each entry of `sources:` and `tests:`): a
+ * provider's settings beside the action keys of MACRO_COMMON. Which provider it is shows only in its
+ * keys, so the value stays `unknown` here: the macros split the action keys off (macros/common.ts),
+ * and `readSpec` (artifact-defaults.ts) checks the settings with that provider's schema.
+ */
+export const MACRO_VALUE = z.unknown();
+
 /** Environment variables as read: text, or a reference to a secret or a parameter. */
 export type Env = z.output<typeof ENV>;

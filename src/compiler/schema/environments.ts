@@ -72,3 +72,20 @@ export const DEFAULT_CROSS_ACCOUNT_ROLE = 'arn:aws:iam::${env.account}:role/pipe
 
 /** The artifact bucket of another region, unless `artifacts.stores` names it or `promotion.region-store` sets the pattern. */
 export const DEFAULT_REGION_STORE = '${bucket}-${region}';
+
+/** One environment as its schema reads it. */
+export type EnvironmentRead = z.output<typeof ENVIRONMENT>;
+/** A wave as its schema reads it (its environments are read one by one, as ENVIRONMENT). */
+export type WaveRead = z.output<typeof WAVE>;
+/** `before:` / `after:` steps by name, as read (each step's value is checked when it becomes an action). */
+export type Steps = NonNullable<z.output<typeof STEPS>>;
+/** The stage settings of an environment or a wave, as read. */
+export type StageSettingsRead = Partial<{ [K in keyof typeof STAGE_SHAPE]: z.output<(typeof STAGE_SHAPE)[K]> }>;
+/** `promotion:` as read. */
+export type Promotion = z.output<typeof PROMOTION>;
+/** `rollback-on-alarm:` as read. */
+export type RollbackOnAlarm = z.output<typeof ROLLBACK_ON_ALARM>;
+/** `deployment-window:` as read. */
+export type DeploymentWindow = z.output<typeof DEPLOYMENT_WINDOW>;
+/** An environment's (or wave's) `on-failure:` as read. */
+export type EnvOnFailure = z.output<typeof ENV_ON_FAILURE>;

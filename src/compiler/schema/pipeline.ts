@@ -1,6 +1,6 @@
 import { MANAGED_POLICIES, PERMISSIONS } from './iam.js';
 import { z } from 'zod';
-import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, NAME, PROJECT, REGION, ROLE_ARN, TEXT } from './common.js';
+import { ACCOUNT, apiCount, apiText, BOOL, BUCKET, MACRO_VALUE, NAME, PROJECT, REGION, ROLE_ARN, TEXT } from './common.js';
 
 const KMS_KEY = z.string().min(1).max(400);
 
@@ -107,11 +107,17 @@ export const SHARED = {
   tags: TAGS.optional(),
   /** The project the pipelines belong to: apply tags them with it and prunes only its own. */
   project: PROJECT.optional(),
-  /** Conventions of `environments:` (checked by that macro). */
+  /** Conventions of `environments:`: read by PROMOTION where it is written (schema/pipeline-input.ts; once per file when shared). */
   promotion: z.unknown().optional(),
 };
 
-/** One pipeline's top-level keys; macro and stage values are checked by their own schemas. */
+/**
+ * One pipeline's top-level keys. The lists whose entries are read one by one (environments, stages,
+ * deployment groups) have their entries checked by their own schemas where each is written, so a
+ * mistake in one entry leaves the others read and messages name the entry ("in environment", "in
+ * stage"): `environments` and `promotion` by schema/pipeline-input.ts, `stages` by desugar.ts,
+ * `deployment-groups` by deployment-groups.ts.
+ */
 export const PIPELINE = z.strictObject({
   name: NAME,
   ...SHARED,
@@ -120,11 +126,12 @@ export const PIPELINE = z.strictObject({
   notifications: NOTIFICATIONS.optional(),
   permissions: PERMISSIONS.optional(),
   'managed-policies': MANAGED_POLICIES.optional(),
-  source: z.unknown().optional(),
-  sources: z.record(z.string(), z.unknown()).optional(),
-  build: z.unknown().optional(),
-  tests: z.record(z.string(), z.unknown()).optional(),
-  deploy: z.unknown().optional(),
+  source: MACRO_VALUE.optional(),
+  sources: z.record(z.string(), MACRO_VALUE).optional(),
+  build: MACRO_VALUE.optional(),
+  tests: z.record(z.string(), MACRO_VALUE).optional(),
+  /** A deploy, or a blue/green deploy (`strategy:`/`blue-green:`, whose settings its kind's schemas check once the macro knows the kind). */
+  deploy: MACRO_VALUE.optional(),
   environments: z.unknown().optional(),
   'deployment-groups': z.array(z.unknown()).optional(),
   stages: z.array(z.unknown()).optional(),
