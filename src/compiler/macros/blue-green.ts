@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { ExAction, ExStage } from '../model.js';
@@ -9,6 +8,7 @@ import { yamlBoolean } from '../yaml-data.js';
 import { cloudFormationBlueGreen } from './blue-green-cloudformation.js';
 import { codeDeployBlueGreen } from './blue-green-codedeploy.js';
 import { handoff, wireArtifacts } from './handoff.js';
+import { STRATEGY } from '../schema/blue-green.js';
 import type { PipelineInput } from '../schema/pipeline-input.js';
 import type { OnFailure } from '../schema/pipeline.js';
 import type { MacroContext } from './index.js';
@@ -62,8 +62,6 @@ export interface DeployPlan {
 export function isBlueGreen(deploy: unknown): deploy is Obj {
   return isObj(deploy) && (deploy.strategy !== undefined || deploy['blue-green'] !== undefined);
 }
-
-const STRATEGY = z.literal('blue-green');
 
 /** The kinds of deploy that have a blue/green form, and what each becomes. */
 export const BLUE_GREEN_FORMS: Readonly<Record<string, string>> = {

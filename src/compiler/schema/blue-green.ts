@@ -6,6 +6,9 @@ import { ARTIFACT, BOOL, NAME, whole } from './common.js';
  * CodeDeploy's ECS, Lambda and server deployments); the macros in macros/blue-green*.ts read them.
  */
 
+/** `strategy:` on a deploy: the one strategy there is besides a plain deploy. */
+export const STRATEGY = z.literal('blue-green');
+
 /** The `blue-green:` settings of a CloudFormation blue/green deploy. */
 export const CFN_BLUE_GREEN = z.strictObject({
   routing: z.record(z.string(), z.unknown()).optional(),
