@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeOutputs } from '../src/cli/io.js';
+import { writeOutputs } from '../src/cli/output-stage.js';
 import { OutputError, checkOutputDir, checkOutputFile, writeFileAtomically } from '../src/cli/output-path.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-writer-'));

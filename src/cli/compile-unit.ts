@@ -1,27 +1,62 @@
-import type { FileUnit, UnitPipeline } from '../compiler/compile.js';
+import { compileFileUnit, type FileUnit, type UnitPipeline } from '../compiler/compile.js';
 import { Diagnostics, type Diagnostic, type Note } from '../compiler/diagnostics.js';
 import type { IrPipeline } from '../compiler/ir.js';
 import { Loc, type Part } from '../compiler/positions.js';
 import type { SourceFile, Span } from '../compiler/source.js';
 import type { Path } from '../compiler/yaml-read.js';
 import type { EmitOptions, OutputFile, Target } from '../targets/index.js';
+import type { StagePlan, Staged } from './output-stage.js';
 
-/** Each kept pipeline's (by index in its unit) output files and the diagnostics emitting them made. */
-export type UnitEmission = Map<number, { outputs: OutputFile[]; diags: Diagnostic[] }>;
+/**
+ * Each kept pipeline's (by index in its unit) emission: the diagnostics emitting it made, and its files,
+ * either staged (written into the output's staging directory by the thread that made them) or, where
+ * they were not staged and are wanted, at hand.
+ */
+export type UnitEmission = Map<number, PipelineEmission>;
+
+export interface PipelineEmission {
+  diags: Diagnostic[];
+  outputs?: OutputFile[];
+  staged?: Staged;
+}
+
+/**
+ * What becomes of the files a thread emits. `stage`: writes one pipeline's files into the staging
+ * directory (undefined once a write has failed). `wanted`: the pipelines `--pipeline` selects (the
+ * others are not staged). `keep`: files not staged stay at hand (compile without a stage); else they
+ * are dropped once emitted (validate).
+ */
+export interface EmitSink {
+  stage?: (pipeline: string, files: readonly OutputFile[]) => Staged | undefined;
+  wanted?: ReadonlySet<string>;
+  keep: boolean;
+}
 
 /**
  * Emits every kept pipeline of a unit that has no error, each with a Diagnostics of its own (merged
- * later, in order, as one pass would have added them); undefined when the unit has an error, as
- * nothing is written then.
+ * later, in order, as one pass would have added them), and stages or keeps its files as `sink` says;
+ * undefined when the unit has an error, as nothing is written then.
  */
-export function emitUnit(unit: FileUnit, targets: readonly Target[], options: EmitOptions): UnitEmission | undefined {
+export function emitUnit(unit: FileUnit, targets: readonly Target[], options: EmitOptions, sink: EmitSink = { keep: true }): UnitEmission | undefined {
   const all = [...unit.head, ...unit.pipelines.flatMap((p) => [...p.body, ...p.rules])];
   if (all.some((d) => d.severity === 'error')) return undefined;
   const out: UnitEmission = new Map();
   unit.pipelines.forEach((p, i) => {
-    if (p.kept && p.compiled) out.set(i, emitPipeline(p.compiled.ir, targets, options));
+    if (!p.kept || !p.compiled) return;
+    const { outputs, diags } = emitPipeline(p.compiled.ir, targets, options);
+    const wanted = !sink.wanted || sink.wanted.has(p.name);
+    const staged = wanted && sink.stage ? sink.stage(p.name, outputs) : undefined;
+    out.set(i, { diags, ...(staged ? { staged } : wanted && sink.keep && !sink.stage ? { outputs } : {}) });
   });
   return out;
+}
+
+/** A file's unit made and emitted, its pipelines' models dropped (only what the merge needs is kept). */
+export function compileTask(file: SourceFile, targets: readonly Target[], options: EmitOptions, sink: EmitSink): { unit: FileUnit; emission?: UnitEmission } {
+  const unit = compileFileUnit(file);
+  const emission = emitUnit(unit, targets, options, sink);
+  for (const p of unit.pipelines) delete p.compiled;
+  return emission ? { unit, emission } : { unit };
 }
 
 /** One pipeline's files for every target, and the diagnostics emitting them made (a Diagnostics of its own). */
@@ -49,15 +84,24 @@ interface WirePipeline extends Omit<UnitPipeline, 'span' | 'nameSpan' | 'project
 export interface WireUnit {
   head: WireDiagnostic[];
   pipelines: WirePipeline[];
-  emission?: Array<[number, { outputs: OutputFile[]; diags: WireDiagnostic[] }]>;
+  emission?: Array<[number, WireEmission]>;
+  /** A write into the staging directory failed on that thread: the OutputError's message. */
+  writeFailure?: string;
 }
+type WireEmission = Omit<PipelineEmission, 'diags'> & { diags: WireDiagnostic[] };
 
-/** What a worker is given: the files (decoded), the counter they are taken by, what to emit. */
+/**
+ * What a worker is given: the files (decoded), the counter they are taken by, what to emit, and where
+ * its files go (the staging directory's plan; none for validate), or whether they come back (`keep`).
+ */
 export interface WorkerInput {
   files: Array<{ path: string; text: string }>;
   counter: Int32Array;
   targets: string[];
   options: EmitOptions;
+  stage?: StagePlan;
+  wanted?: string[];
+  keep: boolean;
 }
 
 /** A worker's messages: a file's unit (undefined when it cannot travel as data: made again here), then done. */
@@ -67,7 +111,7 @@ export type WorkerMessage = { index: number; unit: WireUnit | undefined } | { do
 class NotPortable extends Error {}
 
 /** A unit and its emission as plain data; undefined when a span points outside the unit's file. */
-export function toWire(unit: FileUnit, emission: UnitEmission | undefined): WireUnit | undefined {
+export function toWire(unit: FileUnit, emission: UnitEmission | undefined, writeFailure?: string): WireUnit | undefined {
   const file = unit.file;
   const span = (s: Span): WireSpan => {
     if (s.file !== file) throw new NotPortable();
@@ -88,7 +132,8 @@ export function toWire(unit: FileUnit, emission: UnitEmission | undefined): Wire
         body: body.map(diag),
         rules: rules.map(diag),
       })),
-      ...(emission ? { emission: [...emission].map(([i, e]): [number, { outputs: OutputFile[]; diags: WireDiagnostic[] }] => [i, { outputs: e.outputs, diags: e.diags.map(diag) }]) } : {}),
+      ...(emission ? { emission: [...emission].map(([i, e]): [number, WireEmission] => [i, { ...e, diags: e.diags.map(diag) }]) } : {}),
+      ...(writeFailure !== undefined ? { writeFailure } : {}),
     };
   } catch (e) {
     if (e instanceof NotPortable) return undefined;
@@ -97,7 +142,7 @@ export function toWire(unit: FileUnit, emission: UnitEmission | undefined): Wire
 }
 
 /** A wire unit back as a unit of `file` (the main thread's copy of the same text). */
-export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emission?: UnitEmission } {
+export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emission?: UnitEmission; writeFailure?: string } {
   const span = (s: WireSpan): Span => (Array.isArray(s) ? { file, start: s[0], end: s[1] } : new Loc(file, s.path, s.part, s.fallback ? span(s.fallback) : undefined));
   const note = ({ span: at, ...rest }: WireNote): Note => (at ? { ...rest, span: span(at) } : rest);
   const diag = ({ span: at, notes, ...rest }: WireDiagnostic): Diagnostic => ({ ...rest, ...(at ? { span: span(at) } : {}), notes: notes.map(note) });
@@ -113,5 +158,9 @@ export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emiss
       rules: rules.map(diag),
     })),
   };
-  return { unit, ...(w.emission ? { emission: new Map(w.emission.map(([i, e]) => [i, { outputs: e.outputs, diags: e.diags.map(diag) }])) } : {}) };
+  return {
+    unit,
+    ...(w.emission ? { emission: new Map(w.emission.map(([i, e]) => [i, { ...e, diags: e.diags.map(diag) }])) } : {}),
+    ...(w.writeFailure !== undefined ? { writeFailure: w.writeFailure } : {}),
+  };
 }

@@ -1,17 +1,41 @@
-// A worker thread of `pipec compile`/`validate` on a large workspace (see compile-workspace.ts): takes
-// the next file not yet taken, compiles and emits it, and posts the result as data, until none is left.
+// A worker thread of `pipec compile`/`validate` on a large workspace (see compile-pool.ts): takes the
+// next file not yet taken, compiles and emits it, writes its pipelines' files into the staging
+// directory itself, and posts back only what the merge needs (diagnostics, names, what was staged),
+// until no file is left. It loads the compiler and the targets, not the rest of the CLI.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileFileUnit } from '../compiler/compile.js';
 import { SourceFile } from '../compiler/source.js';
 import { targetByName, type Target } from '../targets/index.js';
-import { emitUnit, toWire, type WorkerInput, type WorkerMessage } from './compile-unit.js';
+import { compileTask, toWire, type EmitSink, type WorkerInput, type WorkerMessage } from './compile-unit.js';
+import { OutputError } from './output-path.js';
+import { stagePipeline } from './output-stage.js';
 
 const input = workerData as WorkerInput;
 const targets = input.targets.map((n) => targetByName(n)).filter((t): t is Target => t !== undefined);
 const post = (m: WorkerMessage): void => parentPort?.postMessage(m);
+let failure: string | undefined;
+const plan = input.stage;
+const sink: EmitSink = {
+  keep: input.keep,
+  ...(input.wanted ? { wanted: new Set(input.wanted) } : {}),
+  ...(plan
+    ? {
+        stage: (pipeline, files) => {
+          if (failure !== undefined) return undefined;
+          try {
+            return stagePipeline(plan, pipeline, files);
+          } catch (e) {
+            if (!(e instanceof OutputError)) throw e;
+            failure = e.message;
+            return undefined;
+          }
+        },
+      }
+    : {}),
+};
 for (let i = Atomics.add(input.counter, 0, 1); i < input.files.length; i = Atomics.add(input.counter, 0, 1)) {
   const f = input.files[i] as { path: string; text: string };
-  const unit = compileFileUnit(new SourceFile(f.path, f.text));
-  post({ index: i, unit: toWire(unit, emitUnit(unit, targets, input.options)) });
+  const before = failure;
+  const { unit, emission } = compileTask(new SourceFile(f.path, f.text), targets, input.options, sink);
+  post({ index: i, unit: toWire(unit, emission, before === undefined ? failure : undefined) });
 }
 post({ done: true });

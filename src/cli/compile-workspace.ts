@@ -1,12 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
-import { acceptUnit, compileFileUnit, crossCheck, fitsWithout, mergeUnit, newMergeState, priorOf, type CompileResult, type FileUnit, type FoundPipeline } from '../compiler/compile.js';
+import { acceptUnit, compileFileUnit, crossCheck, fitsWithout, mergeUnit, newMergeState, priorOf, type CompileResult, type FoundPipeline } from '../compiler/compile.js';
 import { Diagnostics, type Diagnostic } from '../compiler/diagnostics.js';
 import { decodeSource } from '../compiler/parse.js';
 import type { SourceFile } from '../compiler/source.js';
-import { emitPipeline, emitUnit, fromWire, type UnitEmission, type WireUnit, type WorkerInput, type WorkerMessage } from './compile-unit.js';
+import { emitPipeline, emitUnit, type PipelineEmission } from './compile-unit.js';
+import { compileFiles, requestedJobs, threadCount, type PoolUnit } from './compile-pool.js';
 import type { CliContext } from './context.js';
+import type { OutputStage, Staged } from './output-stage.js';
 import { directoryProject } from './project.js';
 import { readInputs } from './io.js';
 import { inputPaths, readStdinInput, selectPipelines } from './pipeline-input.js';
@@ -18,22 +17,35 @@ export interface WorkspaceResult {
   result: CompileResult;
   /** The selected pipelines compiled, in order. */
   names: string[];
-  /** Each selected pipeline's output files, when there is no error. */
-  outputs: Map<string, OutputFile[]>;
+  /** Each selected pipeline's files, when there is no error: staged in the output's stage, or at hand (no stage). */
+  outputs: Map<string, { staged?: Staged; files?: OutputFile[] }>;
 }
 
-/** The worker's entry: beside this module in dist/cli/ and in the bundle. */
-const WORKER = new URL('./compile-worker.js', import.meta.url);
+/**
+ * Where the files go: `stage`, staged as they are made (compile); else at hand when `keep` (compile
+ * when no staging directory could be made), or nowhere (validate).
+ */
+export interface WorkspaceOutput {
+  stage?: OutputStage;
+  keep: boolean;
+}
 
 /**
  * Reads, compiles and emits every pipeline file: the work of `pipec compile` (and `validate`, which
- * keeps the diagnostics only). Each file is compiled and its pipelines emitted as soon as it is read,
- * and what is emitted is not kept, so memory holds the outputs, not every pipeline's model. A large
- * workspace is shared out to worker threads, file by file (each takes the next file when it is done
- * with one); the results are merged in file order, so output and diagnostics are byte for byte those
- * of one thread.
+ * keeps the diagnostics only). Each file is compiled, its pipelines emitted and their files staged as
+ * soon as it is read, so memory holds neither every pipeline's model nor its files. A large workspace
+ * is shared out to threads file by file (compile-pool.ts); the results are merged in file order, so
+ * the files written and the diagnostics are byte for byte those of one thread.
  */
-export async function compileWorkspace(ctx: CliContext, positionals: readonly string[], flags: Record<string, unknown>, targets: readonly Target[], options: EmitOptions): Promise<WorkspaceResult> {
+export async function compileWorkspace(
+  ctx: CliContext,
+  positionals: readonly string[],
+  flags: Record<string, unknown>,
+  targets: readonly Target[],
+  options: EmitOptions,
+  out: WorkspaceOutput = { keep: false },
+): Promise<WorkspaceResult> {
+  const jobs = requestedJobs(flags, ctx.env);
   const stdin = await readStdinInput(ctx, positionals, flags);
   const diags = new Diagnostics();
   const paths = inputPaths(ctx, positionals);
@@ -57,18 +69,13 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
   const dirProject = directoryProject(ctx.cwd, paths);
   options = { ...options, ...(dirProject !== undefined ? { project: dirProject } : {}) };
   const files = decoded.flatMap((d) => (d.file ? [d.file] : []));
-  const workers = workerCount(files, ctx.env);
-  const units: Array<{ unit: FileUnit; emission?: UnitEmission } | undefined> = new Array(files.length);
-  const state = newMergeState();
-  if (workers > 0) {
-    const wire = await compileInParallel(files, workers, targets, options, units);
-    wire.forEach((w, i) => {
-      if (w) units[i] = fromWire(w, files[i] as SourceFile);
-    });
-  }
+  const wanted = flags.pipeline ? new Set(flags.pipeline as string[]) : undefined;
+  const units = await compileFiles(files, threadCount(files, jobs), targets, options, { ...out, ...(wanted ? { wanted } : {}) });
+  const stagings = countStagings(units);
 
+  const state = newMergeState();
   const found: FoundPipeline[] = [];
-  const emitted = new Map<string, { outputs: OutputFile[]; diags: Diagnostic[] }>();
+  const emitted = new Map<string, PipelineEmission>();
   /** Where each kept pipeline is: its file and its index there. */
   const kept: Array<{ name: string; file: SourceFile; index: number; named: boolean }> = [];
   let k = 0;
@@ -76,114 +83,62 @@ export async function compileWorkspace(ctx: CliContext, positionals: readonly st
     diags.push(...d.diags);
     if (!d.file) continue;
     let made = units[k++];
+    if (made?.writeFailure !== undefined) out.stage?.fail(made.writeFailure);
     if (made && fitsWithout(made.unit, state)) acceptUnit(made.unit, state);
     else {
-      // Made on one thread in order, as the checks across files need (a name used twice, another project, a file named twice).
+      // Made on one thread in order, as the checks across files need (a name used twice, another project, a file named twice);
+      // its files stay at hand, staged at the end (another pipeline of the same name may have staged some).
       const unit = compileFileUnit(d.file, crossCheck(state), priorOf(d.file.path, state, diags));
-      made = { unit, ...emissionOf(unit, targets, options) };
+      const emission = emitUnit(unit, targets, options, { keep: true });
+      for (const p of unit.pipelines) delete p.compiled;
+      made = { unit, ...(emission ? { emission } : {}) };
     }
     mergeUnit(made.unit, state, diags, { found });
-    made.unit.pipelines.forEach((p, i) => {
+    const { unit, emission } = made;
+    unit.pipelines.forEach((p, i) => {
       if (!p.kept) return;
-      kept.push({ name: p.name, file: made.unit.file, index: i, named: p.project !== undefined });
-      const e = made.emission?.get(i);
+      kept.push({ name: p.name, file: unit.file, index: i, named: p.project !== undefined });
+      const e = emission?.get(i);
       if (e) emitted.set(p.name, e);
     });
   }
 
   const result = selectPipelines({ pipelines: [], diagnostics: diags, files, found }, flags.pipeline as string[] | undefined);
-  const wanted = flags.pipeline ? new Set(flags.pipeline as string[]) : undefined;
   const chosen = kept.filter((p) => !wanted || wanted.has(p.name));
-  const outputs = new Map<string, OutputFile[]>();
+  const outputs = new Map<string, { staged?: Staged; files?: OutputFile[] }>();
   // A later file named the project: a pipeline that names none belongs to it too, and was emitted before that was known.
   const named = state.project?.name;
   const late = named !== undefined && named !== options.project ? { ...options, project: named } : undefined;
   if (!result.diagnostics.hasErrors())
     for (const p of chosen) {
       // Not emitted yet when its file has errors in pipelines that --pipeline left out: compiled again for it.
-      const e = late && !p.named ? emitOne(p.file, p.index, targets, late) : (emitted.get(p.name) ?? emitOne(p.file, p.index, targets, options));
+      const e: PipelineEmission = late && !p.named ? emitOne(p.file, p.index, targets, late) : (emitted.get(p.name) ?? emitOne(p.file, p.index, targets, options));
       result.diagnostics.push(...e.diags);
-      outputs.set(p.name, e.outputs);
+      if (e.staged && stagings.get(p.name) === 1) outputs.set(p.name, { staged: e.staged });
+      else if (out.stage) {
+        // Staged by another pipeline of this name too, or not staged yet: staged again, now, on this thread alone.
+        out.stage.drop(p.name);
+        const staged = e.outputs ? out.stage.put(p.name, e.outputs) : undefined;
+        if (staged) outputs.set(p.name, { staged });
+      } else if (out.keep && e.outputs) outputs.set(p.name, { files: e.outputs });
     }
   return { result, names: chosen.map((p) => p.name), outputs };
 }
 
-/** Pipeline `index` of a file, compiled again and emitted. */
+/** How many pipelines staged files under each name (a name used twice, or a pipeline of a unit made again, may stage one twice). */
+function countStagings(units: ReadonlyArray<PoolUnit | undefined>): Map<string, number> {
+  const count = new Map<string, number>();
+  for (const u of units)
+    u?.emission?.forEach((e, i) => {
+      const name = u.unit.pipelines[i]?.name;
+      if (e.staged && name !== undefined) count.set(name, (count.get(name) ?? 0) + 1);
+    });
+  return count;
+}
+
+/** Pipeline `index` of a file, compiled again and emitted (its files at hand). */
 function emitOne(file: SourceFile, index: number, targets: readonly Target[], options: EmitOptions): { outputs: OutputFile[]; diags: Diagnostic[] } {
   const compiled = compileFileUnit(file).pipelines[index]?.compiled;
   if (!compiled) throw new Error(`internal error: pipeline ${index} of ${file.path} did not compile again`);
   return emitPipeline(compiled.ir, targets, options);
-}
-
-/** A unit's emission when it has no error (else nothing would be written); its pipelines are dropped after. */
-function emissionOf(unit: FileUnit, targets: readonly Target[], options: EmitOptions): { emission?: UnitEmission } {
-  const emission = emitUnit(unit, targets, options);
-  for (const p of unit.pipelines) delete p.compiled;
-  return emission ? { emission } : {};
-}
-
-/**
- * How many worker threads to start besides this one: none unless PIPEC_WORKERS=N asks for N
- * (at most one per file after the first). Workers are opt-in because on the 2-core machine
- * pipec is measured on they did not pay: 1,000 pipelines (bench/workspace.mjs, 2.4 MiB), three
- * interleaved runs at load ~1-2, one thread 4.9-5.8 s wall, 6.4-7.4 s CPU, 152-182 MiB against
- * one worker 4.9-5.9 s wall, 8.6-10.3 s CPU, 274-283 MiB (each worker loads and warms the
- * compiler again and its results are copied back). Measured again after the fast YAML reader and
- * the rules' changes (bench/ab.mjs, 3 interleaved runs, load 10-12): one thread 7.8 s CPU, 241 MiB
- * against one worker 9.9 s CPU, 289 MiB, and no wall time gained.
- */
-export function workerCount(files: readonly SourceFile[], env: Record<string, string | undefined>): number {
-  const forced = env.PIPEC_WORKERS;
-  if (forced === undefined || !/^\d+$/.test(forced)) return 0;
-  return Math.min(Number(forced), Math.max(0, files.length - 1), 64);
-}
-
-/**
- * Compiles the files on this thread and `count` workers at once: each takes the next file not yet
- * taken (a shared counter), so a slow start or a large file balances out. This thread's units go
- * into `local`; the workers' come back as data, by file index.
- */
-async function compileInParallel(
-  files: readonly SourceFile[],
-  count: number,
-  targets: readonly Target[],
-  options: EmitOptions,
-  local: Array<{ unit: FileUnit; emission?: UnitEmission } | undefined>,
-): Promise<Array<WireUnit | undefined>> {
-  const wire: Array<WireUnit | undefined> = new Array(files.length);
-  if (!existsSync(fileURLToPath(WORKER))) return wire; // run from sources (tests): one thread
-  const { Worker } = await import('node:worker_threads');
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const input: WorkerInput = {
-    files: files.map((f) => ({ path: f.path, text: f.text })),
-    counter,
-    targets: targets.map((t) => t.name),
-    options,
-  };
-  const started: Worker[] = [];
-  const done: Array<Promise<void>> = [];
-  for (let w = 0; w < count; w++) {
-    const worker = new Worker(WORKER, { workerData: input, stdout: false, stderr: false });
-    started.push(worker);
-    done.push(
-      new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: WorkerMessage) => {
-          if ('done' in m) resolve();
-          else wire[m.index] = m.unit;
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`compile worker exited with ${code}`))));
-      }),
-    );
-  }
-  try {
-    for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) {
-      const unit = compileFileUnit(files[i] as SourceFile);
-      local[i] = { unit, ...emissionOf(unit, targets, options) };
-    }
-    await Promise.all(done);
-  } finally {
-    for (const w of started) void w.terminate();
-  }
-  return wire;
 }

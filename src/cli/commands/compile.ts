@@ -5,10 +5,11 @@ import { parseCommandArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
-import { writeOutputs } from '../io.js';
-import { checkOutputDir } from '../output-path.js';
+import { checkOutputDir, OutputError } from '../output-path.js';
+import { OutputStage, writeOutputs, type Staged } from '../output-stage.js';
 import { readUserTemplates } from '../user-templates.js';
 import { compileWorkspace } from '../compile-workspace.js';
+import { JOBS_FLAGS, JOBS_HELP } from '../compile-pool.js';
 import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS, targetByName } from '../../targets/index.js';
 
@@ -29,7 +30,7 @@ Options:
       --templates DIR your own templates, overriding the shipped ones
       --cfn-format F  cloudformation templates as yaml (default) or json
   -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
-${SELECT_HELP}${REPORT_HELP}${COMMON_HELP}
+${SELECT_HELP}${JOBS_HELP}${REPORT_HELP}${COMMON_HELP}
 Exit status: 0 compiled, 1 errors (or more warnings than --strict/--max-warnings allow;
 nothing is written then), 2 bad usage.
 `;
@@ -41,6 +42,7 @@ export const FLAGS = {
   'cfn-format': { type: 'string', values: ['yaml', 'json'] },
   format: { type: 'string', short: 'f', values: FORMATS },
   ...SELECT_FLAGS,
+  ...JOBS_FLAGS,
   ...REPORT_FLAGS,
   ...COMMON_FLAGS,
 } as const;
@@ -64,14 +66,34 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
     targets: targets.map((t) => t.name),
   };
-  const { result, outputs: files } = await compileWorkspace(ctx, positionals, flags, targets, options);
-  // Text diagnostics go to stderr, as validate's do; the machine formats to stdout.
-  if (report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout').failed) return EXIT.PROBLEMS;
-  const written = writeOutputs(outDir, files, ctx.cwd);
+  // Files are staged as they are made (by every thread); a staging directory that cannot be made is
+  // reported after the diagnostics, when the files are written at the end as one thread would.
+  let stage: OutputStage | undefined;
+  try {
+    stage = OutputStage.open(outDir, ctx.cwd);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+  }
+  let written: string[];
+  let files: Map<string, { staged?: Staged; files?: readonly unknown[] }>;
+  try {
+    const compiled = await compileWorkspace(ctx, positionals, flags, targets, options, { ...(stage ? { stage } : {}), keep: true });
+    files = compiled.outputs;
+    // Text diagnostics go to stderr, as validate's do; the machine formats to stdout.
+    if (report(ctx, compiled.result, flags, format, format === 'text' ? 'stderr' : 'stdout').failed) {
+      stage?.abandon();
+      return EXIT.PROBLEMS;
+    }
+  } catch (e) {
+    stage?.abandon();
+    throw e;
+  }
+  if (stage) written = stage.finish(new Map([...files].map(([name, o]) => [name, o.staged ?? { paths: [], unchanged: false }])));
+  else written = writeOutputs(outDir, new Map([...files].map(([name, o]) => [name, (o.files ?? []) as Array<{ path: string; content: string }>])), ctx.cwd);
   if (!flags.quiet && format === 'text') {
     const n = files.size;
-    for (const [name, list] of files)
-      if (list.length === 0)
+    for (const [name, o] of files)
+      if ((o.staged?.paths ?? o.files ?? []).length === 0)
         ctx.stderr.write(`pipeline '${name}' has nothing for ${targets.map((t) => t.name).join(', ')}${targets.every((t) => t.name === 'buildspec') ? ' (no inline CodeBuild action)' : ''}: its directory is empty\n`);
     ctx.stderr.write(`compiled ${n} pipeline${n === 1 ? '' : 's'} (${targets.map((t) => t.name).join(', ')}): ${written.length} file${written.length === 1 ? '' : 's'} in ${outDir}/\n`);
   }

@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { FORMATS } from '../format/index.js';
 import { compileWorkspace } from '../compile-workspace.js';
+import { JOBS_FLAGS, JOBS_HELP } from '../compile-pool.js';
 import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS } from '../../targets/index.js';
 import { selectTargets } from './compile.js';
@@ -17,7 +18,7 @@ With no FILES, reads ./pipeline.yml and ./pipelines/*.yml; '-' reads standard in
 Options:
   -f, --format FMT    ${FORMATS.join(', ')} (default text); text goes to stderr, the others to stdout
   -t, --target NAME   also check what a target needs: ${TARGETS.map((t) => t.name).join(', ')}, all (default codepipeline)
-${SELECT_HELP}${REPORT_HELP}${COMMON_HELP}
+${SELECT_HELP}${JOBS_HELP}${REPORT_HELP}${COMMON_HELP}
 Exit status: 0 no errors (warnings allowed unless --strict/--max-warnings), 1 errors found
 (or too many warnings), 2 bad usage.
 `;
@@ -26,6 +27,7 @@ export const FLAGS = {
   format: { type: 'string', short: 'f', values: FORMATS },
   target: { type: 'list', short: 't' },
   ...SELECT_FLAGS,
+  ...JOBS_FLAGS,
   ...REPORT_FLAGS,
   ...COMMON_FLAGS,
 } as const;
