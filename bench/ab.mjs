@@ -3,7 +3,8 @@
 //
 //   node bench/ab.mjs --base OLD/dist/bundle/pipec.js [--new dist/bundle/pipec.js] [--reps 5] [--new-env K=V]
 //
-// Cases: cold `compile examples/minimal`, 1,000 pipelines (files) codepipeline and --target all.
+// Cases: cold `compile examples/minimal`, 1,000 pipelines (files) codepipeline and --target all, and
+// 1,000 pipelines in one file (split into parts across threads). --only TEXT runs the cases whose name holds it.
 // Prints Markdown for BENCHMARKS.md's History.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -29,6 +30,8 @@ const builds = [
 const WORK = join(ROOT, 'bench', '.work');
 const ws = join(WORK, 'ws-1000-files');
 if (!existsSync(ws)) writeWorkspace(ws, 1000, 'files');
+const single = join(WORK, 'ws-1000-single');
+if (!existsSync(single)) writeWorkspace(single, 1000, 'single');
 const TRASH = join(WORK, 'trash-ab');
 mkdirSync(TRASH, { recursive: true });
 
@@ -44,6 +47,7 @@ const cases = [
   { name: 'cold `compile examples/minimal`', cwd: ROOT, args: (o) => ['compile', 'examples/minimal/pipeline.yml', '--out', o, '--quiet'], reps: REPS * 4 },
   { name: '1,000 pipelines (files), codepipeline', cwd: ws, args: (o) => ['compile', '--out', o, '--quiet'], reps: REPS },
   { name: '1,000 pipelines (files), --target all', cwd: ws, args: (o) => ['compile', '--target', 'all', '--out', o, '--quiet'], reps: Math.max(1, REPS - 2) },
+  { name: '1,000 pipelines (one file), codepipeline', cwd: single, args: (o) => ['compile', '--out', o, '--quiet'], reps: Math.max(1, REPS - 2) },
 ].filter((c) => !only || c.name.includes(only));
 const rows = [];
 const load0 = loadavg().map((l) => l.toFixed(1)).join(' ');

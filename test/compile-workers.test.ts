@@ -8,17 +8,19 @@ import { BIN, ROOT } from './support/cli.js';
 import { pipelineYaml, writeWorkspace } from '../bench/workspace.mjs';
 
 /**
- * A large compile is shared out to worker threads, file by file, and merged in file order
- * (src/cli/compile-workspace.ts). PIPEC_WORKERS=N sets the number of workers (0: one thread), so
- * each case runs both ways and must give the same bytes: files written, exit status, stdout, stderr.
+ * A large compile is shared out to worker threads, file by file (and a large file in parts), each
+ * thread staging the files it emits, and merged in file order (src/cli/compile-pool.ts,
+ * compile-workspace.ts). PIPEC_JOBS=N sets the number of threads (1: one thread) and
+ * PIPEC_SPLIT_BYTES=1 splits every file into parts, so each case runs both ways and must give the
+ * same bytes: files written, exit status, stdout, stderr.
  */
 
 const scratch = mkdtempSync(join(tmpdir(), 'pipec-workers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(args: string[], cwd: string, workers: number, out?: string) {
-  if (out) rmSync(out, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, PIPEC_WORKERS: String(workers) }, maxBuffer: 64 * 1024 * 1024 });
+function run(args: string[], cwd: string, jobs: number, out?: string, env: Record<string, string> = {}, keep = false) {
+  if (out && !keep) rmSync(out, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, PIPEC_JOBS: String(jobs), ...env }, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, files: out ? tree(out) : {} };
 }
 
@@ -37,13 +39,16 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** Runs the command with one thread and with workers, and expects the same result; returns it. */
-function same(args: string[], cwd: string, workers = 2) {
+/**
+ * Runs the command with one thread and with `workers` more, and expects the same result; returns it.
+ * `split`: every file in parts too. `keep`: into the output directories of the run before (not removed first).
+ */
+function same(args: string[], cwd: string, workers = 2, opts: { split?: boolean; keep?: boolean } = {}) {
   const outA = join(scratch, 'a');
   const outB = join(scratch, 'b');
   const withOut = (o: string) => args.map((a) => (a === 'OUT' ? o : a));
-  const one = run(withOut(outA), cwd, 0, args.includes('OUT') ? outA : undefined);
-  const many = run(withOut(outB), cwd, workers, args.includes('OUT') ? outB : undefined);
+  const one = run(withOut(outA), cwd, 1, args.includes('OUT') ? outA : undefined, {}, opts.keep);
+  const many = run(withOut(outB), cwd, workers + 1, args.includes('OUT') ? outB : undefined, opts.split ? { PIPEC_SPLIT_BYTES: '1' } : {}, opts.keep);
   expect(many.status).toBe(one.status);
   expect(many.stdout.replaceAll(outB, 'OUT')).toBe(one.stdout.replaceAll(outA, 'OUT'));
   expect(many.stderr.replaceAll(outB, 'OUT')).toBe(one.stderr.replaceAll(outA, 'OUT'));
@@ -53,7 +58,7 @@ function same(args: string[], cwd: string, workers = 2) {
 }
 
 // Each case starts pipec several times; the machine the suite runs on may be busy.
-describe('compile on worker threads (PIPEC_WORKERS)', { timeout: 600_000 }, () => {
+describe('compile on worker threads (PIPEC_JOBS, --jobs)', { timeout: 900_000 }, () => {
   const ws = join(scratch, 'ws');
   writeWorkspace(ws, 24, 'files');
 
@@ -74,6 +79,74 @@ describe('compile on worker threads (PIPEC_WORKERS)', { timeout: 600_000 }, () =
     expect(files.length).toBeGreaterThan(50);
     for (const format of ['json', 'text']) same(['validate', '--format', format, '--no-color', ...files], ROOT, 3);
     same(['compile', '--out', 'OUT', ...files], ROOT, 3);
+    // Every file in parts, each part on the thread that takes it.
+    same(['validate', '--format', 'json', '--target', 'all', ...files], ROOT, 2, { split: true });
+  });
+
+  it('splits one file of many pipelines across threads: the same files and diagnostics', () => {
+    const dir = join(scratch, 'single');
+    writeWorkspace(dir, 40, 'single');
+    const r = same(['compile', '--target', 'all', '--out', 'OUT'], dir, 2, { split: true });
+    expect(r.status).toBe(0);
+    expect(Object.keys(r.files).filter((f) => f.endsWith('codepipeline.json'))).toHaveLength(40);
+    same(['compile', '--pipeline', 'svc-00003,svc-00031', '--out', 'OUT'], dir, 3, { split: true });
+    // Mistakes in several parts of the file, and one at the file's top that every pipeline meets.
+    const text = readFileSync(join(dir, 'pipeline.yml'), 'utf8');
+    const broken = text
+      .replace('artifacts: { bucket: acme-artifacts }', 'artifacts: { bucket: 7 }\npromotion: { cross-account-role: 7 }')
+      .replace('name: svc-00002', 'name: svc-00002\n    bogus: 1')
+      .replace('name: svc-00025', 'name: svc-00001')
+      .replace('name: svc-00037', 'name: svc-00037\n    stages: 5');
+    writeFileSync(join(dir, 'broken.yml'), broken);
+    for (const format of ['json', 'text']) expect(same(['validate', '--format', format, '--no-color', 'broken.yml'], dir, 2, { split: true }).status).toBe(1);
+    // Every example and fixture with a 'pipelines:' list, each split into parts.
+    const lists = [...readdirSync(join(ROOT, 'test', 'fixtures', 'ok')).map((f) => join('test', 'fixtures', 'ok', f))].filter((f) => /\.ya?ml$/.test(f) && /^pipelines:/m.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(lists.length).toBeGreaterThan(0);
+    same(['compile', '--target', 'all', '--out', 'OUT', ...lists], ROOT, 2, { split: true });
+    const many = join(ROOT, 'examples', 'many-pipelines');
+    same(['compile', '--target', 'all', '--out', 'OUT'], many, 2, { split: true });
+  });
+
+  it('writes into an existing output directory as one thread does: unchanged pipelines left alone, changed ones replaced', () => {
+    const dir = join(scratch, 'again');
+    writeWorkspace(dir, 30, 'files');
+    same(['compile', '--target', 'all', '--out', 'OUT'], dir, 2);
+    const before = statSync(join(scratch, 'b', 'svc-00004', 'codepipeline.json')).ino;
+    const file = join(dir, 'pipelines', 'group-0001.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('team: team-12,', 'team: team-x12,'));
+    same(['compile', '--target', 'all', '--out', 'OUT'], dir, 2, { keep: true });
+    expect(statSync(join(scratch, 'b', 'svc-00004', 'codepipeline.json')).ino).toBe(before);
+    expect(readFileSync(join(scratch, 'b', 'svc-00012', 'codepipeline.json'), 'utf8')).toContain('team-x12');
+    expect(readdirSync(join(scratch, 'b')).filter((n) => n.includes('pipec-'))).toEqual([]);
+    expect(readdirSync(scratch).filter((n) => n.includes('pipec-'))).toEqual([]);
+  });
+
+  it('a failed compile on several threads writes nothing and leaves no staging directory', () => {
+    const dir = join(scratch, 'fails');
+    writeWorkspace(dir, 30, 'files');
+    const file = join(dir, 'pipelines', 'group-0002.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('name: svc-00025', 'name: svc-00025\n    stages: 5'));
+    const out = join(scratch, 'fails-out', 'deeper');
+    const r = run(['compile', '--out', out], dir, 3, out);
+    expect(r.status).toBe(1);
+    expect(readdirSync(scratch)).not.toContain('fails-out');
+  });
+
+  it('--jobs and PIPEC_JOBS take a whole number from 1 to 64', () => {
+    const dir = join(scratch, 'ws');
+    for (const [args, env, message] of [
+      [['validate', '-j', '0'], {}, "option '--jobs' takes a whole number from 1 to 64, not '0'"],
+      [['validate', '--jobs', 'many'], {}, "option '--jobs' takes a whole number from 1 to 64, not 'many'"],
+      [['compile', '-j', '65', '--out', join(scratch, 'never')], {}, "option '--jobs' takes a whole number from 1 to 64, not '65'"],
+      [['validate'], { PIPEC_JOBS: 'two' }, "PIPEC_JOBS takes a whole number from 1 to 64, not 'two'"],
+    ] as const) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+    const r = spawnSync(process.execPath, [BIN, 'validate', '-j', '3'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(r.stdout).toBe('ok: 24 pipelines, no problems\n');
+    expect(r.status).toBe(0);
   });
 
   it('merges the checks across files: a name used twice, another project, a file named twice', () => {

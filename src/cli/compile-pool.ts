@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FileUnit } from '../compiler/compile.js';
 import type { SourceFile } from '../compiler/source.js';
 import type { EmitOptions, Target } from '../targets/index.js';
-import { compileTask, fromWire, type EmitSink, type UnitEmission, type WorkerInput, type WorkerMessage } from './compile-unit.js';
+import { fromWire, mergeShares, taskRunner, type EmitSink, type Task, type UnitEmission, type WorkerInput, type WorkerMessage } from './compile-unit.js';
 import { UsageError } from './exit-codes.js';
 import type { OutputStage } from './output-stage.js';
 
@@ -55,20 +55,43 @@ export function requestedJobs(flags: Record<string, unknown>, env: Record<string
 
 /**
  * How many threads compile these files: what the user asked for, else one per BYTES_PER_THREAD of
- * input up to the cores there are; never more than there are files.
+ * input up to the cores there are.
  */
 export function threadCount(files: readonly SourceFile[], requested: number | undefined, cores = availableParallelism()): number {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
-  const wanted = requested ?? Math.min(cores, Math.max(1, Math.floor(bytes / BYTES_PER_THREAD)));
-  return Math.max(1, Math.min(wanted, files.length, MAX_JOBS));
+  return Math.max(1, Math.min(requested ?? Math.min(cores, Math.floor(bytes / BYTES_PER_THREAD)), MAX_JOBS));
+}
+
+/**
+ * A file larger than this is split into parts when there are several threads (each part a run of its
+ * `pipelines:` entries). PIPEC_SPLIT_BYTES sets it (the tests split every file with 1).
+ */
+export const SPLIT_BYTES = 256 * 1024;
+
+/**
+ * The tasks, in file order: a file each, or, with several threads, a file larger than `split` bytes in
+ * parts of about a quarter of that, at most four per thread (each thread parses such a file once, for
+ * every part of it it takes).
+ */
+export function planTasks(files: readonly SourceFile[], threads: number, split = SPLIT_BYTES): Task[] {
+  return files.flatMap((f, file) => {
+    const parts = threads > 1 && f.text.length > split ? Math.min(4 * threads, Math.ceil(f.text.length / (split / 4))) : 1;
+    return Array.from({ length: parts }, (_, part) => ({ file, part, parts }));
+  });
+}
+
+/** What the pool made: each file's unit (undefined: to be made again by the merge), and how many pipelines staged files under each name. */
+export interface PoolResult {
+  units: Array<PoolUnit | undefined>;
+  stagings: Map<string, number>;
 }
 
 /**
  * Compiles and emits every file on `threads` threads: this one and `threads - 1` workers, each taking
- * the next file not yet taken (a shared counter), so a slow start or a large file balances out. Every
+ * the next task not yet taken (a shared counter), so a slow start or a large file balances out. Every
  * thread stages the files of the pipelines it emits itself (`stage`), so only diagnostics, names and
- * what was staged come back. Units by file index; a worker's unit that could not travel as data, or
- * that a failed worker did not finish, is left undefined for the merge to make again.
+ * what was staged come back. A file's unit is undefined where a worker's could not travel as data, a
+ * failed worker did not finish it, or its parts did not merge (mergeShares): the merge makes it again.
  */
 export async function compileFiles(
   files: readonly SourceFile[],
@@ -76,34 +99,53 @@ export async function compileFiles(
   targets: readonly Target[],
   options: EmitOptions,
   out: { stage?: OutputStage; wanted?: ReadonlySet<string>; keep: boolean },
-): Promise<Array<PoolUnit | undefined>> {
-  const units: Array<PoolUnit | undefined> = new Array(files.length);
+  split = SPLIT_BYTES,
+): Promise<PoolResult> {
+  const tasks = planTasks(files, threads, split);
+  threads = Math.min(threads, tasks.length);
+  const done: Array<PoolUnit | undefined> = new Array(tasks.length);
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const workers = threads > 1 && existsSync(fileURLToPath(WORKER)) ? await startWorkers(threads - 1, files, counter, targets, options, out, units) : [];
+  const workers = threads > 1 && existsSync(fileURLToPath(WORKER)) ? await startWorkers(threads - 1, files, tasks, counter, targets, options, out, done) : [];
   const stage = out.stage;
   const sink: EmitSink = { keep: out.keep, ...(out.wanted ? { wanted: out.wanted } : {}), ...(stage ? { stage: (name, list) => stage.put(name, list) } : {}) };
+  const run = taskRunner((k) => files[k] as SourceFile, targets, options, sink);
   try {
-    for (let i = Atomics.add(counter, 0, 1); i < files.length; i = Atomics.add(counter, 0, 1)) units[i] = compileTask(files[i] as SourceFile, targets, options, sink);
+    for (let i = Atomics.add(counter, 0, 1); i < tasks.length; i = Atomics.add(counter, 0, 1)) done[i] = run(tasks[i] as Task);
     await Promise.all(workers.map((w) => w.done));
   } finally {
     for (const w of workers) void w.worker.terminate();
   }
-  return units;
+  const stagings = new Map<string, number>();
+  for (const u of done)
+    u?.emission?.forEach((e, i) => {
+      const name = u.unit.pipelines[i]?.name;
+      if (e.staged && name !== undefined) stagings.set(name, (stagings.get(name) ?? 0) + 1);
+    });
+  const units: Array<PoolUnit | undefined> = new Array(files.length);
+  let t = 0;
+  for (let k = 0; k < files.length; k++) {
+    const parts = tasks[t]?.parts ?? 1;
+    units[k] = parts === 1 ? done[t] : mergeShares(done.slice(t, t + parts));
+    t += parts;
+  }
+  return { units, stagings };
 }
 
 /** Starts the workers (run from sources, as the tests do, there are none: one thread). */
 async function startWorkers(
   count: number,
   files: readonly SourceFile[],
+  tasks: Task[],
   counter: Int32Array,
   targets: readonly Target[],
   options: EmitOptions,
   out: { stage?: OutputStage; wanted?: ReadonlySet<string>; keep: boolean },
-  units: Array<PoolUnit | undefined>,
+  done: Array<PoolUnit | undefined>,
 ): Promise<Array<{ worker: Worker; done: Promise<void> }>> {
   const { Worker } = await import('node:worker_threads');
   const input: WorkerInput = {
     files: files.map((f) => ({ path: f.path, text: f.text })),
+    tasks,
     counter,
     targets: targets.map((t) => t.name),
     options,
@@ -114,17 +156,16 @@ async function startWorkers(
   const started: Array<{ worker: Worker; done: Promise<void> }> = [];
   for (let w = 0; w < count; w++) {
     const worker = new Worker(WORKER, { workerData: input, stdout: false, stderr: false });
-    const done = new Promise<void>((resolve) => {
+    const finished = new Promise<void>((resolve) => {
       worker.on('message', (m: WorkerMessage) => {
         if ('done' in m) resolve();
-        else if (m.unit) units[m.index] = fromWire(m.unit, files[m.index] as SourceFile);
+        else if (m.unit) done[m.index] = fromWire(m.unit, files[(tasks[m.index] as Task).file] as SourceFile);
       });
-      // A worker that fails leaves its files to the merge, which makes every unit still missing on this thread.
+      // A worker that fails leaves its tasks to the merge, which makes every unit still missing on this thread.
       worker.on('error', () => resolve());
       worker.on('exit', () => resolve());
     });
-    started.push({ worker, done });
+    started.push({ worker, done: finished });
   }
   return started;
 }
-

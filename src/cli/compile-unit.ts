@@ -1,4 +1,4 @@
-import { compileFileUnit, type FileUnit, type UnitPipeline } from '../compiler/compile.js';
+import { compileFileUnit, readFileOnce, type FileShare, type FileUnit, type ParsedRead, type UnitPipeline } from '../compiler/compile.js';
 import { Diagnostics, type Diagnostic, type Note } from '../compiler/diagnostics.js';
 import type { IrPipeline } from '../compiler/ir.js';
 import { Loc, type Part } from '../compiler/positions.js';
@@ -51,12 +51,70 @@ export function emitUnit(unit: FileUnit, targets: readonly Target[], options: Em
   return out;
 }
 
-/** A file's unit made and emitted, its pipelines' models dropped (only what the merge needs is kept). */
-export function compileTask(file: SourceFile, targets: readonly Target[], options: EmitOptions, sink: EmitSink): { unit: FileUnit; emission?: UnitEmission } {
-  const unit = compileFileUnit(file);
+/** A file's unit (or a share's: see FileShare) made and emitted, its pipelines' models dropped (only what the merge needs is kept). */
+export function compileTask(file: SourceFile, share: FileShare | undefined, targets: readonly Target[], options: EmitOptions, sink: EmitSink): { unit: FileUnit; emission?: UnitEmission } {
+  const unit = compileFileUnit(file, undefined, undefined, share);
   const emission = emitUnit(unit, targets, options, sink);
   for (const p of unit.pipelines) delete p.compiled;
   return emission ? { unit, emission } : { unit };
+}
+
+/**
+ * Runs tasks on one thread, in the order they are taken: a file split into parts is parsed once here
+ * for every part of it this thread takes (phases do not change what parsing made).
+ */
+export function taskRunner(fileOf: (index: number) => SourceFile, targets: readonly Target[], options: EmitOptions, sink: EmitSink): (task: Task) => { unit: FileUnit; emission?: UnitEmission } {
+  let cache: { file: number; read: ParsedRead } | undefined;
+  return (task) => {
+    const file = fileOf(task.file);
+    if (task.parts === 1) return compileTask(file, undefined, targets, options, sink);
+    if (cache?.file !== task.file) cache = { file: task.file, read: readFileOnce(file) };
+    return compileTask(file, { part: task.part, parts: task.parts, read: cache.read }, targets, options, sink);
+  };
+}
+
+/**
+ * The units of a file's parts, one after the other, as the file's unit; undefined when a part is
+ * missing, or when one part's diagnostics meet another's (the same problem at the same place, or one
+ * at the place of another's error): one thread would have kept that problem once, or a rule would have
+ * stayed silent there, so the file is compiled again whole. Its emission only when every part had one
+ * (one thread emits nothing of a file with an error).
+ */
+export function mergeShares(parts: ReadonlyArray<{ unit: FileUnit; emission?: UnitEmission; writeFailure?: string } | undefined>): { unit: FileUnit; emission?: UnitEmission; writeFailure?: string } | undefined {
+  const first = parts[0];
+  if (!first || parts.some((p) => !p)) return undefined;
+  const seen = new Set<string>();
+  const places = new Set<string>();
+  const errorPlaces = new Set<string>();
+  for (const p of parts as Array<{ unit: FileUnit }>) {
+    const list = [...p.unit.head, ...p.unit.pipelines.flatMap((x) => [...x.body, ...x.rules])];
+    const mine = list.map((d) => {
+      // A place is where a span starts (as api-model's silence at an earlier error compares them); the key is Diagnostics' own.
+      const place = d.span ? `${d.span.file.path}\u0000${d.span.start}` : undefined;
+      return { d, place, key: d.span ? `${d.code}\u0000${place}\u0000${d.span.end}\u0000${d.message}` : undefined };
+    });
+    for (const { d, place, key } of mine) {
+      if (key !== undefined && seen.has(key)) return undefined;
+      if (place !== undefined && (errorPlaces.has(place) || (d.severity === 'error' && places.has(place)))) return undefined;
+    }
+    for (const { d, place, key } of mine) {
+      if (key !== undefined) seen.add(key);
+      if (place === undefined) continue;
+      places.add(place);
+      if (d.severity === 'error') errorPlaces.add(place);
+    }
+  }
+  const done = parts as Array<{ unit: FileUnit; emission?: UnitEmission; writeFailure?: string }>;
+  const unit: FileUnit = { file: first.unit.file, head: done.flatMap((p) => p.unit.head), pipelines: done.flatMap((p) => p.unit.pipelines) };
+  let emission: UnitEmission | undefined = new Map();
+  let offset = 0;
+  for (const p of done) {
+    if (!p.emission) emission = undefined;
+    else for (const [i, e] of p.emission) emission?.set(offset + i, e);
+    offset += p.unit.pipelines.length;
+  }
+  const writeFailure = done.find((p) => p.writeFailure !== undefined)?.writeFailure;
+  return { unit, ...(emission ? { emission } : {}), ...(writeFailure !== undefined ? { writeFailure } : {}) };
 }
 
 /** One pipeline's files for every target, and the diagnostics emitting them made (a Diagnostics of its own). */
@@ -90,12 +148,21 @@ export interface WireUnit {
 }
 type WireEmission = Omit<PipelineEmission, 'diags'> & { diags: WireDiagnostic[] };
 
+/** One piece of work: a file, or a part of its pipelines (part of parts, see FileShare). */
+export interface Task {
+  file: number;
+  part: number;
+  parts: number;
+}
+
 /**
- * What a worker is given: the files (decoded), the counter they are taken by, what to emit, and where
- * its files go (the staging directory's plan; none for validate), or whether they come back (`keep`).
+ * What a worker is given: the files (decoded), the tasks and the counter they are taken by, what to
+ * emit, and where its files go (the staging directory's plan; none for validate), or whether they
+ * come back (`keep`).
  */
 export interface WorkerInput {
   files: Array<{ path: string; text: string }>;
+  tasks: Task[];
   counter: Int32Array;
   targets: string[];
   options: EmitOptions;
@@ -104,7 +171,7 @@ export interface WorkerInput {
   keep: boolean;
 }
 
-/** A worker's messages: a file's unit (undefined when it cannot travel as data: made again here), then done. */
+/** A worker's messages: a task's unit (undefined when it cannot travel as data: made again here), then done. */
 export type WorkerMessage = { index: number; unit: WireUnit | undefined } | { done: true };
 
 /** Thrown for a span into another file, which a wire unit cannot carry; the file is compiled again on the main thread. */

@@ -1,11 +1,11 @@
 // A worker thread of `pipec compile`/`validate` on a large workspace (see compile-pool.ts): takes the
-// next file not yet taken, compiles and emits it, writes its pipelines' files into the staging
+// next task (a file, or a part of a large one) not yet taken, compiles and emits it, writes its pipelines' files into the staging
 // directory itself, and posts back only what the merge needs (diagnostics, names, what was staged),
 // until no file is left. It loads the compiler and the targets, not the rest of the CLI.
 import { parentPort, workerData } from 'node:worker_threads';
 import { SourceFile } from '../compiler/source.js';
 import { targetByName, type Target } from '../targets/index.js';
-import { compileTask, toWire, type EmitSink, type WorkerInput, type WorkerMessage } from './compile-unit.js';
+import { taskRunner, toWire, type EmitSink, type Task, type WorkerInput, type WorkerMessage } from './compile-unit.js';
 import { OutputError } from './output-path.js';
 import { stagePipeline } from './output-stage.js';
 
@@ -32,10 +32,19 @@ const sink: EmitSink = {
       }
     : {}),
 };
-for (let i = Atomics.add(input.counter, 0, 1); i < input.files.length; i = Atomics.add(input.counter, 0, 1)) {
-  const f = input.files[i] as { path: string; text: string };
+// The file of the task at hand, made once for all the parts of it this thread takes.
+let current: { index: number; file: SourceFile } | undefined;
+const fileOf = (index: number): SourceFile => {
+  if (current?.index !== index) {
+    const f = input.files[index] as { path: string; text: string };
+    current = { index, file: new SourceFile(f.path, f.text) };
+  }
+  return current.file;
+};
+const run = taskRunner(fileOf, targets, input.options, sink);
+for (let i = Atomics.add(input.counter, 0, 1); i < input.tasks.length; i = Atomics.add(input.counter, 0, 1)) {
   const before = failure;
-  const { unit, emission } = compileTask(new SourceFile(f.path, f.text), targets, input.options, sink);
+  const { unit, emission } = run(input.tasks[i] as Task);
   post({ index: i, unit: toWire(unit, emission, before === undefined ? failure : undefined) });
 }
 post({ done: true });

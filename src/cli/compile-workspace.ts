@@ -3,7 +3,7 @@ import { Diagnostics, type Diagnostic } from '../compiler/diagnostics.js';
 import { decodeSource } from '../compiler/parse.js';
 import type { SourceFile } from '../compiler/source.js';
 import { emitPipeline, emitUnit, type PipelineEmission } from './compile-unit.js';
-import { compileFiles, requestedJobs, threadCount, type PoolUnit } from './compile-pool.js';
+import { compileFiles, requestedJobs, threadCount } from './compile-pool.js';
 import type { CliContext } from './context.js';
 import type { OutputStage, Staged } from './output-stage.js';
 import { directoryProject } from './project.js';
@@ -70,8 +70,8 @@ export async function compileWorkspace(
   options = { ...options, ...(dirProject !== undefined ? { project: dirProject } : {}) };
   const files = decoded.flatMap((d) => (d.file ? [d.file] : []));
   const wanted = flags.pipeline ? new Set(flags.pipeline as string[]) : undefined;
-  const units = await compileFiles(files, threadCount(files, jobs), targets, options, { ...out, ...(wanted ? { wanted } : {}) });
-  const stagings = countStagings(units);
+  const split = Number(ctx.env.PIPEC_SPLIT_BYTES) || undefined;
+  const { units, stagings } = await compileFiles(files, threadCount(files, jobs), targets, options, { ...out, ...(wanted ? { wanted } : {}) }, split);
 
   const state = newMergeState();
   const found: FoundPipeline[] = [];
@@ -123,17 +123,6 @@ export async function compileWorkspace(
       } else if (out.keep && e.outputs) outputs.set(p.name, { files: e.outputs });
     }
   return { result, names: chosen.map((p) => p.name), outputs };
-}
-
-/** How many pipelines staged files under each name (a name used twice, or a pipeline of a unit made again, may stage one twice). */
-function countStagings(units: ReadonlyArray<PoolUnit | undefined>): Map<string, number> {
-  const count = new Map<string, number>();
-  for (const u of units)
-    u?.emission?.forEach((e, i) => {
-      const name = u.unit.pipelines[i]?.name;
-      if (e.staged && name !== undefined) count.set(name, (count.get(name) ?? 0) + 1);
-    });
-  return count;
 }
 
 /** Pipeline `index` of a file, compiled again and emitted (its files at hand). */

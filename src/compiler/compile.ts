@@ -4,7 +4,7 @@ import { Diagnostics, type Diagnostic } from './diagnostics.js';
 import type { IrPipeline } from './ir.js';
 import { lowerPipeline } from './lower/pipeline.js';
 import type { ExAction, ExPipeline } from './model.js';
-import { decodeSource, parseSource } from './parse.js';
+import { decodeSource, parseSource, type ParsedFile } from './parse.js';
 import { resolveArtifacts } from './artifact-defaults.js';
 import { LOCAL_RULES, RULES } from './rules/index.js';
 import type { SourceFile, Span } from './source.js';
@@ -71,11 +71,36 @@ export interface UnitPipeline {
 /** Checks of one pipeline against the files before it; false when the pipeline is left out (its rules too). */
 export type CrossCheck = (p: UnitPipeline, diags: Diagnostics) => boolean;
 
+/** A file parsed once on a thread, for each share of it that thread compiles: its data, and what parsing reported. */
+export interface ParsedRead {
+  parsed: ParsedFile | undefined;
+  diags: readonly Diagnostic[];
+}
+
+/** Parses a file on its own (for the shares of it one thread compiles). */
+export function readFileOnce(file: SourceFile): ParsedRead {
+  const diags = new Diagnostics();
+  return { parsed: parseSource(file, diags), diags: diags.list };
+}
+
+/**
+ * A share of a file's pipelines, for one thread: part `part` of `parts` equal runs of the entries of
+ * its `pipelines:` list (a file of one pipeline is part 0's). `read`: the file already parsed on this
+ * thread. The unit of part 0 holds what parsing and the file's top report; the others hold only their
+ * own entries' diagnostics, so the units of the parts, one after the other, are the file's unit.
+ */
+export interface FileShare {
+  part: number;
+  parts: number;
+  read?: ParsedRead;
+}
+
 /**
  * Makes a file's unit. `prior`: diagnostics already made for a file of the same path (a file named
- * twice), which a phase may consult and which the same diagnostic is not repeated after.
+ * twice), which a phase may consult and which the same diagnostic is not repeated after. `share`: only
+ * that share of the file's pipelines.
  */
-export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true, prior: readonly Diagnostic[] = []): FileUnit {
+export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true, prior: readonly Diagnostic[] = [], share?: FileShare): FileUnit {
   const diags = new Diagnostics();
   diags.push(...prior);
   let mark = diags.list.length;
@@ -85,8 +110,17 @@ export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true
     return out;
   };
   const pipelines: UnitPipeline[] = [];
-  const parsed = parseSource(file, diags);
-  const explicits = parsed ? desugarFile(parsed, diags) : [];
+  let parsed: ParsedFile | undefined;
+  if (share) {
+    const read = share.read ?? readFileOnce(file);
+    diags.push(...read.diags);
+    parsed = read.parsed;
+  } else parsed = parseSource(file, diags);
+  const only = share && share.parts > 1 ? entriesOf(share, parsed, () => (mark = diags.list.length)) : undefined;
+  if (only === null) return { file, head: [], pipelines: [] };
+  const explicits = parsed ? desugarFile(parsed, diags, only) : [];
+  // A later part whose entries were never reached (the file's top has errors): its head is part 0's.
+  if (share && share.part > 0 && only && !only.reached) mark = diags.list.length;
   const head = take();
   for (const desugared of explicits) {
     const { pipeline: explicit, specs } = resolveArtifacts(desugared, diags);
@@ -114,6 +148,30 @@ export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true
     entry.compiled = { explicit, specs, ir };
   }
   return { file, head, pipelines };
+}
+
+/**
+ * Which entries of `pipelines:` a share compiles: a filter for desugarFile that calls `start` when the
+ * first entry is reached (for a later part, its head starts there); null when the part has nothing to
+ * compile (a later part of a file that holds no `pipelines:` list).
+ */
+function entriesOf(share: FileShare, parsed: ParsedFile | undefined, start: () => void): (((i: number) => boolean) & { reached: boolean }) | null | undefined {
+  const value = parsed?.value as { pipelines?: unknown } | undefined;
+  const entries = typeof value === 'object' && value !== null && Array.isArray(value.pipelines) ? value.pipelines.length : undefined;
+  if (entries === undefined) return share.part > 0 ? null : undefined;
+  const from = Math.floor((share.part * entries) / share.parts);
+  const to = Math.floor(((share.part + 1) * entries) / share.parts);
+  const only = Object.assign(
+    (i: number): boolean => {
+      if (!only.reached) {
+        only.reached = true;
+        if (share.part > 0) start();
+      }
+      return i >= from && i < to;
+    },
+    { reached: false },
+  );
+  return only;
 }
 
 /** What the files so far hold that later ones are checked against: names, the project, paths. */

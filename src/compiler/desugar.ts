@@ -8,10 +8,14 @@ import type { ParsedFile } from './parse.js';
 import { blockedSince, readPipelines, type PipelineInput } from './schema/pipeline-input.js';
 import type { PipelineRead } from './schema/pipeline.js';
 
-/** Reads one parsed file into pipelines in explicit form: each read by the schema phase, its shared settings applied and its macros expanded. */
-export function desugarFile(parsed: ParsedFile, diags: Diagnostics): ExPipeline[] {
+/**
+ * Reads one parsed file into pipelines in explicit form: each read by the schema phase, its shared
+ * settings applied and its macros expanded. `only`: which entries of `pipelines:` to read (see
+ * readPipelines; a share of a file's pipelines compiled on one thread).
+ */
+export function desugarFile(parsed: ParsedFile, diags: Diagnostics, only?: (index: number) => boolean): ExPipeline[] {
   const out: ExPipeline[] = [];
-  for (const input of readPipelines(parsed, diags)) out.push(desugarPipeline(input, diags));
+  for (const input of readPipelines(parsed, diags, only)) out.push(desugarPipeline(input, diags));
   return out;
 }
 

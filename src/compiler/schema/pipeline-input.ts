@@ -73,9 +73,11 @@ export interface PipelineInput extends ReadPart<PipelineRead> {
 
 /**
  * Reads a parsed file's pipelines: one, or `pipelines:` with the file's shared settings. Each is read
- * when asked for, so whatever expands it runs before the next one is read.
+ * when asked for, so whatever expands it runs before the next one is read. `only`: asked once per
+ * entry of `pipelines:`, in order and before the entry is read (after the file's top); an entry it
+ * refuses is skipped, with no diagnostic (a share of a file's pipelines compiled on one thread).
  */
-export function* readPipelines(parsed: ParsedFile, diags: Diagnostics): Generator<PipelineInput> {
+export function* readPipelines(parsed: ParsedFile, diags: Diagnostics, only?: (index: number) => boolean): Generator<PipelineInput> {
   const root = parsed.value;
   const rootAt = rootLoc(parsed.file);
   if (!isObj(root)) {
@@ -99,6 +101,7 @@ export function* readPipelines(parsed: ParsedFile, diags: Diagnostics): Generato
   if (!ws || !items) return;
   const file = { ...ws, at: rootAt };
   for (const [i, item] of items.entries()) {
+    if (only && !only(i)) continue;
     const at = rootAt.child('pipelines').child(i);
     if (!isObj(item)) {
       diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
