@@ -13,9 +13,11 @@ import type { OutputStage } from './output-stage.js';
 const WORKER = new URL('./compile-worker.js', import.meta.url);
 
 /**
- * Input one more thread is worth, in bytes of YAML. A worker thread loads the compiler and warms it up
- * again (about 0.2 s of CPU, ~40 MiB), so it pays only for work well above that; measured on 2 cores
- * (BENCHMARKS.md, "Worker threads"): 100 generated pipelines (~210 KB) gain nothing, 400 (~850 KB) do.
+ * Input one more thread is worth, in bytes of YAML (about 240 of the benchmark's pipelines). A worker
+ * thread boots Node again, loads the compiler and warms it up (V8 optimises the hot functions once
+ * more, per thread): measured at load 20 on 2 cores (BENCHMARKS.md, "Worker threads"), a worker cost
+ * 0.45-0.5 s of CPU more for 100, 250 and 500 pipelines alike, while each pipeline is ~5 ms of one
+ * thread's CPU; half of 240 pipelines' work moved to the second core is about that much.
  */
 export const BYTES_PER_THREAD = 512 * 1024;
 
