@@ -132,12 +132,18 @@ describe('cloudformation templates of every example', () => {
     600_000,
   );
 
-  it('are the same in YAML and JSON (--cfn-format json)', () => {
+  it('are the same in YAML and JSON (--cfn-format json), the YAML header comments being the JSON Metadata.pipec', () => {
     expect(jsonTemplates.length).toBe(templates.length);
     for (const t of templates) {
       const j = jsonTemplates.find((x) => x.example === t.example && x.pipeline === t.pipeline && x.file === t.file.replace(/\.yml$/, '.json'));
       expect(j, `${t.example}/${t.pipeline}/${t.file} has a JSON twin`).toBeDefined();
-      expect(JSON.parse(j!.text)).toEqual(t.tree);
+      const { Metadata, ...tree } = JSON.parse(j!.text) as { Metadata: { pipec: string[] } };
+      expect(tree).toEqual(t.tree);
+      // JSON has no comments: the header (what the file is, its deploy command, the order) is its Metadata
+      const header = t.text.split('\n').slice(0, t.text.split('\n').findIndex((l) => !l.startsWith('#'))).map((l) => l.replace(/^# ?/, ''));
+      expect(Metadata.pipec).toEqual(header.map((l) => l.replace(/(cloudformation[\w.-]*)\.yml\b/g, '$1.json')));
+      // what aws cloudformation deploy (without --s3-bucket) and CreateChangeSet take in a request
+      for (const f of [t, j!]) expect(Buffer.byteLength(f.text), `${f.example}/${f.pipeline}/${f.file}`).toBeLessThanOrEqual(51_200);
     }
   });
 });

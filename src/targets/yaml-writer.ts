@@ -128,7 +128,7 @@ export function toYaml(tree: Record<string, unknown>, header?: string): string {
   return out.join('\n') + '\n';
 }
 
-/** The same tree as two-space JSON; comments are dropped. */
-export function toJson(tree: unknown): string {
-  return JSON.stringify(tree, (_k, v: unknown) => (v instanceof Commented ? v.value : v), 2) + '\n';
+/** The same tree as JSON (two-space indented, or with `indent` 0 on one line); comments are dropped. */
+export function toJson(tree: unknown, indent = 2): string {
+  return JSON.stringify(tree, (_k, v: unknown) => (v instanceof Commented ? v.value : v), indent || undefined) + '\n';
 }

@@ -136,11 +136,25 @@ export class Template {
     };
   }
 
-  /** The template text: YAML with explanatory comments, or JSON. */
+  /**
+   * The template text: YAML with explanatory comments and the header (what the file is, its deploy
+   * command, the deploy order) as comments at the top, or JSON, which has no comments: there the
+   * header's lines are the template's `Metadata.pipec`, after its Description. JSON indented takes
+   * about twice the bytes of YAML; one that would pass the 51,200 bytes CloudFormation takes in a
+   * request (`aws cloudformation deploy` without --s3-bucket, CreateChangeSet's TemplateBody) is
+   * written without indentation, which halves it.
+   */
   render(format: 'yaml' | 'json', header: string): string {
-    return format === 'json' ? toJson(this.tree()) : toYaml(this.tree(), header);
+    if (format === 'yaml') return toYaml(this.tree(), header);
+    const { AWSTemplateFormatVersion, Description, ...rest } = this.tree();
+    const tree = { AWSTemplateFormatVersion, Description, Metadata: { pipec: header.split('\n') }, ...rest };
+    const text = toJson(tree);
+    return Buffer.byteLength(text) <= TEMPLATE_BODY_BYTES ? text : toJson(tree, 0);
   }
 }
+
+/** The largest template CloudFormation takes in a request (TemplateBody); larger ones go through S3. */
+export const TEMPLATE_BODY_BYTES = 51_200;
 
 export interface Grant {
   /** Statement ID: letters and digits; grants with the same Sid share one statement. */
