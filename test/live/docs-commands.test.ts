@@ -155,6 +155,7 @@ describe('stack mode: README', () => {
     }
     const xacct = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     try {
+      await createRoles(moto.endpoint, [/^role: (\S+)$/m.exec(XACCT_PIPELINE)?.[1] as string]);
       const r = run('README.md: pipec apply --stack --auto-approve --account-profile 222222222222=prod', xacct.dir);
       expect(r.stdout.indexOf('Deploying stack xacct-pipeline-roles')).toBeGreaterThanOrEqual(0);
       expect(r.stdout.indexOf('Deploying stack xacct-pipeline (')).toBeGreaterThan(r.stdout.indexOf('Deploying stack xacct-pipeline-roles'));
