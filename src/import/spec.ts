@@ -124,9 +124,12 @@ function typedFields(p: Provider, config: Record<string, string>, notes: string[
       out[f.name] = `${art}::${file}`;
       continue;
     }
-    const v = config[f.key];
+    // A key left out means the service's default (`poll` absent: CodePipeline polls), which pipec's
+    // default for the setting may not be (pipec writes PollForSourceChanges false): say it.
+    const serviceDefault = f.default !== undefined ? p.defaults?.[f.key] : undefined;
+    const v = config[f.key] ?? serviceDefault;
     if (v === undefined) continue;
-    used.add(f.key);
+    if (config[f.key] !== undefined) used.add(f.key);
     const value = fieldValue(f, v, notes);
     if (value === undefined) return undefined;
     if (f.default !== undefined && value === f.default) continue;

@@ -289,11 +289,12 @@ describe('pipec import: CloudFormation templates', () => {
     expect(r.stdout).toContain('- name: api-prod');
     expect(r.stdout).toContain('- name: worker');
     expect(r.stdout).toContain('tags: { env: prod }');
-    expect(r.stdout).toContain('source: s3:acme-prod-artifacts/worker.zip');
+    // no PollForSourceChanges in the template: CodePipeline polls, which pipec (not polling by default) must be told
+    expect(r.stdout).toContain('source: { s3: acme-prod-artifacts/worker.zip, poll: true }');
     // !GetAtt of a role, !Ref of a parameter without a default, a pseudo parameter: placeholders with comments and warnings
     expect(r.stdout).toContain('# FILL IN RoleArn: !GetAtt Role.Arn (');
     expect(r.stdout).toContain('role: arn:aws:iam::000000000000:role/FILL-IN-Role-Arn');
-    expect(r.stdout).toContain('branch: FILL-IN-Branch');
+    expect(r.stdout).toContain('source: codecommit:api@FILL-IN-Branch'); // PollForSourceChanges false is pipec's default: no 'poll' written
     expect(r.stdout).toContain('# FILL IN BucketName: !Sub ${AWS::StackName}-site');
     expect(r.stderr).toMatch(/two-pipelines\.cfn\.yml:16:\d+: warning\[PC7003\]: Api: !GetAtt Role\.Arn in RoleArn cannot be resolved/);
     expect(r.stderr).toMatch(/two-pipelines\.cfn\.yml:24:\d+: warning\[PC7003\]: Api: !Ref Branch/);

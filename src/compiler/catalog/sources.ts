@@ -3,6 +3,16 @@ import type { Provider } from './types.js';
 
 const FORMAT = { zip: 'CODE_ZIP', 'clone-ref': 'CODEBUILD_CLONE_REF' };
 
+/**
+ * Change detection of CodeCommit and S3 sources, one decision both targets write: without
+ * `poll: true` an EventBridge rule starts the pipeline (the cloudformation target makes it; in
+ * pipeline mode plan checks one exists), so the action says `PollForSourceChanges: false`
+ * explicitly, since CodePipeline polls when the key is absent (the provider's `defaults`, the
+ * service's). AWS recommends event-based detection ("Migrate polling pipelines to use
+ * event-based change detection").
+ */
+const POLL = { ...bool('poll', 'PollForSourceChanges'), default: false };
+
 /** Connection sources share one provider; the kind only names the host, for readers. */
 function connection(kind: string, host: string): Provider {
   return {
@@ -48,7 +58,7 @@ export const SOURCES: Provider[] = [
     fields: [
       str('repository', 'RepositoryName', true),
       str('branch', 'BranchName', true),
-      bool('poll', 'PollForSourceChanges'),
+      POLL,
       enm('format', 'OutputArtifactFormat', FORMAT),
     ],
     defaults: { PollForSourceChanges: 'true', OutputArtifactFormat: 'CODE_ZIP' },
@@ -70,7 +80,7 @@ export const SOURCES: Provider[] = [
     outputs: [1, 1],
     primarySplit: ['bucket', 'key'],
     shorthand: { split: ['bucket', 'key'], example: 'bucket/path/to/object.zip' },
-    fields: [str('bucket', 'S3Bucket', true), str('key', 'S3ObjectKey', true), bool('poll', 'PollForSourceChanges')],
+    fields: [str('bucket', 'S3Bucket', true), str('key', 'S3ObjectKey', true), POLL],
     defaults: { PollForSourceChanges: 'true' },
     doc: 'object in a versioned S3 bucket (`s3: bucket/path/to/object.zip`)',
   },

@@ -6,15 +6,17 @@ import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust,
 export const PIPELINE_ARN = sub('arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}');
 
 /**
- * Source actions an EventBridge rule starts the pipeline for: CodeCommit and S3 sources (unless the
- * user asked for polling with `poll: true`) and ECR sources (which cannot poll). Connection sources
- * detect changes themselves; GitHub v1 sources keep polling.
+ * Source actions an EventBridge rule starts the pipeline for: CodeCommit and S3 sources whose
+ * configuration says `PollForSourceChanges: false` (the compiler writes it unless `poll: true`; a
+ * raw action without the key polls, CodePipeline's default) and ECR sources (which cannot poll).
+ * Connection sources detect changes themselves; GitHub v1 sources poll. codepipeline.json carries
+ * the same configuration, so both targets make the same pipeline.
  */
 export function eventSources(p: IrPipeline): IrAction[] {
   const out: IrAction[] = [];
   for (const a of p.stages[0]?.actions ?? []) {
     if (a.category !== 'Source' || a.owner !== 'AWS') continue;
-    if ((a.provider === 'CodeCommit' || a.provider === 'S3') && a.configuration.PollForSourceChanges !== 'true') out.push(a);
+    if ((a.provider === 'CodeCommit' || a.provider === 'S3') && /^false$/i.test(a.configuration.PollForSourceChanges ?? '')) out.push(a);
     if (a.provider === 'ECR') out.push(a);
   }
   return out;

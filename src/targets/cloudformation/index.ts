@@ -217,7 +217,6 @@ class StackSet {
       stores,
       ...(p.region ? { region: p.region } : {}),
       projectNames,
-      eventSources: new Set(sources),
     }));
 
     const eventsRole = addSourceRules(t, p, sources);

@@ -45,8 +45,6 @@ export interface PipelineMapping {
   region?: string;
   /** ProjectName values that refer to projects this stack defines. */
   projectNames: Map<IrAction, Json>;
-  /** Source actions that an EventBridge rule starts, so they must not poll as well. */
-  eventSources: Set<IrAction>;
 }
 
 function artifactStore(s: StoreRefs): Json {
@@ -70,10 +68,6 @@ export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: Pipelin
       const config = out.Configuration as Record<string, Json>;
       const project = m.projectNames.get(a);
       if (project !== undefined) config.ProjectName = project;
-      // The rule starts the pipeline, so CodeCommit and S3 sources stop polling. An ECR source has no
-      // such setting (its configuration is RepositoryName and ImageTag, "Amazon ECR source action
-      // reference"): CodePipeline refuses a configuration key the action type does not have.
-      if (m.eventSources.has(a) && a.provider !== 'ECR') config.PollForSourceChanges = 'false';
       if (Object.keys(config).length === 0) delete out.Configuration;
       dropEmptyLists(out);
     });
