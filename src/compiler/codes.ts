@@ -81,6 +81,7 @@ export const CODES = {
   PC4004: { rule: 'target-cannot-express', severity: 'warning', summary: 'a setting the codepipeline target cannot carry (disabled transitions, notifications, pipeline-role permissions); the cloudformation target can' },
   PC4005: { rule: 'cloudformation-unsupported', severity: 'error', summary: 'a setting that the CloudFormation resource schema does not accept' },
   PC4006: { rule: 'template-error', severity: 'error', summary: 'a user template that cannot be read or rendered, or renders invalid YAML' },
+  PC4008: { rule: 'target-needs-customer-key', severity: 'error', summary: 'an artifact store that actions in other accounts read, with no customer managed KMS key for the codepipeline target' },
   PC4007: { rule: 'unknown-permissions', severity: 'warning', summary: 'an action type, or an image push, whose IAM permissions pipec does not know; the generated role lacks them' },
   PC5001: { rule: 'unknown-environment', severity: 'error', summary: 'a reference to an environment that is not declared before it' },
   PC5002: { rule: 'production-without-approval', severity: 'warning', summary: 'a production environment deployed without a manual approval (acknowledge with approval: false)' },

@@ -5,6 +5,7 @@ import { AwsFailure, FATAL_KINDS, describeFailure } from './errors.js';
 import { jsonEqual, type JsonObject, type Tag } from './json.js';
 import { normaliseDeclaration } from './normalise.js';
 import { MANAGED_TAG, desiredTags, notOursReason, ownership, type Ownership } from './ownership.js';
+import { inRegion } from './desired.js';
 import { runPool } from './pool.js';
 import { maskChange } from './secrets.js';
 
@@ -126,12 +127,13 @@ export async function buildPlan(desired: readonly DesiredPipeline[], clients: Cl
 /** The plan for one configured pipeline, given what GetPipeline and ListTagsForResource returned. */
 export function planPipeline(d: DesiredPipeline, region: string, live: LivePipeline | undefined, liveTags: readonly Tag[], opts: { adopt: boolean; project: string }): PipelinePlan {
   const tags = desiredTags(d.tags, opts.project);
-  const base = { name: d.name, region, desired: { pipeline: d.pipeline, tags } };
+  const pipeline = inRegion(d.pipeline, region);
+  const base = { name: d.name, region, desired: { pipeline, tags } };
   if (!live) return { ...base, action: 'create', liveVersion: null, changes: [] };
   const owner = ownership(liveTags, opts.project);
   if (owner !== 'ours' && !opts.adopt)
     return { name: d.name, region, action: 'conflict', liveVersion: live.version, arn: live.arn, owner, reason: notOursReason(d.name, region, owner, liveTags, opts.project), changes: [] };
-  const declChanges = diffPipeline(normaliseDeclaration(d.pipeline, region), normaliseDeclaration(live.declaration, region));
+  const declChanges = diffPipeline(normaliseDeclaration(pipeline, region), normaliseDeclaration(live.declaration, region));
   const declarationChanged = declChanges.length > 0;
   const { set, remove, changes: tagChanges } = diffTags(liveTags, tags);
   // Pipeline-level fields, then tags, then stage by stage; secrets masked once, here, for every renderer.

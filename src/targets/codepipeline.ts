@@ -1,5 +1,6 @@
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrAction, IrCondition, IrCriteria, IrGitFilter, IrPipeline, IrRule, IrStage, IrStore } from '../compiler/ir.js';
+import { partitionOf, storeKeyArn } from './kms-key.js';
 import type { OutputFile, Target } from './types.js';
 import { shellWord } from './shell.js';
 
@@ -15,9 +16,9 @@ export function pipelineDeclaration(p: IrPipeline): Json {
     out.artifactStores = Object.fromEntries(
       Object.keys(all)
         .sort()
-        .map((r) => [r, store(all[r] as IrStore)]),
+        .map((r) => [r, store(all[r] as IrStore, r, p)]),
     );
-  } else if (p.store) out.artifactStore = store(p.store);
+  } else if (p.store) out.artifactStore = store(p.store, p.region, p);
   out.stages = p.stages.map(stage);
   if (p.executionMode) out.executionMode = p.executionMode;
   out.pipelineType = p.pipelineType;
@@ -39,9 +40,12 @@ export function pipelineDeclaration(p: IrPipeline): Json {
   return out;
 }
 
-function store(s: IrStore): Json {
-  return { type: 'S3', location: s.bucket, ...(s.kmsKey ? { encryptionKey: { id: s.kmsKey, type: 'KMS' } } : {}) };
+function store(s: IrStore, region: string | undefined, p: IrPipeline): Json {
+  const key = s.kmsKey ? storeKeyArn(s.kmsKey, region, p.account ?? ACCOUNT_OF_ROLE.exec(p.roleArn ?? '')?.[1], partitionOf(p.roleArn)) : undefined;
+  return { type: 'S3', location: s.bucket, ...(key ? { encryptionKey: { id: key, type: 'KMS' } } : {}) };
 }
+
+const ACCOUNT_OF_ROLE = /^arn:[^:]+:iam::(\d{12}):/;
 
 function criteria(c: IrCriteria): Json {
   return { ...(c.includes ? { includes: c.includes } : {}), ...(c.excludes ? { excludes: c.excludes } : {}) };
@@ -145,6 +149,7 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
     diags.add('PC4002', `pipeline '${p.name}' has stores for other regions but none for its own region ${p.region}`, p.spans.artifacts ?? p.span, {
       suggestion: "set 'artifacts.bucket' (the store in the pipeline's region)",
     });
+  defaultKeyReadElsewhere(p, diags);
   for (const stage of p.stages)
     for (const a of stage.actions)
       for (const key of a.secretKeys)
@@ -172,6 +177,41 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
 /** The AWS CLI command that disables a stage's inbound transition, quoted for bash (a reason may hold `!`, which history expansion reads in double quotes). */
 export function disableTransitionCommand(p: Pick<IrPipeline, 'name' | 'region'>, stage: string, reason: string): string {
   return ['aws codepipeline disable-stage-transition', ...(p.region ? [`--region ${p.region}`] : []), `--pipeline-name ${shellWord(p.name)}`, `--stage-name ${shellWord(stage)}`, '--transition-type Inbound', `--reason ${shellWord(reason)}`].join(' ');
+}
+
+/**
+ * PC4008: a store without `kms-key` that actions in another account read. Its artifacts are
+ * encrypted with S3's default key, which only the pipeline's account can use ("Create a pipeline
+ * in CodePipeline that uses resources from another AWS account": a customer managed key is
+ * required). The cloudformation target makes a key for such a store; codepipeline.json has only
+ * what pipeline.yml names. An existing bucket and an action in the pipeline's account are fine.
+ */
+function defaultKeyReadElsewhere(p: IrPipeline, diags: Diagnostics): void {
+  const home = p.account ?? ACCOUNT_OF_ROLE.exec(p.roleArn ?? '')?.[1];
+  if (!home) return;
+  const readers = new Map<string, Map<string, IrAction>>();
+  for (const stage of p.stages)
+    for (const a of stage.actions) {
+      const account = ACCOUNT_OF_ROLE.exec(a.roleArn ?? '')?.[1];
+      if (!account || account === home) continue;
+      const region = a.region ?? p.region ?? '';
+      const byAccount = readers.get(region) ?? new Map<string, IrAction>();
+      if (!byAccount.has(account)) byAccount.set(account, a);
+      readers.set(region, byAccount);
+    }
+  for (const [region, byAccount] of [...readers].sort(([a], [b]) => a.localeCompare(b))) {
+    const s = region && region !== p.region ? p.regionStores[region] : (p.store ?? (p.region ? p.regionStores[p.region] : undefined));
+    if (!s || s.kmsKey) continue;
+    const accounts = [...byAccount.keys()].sort();
+    const where = region ? ` in ${region}` : '';
+    diags.add('PC4008', `actions in account ${accounts.join(', ')} read the artifact store${where} (bucket ${s.bucket}), which has no 'kms-key': they cannot read artifacts encrypted with S3's default key`, p.spans.artifacts ?? p.span, {
+      notes: accounts.flatMap((acct) => {
+        const a = byAccount.get(acct) as IrAction;
+        return a.spans.role ? [{ message: `'${a.name}' assumes a role in account ${acct} here`, span: a.spans.role }] : [];
+      }),
+      suggestion: `give the store a customer managed key whose key policy lets account ${accounts.join(', ')} use it (${region && region !== p.region ? `artifacts.stores.${region}: { bucket: ${s.bucket}, kms-key: <key ARN> }` : `artifacts: { bucket: ${s.bucket}, kms-key: <key ARN> }`}), or deploy with the cloudformation target (pipec apply --stack), which makes the key`,
+    });
+  }
 }
 
 /** `<pipeline>/codepipeline.json`: the CreatePipeline input, two-space JSON with a final newline. */

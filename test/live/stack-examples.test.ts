@@ -62,12 +62,6 @@ function pipelinesOf(text: string) {
 /** The differences between a stack-made pipeline and codepipeline.json that are by design (see the README's two modes). */
 const BY_DESIGN: Array<(c: { field: string; stage?: string; old?: unknown; new?: unknown }) => boolean> = [
   (c) => c.field === 'roleArn' && /^arn:aws:iam::\d{12}:role\/.*-pipeline-PipelineRole-/.test(String(c.old)),
-  (c) => /^artifactStores?(\.[a-z0-9-]+)?\.encryptionKey$/.test(c.field) && c.new === undefined,
-  (c) => c.field === 'configuration.PollForSourceChanges' && c.old === 'false' && c.stage !== undefined,
-  // Not by design, a known difference left to fix: for a key named 'alias/x', codepipeline.json keeps
-  // the bare alias while the stack writes the alias ARN, the form AWS documents (API reference,
-  // EncryptionKey: "the key ID, the key ARN, or the alias ARN").
-  (c) => /^artifactStores?(\.[a-z0-9-]+)?\.encryptionKey\.id$/.test(c.field) && String(c.old).endsWith(`:${String(c.new)}`) && String(c.new).startsWith('alias/'),
 ];
 
 interface Outcomes {
@@ -103,8 +97,8 @@ describe('every example, deployed as stacks', () => {
 
           // pipeline mode sees the pipeline the stack made as this project's, and it differs from
           // codepipeline.json only where the targets differ by design (README, "Two modes"): the
-          // stack's own pipeline role, the KMS key it makes for a store without 'kms-key', and
-          // EventBridge rules instead of polling for CodeCommit and S3 sources
+          // stack's own pipeline role. Stores, keys (an alias as its ARN) and change detection
+          // (PollForSourceChanges false where EventBridge starts the pipeline) are the same
           const modePlan = await pipec(['plan', '--format', 'json'], ws.dir);
           const planned = JSON.parse(modePlan.stdout) as { pipelines: Array<{ name: string; action: string; changes: Array<{ field: string; stage?: string; old?: unknown; new?: unknown }> }> };
           expect(planned.pipelines.map((p) => p.name).sort()).toEqual(pipelines.map((p) => p.name).sort());

@@ -9,7 +9,7 @@ import { addDeploymentGroups } from './codedeploy.js';
 import { addNotifications } from './notifications.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
 import { pipelineProperties } from './pipeline.js';
-import { addArtifactStore, remoteStore, storeGrants, type StoreRefs } from './storage.js';
+import { addArtifactStore, makesKey, remoteStore, storeGrants, type StoreRefs } from './storage.js';
 import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
 import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Json, Template } from './template.js';
@@ -124,7 +124,7 @@ class StackSet {
     const trail = sources.some((a) => a.provider === 'S3');
     const mainStore = this.mainStore();
     if (!mainStore?.existing) t.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
-    const createsKey = !mainStore?.existing && !mainStore?.kmsKey;
+    const createsKey = makesKey(mainStore, this.accountsUsing(undefined));
     const store = addArtifactStore(t, {
       pipeline: p.name,
       ...(mainStore ? { store: mainStore } : {}),
@@ -138,8 +138,8 @@ class StackSet {
     const regionRemote = new Map<string, StoreRefs>();
     for (const r of this.otherRegions) {
       const s = p.regionStores[r] as IrStore;
-      regionRemote.set(r, remoteStore(p.name, s, r));
-      if (!s.existing && !s.kmsKey && this.accountsUsing(r).length > 0) {
+      regionRemote.set(r, remoteStore(p.name, s, r, this.accountsUsing(r)));
+      if (makesKey(s, this.accountsUsing(r))) {
         // Roles of other accounts use this store: CodePipeline needs the key's ARN, an alias works only in its own account.
         const param = t.parameter(`ArtifactKeyArn${pascalId(r)}`, {
           Type: 'String',
@@ -152,7 +152,7 @@ class StackSet {
         const rt = this.regionStack(r);
         rt.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
         regionLocal.set(r, addArtifactStore(rt, { pipeline: p.name, store: s, region: r, accounts: this.accountsUsing(r), retentionDays: ref('ArtifactRetentionInDays') }));
-      } else regionLocal.set(r, remoteStore(p.name, s, r));
+      } else regionLocal.set(r, remoteStore(p.name, s, r, this.accountsUsing(r)));
     }
 
     // Inline CodeBuild projects, in the stack of the region they run in (cross-account ones in their account's stack).

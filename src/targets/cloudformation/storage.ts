@@ -132,7 +132,19 @@ function keyPolicy(accounts: string[], extra: Json[]): Json {
 }
 
 /**
- * The artifact store of one stack: a KMS key and alias (unless the user gave a key), a versioned
+ * Whether the stack makes a KMS key for a store: when pipec makes the bucket under a name of its own
+ * (no `artifacts:`), and when the user named the bucket without a `kms-key` but actions in other
+ * accounts read it (they cannot use S3's default key, "Create a pipeline in CodePipeline that uses
+ * resources from another AWS account"). A named bucket that only this account reads is encrypted
+ * with S3's default key (aws/s3), as codepipeline.json leaves it, so both modes make the same pipeline.
+ */
+export function makesKey(store: IrStore | undefined, readingAccounts: readonly string[]): boolean {
+  if (!store) return true;
+  return !store.existing && !store.kmsKey && readingAccounts.length > 0;
+}
+
+/**
+ * The artifact store of one stack: a KMS key and alias (when {@link makesKey}), a versioned
  * bucket with public access blocked, KMS default encryption and a lifecycle rule, and a bucket
  * policy that refuses plain-HTTP requests and unencrypted uploads and lets deploy accounts in.
  * An existing bucket (`existing: true`, or shared by several pipelines) is only referred to.
@@ -150,13 +162,13 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
       ...(s.kmsKey ? { keyId: userKeyId(s.kmsKey, region), keyGrant: userKeyGrant(s.kmsKey, region) } : {}),
     };
   }
-  let keyId: Json;
+  let keyId: Json | undefined;
   let keyGrant: StoreRefs['keyGrant'];
   let keyResource: string | undefined;
   if (s?.kmsKey) {
     keyId = userKeyId(s.kmsKey, region);
     keyGrant = userKeyGrant(s.kmsKey, region);
-  } else {
+  } else if (makesKey(s, o.accounts)) {
     keyResource = t.add(
       'ArtifactKey',
       'AWS::KMS::Key',
@@ -176,8 +188,9 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
     'AWS::S3::Bucket',
     {
       ...(s?.bucket ? { BucketName: s.bucket } : {}),
+      // without a key of its own: SSE-KMS with S3's default key (aws/s3), which CodePipeline uses for a store without an encryption key
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyId }, BucketKeyEnabled: true }],
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', ...(keyId !== undefined ? { KMSMasterKeyID: keyId } : {}) }, BucketKeyEnabled: true }],
       },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       VersioningConfiguration: { Status: 'Enabled' },
@@ -228,7 +241,7 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
     bucketName: ref(bucket),
     bucketArn,
     objectsArn,
-    keyId,
+    ...(keyId !== undefined ? { keyId } : {}),
     ...(keyGrant ? { keyGrant } : {}),
     ...(keyResource ? { keyResource } : {}),
     bucketResource: bucket,
@@ -236,11 +249,11 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
 }
 
 /** A store that a region's support stack holds, as the pipeline stack names it: by bucket name and key alias. */
-export function remoteStore(pipeline: string, store: IrStore, region: string): StoreRefs {
+export function remoteStore(pipeline: string, store: IrStore, region: string, readingAccounts: readonly string[]): StoreRefs {
   const name = store.bucket;
   const key = store.kmsKey;
   const alias = keyAlias(pipeline);
-  const createdKey = !store.existing && !key;
+  const createdKey = makesKey(store, readingAccounts);
   return {
     region,
     bucketName: name,
