@@ -17,7 +17,8 @@ import { compileExample, examples, templatesIn, type TemplateFile } from './supp
  * The IAM policies of every example's stacks, evaluated with an IAM policy simulator
  * (@cloud-copilot/iam-simulate) against the calls each action makes at run time (the table
  * below, per provider, from each provider's action reference in the CodePipeline user guide),
- * made by the role that makes them: the pipeline role, the role an action assumes in another
+ * made by the role that makes them: the pipeline role (`role:`, with the policies the stack
+ * attaches to it, or the role the stack makes when there is none), the role an action assumes in another
  * account, the CodeBuild project's role. Every call must be allowed. Also: every action a
  * policy names exists (@cloud-copilot/iam-expand), a "*" resource only for calls that have no
  * resource-level permissions or under a condition, and iam:PassRole always limited by
@@ -100,6 +101,17 @@ function rolesOf(list: typeof stacks): RoleView[] {
         if (p.Type === 'AWS::IAM::Policy' && ((p.Properties.Roles as string[]) ?? []).includes(s.t.tree.Resources[id] ? name : id)) policies.push(p.Properties.PolicyDocument as Policy);
       const managed = ((r.Properties.ManagedPolicyArns as string[] | undefined) ?? []).map((a) => managedPolicy(a)).filter((p): p is Policy => p !== undefined);
       out.push({ arn: `arn:aws:iam::${s.account}:role${path}${name}`, account: s.account, policies, managed, where: `${s.t.example}/${s.t.pipeline}/${s.t.file} ${id}` });
+    }
+    // a role of the user's ('role:') that the stack attaches policies to: the pipeline's role, named by the pipeline's RoleArn
+    const own = new Set(Object.entries(res).filter(([, r]) => r.Type === 'AWS::IAM::Role').map(([id, r]) => (r.Properties.RoleName as string | undefined) ?? id));
+    const pipelineRoleArn = res.Pipeline?.Properties.RoleArn;
+    const attached = new Map<string, Policy[]>();
+    for (const p of Object.values(res))
+      if (p.Type === 'AWS::IAM::Policy')
+        for (const name of (p.Properties.Roles as unknown[]) ?? []) if (typeof name === 'string' && !own.has(name)) attached.set(name, [...(attached.get(name) ?? []), p.Properties.PolicyDocument as Policy]);
+    for (const [name, policies] of attached) {
+      const arn = typeof pipelineRoleArn === 'string' && pipelineRoleArn.endsWith(`/${name}`) ? pipelineRoleArn : `arn:aws:iam::${s.account}:role/${name}`;
+      out.push({ arn, account: s.account, policies, managed: [], where: `${s.t.example}/${s.t.pipeline}/${s.t.file} ${name} (role:, policies attached by the stack)` });
     }
   }
   return out;
@@ -189,7 +201,8 @@ describe('IAM policies of every example, simulated', () => {
       if (single) stores.set(main.region, { location: single.Location, ...(single.EncryptionKey ? { encryptionKey: { id: single.EncryptionKey.Id } } : {}) });
       for (const s of (cfnPipeline.ArtifactStores as Array<{ Region: string; ArtifactStore: { Location: string; EncryptionKey?: { Id: string } } }> | undefined) ?? [])
         stores.set(s.Region, { location: s.ArtifactStore.Location, ...(s.ArtifactStore.EncryptionKey ? { encryptionKey: { id: s.ArtifactStore.EncryptionKey.Id } } : {}) });
-      const pipelineRole = roles.find((r) => r.where.endsWith(' PipelineRole')) as RoleView;
+      // the role the stack's pipeline runs as: 'role:' with the policies the stack attaches, or the stack's own
+      const pipelineRole = (roles.find((r) => r.arn === cfnPipeline.RoleArn) ?? roles.find((r) => r.where.endsWith(' PipelineRole'))) as RoleView;
       const roleFor = (arn: string | undefined, account: string): RoleView | undefined => (arn && account !== main.account ? roles.find((r) => r.arn === arn) : pipelineRole);
       const roleByArn = (arn: string): RoleView | undefined => roles.find((x) => x.arn === arn || x.arn.endsWith(`:role/${arn.split(':role/')[1]}`));
       const check = async (role: RoleView | undefined, list: Call[], what: string): Promise<void> => {

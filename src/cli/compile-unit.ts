@@ -4,7 +4,7 @@ import type { IrPipeline } from '../compiler/ir.js';
 import { Loc, type Part } from '../compiler/positions.js';
 import type { SourceFile, Span } from '../compiler/source.js';
 import type { Path } from '../compiler/yaml-read.js';
-import type { EmitOptions, OutputFile, Target } from '../targets/index.js';
+import type { EmitFacts, EmitOptions, OutputFile, Target } from '../targets/index.js';
 import type { StagePlan, Staged } from './output-stage.js';
 
 /**
@@ -16,6 +16,8 @@ export type UnitEmission = Map<number, PipelineEmission>;
 
 export interface PipelineEmission {
   diags: Diagnostic[];
+  /** What the targets told about the pipeline, for checks across the pipelines compiled together (the role budget). */
+  facts: EmitFacts;
   outputs?: OutputFile[];
   staged?: Staged;
 }
@@ -43,10 +45,10 @@ export function emitUnit(unit: FileUnit, targets: readonly Target[], options: Em
   const out: UnitEmission = new Map();
   unit.pipelines.forEach((p, i) => {
     if (!p.kept || !p.compiled) return;
-    const { outputs, diags } = emitPipeline(p.compiled.ir, targets, options);
+    const { outputs, diags, facts } = emitPipeline(p.compiled.ir, targets, options);
     const wanted = !sink.wanted || sink.wanted.has(p.name);
     const staged = wanted && sink.stage ? sink.stage(p.name, outputs) : undefined;
-    out.set(i, { diags, ...(staged ? { staged } : wanted && sink.keep && !sink.stage ? { outputs } : {}) });
+    out.set(i, { diags, facts, ...(staged ? { staged } : wanted && sink.keep && !sink.stage ? { outputs } : {}) });
   });
   return out;
 }
@@ -117,12 +119,13 @@ export function mergeShares(parts: ReadonlyArray<{ unit: FileUnit; emission?: Un
   return { unit, ...(emission ? { emission } : {}), ...(writeFailure !== undefined ? { writeFailure } : {}) };
 }
 
-/** One pipeline's files for every target, and the diagnostics emitting them made (a Diagnostics of its own). */
-export function emitPipeline(ir: IrPipeline, targets: readonly Target[], options: EmitOptions): { outputs: OutputFile[]; diags: Diagnostic[] } {
+/** One pipeline's files for every target, the diagnostics emitting them made (a Diagnostics of its own), and what the targets told about it. */
+export function emitPipeline(ir: IrPipeline, targets: readonly Target[], options: EmitOptions): { outputs: OutputFile[]; diags: Diagnostic[]; facts: EmitFacts } {
   const diags = new Diagnostics();
   const outputs: OutputFile[] = [];
-  for (const t of targets) outputs.push(...t.emit(ir, diags, options));
-  return { outputs, diags: diags.list };
+  const facts: EmitFacts = { rolePolicies: [] };
+  for (const t of targets) outputs.push(...t.emit(ir, diags, options, facts));
+  return { outputs, diags: diags.list, facts };
 }
 
 // ---- units as data, between threads: spans as offsets into the unit's own file ----
@@ -146,7 +149,8 @@ export interface WireUnit {
   /** A write into the staging directory failed on that thread: the OutputError's message. */
   writeFailure?: string;
 }
-type WireEmission = Omit<PipelineEmission, 'diags'> & { diags: WireDiagnostic[] };
+type WireFacts = { rolePolicies: Array<Omit<EmitFacts['rolePolicies'][number], 'span'> & { span?: WireSpan }> };
+type WireEmission = Omit<PipelineEmission, 'diags' | 'facts'> & { diags: WireDiagnostic[]; facts: WireFacts };
 
 /** One piece of work: a file, or a part of its pipelines (part of parts, see FileShare). */
 export interface Task {
@@ -199,7 +203,14 @@ export function toWire(unit: FileUnit, emission: UnitEmission | undefined, write
         body: body.map(diag),
         rules: rules.map(diag),
       })),
-      ...(emission ? { emission: [...emission].map(([i, e]): [number, WireEmission] => [i, { ...e, diags: e.diags.map(diag) }]) } : {}),
+      ...(emission
+        ? {
+            emission: [...emission].map(([i, e]): [number, WireEmission] => [
+              i,
+              { ...e, diags: e.diags.map(diag), facts: { rolePolicies: e.facts.rolePolicies.map(({ span: at, ...rest }) => (at ? { ...rest, span: span(at) } : rest)) } },
+            ]),
+          }
+        : {}),
       ...(writeFailure !== undefined ? { writeFailure } : {}),
     };
   } catch (e) {
@@ -213,6 +224,7 @@ export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emiss
   const span = (s: WireSpan): Span => (Array.isArray(s) ? { file, start: s[0], end: s[1] } : new Loc(file, s.path, s.part, s.fallback ? span(s.fallback) : undefined));
   const note = ({ span: at, ...rest }: WireNote): Note => (at ? { ...rest, span: span(at) } : rest);
   const diag = ({ span: at, notes, ...rest }: WireDiagnostic): Diagnostic => ({ ...rest, ...(at ? { span: span(at) } : {}), notes: notes.map(note) });
+  const facts = (f: WireFacts): EmitFacts => ({ rolePolicies: f.rolePolicies.map(({ span: at, ...rest }) => (at ? { ...rest, span: span(at) } : rest)) });
   const unit: FileUnit = {
     file,
     head: w.head.map(diag),
@@ -227,7 +239,7 @@ export function fromWire(w: WireUnit, file: SourceFile): { unit: FileUnit; emiss
   };
   return {
     unit,
-    ...(w.emission ? { emission: new Map(w.emission.map(([i, e]) => [i, { ...e, diags: e.diags.map(diag) }])) } : {}),
+    ...(w.emission ? { emission: new Map(w.emission.map(([i, e]) => [i, { ...e, diags: e.diags.map(diag), facts: facts(e.facts) }])) } : {}),
     ...(w.writeFailure !== undefined ? { writeFailure: w.writeFailure } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { decodeSource } from '../compiler/parse.js';
 import type { SourceFile } from '../compiler/source.js';
 import { emitPipeline, emitUnit, type PipelineEmission } from './compile-unit.js';
 import { compileFiles, requestedJobs, threadCount } from './compile-pool.js';
+import { checkRoleBudget, type RolePolicyUse } from '../targets/cloudformation/role-budget.js';
 import type { CliContext } from './context.js';
 import type { OutputStage, Staged } from './output-stage.js';
 import { directoryProject } from './project.js';
@@ -109,11 +110,13 @@ export async function compileWorkspace(
   // A later file named the project: a pipeline that names none belongs to it too, and was emitted before that was known.
   const named = state.project?.name;
   const late = named !== undefined && named !== options.project ? { ...options, project: named } : undefined;
-  if (!result.diagnostics.hasErrors())
+  if (!result.diagnostics.hasErrors()) {
+    const rolePolicies: RolePolicyUse[] = [];
     for (const p of chosen) {
       // Not emitted yet when its file has errors in pipelines that --pipeline left out: compiled again for it.
       const e: PipelineEmission = late && !p.named ? emitOne(p.file, p.index, targets, late) : (emitted.get(p.name) ?? emitOne(p.file, p.index, targets, options));
       result.diagnostics.push(...e.diags);
+      rolePolicies.push(...e.facts.rolePolicies);
       if (e.staged && stagings.get(p.name) === 1) outputs.set(p.name, { staged: e.staged });
       else if (out.stage) {
         // Staged by another pipeline of this name too, or not staged yet: staged again, now, on this thread alone.
@@ -122,11 +125,14 @@ export async function compileWorkspace(
         if (staged) outputs.set(p.name, { staged });
       } else if (out.keep && e.outputs) outputs.set(p.name, { files: e.outputs });
     }
+    // Across the pipelines written together: the inline policies their stacks attach to a shared role of the user's (PC4009).
+    checkRoleBudget(rolePolicies, result.diagnostics);
+  }
   return { result, names: chosen.map((p) => p.name), outputs };
 }
 
 /** Pipeline `index` of a file, compiled again and emitted (its files at hand). */
-function emitOne(file: SourceFile, index: number, targets: readonly Target[], options: EmitOptions): { outputs: OutputFile[]; diags: Diagnostic[] } {
+function emitOne(file: SourceFile, index: number, targets: readonly Target[], options: EmitOptions): ReturnType<typeof emitPipeline> {
   const compiled = compileFileUnit(file).pipelines[index]?.compiled;
   if (!compiled) throw new Error(`internal error: pipeline ${index} of ${file.path} did not compile again`);
   return emitPipeline(compiled.ir, targets, options);

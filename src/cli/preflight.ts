@@ -1,3 +1,4 @@
+import type { IrPipeline } from '../compiler/ir.js';
 import type { ClientProvider } from '../live/client.js';
 import type { Plan } from '../live/plan.js';
 import { describeFindings, preflight } from '../live/preflight.js';
@@ -17,4 +18,37 @@ export async function checkDependencies(ctx: CliContext, settings: AwsSettings, 
   const findings = await preflight(plan, sdkPreflightClient(settings, () => clients.account(), region));
   for (const line of describeFindings(findings)) ctx.stderr.write(`pipec: ${line}\n`);
   return findings.every((f) => f.missing.length === 0);
+}
+
+/**
+ * Stack mode's check before any change set: a pipeline with `role:` runs as that role, and its
+ * stack attaches the pipeline's policy to it (AWS::IAM::Policy), which fails when the role does not
+ * exist, or is in another account than the credentials' (where the pipeline stack is deployed).
+ * Says what is missing with the fix and returns false; what cannot be looked up is a warning.
+ */
+export async function checkStackRoles(ctx: CliContext, settings: AwsSettings, clients: ClientProvider, pipelines: readonly IrPipeline[], region: string): Promise<boolean> {
+  const roles = [...new Set(pipelines.flatMap((p) => (p.roleArn ? [p.roleArn] : [])))].sort();
+  if (roles.length === 0) return true;
+  const { sdkPreflightClient } = await import('../live/preflight-sdk.js');
+  const client = sdkPreflightClient(settings, () => clients.account(), region);
+  const mine = await clients.account().then(
+    (a): string | undefined => a,
+    () => undefined,
+  );
+  let ok = true;
+  for (const role of roles) {
+    const users = pipelines.filter((p) => p.roleArn === role).map((p) => `'${p.name}'`).join(', ');
+    const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(role)?.[1];
+    if (mine !== undefined && roleAccount !== undefined && roleAccount !== mine) {
+      ctx.stderr.write(`pipec: pipeline ${users} runs as role ${role} (pipeline.yml 'role'), which is in account ${roleAccount}, but its stack is deployed in account ${mine} (these credentials): the stack cannot attach the pipeline's policy to a role of another account. Deploy with credentials of account ${roleAccount}, or name a role of account ${mine}\n`);
+      ok = false;
+      continue;
+    }
+    const found = await client.roleExists(role);
+    if (found === false) {
+      ctx.stderr.write(`pipec: pipeline ${users} runs as role ${role} (pipeline.yml 'role'), which does not exist: its stack attaches the pipeline's policy to that role and would fail. Create the role (trusted by codepipeline.amazonaws.com), or leave 'role:' out and the stack makes one\n`);
+      ok = false;
+    } else if (typeof found === 'object' && 'unknown' in found) ctx.stderr.write(`pipec: warning: could not check that role ${role} exists (${found.unknown})\n`);
+  }
+  return ok;
 }

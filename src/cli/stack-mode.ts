@@ -13,6 +13,8 @@ import { renderStackJson, renderStackMarkdown, renderStackText, stackCounts, sta
 import { cloudFormationEndpoint, sdkStackClientProvider } from '../live/stack/sdk-client.js';
 import { stackTargets } from '../live/stack/targets.js';
 import { accountOf } from '../targets/cloudformation/accounts.js';
+import { checkRoleBudget } from '../targets/cloudformation/role-budget.js';
+import type { EmitFacts } from '../targets/types.js';
 import { VERSION } from '../version.js';
 import { useColor, type CliContext } from './context.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -20,6 +22,7 @@ import { readInputs } from './io.js';
 import { awsSettings, concurrency, printFailures } from './live-options.js';
 import { compileInputs, inputPaths, report, selectPipelines } from './pipeline-input.js';
 import { writeFileAtomically } from './output-path.js';
+import { checkStackRoles } from './preflight.js';
 import { projectOf } from './project.js';
 import { shellWord } from '../targets/shell.js';
 
@@ -85,17 +88,20 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
   const pipelines: StackPipeline[] = [];
   const unwired: string[] = [];
   const emitDiags = new Diagnostics();
+  const facts: EmitFacts = { rolePolicies: [] };
   for (const { ir } of compiled) {
-    const built = stackTargets(ir, defaultRegion, emitDiags, project);
+    const built = stackTargets(ir, defaultRegion, emitDiags, project, facts);
     unwired.push(...built.unwired);
     const account = ir.account ?? accountOf(ir.roleArn);
     pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets });
   }
+  checkRoleBudget(facts.rolePolicies, emitDiags);
   if (report(ctx, { pipelines: compiled, diagnostics: emitDiags }, flags, 'text', 'stderr').failed) return undefined;
   if (unwired.length > 0) {
     for (const u of unwired) ctx.stderr.write(`pipec: ${u}\n`);
     return undefined;
   }
+  if (!(await checkStackRoles(ctx, settings, pipelineClients, compiled.map((c) => c.ir), defaultRegion || compiled[0]?.ir.region || 'us-east-1'))) return undefined;
   const clients = await sdkStackClientProvider(settings, cloudFormationEndpoint(flags['endpoint-url'] as string | undefined, ctx.env));
   return { pipelines, inputs: fingerprintInputs(files, positionals.length === 0), clients, pipelineClients };
 }

@@ -132,7 +132,7 @@ export function describeFindings(findings: readonly PreflightFinding[]): string[
   for (const f of findings) {
     if (f.missing.length > 0)
       lines.push(
-        `pipeline '${f.pipeline}' (${f.region}) relies on what does not exist: ${f.missing.join('; ')}. pipec does not make a pipeline that cannot run. Either deploy it with its stacks instead ('pipec plan --stack', then 'pipec apply --stack': the cloudformation target makes the pipeline together with its role, artifact buckets and CodeBuild projects), or create what is missing and plan again`,
+        `pipeline '${f.pipeline}' (${f.region}) relies on what does not exist: ${f.missing.join('; ')}. pipec does not make a pipeline that cannot run. Either deploy it with its stacks instead ('pipec plan --stack', then 'pipec apply --stack': the cloudformation target makes the pipeline together with its artifact buckets and CodeBuild projects, and gives its role what it needs; a role named in 'role:' must exist, without 'role:' the stack makes one), or create what is missing and plan again`,
       );
     if (f.unchecked.length > 0) lines.push(`warning: could not check what pipeline '${f.pipeline}' relies on: ${f.unchecked.join('; ')}`);
   }

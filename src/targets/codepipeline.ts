@@ -165,7 +165,7 @@ export function checkCodePipeline(p: IrPipeline, diags: Diagnostics, cloudformat
         suggestion: `after creating the pipeline run ${disableTransitionCommand(p, stage.name, stage.disableInbound.reason)}, or deploy with the cloudformation target`,
       });
   if (p.permissions)
-    diags.add('PC4004', `permissions of pipeline '${p.name}' are for the pipeline role the cloudformation target creates; codepipeline.json uses your role ${p.roleArn ?? ''} as it is`, p.permissionsSpan ?? p.span, {
+    diags.add('PC4004', `permissions of pipeline '${p.name}' are added to its role by the cloudformation target's stack; codepipeline.json uses your role ${p.roleArn ?? ''} as it is`, p.permissionsSpan ?? p.span, {
       suggestion: 'add the statements and managed policies to that role yourself, or deploy with the cloudformation target',
     });
   if (p.notifications)

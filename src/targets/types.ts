@@ -1,6 +1,7 @@
 import type { UserTemplates } from './templates.js';
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrPipeline } from '../compiler/ir.js';
+import type { RolePolicyUse } from './cloudformation/role-budget.js';
 
 /** A file a target writes, relative to the pipeline's output directory. */
 export interface OutputFile {
@@ -25,9 +26,15 @@ export interface EmitOptions {
   project?: string;
 }
 
+/** What emitting a pipeline tells about it beyond its files, for checks across the pipelines compiled together. */
+export interface EmitFacts {
+  /** Inline policies the cloudformation target's stack attaches to a role of the user's (`role:`). */
+  rolePolicies: RolePolicyUse[];
+}
+
 /** A target turns one pipeline's IR into files; it reports what it cannot express instead of guessing. */
 export interface Target {
   name: string;
   description: string;
-  emit(pipeline: IrPipeline, diags: Diagnostics, options: EmitOptions): OutputFile[];
+  emit(pipeline: IrPipeline, diags: Diagnostics, options: EmitOptions, facts?: EmitFacts): OutputFile[];
 }

@@ -65,6 +65,13 @@ function sh(command: string, cwd: string, account?: string) {
   return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
+/** The roles the pipelines of a file run as ('role:'): the user's own, which their stacks attach policies to. */
+function ownRoles(text: string): string[] {
+  const diags = new Diagnostics();
+  const compiled = compile([{ path: 'pipeline.yml', bytes: new TextEncoder().encode(text) }], diags).pipelines;
+  return compiled.flatMap(({ ir }) => (ir.roleArn ? [ir.roleArn] : []));
+}
+
 /** The user's own SNS topics an example names (notifications), which its stacks only refer to. */
 function ownTopics(text: string): string[] {
   const diags = new Diagnostics();
@@ -101,6 +108,7 @@ describe("every stack header's deploy command, run verbatim in the printed order
             const [, , , region, , topic] = arn.split(':');
             expect(sh(`aws sns create-topic --region ${region} --name ${topic}`, ws.dir).code).toBe(0);
           }
+          await createRoles(moto.endpoint, ownRoles(text));
           expect(runBin(['compile', '-t', 'cloudformation', '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
           for (const pipeline of readdirSync(join(ws.dir, 'out'))) {
             const dir = join(ws.dir, 'out', pipeline);
@@ -165,6 +173,7 @@ describe("a header's deploy command with tags that need quoting", () => {
 describe('what plan --stack prints to run in another account', () => {
   it('runs verbatim there, and apply --stack then deploys the rest', { timeout: 300_000 }, async () => {
     await reset();
+    await createRoles(moto.endpoint, ownRoles(XACCT_PIPELINE));
     const ws = workspace({ 'pipeline.yml': XACCT_PIPELINE });
     const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 120_000 });
     try {
@@ -194,8 +203,10 @@ describe('what plan --stack prints to run in another account', () => {
 describe('what plan --stack prints for a stack that failed to create', () => {
   it('runs verbatim, and the stack can then be planned again', { timeout: 300_000 }, async () => {
     await reset();
-    // the notification topic storefront-edge names is the user's own, and does not exist here
-    const ws = workspace({ 'pipeline.yml': readFileSync(join(ROOT, 'examples', 'shared-artifact-store', 'pipeline.yml'), 'utf8') });
+    // the notification topic storefront-edge names is the user's own, and does not exist here (its role does)
+    const text = readFileSync(join(ROOT, 'examples', 'shared-artifact-store', 'pipeline.yml'), 'utf8');
+    await createRoles(moto.endpoint, ownRoles(text));
+    const ws = workspace({ 'pipeline.yml': text });
     const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: moto.env, timeoutMs: 120_000 });
     try {
       expect(pipec(['apply', '--stack', '--auto-approve']).code).toBe(1);

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
-import { XACCT_PIPELINE, workspace } from './support.js';
+import { createRoles, XACCT_PIPELINE, workspace } from './support.js';
 
 let moto: Moto;
 let config: ReturnType<typeof workspace>;
@@ -31,7 +31,11 @@ function pipec(args: string[], cwd: string) {
   return runBin(args, { cwd, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 120_000 });
 }
 
-const reset = () => fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+/** A fresh moto with the roles the pipelines here run as ('role:', the user's own: the stacks attach policies to them). */
+const reset = async () => {
+  await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+  await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline', 'arn:aws:iam::111111111111:role/shared-artifact-store-pipeline']);
+};
 const cfn = () => new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
 const example = (name: string) => readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
 
@@ -61,7 +65,8 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     expect(r.stdout).toContain('+ stack "web-pipeline" (us-east-1): create');
     expect(r.stdout).toContain('+ Pipeline AWS::CodePipeline::Pipeline');
     expect(r.stdout).toContain('+ BuildBuildProject AWS::CodeBuild::Project');
-    expect(r.stdout).toMatch(/IAM statement changes[^\n]*\n(.*\n)*.*\+ PipelineRole trust: Allow sts:AssumeRole for Service:codepipeline.amazonaws.com/);
+    // the pipeline runs as its 'role:', to which the stack attaches what it needs
+    expect(r.stdout).toMatch(/IAM statement changes[^\n]*\n(.*\n)*.*\+ PipelineRolePolicy policy for pipeline: Allow /);
     expect(r.stdout).toContain('Plan: 1 stack to create, 0 to update, 0 unchanged.');
   });
 
@@ -99,8 +104,8 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     expect(r.stdout).toContain('~ configuration.BucketName: "web-prod-site" -> "web-prod-site-2"');
     expect(r.stdout).toContain('~ BuildBuildProject AWS::CodeBuild::Project (Source)');
     expect(r.stdout).toContain('~ Pipeline AWS::CodePipeline::Pipeline (Stages)');
-    expect(r.stdout).toContain('+ PipelineRole policy pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site-2/*');
-    expect(r.stdout).toContain('- PipelineRole policy pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site/*');
+    expect(r.stdout).toContain('+ PipelineRolePolicy policy for pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site-2/*');
+    expect(r.stdout).toContain('- PipelineRolePolicy policy for pipeline: Allow s3:PutObject on arn:${AWS::Partition}:s3:::web-prod-site/*');
     const a = pipec(['apply', 'plan.json'], ws.dir);
     expect(a.code).toBe(0);
     expect(a.stdout).toContain('web-pipeline | UPDATE_COMPLETE | AWS::CodeBuild::Project | BuildBuildProject');

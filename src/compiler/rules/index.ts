@@ -15,6 +15,7 @@ import { executionMode } from './execution-mode.js';
 import { firstStageSources } from './first-stage-sources.js';
 import { keyAlias } from './key-alias.js';
 import { namespaces } from './namespaces.js';
+import { pipelineRoleAccount } from './pipeline-role-account.js';
 import { plaintextSecret } from './plaintext-secret.js';
 import { stageCount } from './stage-count.js';
 import { tags } from './tags.js';
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   executionMode,
   crossRegion,
   keyAlias,
+  pipelineRoleAccount,
   actionRole,
   namespaces,
   variableRefs,

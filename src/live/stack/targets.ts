@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrPipeline } from '../../compiler/ir.js';
+import type { EmitFacts } from '../../targets/types.js';
 import { cloudformationTarget } from '../../targets/cloudformation/index.js';
 import type { Tag } from '../json.js';
 import { stackTags } from '../ownership.js';
@@ -56,9 +57,9 @@ function pascal(region: string): string {
  * The stacks carry the ownership tags of pipeline mode (managed-by: pipec, pipec:project: `project`),
  * so a pipeline a stack made is this project's pipeline for `pipec plan` too.
  */
-export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string): { targets: StackTarget[]; unwired: string[] } {
+export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string, facts?: EmitFacts): { targets: StackTarget[]; unwired: string[] } {
   const region = p.region ?? defaultRegion;
-  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project });
+  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project }, facts);
   const tags = stackTags(p.tags, project);
   const targets: StackTarget[] = [];
   for (const f of files) {

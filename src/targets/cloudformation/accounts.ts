@@ -11,7 +11,7 @@ export function accountOf(roleArn: string | undefined): string | undefined {
 }
 
 /** Path and name of the role an ARN names (`role/path/name` -> `/path/`, `name`). */
-function roleNameOf(roleArn: string): { path: string; name: string } {
+export function roleNameOf(roleArn: string): { path: string; name: string } {
   const rest = roleArn.slice(roleArn.indexOf(':role/') + ':role/'.length);
   const slash = rest.lastIndexOf('/');
   return slash < 0 ? { path: '/', name: rest } : { path: `/${rest.slice(0, slash + 1)}`, name: rest.slice(slash + 1) };

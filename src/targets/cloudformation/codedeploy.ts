@@ -10,7 +10,7 @@ import { arn, arnPart, getAtt, pascalId, PolicyBuilder, ref, serviceTrust, sub, 
  * the group's alarms, with a service role for the groups that do not name one. Also the grants of
  * the Commands actions blue/green writes (publishing a Lambda version, reading the live colour).
  */
-export function addDeploymentGroups(t: Template, p: IrPipeline, pipelineRole: string): void {
+export function addDeploymentGroups(t: Template, p: IrPipeline, pipelinePolicy: PolicyBuilder): void {
   const groups = p.deploymentGroups ?? [];
   const apps = new Map<string, string>();
   const needsRole = groups.filter((g) => !g.serviceRoleArn);
@@ -43,13 +43,8 @@ export function addDeploymentGroups(t: Template, p: IrPipeline, pipelineRole: st
     }
     t.add(t.uniqueId(`${pascalId(g.application, g.name)}DeploymentGroup`), 'AWS::CodeDeploy::DeploymentGroup', groupProperties(g, ref(app), g.serviceRoleArn ? userArn(g.serviceRoleArn) : (serviceRole as Json)));
   }
-  const policy = helperGrants(p);
-  if (policy.size > 0)
-    t.add(t.uniqueId('BlueGreenCommandsPolicy'), 'AWS::IAM::Policy', {
-      PolicyName: 'blue-green-commands',
-      Roles: [ref(pipelineRole)],
-      PolicyDocument: policy.document(),
-    });
+  // the pipeline role runs the blue/green Commands actions: their grants join its policy
+  helperGrants(p, pipelinePolicy);
 }
 
 function groupProperties(g: IrDeploymentGroup, app: Json, role: Json): Record<string, Json> {
@@ -119,8 +114,7 @@ function hookArns(hook: string, region: string): Json[] {
 }
 
 /** What the Commands actions of blue/green deploys do with the pipeline role: recognised by their environment. */
-function helperGrants(p: IrPipeline): PolicyBuilder {
-  const policy = new PolicyBuilder();
+function helperGrants(p: IrPipeline, policy: PolicyBuilder): void {
   for (const stage of p.stages)
     for (const a of stage.actions) {
       if (a.category !== 'Compute') continue;
@@ -143,7 +137,6 @@ function helperGrants(p: IrPipeline): PolicyBuilder {
       const routing = env[HELPER_ENV.routingStack];
       if (routing) policy.add({ sid: 'ReadLiveColour', actions: ['cloudformation:DescribeStacks'], resources: [arn('cloudformation', `stack/${arnPart(routing)}/*`, region)] });
     }
-  return policy;
 }
 
 function envOf(a: IrAction): Record<string, string> {

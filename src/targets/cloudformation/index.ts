@@ -1,7 +1,7 @@
 import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrStore } from '../../compiler/ir.js';
 import { renderBuildspecs } from '../buildspec.js';
-import type { EmitOptions, OutputFile, Target } from '../types.js';
+import type { EmitFacts, EmitOptions, OutputFile, Target } from '../types.js';
 import { accountOf, accountStack, LOG_RETENTION_PARAMETER, unknownPermissions, unknownPush, type AccountPlan } from './accounts.js';
 import { addProject, unresolvedPushes, type CloneSources } from './codebuild.js';
 import { addSourceRules, addSourceTrail, eventSources, PIPELINE_ARN, trailKeyStatements } from './detection.js';
@@ -12,7 +12,8 @@ import { pipelineProperties } from './pipeline.js';
 import { addArtifactStore, makesKey, remoteStore, storeGrants, type StoreRefs } from './storage.js';
 import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
-import { getAtt, pascalId, PolicyBuilder, ref, roleProperties, serviceTrust, userArn, withUserPermissions, type Json, Template } from './template.js';
+import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
+import { addPipelineRole } from './pipeline-role.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
 
@@ -36,6 +37,7 @@ class StackSet {
     private readonly p: IrPipeline,
     private readonly diags: Diagnostics,
     private readonly buildspecs: Map<IrAction, string>,
+    private readonly facts?: EmitFacts,
   ) {
     this.pipelineAccount = p.account ?? accountOf(p.roleArn);
     this.otherRegions = Object.keys(p.regionStores)
@@ -207,26 +209,30 @@ class StackSet {
         }
     }
     if (assumed.size > 0) policy.add({ sid: 'AssumeActionRoles', actions: ['sts:AssumeRole'], resources: [...assumed.values()] });
-    t.add('PipelineRole', 'AWS::IAM::Role', withUserPermissions(roleProperties(serviceTrust('codepipeline.amazonaws.com'), 'pipeline', policy, { Description: `pipec: the role CodePipeline assumes for pipeline ${p.name}` }), p.permissions), {
-      ...(p.roleArn ? { comment: `the stack's own least-privilege role; ${p.roleArn} (pipeline.yml 'role') is the one codepipeline.json names` } : {}),
-    });
+    addDeploymentGroups(t, p, policy);
+    const role = addPipelineRole(t, p, policy, this.diags);
+    if (p.roleArn && role.attachedChars > 0) this.facts?.rolePolicies.push({ role: p.roleArn, pipeline: p.name, chars: role.attachedChars, ...(p.spans.role ? { span: p.spans.role } : {}) });
 
     const stores = [store, ...this.otherRegions.map((r) => regionRemote.get(r) as StoreRefs)];
-    t.add('Pipeline', 'AWS::CodePipeline::Pipeline', pipelineProperties(p, this.diags, {
-      roleArn: getAtt('PipelineRole', 'Arn'),
-      stores,
-      ...(p.region ? { region: p.region } : {}),
-      projectNames,
-    }));
+    t.add(
+      'Pipeline',
+      'AWS::CodePipeline::Pipeline',
+      pipelineProperties(p, this.diags, {
+        roleArn: role.arn,
+        stores,
+        ...(p.region ? { region: p.region } : {}),
+        projectNames,
+      }),
+      { dependsOn: role.dependsOn },
+    );
 
     const eventsRole = addSourceRules(t, p, sources);
     if (trail) addSourceTrail(t, p, sources, createsKey && store.keyId !== undefined ? store.keyId : undefined);
     const topic = addNotifications(t, p);
-    addDeploymentGroups(t, p, 'PipelineRole');
 
     t.output('PipelineName', 'name of the pipeline', ref('Pipeline'));
     t.output('PipelineArn', 'ARN of the pipeline', PIPELINE_ARN);
-    t.output('PipelineRoleArn', 'the role CodePipeline assumes', getAtt('PipelineRole', 'Arn'));
+    t.output('PipelineRoleArn', 'the role CodePipeline assumes', role.arn);
     t.output('ArtifactBucketName', 'bucket that holds the artifacts', store.bucketName);
     if (store.keyId !== undefined) t.output('ArtifactKeyArn', 'KMS key that encrypts the artifacts', store.keyId);
     if (eventsRole) t.output('SourceEventsRoleArn', 'role EventBridge assumes to start the pipeline', getAtt(eventsRole, 'Arn'));
@@ -332,10 +338,10 @@ function userKeyNote(p: IrPipeline, account: string): string {
 export const cloudformationTarget: Target = {
   name: 'cloudformation',
   description: 'a deployable CloudFormation stack: pipeline, roles, artifact store, CodeBuild projects, change detection, notifications',
-  emit(p, diags, options: EmitOptions): OutputFile[] {
+  emit(p, diags, options: EmitOptions, facts?: EmitFacts): OutputFile[] {
     const buildspecs = renderBuildspecs(p, diags, options);
     if (!buildspecs) return [];
-    return new StackSet(p, diags, buildspecs).build(options.cfnFormat ?? 'yaml', options.project);
+    return new StackSet(p, diags, buildspecs, facts).build(options.cfnFormat ?? 'yaml', options.project);
   },
 };
 

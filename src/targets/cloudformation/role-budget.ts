@@ -1,0 +1,56 @@
+import type { Diagnostics } from '../../compiler/diagnostics.js';
+import type { Span } from '../../compiler/source.js';
+import type { Json } from './template.js';
+
+/** IAM's quota on the inline policies of one role together, whitespace not counted ("IAM and AWS STS quotas": role policy size). */
+export const ROLE_POLICY_LIMIT = 10_240;
+
+/** Inline policy a pipeline's stack attaches to a role of the user's (`role:`), as counted for {@link ROLE_POLICY_LIMIT}. */
+export interface RolePolicyUse {
+  role: string;
+  pipeline: string;
+  /** Estimated characters of its policy documents, whitespace not counted. */
+  chars: number;
+  /** Where `role:` is written for this pipeline. */
+  span?: Span;
+}
+
+// Typical lengths of what CloudFormation fills in: an account ID, a region, the ARN of a resource the stack makes.
+const FILLED: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012', 'AWS::Region': 'ap-southeast-2', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'pipeline-name-pipeline' };
+const MADE_ARN = 'arn:aws:service:ap-southeast-2:123456789012:resource/pipeline-name-resource-0123456789AB';
+
+/** A value of a template with its intrinsic functions replaced by text of the length CloudFormation resolves them to. */
+function filledIn(v: Json): Json {
+  if (Array.isArray(v)) return v.map(filledIn);
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as Record<string, Json>;
+  if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace(/\$\{([^}!]+)\}/g, (_, name: string) => FILLED[name] ?? MADE_ARN).replace(/\$\{!/g, '${');
+  if ('Fn::GetAtt' in o || 'Ref' in o || 'Fn::ImportValue' in o) return MADE_ARN;
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, filledIn(x)]));
+}
+
+/** The characters IAM counts for a policy document: its JSON without whitespace outside strings, intrinsics filled in. */
+export function policyChars(doc: Json): number {
+  return JSON.stringify(filledIn(doc)).length;
+}
+
+/**
+ * PC4009: the pipelines compiled together whose stacks attach inline policies to the same role of the
+ * user's need more than IAM allows one role; the stack that crosses the limit would fail. Reported
+ * once per role, at the first pipeline's `role:`, with the others as notes.
+ */
+export function checkRoleBudget(uses: readonly RolePolicyUse[], diags: Diagnostics): void {
+  const byRole = new Map<string, RolePolicyUse[]>();
+  for (const u of uses) byRole.set(u.role, [...(byRole.get(u.role) ?? []), u]);
+  for (const [role, list] of byRole) {
+    const total = list.reduce((n, u) => n + u.chars, 0);
+    if (total <= ROLE_POLICY_LIMIT) continue;
+    const [first, ...rest] = list as [RolePolicyUse, ...RolePolicyUse[]];
+    const shown = list.slice(0, 5).map((u) => `${u.pipeline} ${u.chars.toLocaleString('en-US')}`);
+    const who = list.length === 1 ? `pipeline '${first.pipeline}' runs as role ${role} and needs` : `the ${list.length} pipelines that run as role ${role} need`;
+    diags.add('PC4009', `${who} about ${total.toLocaleString('en-US')} characters of inline policy on it (${shown.join(', ')}${list.length > 5 ? ', ...' : ''}); IAM allows ${ROLE_POLICY_LIMIT.toLocaleString('en-US')} per role, so ${list.length === 1 ? 'its stack cannot attach it' : 'their stacks cannot all attach theirs'}`, first.span, {
+      notes: rest.flatMap((u) => (u.span && u.span !== first.span ? [{ message: `'${u.pipeline}' runs as it too`, span: u.span }] : [])).slice(0, 10),
+      suggestion: list.length === 1 ? "give actions that do much roles of their own ('role:' on the action), which carry their grants instead, or split the pipeline" : "give some of these pipelines a role of their own ('role:' on the pipeline), or leave 'role:' out so that each stack makes its own role",
+    });
+  }
+}
