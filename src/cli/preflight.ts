@@ -16,7 +16,8 @@ export async function checkDependencies(ctx: CliContext, settings: AwsSettings, 
   const { sdkPreflightClient } = await import('../live/preflight-sdk.js');
   const region = plan.defaultRegion ?? plan.pipelines.find((p) => p.region)?.region ?? 'us-east-1';
   const findings = await preflight(plan, sdkPreflightClient(settings, () => clients.account(), region));
-  for (const line of describeFindings(findings)) ctx.stderr.write(`pipec: ${line}\n`);
+  // commands to run are written as they are, indented, to be copied
+  for (const line of describeFindings(findings)) ctx.stderr.write(line.startsWith('  ') ? `${line}\n` : `pipec: ${line}\n`);
   return findings.every((f) => f.missing.length === 0);
 }
 

@@ -1,3 +1,4 @@
+import { sdkRulesReader } from '../ops/event-rules.js';
 import { describeFailure } from './errors.js';
 import type { Exists, PreflightClient } from './preflight.js';
 import { clientConfig, withoutNodeVersionWarning } from './sdk-client.js';
@@ -8,8 +9,8 @@ const statusOf = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number }
 const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized/;
 
 /**
- * The preflight look-ups through the AWS SDK: IAM GetRole, S3 HeadBucket and CodeBuild
- * BatchGetProjects, each SDK client imported the first time plan or apply needs it (so no other
+ * The preflight look-ups through the AWS SDK: IAM GetRole, S3 HeadBucket, CodeBuild
+ * BatchGetProjects and EventBridge ListRuleNamesByTarget/DescribeRule, each SDK client imported the first time plan or apply needs it (so no other
  * command loads them). A definite "not found" is `false`; access denied or any other failure is
  * `{ unknown }` with its reason: pipec cannot tell, so it warns and goes on. `account` is the
  * account plan and apply already ask STS for.
@@ -42,8 +43,10 @@ export function sdkPreflightClient(settings: AwsSettings, account: () => Promise
     const sdk = await import('@aws-sdk/client-codebuild');
     return { sdk, client: withoutNodeVersionWarning(() => new sdk.CodeBuildClient(clientConfig(settings, region, settings.endpoints.codebuild, 'read'))) };
   });
+  const rules = sdkRulesReader(settings, settings.endpoints.eventbridge);
   return {
     account,
+    rules,
     async roleExists(arn): Promise<Exists> {
       const { sdk, client } = await iam();
       try {

@@ -1,5 +1,7 @@
+import type { PipelineRule } from '../ops/event-rules.js';
 import { isObject, type JsonObject } from './json.js';
 import type { Plan } from './plan.js';
+import { changesOf, eventSourcesOf, ruleCommands, startedBy } from './source-rules.js';
 
 /** What a pipeline relies on existing before CodePipeline can run it: its role, its artifact buckets, its CodeBuild projects. */
 export interface Dependencies {
@@ -30,6 +32,8 @@ export interface PreflightClient {
   bucketExists(bucket: string, region: string): Promise<Exists>;
   /** Which of the named projects exist in the region (BatchGetProjects), or why it could not be told. */
   projectsExisting(names: readonly string[], region: string): Promise<Set<string> | { unknown: string }>;
+  /** The EventBridge rules that target the pipeline (ListRuleNamesByTarget, DescribeRule); undefined when they could not be read. */
+  rules(pipelineArn: string, region: string): Promise<PipelineRule[] | undefined>;
 }
 
 const ACCOUNT_OF_ARN = /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/;
@@ -73,6 +77,8 @@ export interface PreflightFinding {
   region: string;
   missing: string[];
   unchecked: string[];
+  /** Sources that do not poll and that no EventBridge rule starts the pipeline for (a warning), with the commands that make the rules. */
+  unstarted?: { sources: string[]; s3: string[]; commands: string[] };
 }
 
 /**
@@ -111,6 +117,24 @@ export async function preflight(plan: Plan, client: PreflightClient): Promise<Pr
       else note(`role ${deps.roleArn}`, await memo(`role ${deps.roleArn}`, () => client.roleExists(deps.roleArn as string)));
     }
     for (const b of deps.buckets) note(`artifact bucket ${b.bucket} (${b.region})`, await memo(`bucket ${b.region} ${b.bucket}`, () => client.bucketExists(b.bucket, b.region)));
+    // Change detection: pipeline mode makes no EventBridge rules (the stack does), so one of the user's must start the pipeline.
+    const sources = eventSourcesOf(p.desired.pipeline);
+    let unstarted: PreflightFinding['unstarted'];
+    if (sources.length > 0) {
+      const mine = await account();
+      const partition = /^arn:([^:]+):/.exec(deps.roleArn ?? '')?.[1] ?? 'aws';
+      const rules = 'account' in mine ? await client.rules(`arn:${partition}:codepipeline:${p.region}:${mine.account}:${p.name}`, p.region) : undefined;
+      if (!rules || !('account' in mine)) unchecked.push(`the EventBridge rules that start it (${'account' in mine ? 'these credentials may not list them, or EventBridge could not be reached' : mine.unknown})`);
+      else {
+        const bare = sources.filter((s) => !startedBy(s, rules));
+        if (bare.length > 0)
+          unstarted = {
+            sources: bare.map((s) => `${changesOf(s)} (source '${s.action}'${s.provider === 'ECR' ? '' : ', PollForSourceChanges false'})`),
+            s3: bare.filter((s) => s.provider === 'S3').map((s) => `s3://${s.configuration.S3Bucket ?? ''}/${s.configuration.S3ObjectKey ?? ''}`),
+            commands: ruleCommands(p.name, p.region, mine.account, partition, bare),
+          };
+      }
+    }
     const byRegion = new Map<string, Set<string>>();
     for (const pr of deps.projects) byRegion.set(pr.region, (byRegion.get(pr.region) ?? new Set()).add(pr.project));
     for (const [region, names] of [...byRegion].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -118,7 +142,7 @@ export async function preflight(plan: Plan, client: PreflightClient): Promise<Pr
       const found = await memo(`projects ${region} ${sorted.join(',')}`, () => client.projectsExisting(sorted, region));
       for (const name of sorted) note(`CodeBuild project ${name} (${region})`, found instanceof Set ? found.has(name) : found);
     }
-    return missing.length + unchecked.length > 0 ? { pipeline: p.name, region: p.region, missing, unchecked } : undefined;
+    return missing.length + unchecked.length > 0 || unstarted ? { pipeline: p.name, region: p.region, missing, unchecked, ...(unstarted ? { unstarted } : {}) } : undefined;
   });
   return (await Promise.all(checks)).filter((f): f is PreflightFinding => f !== undefined);
 }
@@ -135,6 +159,15 @@ export function describeFindings(findings: readonly PreflightFinding[]): string[
         `pipeline '${f.pipeline}' (${f.region}) relies on what does not exist: ${f.missing.join('; ')}. pipec does not make a pipeline that cannot run. Either deploy it with its stacks instead ('pipec plan --stack', then 'pipec apply --stack': the cloudformation target makes the pipeline together with its artifact buckets and CodeBuild projects, and gives its role what it needs; a role named in 'role:' must exist, without 'role:' the stack makes one), or create what is missing and plan again`,
       );
     if (f.unchecked.length > 0) lines.push(`warning: could not check what pipeline '${f.pipeline}' relies on: ${f.unchecked.join('; ')}`);
+    if (f.unstarted) {
+      const u = f.unstarted;
+      const pollable = u.sources.some((s) => s.includes('PollForSourceChanges'));
+      lines.push(
+        `warning: no EventBridge rule starts pipeline '${f.pipeline}' (${f.region}) on ${u.sources.join('; ')}, so those changes will not start it (pipeline mode makes no rules). Either deploy it with its stacks ('pipec plan --stack', then 'pipec apply --stack', which make the rules)${pollable ? ", set 'poll: true' on the source (CodePipeline then polls)" : ''}, or create the rules and the role EventBridge assumes:`,
+        ...u.commands.map((c) => `  ${c}`),
+      );
+      if (u.s3.length > 0) lines.push(`  (an S3 source's rule also needs a CloudTrail trail that logs the data events of ${u.s3.join(', ')}: "Create an EventBridge rule for an Amazon S3 source (CLI)" in the CodePipeline user guide)`);
+    }
   }
   return lines;
 }

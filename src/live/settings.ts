@@ -1,7 +1,7 @@
 import type { ProfileView } from './aws-config.js';
 
 /** The AWS services pipec calls, by the identifiers AWS_ENDPOINT_URL_<ID> and `services` sections use. */
-export type Service = 'codepipeline' | 'sts' | 's3' | 'iam' | 'codebuild';
+export type Service = 'codepipeline' | 'sts' | 's3' | 'iam' | 'codebuild' | 'eventbridge';
 
 /** How to reach AWS, resolved from flags, the environment and the profile before any SDK code loads. */
 export interface AwsSettings {
@@ -76,7 +76,7 @@ export function resolveAwsSettings(flags: AwsFlags, env: Record<string, string |
     out.endpoint = cp.url;
     out.endpointFrom = cp.from;
   }
-  for (const s of ['sts', 's3', 'iam', 'codebuild'] as const) {
+  for (const s of ['sts', 's3', 'iam', 'codebuild', 'eventbridge'] as const) {
     const e = endpointOf(s);
     if (e) out.endpoints[s] = e.url;
   }

@@ -9,9 +9,12 @@ import { createBuckets, createProjects, createRoles, pipec, startProxy, workspac
 const ROLE = 'arn:aws:iam::111111111111:role/pipeline';
 const THROTTLED = { status: 400, error: 'ThrottlingException', message: 'Rate exceeded' } as const;
 
-/** `count` small pipelines in one file, named `${prefix}-0`, `${prefix}-1`, ... */
+/**
+ * `count` small pipelines in one file, named `${prefix}-0`, `${prefix}-1`, ... Their sources poll, so
+ * plan looks up no EventBridge rules (whose calls the proxies here would count as CodePipeline's).
+ */
 function pipelines(prefix: string, count: number): string {
-  const list = Array.from({ length: count }, (_, i) => `  - name: ${prefix}-${i}\n    source: codecommit:app-${i}@main\n    build: { codebuild: app-${i} }\n`).join('');
+  const list = Array.from({ length: count }, (_, i) => `  - name: ${prefix}-${i}\n    source: { codecommit: app-${i}, branch: main, poll: true }\n    build: { codebuild: app-${i} }\n`).join('');
   return `role: ${ROLE}\nartifacts: acme-artifacts\npipelines:\n${list}`;
 }
 

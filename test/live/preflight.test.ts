@@ -6,7 +6,10 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/live/plan.js';
 import { dependenciesOf, describeFindings, preflight, type PreflightClient } from '../../src/live/preflight.js';
-import { runBin } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, runBin } from '../support/cli.js';
+import { expectGolden } from '../support/golden.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createBuckets, createProjects, createRoles, pipec, provisionDependencies, workspace } from './support.js';
 
@@ -63,6 +66,7 @@ describe('preflight with a fake client', () => {
       roleExists: async (arn) => (calls.push(`role ${arn}`), true),
       bucketExists: async (b, r) => (calls.push(`bucket ${b} ${r}`), true),
       projectsExisting: async (names, r) => (calls.push(`projects ${r} ${names.join(',')}`), new Set(names)),
+      rules: async (arn, r) => (calls.push(`rules ${arn} ${r}`), []),
       ...over,
     };
   };
@@ -125,6 +129,46 @@ describe('preflight with a fake client', () => {
     expect(other[0]?.missing[0]).toBe("role arn:aws:iam::111111111111:role/pipeline: it is in account 111111111111, but the pipeline is made in account 999999999999 (these credentials), and CodePipeline assumes a role of the pipeline's own account");
     const unknown = await preflight(plan('create'), client({ account: async () => Promise.reject(new Error('no STS')) }));
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('change detection: a source that does not poll needs an EventBridge rule, which pipeline mode does not make', () => {
+  const EVENTS = JSON.parse(JSON.stringify(DECLARATION));
+  EVENTS.stages[0].actions = [
+    { name: 'Source', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'CodeCommit', version: '1' }, configuration: { RepositoryName: 'web', BranchName: 'main', PollForSourceChanges: 'false' } },
+    { name: 'Image', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'ECR', version: '1' }, configuration: { RepositoryName: 'base', ImageTag: 'stable' } },
+    { name: 'Polls', actionTypeId: { category: 'Source', owner: 'AWS', provider: 'S3', version: '1' }, configuration: { S3Bucket: 'b', S3ObjectKey: 'k.zip', PollForSourceChanges: 'true' } },
+  ];
+  const plan = { project: 'p', projectFrom: 'configuration', prune: false, pipelines: [{ name: 'web', region: 'us-east-1', action: 'create', liveVersion: null, changes: [], desired: { pipeline: EVENTS, tags: [] } }] } as never;
+  const base = (rules: PreflightClient['rules']): PreflightClient => ({ account: async () => '111111111111', roleExists: async () => true, bucketExists: async () => true, projectsExisting: async (n) => new Set(n), rules });
+
+  it('warns for each source no enabled rule matches, with the commands that make the rules, and asks the pipeline ARN', async () => {
+    const asked: string[] = [];
+    const findings = await preflight(plan, base(async (arn, r) => (asked.push(`${arn} ${r}`), [])));
+    expect(asked).toEqual(['arn:aws:codepipeline:us-east-1:111111111111:web us-east-1']);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.missing).toEqual([]);
+    expect(findings[0]?.unstarted?.sources).toEqual(["pushes to web@main (source 'Source', PollForSourceChanges false)", "image pushes to base:stable (source 'Image')"]);
+    const lines = describeFindings(findings);
+    expect(lines[0]).toMatch(/^warning: no EventBridge rule starts pipeline 'web' \(us-east-1\) on pushes to web@main .*; image pushes to base:stable .*, so those changes will not start it \(pipeline mode makes no rules\)\. Either deploy it with its stacks \('pipec plan --stack', then 'pipec apply --stack', which make the rules\), set 'poll: true' on the source \(CodePipeline then polls\), or create the rules and the role EventBridge assumes:$/);
+    expect(lines.slice(1).every((l) => l.startsWith('  aws '))).toBe(true);
+    expect(lines.slice(1).map((l) => l.trim().split(' ').slice(0, 3).join(' '))).toEqual(['aws iam create-role', 'aws iam put-role-policy', 'aws events put-rule', 'aws events put-targets', 'aws events put-rule', 'aws events put-targets']);
+    expect(lines.join('\n')).toContain('"resources":["arn:aws:codecommit:us-east-1:111111111111:web"]');
+    expect(lines.join('\n')).toContain('"Arn":"arn:aws:codepipeline:us-east-1:111111111111:web","RoleArn":"arn:aws:iam::111111111111:role/pipec-web-events"');
+  });
+
+  it('is quiet when enabled rules match every such source; a disabled or other rule does not count', async () => {
+    const codecommit = JSON.stringify({ source: ['aws.codecommit'], resources: ['arn:aws:codecommit:us-east-1:111111111111:web'], detail: { referenceName: ['main'] } });
+    const ecr = JSON.stringify({ source: ['aws.ecr'], detail: { 'repository-name': ['base'], 'image-tag': ['stable'] } });
+    expect(await preflight(plan, base(async () => [{ name: 'a', enabled: true, pattern: codecommit }, { name: 'b', enabled: true, pattern: ecr }]))).toEqual([]);
+    const off = await preflight(plan, base(async () => [{ name: 'a', enabled: false, pattern: codecommit }, { name: 'b', enabled: true, pattern: ecr.replace('stable', 'latest') }]));
+    expect(off[0]?.unstarted?.sources).toHaveLength(2);
+  });
+
+  it('rules that cannot be read are a warning that says so, never a stop', async () => {
+    const findings = await preflight(plan, base(async () => undefined));
+    expect(findings[0]?.missing).toEqual([]);
+    expect(findings[0]?.unchecked).toEqual(['the EventBridge rules that start it (these credentials may not list them, or EventBridge could not be reached)']);
   });
 });
 
@@ -220,6 +264,54 @@ describe('plan and apply on moto', () => {
       const r = await pipec(['plan'], { cwd: ws.dir, endpoint: moto.endpoint, env: { AWS_ENDPOINT_URL_IAM: denyingEndpoint } });
       expect(r.code).toBe(0);
       expect(r.stderr).toBe("pipec: warning: could not check what pipeline 'lonely' relies on: role arn:aws:iam::111111111111:role/lonely (these credentials may not call iam:GetRole)\n");
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  /** What the lonely pipeline relies on, without the EventBridge rule (which provisionDependencies makes too). */
+  const withoutRule = async () => {
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/lonely']);
+    await createBuckets(moto.endpoint, ['lonely-artifacts']);
+    await createProjects(moto.endpoint, ['lonely-Build-Build']);
+  };
+
+  it('a source that does not poll and no rule starts: plan warns with the commands that make the rule; run verbatim, they do, and the warning goes', async () => {
+    await withoutRule();
+    const ws = workspace({ 'pipeline.yml': YML });
+    try {
+      const r = run(['plan'], ws.dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("pipec: warning: no EventBridge rule starts pipeline 'lonely' (us-east-1) on pushes to lonely@main (source 'Source', PollForSourceChanges false), so those changes will not start it");
+      const commands = r.stderr.split('\n').filter((l) => l.startsWith('  aws ')).map((l) => l.trim());
+      expect(commands).toHaveLength(4);
+      for (const c of commands) {
+        expect(c, 'commands pipec prints reach AWS only through the environment').not.toMatch(/--endpoint-url|--profile/);
+        const done = spawnSync('bash', ['-c', c], { cwd: ws.dir, env: { ...moto.env, PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' }, encoding: 'utf8' });
+        expect(done.status, `${c}\n${done.stderr}`).toBe(0);
+      }
+      const again = run(['plan'], ws.dir);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  }, 300_000); // four AWS CLI processes
+
+  it('a pipeline that polls today: the plan turns PollForSourceChanges to false and warns until a rule starts it', async () => {
+    await withoutRule();
+    const polling = YML.replace('source: codecommit:lonely@main', 'project: lonely\nsource: { codecommit: lonely, branch: main, poll: true }');
+    const ws = workspace({ 'pipeline.yml': polling });
+    try {
+      const first = run(['apply', '--auto-approve'], ws.dir);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      ws.write({ 'pipeline.yml': YML.replace('source: codecommit:lonely@main', 'project: lonely\nsource: codecommit:lonely@main') });
+      const r = run(['plan', '--no-color'], ws.dir);
+      expect(r.code, r.stderr).toBe(0);
+      expectGolden(join(ROOT, 'test', 'live', 'golden', 'poll-to-events.txt'), r.stdout);
+      expect(r.stderr).toContain("pipec: warning: no EventBridge rule starts pipeline 'lonely'");
     } finally {
       ws.cleanup();
     }

@@ -159,6 +159,33 @@ export async function createProjects(endpoint: string, names: Iterable<string>, 
 }
 
 /**
+ * Makes, in moto's EventBridge, a rule per source of the pipeline that only EventBridge starts
+ * (PollForSourceChanges false, ECR), targeting the pipeline: what a user of pipeline mode makes
+ * (the commands plan prints) and the cloudformation target's stack makes.
+ */
+export async function createSourceRules(endpoint: string, pipeline: string, declaration: Record<string, unknown>, region = 'us-east-1', account = '111111111111'): Promise<void> {
+  const { eventSourcesOf, ruleCommands } = await import('../../src/live/source-rules.js');
+  const sources = eventSourcesOf(declaration as never);
+  if (sources.length === 0) return;
+  // the same rules the printed commands make: their names, patterns and targets, sent as JSON
+  const commands = ruleCommands(pipeline, region, account, 'aws', sources).filter((c) => c.startsWith('aws events'));
+  const arg = (c: string, flag: string): string => {
+    const m = new RegExp(`--${flag} (?:'([^']*)'|(\\S+))`).exec(c);
+    return (m?.[1] ?? m?.[2]) as string;
+  };
+  for (const c of commands) {
+    const put = c.startsWith('aws events put-rule');
+    const body = put ? { Name: arg(c, 'name'), EventPattern: arg(c, 'event-pattern'), State: 'ENABLED' } : { Rule: arg(c, 'rule'), Targets: JSON.parse(arg(c, 'targets')) as unknown };
+    const res = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${put ? 'PutRule' : 'PutTargets'}`, authorization: SIGNED('events', region) },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${put ? 'PutRule' : 'PutTargets'}: HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
+}
+
+/**
  * Creates in moto what the pipelines in `cwd` rely on (their roles, artifact buckets and
  * CodeBuild projects, the things plan checks before it creates a pipeline), as a real account
  * has them, for tests about other things than that check.
@@ -177,6 +204,7 @@ export async function provisionDependencies(endpoint: string, cwd: string, defau
     if (deps.roleArn) await createRoles(endpoint, [deps.roleArn]);
     for (const b of deps.buckets) await createBuckets(endpoint, [b.bucket], b.region);
     for (const p of deps.projects) await createProjects(endpoint, [p.project], p.region);
+    await createSourceRules(endpoint, d.name, d.pipeline, d.region ?? defaultRegion);
   }
 }
 
