@@ -46,6 +46,17 @@ rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 copyFileSync(join(ROOT, 'examples', 'promotion', 'pipeline.yml'), join(WORK, 'pipeline.yml'));
 
+// The pipeline runs as its 'role:', the user's own, to which the stack attaches its policy: it must exist (plan --stack checks).
+const roleArn = /^role: (arn:aws:iam::\d{12}:role\/(\S+))$/m.exec(readFileSync(join(WORK, 'pipeline.yml'), 'utf8'));
+if (roleArn) {
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0' },
+    body: new URLSearchParams({ Action: 'CreateRole', Version: '2010-05-08', RoleName: roleArn[2], AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codepipeline.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }),
+  });
+  if (!res.ok) throw new Error(`CreateRole ${roleArn[1]}: HTTP ${res.status}`);
+}
+
 /** One whole pipec process: wall ms and pipec's CPU ms (GNU time, when there is one). */
 function time(args, expect = 0) {
   const env = { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
