@@ -280,9 +280,7 @@ describe('each failure explanation, from an injected failure to status', () => {
       await run(['start', 'shop']);
       await emu.advance(35);
       const r = await run(['status', 'shop', '-f', 'json']);
-      // shop's CodeCommit source does not poll (pipec's default) and no EventBridge rule targets it
-      // here (pipeline mode makes none), which status explains too (PF006): leave that one out
-      const why = (JSON.parse(r.stdout).pipelines[0].explanations as Array<{ code: string }>).filter((e) => e.code !== 'PF006');
+      const why = JSON.parse(r.stdout).pipelines[0].explanations;
       expect(why).toHaveLength(1);
       expect(why[0]).toMatchObject({ code, subject: `${stage}.${action}`, location: 'pipelines/shop.yml:18:9' });
     });

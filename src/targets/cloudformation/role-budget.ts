@@ -34,6 +34,11 @@ export function policyChars(doc: Json): number {
   return JSON.stringify(filledIn(doc)).length;
 }
 
+/** Whether two places are the same text (a shared `role:` at the top of a file is one place for all its pipelines). */
+function samePlace(a: Span, b: Span | undefined): boolean {
+  return b !== undefined && a.file === b.file && a.start === b.start && a.end === b.end;
+}
+
 /**
  * PC4009: the pipelines compiled together whose stacks attach inline policies to the same role of the
  * user's need more than IAM allows one role; the stack that crosses the limit would fail. Reported
@@ -49,7 +54,7 @@ export function checkRoleBudget(uses: readonly RolePolicyUse[], diags: Diagnosti
     const shown = list.slice(0, 5).map((u) => `${u.pipeline} ${u.chars.toLocaleString('en-US')}`);
     const who = list.length === 1 ? `pipeline '${first.pipeline}' runs as role ${role} and needs` : `the ${list.length} pipelines that run as role ${role} need`;
     diags.add('PC4009', `${who} about ${total.toLocaleString('en-US')} characters of inline policy on it (${shown.join(', ')}${list.length > 5 ? ', ...' : ''}); IAM allows ${ROLE_POLICY_LIMIT.toLocaleString('en-US')} per role, so ${list.length === 1 ? 'its stack cannot attach it' : 'their stacks cannot all attach theirs'}`, first.span, {
-      notes: rest.flatMap((u) => (u.span && u.span !== first.span ? [{ message: `'${u.pipeline}' runs as it too`, span: u.span }] : [])).slice(0, 10),
+      notes: rest.flatMap((u) => (u.span && !samePlace(u.span, first.span) ? [{ message: `'${u.pipeline}' runs as it too`, span: u.span }] : [])).slice(0, 10),
       suggestion: list.length === 1 ? "give actions that do much roles of their own ('role:' on the action), which carry their grants instead, or split the pipeline" : "give some of these pipelines a role of their own ('role:' on the pipeline), or leave 'role:' out so that each stack makes its own role",
     });
   }
