@@ -40,6 +40,8 @@ afterAll(async () => {
 async function reset(): Promise<void> {
   await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
   rmSync(join(config.dir, '.aws'), { recursive: true, force: true });
+  // the role the minimal example runs as, the user's own: its stack attaches the pipeline's policy to it
+  await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
 }
 
 /** The environment of a user with credentials of `account`: keys for the pipeline's own, a profile for the others. */
