@@ -88,8 +88,8 @@ build:
   managed-policies: [arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess]
 `;
 
-  it("add a 'pipeline-yml' policy and managed policies to the build's role and to the pipeline role", async () => {
-    const r = await compile(yaml);
+  it("add a 'pipeline-yml' policy and managed policies to the build's role, and to the pipeline role the stack makes when there is no role:", async () => {
+    const r = await compile(yaml.replace('role: arn:aws:iam::111111111111:role/pipeline\n', ''));
     expect(r.stderr).toBe('');
     const build = roles(r.dir, 'codebuild.amazonaws.com')[0] as Role;
     expect(statements(build, 'pipeline-yml')).toEqual([
@@ -102,6 +102,25 @@ build:
       { Sid: 'PipelineYml1', Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ 'Fn::Sub': 'arn:aws:sns:${AWS::Region}:${AWS::AccountId}:releases' }] },
     ]);
     expect(pipeline.Properties.ManagedPolicyArns).toEqual(['arn:aws:iam::111111111111:policy/pipeline-extras']);
+  });
+
+  it("with role: put the pipeline's statements on that role as a policy of their own, and say that the stack cannot attach its managed policies (PC4010)", async () => {
+    const r = await compile(yaml, 'cloudformation', false);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "warning[PC4010]: managed policy arn:aws:iam::111111111111:policy/pipeline-extras cannot be attached to the pipeline's role arn:aws:iam::111111111111:role/pipeline by its stack",
+    );
+    expect(r.stderr).toContain('help: attach it yourself: aws iam attach-role-policy --role-name pipeline --policy-arn arn:aws:iam::111111111111:policy/pipeline-extras');
+    expect(roles(r.dir, 'codepipeline.amazonaws.com')).toEqual([]);
+    const t = parse(readFileSync(join(r.dir, 'images', 'cloudformation.yml'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const user = t.Resources.PipelineRoleUserPolicy;
+    expect(user?.Type).toBe('AWS::IAM::Policy');
+    expect(user?.Properties.Roles).toEqual(['pipeline']);
+    expect(user?.Properties.PolicyName).toEqual({ 'Fn::Sub': 'pipec-images-${AWS::Region}-pipeline-yml' });
+    expect((user?.Properties.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
+      { Sid: 'PipelineYml1', Effect: 'Allow', Action: ['sns:Publish'], Resource: [{ 'Fn::Sub': 'arn:aws:sns:${AWS::Region}:${AWS::AccountId}:releases' }] },
+    ]);
+    expect(t.Resources.Pipeline?.Properties.RoleArn).toBe('arn:aws:iam::111111111111:role/pipeline');
   });
 
   it('on the pipeline are a warning for the codepipeline target alone (PC4004), which uses your role as it is', async () => {
