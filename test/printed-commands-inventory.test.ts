@@ -39,6 +39,12 @@ const INVENTORY: Record<string, Entry> = {
   'src/cli/commands/plan.ts: aws cloudformation delete-stack': { not: 'a pointer (--prune with --stack): which stacks to delete is the user’s choice' },
   // codepipeline.json
   'src/targets/codepipeline.ts: aws codepipeline disable-stage-transition': { runs: PRINTED },
+  'src/targets/codepipeline.ts: pipec apply': { not: "PC4008's suggestion names stack mode ('pipec apply --stack', run in test/live/stack-mode.test.ts), not a whole command line" },
+  'src/live/source-rules.ts: aws iam create-role': { runs: 'test/live/preflight.test.ts' },
+  'src/live/source-rules.ts: aws iam put-role-policy': { runs: 'test/live/preflight.test.ts' },
+  'src/live/source-rules.ts: aws events put-rule': { runs: 'test/live/preflight.test.ts' },
+  'src/live/source-rules.ts: aws events put-targets': { runs: 'test/live/preflight.test.ts' },
+  'src/targets/cloudformation/pipeline-role.ts: aws iam attach-role-policy': { not: "PC4010's suggestion (role name and policy ARN filled in from pipeline.yml); not yet run against moto" },
   'src/targets/codepipeline.ts: aws codepipeline create-pipeline': { not: "the file's description; the full command (create-pipeline --cli-input-json file://...) runs in " + PRINTED },
   'src/targets/codepipeline.ts: aws codestar-notifications create-notification-rule': { not: 'a pointer to the API (moto has no CodeStar Notifications to run it against); the cloudformation target creates the rule' },
   'src/compiler/macros/blue-green-cloudformation.ts: aws cloudformation describe-stacks': { not: BY_PIPELINE },

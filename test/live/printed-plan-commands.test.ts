@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { pipecArgv, printedCommand } from '../support/shell-words.js';
-import { pipec, provisionDependencies, workspace } from './support.js';
+import { createRoles, pipec, provisionDependencies, workspace } from './support.js';
 
 /**
  * The `pipec ...` commands plan, apply, unlock, init and the operating commands' notes print for a
@@ -88,6 +88,8 @@ describe('plan and apply, pipeline mode', () => {
 describe('plan when what the pipeline relies on is missing', () => {
   it("runs its stack-mode commands: 'pipec plan --stack', then 'pipec apply --stack' (and, with no terminal, the saved plan it names)", { timeout: 300_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    // the bucket and the project are missing; the role ('role:', the user's own) exists, as stack mode needs it to
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
     const ws = workspace({ 'pipeline.yml': MINIMAL });
     const run = (args: string[]) => pipec(args, { cwd: ws.dir, endpoint: moto.endpoint });
     try {
