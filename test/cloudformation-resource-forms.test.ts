@@ -57,10 +57,12 @@ beforeAll(async () => {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   path = join(scratch, 'out', 'forms', 'cloudformation.yml');
-  const t = parse(readFileSync(path, 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> } }> };
-  statements = Object.values(t.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Role')
-    .flatMap((r) => (r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement));
+  type Document = { Statement: Statement[] };
+  const t = parse(readFileSync(path, 'utf8')) as { Resources: Record<string, { Type: string; Properties: { Policies?: Array<{ PolicyDocument: Document }>; PolicyDocument?: Document } }> };
+  // The roles the stack makes carry their policies; the pipeline's own role (role:) gets its grants as an AWS::IAM::Policy.
+  statements = Object.values(t.Resources).flatMap((r) =>
+    r.Type === 'AWS::IAM::Role' ? (r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement) : r.Type === 'AWS::IAM::Policy' ? (r.Properties.PolicyDocument?.Statement ?? []) : [],
+  );
 });
 
 /** A resource IAM accepts: "*", an ARN, or an Fn::Sub or Fn::GetAtt that makes one (of this stack's resources). */
