@@ -1,23 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { policyChars, ROLE_POLICY_LIMIT } from '../src/targets/cloudformation/role-budget.js';
 import { runCli } from './support/cli.js';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A file of `n` pipelines that all run as one role of the user's. */
-function shared(n: number, role = 'arn:aws:iam::111111111111:role/pipeline'): string {
-  const lines = [`role: ${role}`, 'artifacts: acme-artifacts', 'pipelines:'];
+/** A file of `n` pipelines that all run as one role of the user's (`top`: more lines for the file's top level). */
+function shared(n: number, role = 'arn:aws:iam::111111111111:role/pipeline', top: string[] = []): string {
+  const lines = [`role: ${role}`, ...top, 'artifacts: acme-artifacts', 'pipelines:'];
   for (let i = 1; i <= n; i++) lines.push(`  - name: app-${i}`, `    source: codecommit:app-${i}@main`, '    build: { commands: [make], artifacts: [out/*] }', `    deploy: { s3: { bucket: app-${i}-site, extract: true } }`);
   return `${lines.join('\n')}\n`;
 }
 
+type Stack = { Resources: Record<string, { Type: string; DependsOn?: string[]; Properties: Record<string, unknown> }> };
+
+/** Compiles the text (cloudformation target unless args name another); returns the run and the stacks it wrote by pipeline. */
 async function compileText(text: string, args: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'pipec-budget-'));
   try {
     writeFileSync(join(dir, 'pipeline.yml'), text);
-    const r = await runCli(['compile', '-t', 'cloudformation', '-o', join(dir, 'out'), '--no-color', ...args], { cwd: dir });
-    return { ...r, wrote: existsSync(join(dir, 'out')) };
+    const r = await runCli(['compile', ...(args.includes('-t') ? [] : ['-t', 'cloudformation']), '-o', join(dir, 'out'), '--no-color', ...args], { cwd: dir });
+    const stack = (name: string): { text: string; template: Stack } => {
+      const t = readFileSync(join(dir, 'out', name, 'cloudformation.yml'), 'utf8');
+      return { text: t, template: parse(t) as Stack };
+    };
+    const stacks = existsSync(join(dir, 'out')) && args.includes('-t') === false ? Object.fromEntries(readdirSync(join(dir, 'out')).map((name) => [name, stack(name)])) : {};
+    return { ...r, wrote: existsSync(join(dir, 'out')), stacks };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,7 +50,8 @@ describe('the inline-policy budget of a role several pipelines share (PC4009)', 
     const r = await compileText(shared(12));
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/pipeline\.yml:1:1: error\[PC4009\]: the 12 pipelines that run as role arn:aws:iam::111111111111:role\/pipeline need about [\d,]+ characters of inline policy on it \(app-1 [\d,]+, .*\); IAM allows 10,240 per role/);
-    expect(r.stderr).toContain("help: give some of these pipelines a role of their own ('role:' on the pipeline)");
+    // Both fixes: a role per pipeline, or the shared role granted by its owner (role-policy: none).
+    expect(r.stderr).toContain("help: give each pipeline a role of its own ('role:' on the pipeline, or leave 'role:' out so that each stack makes one); or keep the shared role, say 'role-policy: none' beside it");
     const total = Number(/need about ([\d,]+) characters/.exec(r.stderr)?.[1]?.replace(/,/g, ''));
     expect(total).toBeGreaterThan(ROLE_POLICY_LIMIT);
     expect(r.wrote).toBe(false);
@@ -51,5 +61,56 @@ describe('the inline-policy budget of a role several pipelines share (PC4009)', 
     const r = await compileText(shared(12), ['--pipeline', 'app-1', '--pipeline', 'app-2']);
     expect(r.stderr).not.toContain('PC4009');
     expect(r.code).toBe(0);
+  });
+
+  it('is a check of the cloudformation target only: the codepipeline target attaches nothing to the role', async () => {
+    for (const args of [['-t', 'codepipeline'], ['-t', 'buildspec']]) {
+      const r = await compileText(shared(12), args);
+      expect(r.stderr, args.join(' ')).not.toContain('PC4009');
+      expect(r.code, args.join(' ')).toBe(0);
+    }
+    const all = await compileText(shared(12), ['-t', 'all']);
+    expect(all.stderr).toContain('error[PC4009]');
+    expect(all.code).toBe(1);
+  });
+});
+
+describe("role-policy: none (the user grants the shared role)", () => {
+  it('lets many pipelines share one role: their stacks attach nothing to it, and each header lists the actions it must allow', async () => {
+    const r = await compileText(shared(12, undefined, ['role-policy: none']));
+    expect(r.stderr).toMatch(/^compiled 12 pipelines \(cloudformation\): 12 files in \S+\n$/);
+    expect(r.code).toBe(0);
+    expect(Object.keys(r.stacks)).toHaveLength(12);
+    for (const [name, { text, template }] of Object.entries(r.stacks)) {
+      const types = Object.values(template.Resources).map((x) => x.Type);
+      expect(types, name).not.toContain('AWS::IAM::Policy');
+      const pipeline = template.Resources.Pipeline as Stack['Resources'][string];
+      expect(pipeline.Properties.RoleArn, name).toBe('arn:aws:iam::111111111111:role/pipeline');
+      expect(pipeline.DependsOn, name).toBeUndefined();
+      expect(text, name).toContain("# Role arn:aws:iam::111111111111:role/pipeline is yours to grant (pipeline.yml 'role-policy: none'): this stack attaches nothing to it. The pipeline calls codebuild:BatchGetBuilds, codebuild:StartBuild, codecommit:");
+      expect(text, name).toContain('s3:PutObject; the role must allow them');
+    }
+  });
+
+  it('is per pipeline: one that says attach again gets its policy, the others none; the budget counts only what is attached', async () => {
+    const text = shared(12, undefined, ['role-policy: none']).replace('  - name: app-3\n', '  - name: app-3\n    role-policy: attach\n');
+    const r = await compileText(text);
+    expect(r.code, r.stderr).toBe(0);
+    const attached = Object.entries(r.stacks).filter(([, s]) => Object.values(s.template.Resources).some((x) => x.Type === 'AWS::IAM::Policy')).map(([n]) => n);
+    expect(attached).toEqual(['app-3']);
+    expect(r.stacks['app-3']?.template.Resources.Pipeline?.DependsOn).toEqual('PipelineRolePolicy');
+    expect(r.stacks['app-3']?.text).not.toContain('is yours to grant');
+  });
+
+  it("is written back by pipec expand, at the pipeline", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipec-budget-'));
+    try {
+      writeFileSync(join(dir, 'pipeline.yml'), shared(2, undefined, ['role-policy: none']));
+      const r = await runCli(['expand', 'pipeline.yml'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.match(/^ {4}role-policy: none$/gm)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -74,6 +74,8 @@ export const CODES = {
   PC3035: { rule: 'cross-account-key-alias', severity: 'error', summary: 'a cross-account action whose artifact store names its KMS key by alias or bare key ID, which the other account cannot resolve' },
   PC3036: { rule: 'default-input-skips-build', severity: 'error', summary: 'a deploy whose default input would skip a build that produces no artifact (it would deploy the source)' },
   PC3037: { rule: 'pipeline-role-account', severity: 'error', summary: "a pipeline whose 'role' is in another account than the pipeline's" },
+  PC3038: { rule: 'role-policy-permissions', severity: 'error', summary: "'permissions' on a pipeline whose 'role-policy: none' says pipec attaches nothing to its role" },
+  PC3039: { rule: 'role-policy-without-role', severity: 'error', summary: "'role-policy: none' on a pipeline without a 'role' of yours to leave alone" },
   PC3040: { rule: 'project-mismatch', severity: 'error', summary: 'pipelines compiled together that name different projects' },
   PC3041: { rule: 'buildspec-file-settings', severity: 'warning', summary: "an inline build's reports or cache paths that its buildspec file, not pipec, decides" },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },

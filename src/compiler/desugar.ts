@@ -48,6 +48,7 @@ function desugarPipeline(input: PipelineInput, diags: Diagnostics): ExPipeline {
     name: read.name ?? '(unnamed)',
     ...(incomplete ? { incomplete } : {}),
     ...(settings.role !== undefined ? { role: settings.role } : {}),
+    ...(settings['role-policy'] !== undefined ? { rolePolicy: settings['role-policy'] } : {}),
     ...(settings.region !== undefined ? { region: settings.region } : {}),
     ...(settings.account !== undefined ? { account: settings.account } : {}),
     ...(settings.connection !== undefined ? { connection: settings.connection } : {}),

@@ -61,6 +61,7 @@ function pipelineData(p: ExPipeline): Record<string, unknown> {
   return {
     name: p.name,
     ...(p.role !== undefined ? { role: p.role } : {}),
+    ...(p.rolePolicy !== undefined ? { 'role-policy': p.rolePolicy } : {}),
     ...(p.region !== undefined ? { region: p.region } : {}),
     ...(p.account !== undefined ? { account: p.account } : {}),
     ...(p.connection !== undefined ? { connection: p.connection } : {}),

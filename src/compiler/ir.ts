@@ -193,6 +193,8 @@ export interface IrPipeline {
   name: string;
   span: Span;
   roleArn?: string;
+  /** `role-policy: none`: the cloudformation target attaches nothing to `roleArn` (the user grants it). Absent: `attach`. */
+  rolePolicy?: 'none';
   region?: string;
   account?: string;
   /** `project:`: the project plan/apply scope ownership to (absent: the directory's name). */
@@ -212,5 +214,5 @@ export interface IrPipeline {
   permissions?: IrPermissions;
   permissionsSpan?: Span;
   deploymentGroups?: IrDeploymentGroup[];
-  spans: { role?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span; project?: Span };
+  spans: { role?: Span; rolePolicy?: Span; artifacts?: Span; type?: Span; execution?: Span; region?: Span; variables?: Span; triggers?: Span; tags?: Span; project?: Span };
 }

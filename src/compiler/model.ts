@@ -72,6 +72,8 @@ export interface ExDeploymentGroup {
 export interface ExPipeline {
   name: string;
   role?: string;
+  /** `role-policy:` (pipeline or file top level): whether the stack attaches its grants to `role:`. */
+  rolePolicy?: 'attach' | 'none';
   region?: string;
   account?: string;
   connection?: string;

@@ -19,6 +19,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
     name: ex.name,
     span: ex.span,
     ...(ex.role ? { roleArn: ex.role } : {}),
+    ...(ex.rolePolicy === 'none' ? { rolePolicy: 'none' as const } : {}),
     ...(ex.region ? { region: ex.region } : {}),
     ...(ex.account ? { account: ex.account } : {}),
     ...(ex.project ? { project: ex.project } : {}),
@@ -34,6 +35,7 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     spans: {
       role: sharedSpan('role'),
+      rolePolicy: sharedSpan('role-policy'),
       artifacts: sharedSpan('artifacts'),
       type: sharedSpan('type'),
       execution: sharedSpan('execution'),

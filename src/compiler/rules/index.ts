@@ -17,6 +17,7 @@ import { keyAlias } from './key-alias.js';
 import { namespaces } from './namespaces.js';
 import { pipelineRoleAccount } from './pipeline-role-account.js';
 import { plaintextSecret } from './plaintext-secret.js';
+import { rolePolicy } from './role-policy.js';
 import { stageCount } from './stage-count.js';
 import { tags } from './tags.js';
 import { triggers } from './triggers.js';
@@ -41,6 +42,7 @@ export const RULES: readonly Rule[] = [
   crossRegion,
   keyAlias,
   pipelineRoleAccount,
+  rolePolicy,
   actionRole,
   namespaces,
   variableRefs,
@@ -67,6 +69,7 @@ export const LOCAL_RULES: readonly Rule[] = [
   v2Only,
   executionMode,
   keyAlias,
+  rolePolicy,
   actionRole,
   tags,
   conditions,

@@ -9,6 +9,8 @@ const KEYS: Record<string, string | [string, ...unknown[]]> = {
   'pipeline.name': ['The pipeline name: 1-100 of A-Z a-z 0-9 . @ - _, unique in the account and region.', 'web'],
   'pipeline.role': ['The IAM role CodePipeline assumes (needed by the codepipeline target; the cloudformation target creates one when left out).', 'arn:aws:iam::111111111111:role/pipeline'],
   'workspace.role': ['The IAM role CodePipeline assumes, shared by every pipeline of the file.', 'arn:aws:iam::111111111111:role/pipeline'],
+  'pipeline.role-policy': ["What the cloudformation target does with 'role': attach (default) attaches the grants the pipeline needs to it; none attaches nothing (you grant the role yourself, e.g. one role many pipelines share).", 'none'],
+  'workspace.role-policy': ["What the cloudformation target does with 'role' for every pipeline of the file: attach (default) or none (you grant the role yourself; for one role many pipelines share).", 'none'],
   'pipeline.region': ["The pipeline's region (needed for cross-region actions).", 'us-east-1'],
   'pipeline.account': ["The pipeline's 12-digit account ID; quote it.", '111111111111'],
   connection: ['The CodeStar connection ARN that github/bitbucket/gitlab sources use unless they name one.', 'arn:aws:codestar-connections:us-east-1:111111111111:connection/abc'],

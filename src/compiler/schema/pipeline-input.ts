@@ -18,7 +18,7 @@ import { PIPELINE, WORKSPACE, type PipelineRead, type SharedSettings, type Works
  */
 
 /** The settings a pipeline may take from its file's top level (tags merge and are read apart). */
-export const SHARED_KEYS = ['role', 'region', 'account', 'connection', 'artifacts', 'type', 'execution', 'project'] as const;
+export const SHARED_KEYS = ['role', 'role-policy', 'region', 'account', 'connection', 'artifacts', 'type', 'execution', 'project'] as const;
 
 /** A mapping checked by its schema (only its valid keys when some were not), and where it was written. */
 export interface ReadPart<T> {

@@ -98,6 +98,11 @@ export const TAGS = z.record(apiText('tags[].key'), TEXT.pipe(apiText('tags[].va
 /** Settings a pipeline can take from the file's top level when the file holds `pipelines:`. */
 export const SHARED = {
   role: ROLE_ARN.optional(),
+  /**
+   * What the cloudformation target does with `role:`: `attach` (default) attaches the grants pipec
+   * computes to it; `none` attaches nothing (the user grants the role, e.g. one role many pipelines share).
+   */
+  'role-policy': z.enum(['attach', 'none']).optional(),
   region: REGION.optional(),
   account: ACCOUNT.optional(),
   connection: z.string().min(1).optional(),
@@ -199,4 +204,4 @@ export type PipelineRead = z.output<typeof PIPELINE>;
 export type WorkspaceRead = z.output<typeof WORKSPACE>;
 export type StageRead = z.output<typeof STAGE>;
 /** The settings a pipeline can take from its file's top level, as read. */
-export type SharedSettings = Partial<Pick<PipelineRead, 'role' | 'region' | 'account' | 'connection' | 'artifacts' | 'type' | 'execution' | 'project'>>;
+export type SharedSettings = Partial<Pick<PipelineRead, 'role' | 'role-policy' | 'region' | 'account' | 'connection' | 'artifacts' | 'type' | 'execution' | 'project'>>;

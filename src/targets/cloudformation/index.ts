@@ -280,7 +280,7 @@ class StackSet {
       });
     files.push({
       path: `cloudformation.${ext}`,
-      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, keyOverrides)}`)),
+      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, keyOverrides)}${role.note ?? ''}`)),
     });
     for (const { region: r, template: rt, file } of regionFiles)
       files.push({ path: file, content: rt.render(format, header(file, `Deploy before the pipeline's stack, in ${r}: ${deploy(file, regionStackName(p.name, r), rt, r)}`)) });

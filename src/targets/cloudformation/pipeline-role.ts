@@ -12,6 +12,8 @@ export interface PipelineRole {
   attachedChars: number;
   /** Logical IDs the pipeline must be created after (the policies that give the role what it needs). */
   dependsOn: string[];
+  /** For the stack's header: what a role the stack attaches nothing to (`role-policy: none`) must allow. */
+  note?: string;
 }
 
 /**
@@ -32,6 +34,9 @@ export function pipelinePolicyName(pipeline: string, suffix = ''): Json {
  *   `managed-policies:` cannot be attached to a role CloudFormation does not own (no resource
  *   type attaches an existing managed policy to an existing role): PC4010 says so with the
  *   command that does it. (A role of another account than the pipeline's is PC3037.)
+ * - `role:` with `role-policy: none`: the user grants the role (one role many pipelines share, whose
+ *   inline policies could not hold every stack's, PC4009): the stack attaches nothing to it and its
+ *   header lists the IAM actions the role must allow. (`permissions:` beside it is PC3038.)
  * - no `role:`: the stack makes its own least-privilege role, as before.
  */
 export function addPipelineRole(t: Template, p: IrPipeline, policy: PolicyBuilder, diags: Diagnostics): PipelineRole {
@@ -40,6 +45,10 @@ export function addPipelineRole(t: Template, p: IrPipeline, policy: PolicyBuilde
     return { arn: getAtt('PipelineRole', 'Arn'), attachedChars: 0, dependsOn: [] };
   }
   const { name } = roleNameOf(p.roleArn);
+  if (p.rolePolicy === 'none') {
+    managedPolicyNotes(p, p.roleArn, name, diags);
+    return { arn: p.roleArn, attachedChars: 0, dependsOn: [], note: noneNote(p.roleArn, policy) };
+  }
   const dependsOn: string[] = [];
   let attachedChars = 0;
   if (policy.size > 0) {
@@ -57,9 +66,20 @@ export function addPipelineRole(t: Template, p: IrPipeline, policy: PolicyBuilde
     attachedChars += policyChars(user.PolicyDocument);
     dependsOn.push(t.add('PipelineRoleUserPolicy', 'AWS::IAM::Policy', { PolicyName: pipelinePolicyName(p.name, '-pipeline-yml'), Roles: [name], PolicyDocument: user.PolicyDocument }));
   }
+  managedPolicyNotes(p, p.roleArn, name, diags);
+  return { arn: p.roleArn, attachedChars, dependsOn };
+}
+
+/** PC4010: `managed-policies:` for `role:`, which no CloudFormation resource can attach to a role the stack does not make. */
+function managedPolicyNotes(p: IrPipeline, roleArn: string, name: string, diags: Diagnostics): void {
   for (const arn of p.permissions?.managedPolicies ?? [])
-    diags.add('PC4010', `managed policy ${arn} cannot be attached to the pipeline's role ${p.roleArn} by its stack: CloudFormation attaches managed policies only to roles it makes`, p.permissionsSpan ?? p.span, {
+    diags.add('PC4010', `managed policy ${arn} cannot be attached to the pipeline's role ${roleArn} by its stack: CloudFormation attaches managed policies only to roles it makes`, p.permissionsSpan ?? p.span, {
       suggestion: `attach it yourself: aws iam attach-role-policy --role-name ${name} --policy-arn ${arn}, or leave 'role:' out so that the stack makes the role with it`,
     });
-  return { arn: p.roleArn, attachedChars, dependsOn };
+}
+
+/** The header line of a stack whose pipeline runs as a role the user grants: the actions pipec would have attached. */
+function noneNote(roleArn: string, policy: PolicyBuilder): string {
+  const list = policy.actions();
+  return `\nRole ${roleArn} is yours to grant (pipeline.yml 'role-policy: none'): this stack attaches nothing to it. ${list.length > 0 ? `The pipeline calls ${list.join(', ')}; the role must allow them on the resources this stack makes or names.` : 'The pipeline makes no AWS calls of its own.'}`;
 }

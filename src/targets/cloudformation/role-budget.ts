@@ -42,7 +42,8 @@ function samePlace(a: Span, b: Span | undefined): boolean {
 /**
  * PC4009: the pipelines compiled together whose stacks attach inline policies to the same role of the
  * user's need more than IAM allows one role; the stack that crosses the limit would fail. Reported
- * once per role, at the first pipeline's `role:`, with the others as notes.
+ * once per role, at the first pipeline's `role:`, with the others as notes. Only the cloudformation
+ * target reports uses (codepipeline.json attaches nothing), and none for `role-policy: none`.
  */
 export function checkRoleBudget(uses: readonly RolePolicyUse[], diags: Diagnostics): void {
   const byRole = new Map<string, RolePolicyUse[]>();
@@ -55,7 +56,10 @@ export function checkRoleBudget(uses: readonly RolePolicyUse[], diags: Diagnosti
     const who = list.length === 1 ? `pipeline '${first.pipeline}' runs as role ${role} and needs` : `the ${list.length} pipelines that run as role ${role} need`;
     diags.add('PC4009', `${who} about ${total.toLocaleString('en-US')} characters of inline policy on it (${shown.join(', ')}${list.length > 5 ? ', ...' : ''}); IAM allows ${ROLE_POLICY_LIMIT.toLocaleString('en-US')} per role, so ${list.length === 1 ? 'its stack cannot attach it' : 'their stacks cannot all attach theirs'}`, first.span, {
       notes: rest.flatMap((u) => (u.span && !samePlace(u.span, first.span) ? [{ message: `'${u.pipeline}' runs as it too`, span: u.span }] : [])).slice(0, 10),
-      suggestion: list.length === 1 ? "give actions that do much roles of their own ('role:' on the action), which carry their grants instead, or split the pipeline" : "give some of these pipelines a role of their own ('role:' on the pipeline), or leave 'role:' out so that each stack makes its own role",
+      suggestion:
+        list.length === 1
+          ? "give actions that do much roles of their own ('role:' on the action), which carry their grants instead, or split the pipeline; or say 'role-policy: none' and grant the role what the pipeline needs yourself (its stack's header lists the actions)"
+          : "give each pipeline a role of its own ('role:' on the pipeline, or leave 'role:' out so that each stack makes one); or keep the shared role, say 'role-policy: none' beside it and grant it what the pipelines need yourself (each stack's header lists the actions)",
     });
   }
 }

@@ -197,6 +197,13 @@ export class PolicyBuilder {
     return this.statements.size;
   }
 
+  /** Every IAM action the statements allow, sorted, each once. */
+  actions(): string[] {
+    const all = new Set<string>();
+    for (const s of this.statements.values()) for (const a of s.actions) all.add(a);
+    return [...all].sort();
+  }
+
   /** The policy document (2012-10-17). */
   document(): Json {
     const list: Json[] = [];
