@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './support/cli.js';
 // @ts-expect-error: a plain .mjs module of the benchmark, without types
-import { pipelineYaml, writeWorkspace } from '../bench/workspace.mjs';
+import { pipelineYaml, SHARED, writeWorkspace } from '../bench/workspace.mjs';
 
 /**
  * A large compile is shared out to worker threads, file by file (and a large file in parts), each
@@ -152,7 +152,7 @@ describe('compile on worker threads (PIPEC_JOBS, --jobs)', { timeout: 900_000 },
   it('merges the checks across files: a name used twice, another project, a file named twice', () => {
     const dir = join(scratch, 'cross');
     mkdirSync(join(dir, 'pipelines'), { recursive: true });
-    const shared = 'defaults:\n  role: arn:aws:iam::111111111111:role/pipeline\n  artifacts: { bucket: acme-artifacts }\n';
+    const shared: string = SHARED;
     // Files 2 and 4 repeat names of files 1 and 3; file 5 names another project; pipelines reuse one anchor.
     const file = (names: number[], project?: string) =>
       `${shared}${project ? `project: ${project}\n` : ''}pipelines:\n${names.map((n) => pipelineYaml(n, '    ')).join('')}`;
@@ -168,11 +168,32 @@ describe('compile on worker threads (PIPEC_JOBS, --jobs)', { timeout: 900_000 },
     same(['compile', '--out', 'OUT', 'pipelines/1.yml', 'pipelines/1.yml'], dir, 1);
   });
 
+  it('adds up the inline policies of a role that pipelines of several files share (PC4009) as one thread does; role-policy: none lets them share it', () => {
+    const dir = join(scratch, 'shared-role');
+    mkdirSync(join(dir, 'pipelines'), { recursive: true });
+    // The generated pipelines each name a role of their own; here every file's pipelines run as one.
+    const file = (names: number[], top: string) =>
+      `${top}${SHARED}pipelines:\n${names.map((n) => pipelineYaml(n, '    ').replace(/^ {4}role: .*\n/m, '')).join('')}`;
+    const write = (top: string) => {
+      for (let f = 0; f < 4; f++) writeFileSync(join(dir, 'pipelines', `${f}.yml`), file([3 * f, 3 * f + 1, 3 * f + 2], top));
+    };
+    write('role: arn:aws:iam::111111111111:role/shared\n');
+    const over = same(['compile', '--target', 'cloudformation', '--out', 'OUT', '--no-color'], dir, 3);
+    expect(over.status).toBe(1);
+    expect(over.stderr).toContain('error[PC4009]: the 12 pipelines that run as role arn:aws:iam::111111111111:role/shared need about');
+    expect(over.stderr.match(/note: '\S+', '\S+', '\S+' run as it too/g)).toHaveLength(3);
+    expect(Object.keys(over.files)).toEqual([]);
+    write('role: arn:aws:iam::111111111111:role/shared\nrole-policy: none\n');
+    const none = same(['compile', '--target', 'all', '--out', 'OUT', '--no-color'], dir, 3);
+    expect(none.status).toBe(0);
+    expect(Object.keys(none.files).length).toBeGreaterThan(12 * 3);
+  });
+
   it('turns a plaintext secret into the same masked report', () => {
     const dir = join(scratch, 'secret');
     mkdirSync(dir, { recursive: true });
     for (let i = 0; i < 4; i++)
-      writeFileSync(join(dir, `p${i}.yml`), `${pipelineYaml(i).replace('NPM_TOKEN: { secret: ci/npm:token }', 'NPM_TOKEN: npm_abcdefghijklmnopqrstuvwxyz0123456789')}role: arn:aws:iam::111111111111:role/pipeline\nartifacts: { bucket: acme-artifacts }\n`);
+      writeFileSync(join(dir, `p${i}.yml`), `${pipelineYaml(i).replace('NPM_TOKEN: { secret: ci/npm:token }', 'NPM_TOKEN: npm_abcdefghijklmnopqrstuvwxyz0123456789')}${SHARED}`);
     same(['validate', '--no-color', 'p0.yml', 'p1.yml', 'p2.yml', 'p3.yml'], dir, 3);
   });
 });

@@ -39,6 +39,21 @@ function samePlace(a: Span, b: Span | undefined): boolean {
   return b !== undefined && a.file === b.file && a.start === b.start && a.end === b.end;
 }
 
+/** One note per other place that names the role (a shared `role:` at the top of a file is one place for all its pipelines), at most 10. */
+function placeNotes(uses: readonly RolePolicyUse[], first: Span | undefined): Array<{ message: string; span: Span }> {
+  const places: Array<{ span: Span; pipelines: string[] }> = [];
+  for (const u of uses) {
+    if (!u.span || (first && samePlace(u.span, first))) continue;
+    const at = places.find((p) => samePlace(p.span, u.span));
+    if (at) at.pipelines.push(u.pipeline);
+    else places.push({ span: u.span, pipelines: [u.pipeline] });
+  }
+  return places.slice(0, 10).map(({ span, pipelines }) => ({
+    message: pipelines.length === 1 ? `'${pipelines[0]}' runs as it too` : `${pipelines.map((n) => `'${n}'`).join(', ')} run as it too`,
+    span,
+  }));
+}
+
 /**
  * PC4009: the pipelines compiled together whose stacks attach inline policies to the same role of the
  * user's need more than IAM allows one role; the stack that crosses the limit would fail. Reported
@@ -55,7 +70,7 @@ export function checkRoleBudget(uses: readonly RolePolicyUse[], diags: Diagnosti
     const shown = list.slice(0, 5).map((u) => `${u.pipeline} ${u.chars.toLocaleString('en-US')}`);
     const who = list.length === 1 ? `pipeline '${first.pipeline}' runs as role ${role} and needs` : `the ${list.length} pipelines that run as role ${role} need`;
     diags.add('PC4009', `${who} about ${total.toLocaleString('en-US')} characters of inline policy on it (${shown.join(', ')}${list.length > 5 ? ', ...' : ''}); IAM allows ${ROLE_POLICY_LIMIT.toLocaleString('en-US')} per role, so ${list.length === 1 ? 'its stack cannot attach it' : 'their stacks cannot all attach theirs'}`, first.span, {
-      notes: rest.flatMap((u) => (u.span && !samePlace(u.span, first.span) ? [{ message: `'${u.pipeline}' runs as it too`, span: u.span }] : [])).slice(0, 10),
+      notes: placeNotes(rest, first.span),
       suggestion:
         list.length === 1
           ? "give actions that do much roles of their own ('role:' on the action), which carry their grants instead, or split the pipeline; or say 'role-policy: none' and grant the role what the pipeline needs yourself (its stack's header lists the actions)"
