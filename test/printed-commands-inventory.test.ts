@@ -44,7 +44,7 @@ const INVENTORY: Record<string, Entry> = {
   'src/live/source-rules.ts: aws iam put-role-policy': { runs: 'test/live/preflight.test.ts' },
   'src/live/source-rules.ts: aws events put-rule': { runs: 'test/live/preflight.test.ts' },
   'src/live/source-rules.ts: aws events put-targets': { runs: 'test/live/preflight.test.ts' },
-  'src/targets/cloudformation/pipeline-role.ts: aws iam attach-role-policy': { not: "PC4010's suggestion (role name and policy ARN filled in from pipeline.yml); not yet run against moto" },
+  'src/targets/cloudformation/pipeline-role.ts: aws iam attach-role-policy': { runs: 'test/live/stack-mode.test.ts' },
   'src/targets/codepipeline.ts: aws codepipeline create-pipeline': { not: "the file's description; the full command (create-pipeline --cli-input-json file://...) runs in " + PRINTED },
   'src/targets/codepipeline.ts: aws codestar-notifications create-notification-rule': { not: 'a pointer to the API (moto has no CodeStar Notifications to run it against); the cloudformation target creates the rule' },
   'src/compiler/macros/blue-green-cloudformation.ts: aws cloudformation describe-stacks': { not: BY_PIPELINE },

@@ -4,6 +4,7 @@
 // accounts, AWS profiles that assume a role there through moto's STS.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +173,62 @@ describe('a stack that fails', () => {
       ws.cleanup();
     }
   });
+});
+
+describe("a pipeline that runs as a role of the user's", () => {
+  const PIPELINE = 'name: extras\nrole: arn:aws:iam::111111111111:role/pipeline\nsource: codecommit:extras@main\nbuild: { commands: [make] }\n';
+  /** The AWS CLI (v1) in bash on moto, as a user pastes a command pipec printed. */
+  const aws = (command: string, cwd: string) => spawnSync('bash', ['-c', command], { cwd, env: { ...moto.env, PATH: process.env.PATH ?? '', HOME: cwd }, encoding: 'utf8' });
+
+  it("PC4010's attach-role-policy command, run verbatim, attaches the managed policy the stack cannot", async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': `${PIPELINE}managed-policies: [arn:aws:iam::111111111111:policy/pipeline-extras]\n` });
+    try {
+      const made = aws(`aws iam create-policy --policy-name pipeline-extras --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sns:Publish","Resource":"*"}]}'`, ws.dir);
+      expect(made.status, made.stderr).toBe(0);
+      const r = pipec(['apply', '--stack', '--auto-approve', '--no-color'], ws.dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('warning[PC4010]: managed policy arn:aws:iam::111111111111:policy/pipeline-extras cannot be attached');
+      const command = /help: attach it yourself: (aws iam attach-role-policy [^,]+),/.exec(r.stderr)?.[1] as string;
+      expect(command).toBe('aws iam attach-role-policy --role-name pipeline --policy-arn arn:aws:iam::111111111111:policy/pipeline-extras');
+      const done = aws(command, ws.dir);
+      expect(done.status, done.stderr).toBe(0);
+      const attached = aws('aws iam list-attached-role-policies --role-name pipeline --query "AttachedPolicies[].PolicyArn" --output text', ws.dir);
+      expect(attached.stdout.trim()).toBe('arn:aws:iam::111111111111:policy/pipeline-extras');
+      // beside it, the policy the stack attached to the role: what the pipeline needs
+      const inline = aws('aws iam list-role-policies --role-name pipeline --query "PolicyNames" --output text', ws.dir);
+      expect(inline.stdout.trim()).toBe('pipec-extras-us-east-1');
+    } finally {
+      ws.cleanup();
+    }
+  }, 300_000); // AWS CLI processes
+
+  it('role-policy: none: the stack deploys and attaches nothing to the role; the pipeline runs as it', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': `${PIPELINE}role-policy: none\nartifacts: extras-artifacts\n` });
+    try {
+      const r = pipec(['apply', '--stack', '--auto-approve', '--no-color'], ws.dir);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('AWS::IAM::Policy');
+      const inline = aws('aws iam list-role-policies --role-name pipeline --query "PolicyNames" --output text', ws.dir);
+      expect(inline.status, inline.stderr).toBe(0);
+      expect(inline.stdout.trim()).toBe('');
+      const client = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+      try {
+        expect((await client.send(new GetPipelineCommand({ name: 'extras' }))).pipeline?.roleArn).toBe('arn:aws:iam::111111111111:role/pipeline');
+      } finally {
+        client.destroy();
+      }
+      const again = pipec(['plan', '--stack', '--detailed-exitcode'], ws.dir);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      // pipeline mode agrees: the stack's pipeline is the one codepipeline.json describes
+      const pipelineMode = pipec(['plan', '--detailed-exitcode'], ws.dir);
+      expect(pipelineMode.code, pipelineMode.stdout + pipelineMode.stderr).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  }, 300_000);
 });
 
 describe('stacks in other accounts', () => {
