@@ -102,6 +102,15 @@ describe("role-policy: none (the user grants the shared role)", () => {
     expect(r.stacks['app-3']?.text).not.toContain('is yours to grant');
   });
 
+  it('keeps managed-policies a warning with the command that attaches them (PC4010); the stack still attaches nothing', async () => {
+    const text = shared(2, undefined, ['role-policy: none']).replace('  - name: app-2\n', '  - name: app-2\n    managed-policies: [arn:aws:iam::111111111111:policy/extras]\n');
+    const r = await compileText(text);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning[PC4010]: managed policy arn:aws:iam::111111111111:policy/extras cannot be attached');
+    expect(r.stderr).toContain('help: attach it yourself: aws iam attach-role-policy --role-name pipeline --policy-arn arn:aws:iam::111111111111:policy/extras,');
+    for (const { template } of Object.values(r.stacks)) expect(Object.values(template.Resources).map((x) => x.Type)).not.toContain('AWS::IAM::Policy');
+  });
+
   it("is written back by pipec expand, at the pipeline", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipec-budget-'));
     try {
