@@ -85,6 +85,7 @@ const INVENTORY: Record<string, Entry> = {
   'docs/diagnostics.md: pipec init pipelines/api.yml': { runs: OFFLINE },
   'docs/diagnostics.md: pipec init -': { runs: OFFLINE },
   'docs/diagnostics.md: aws codepipeline disable-stage-transition': { runs: LIVE },
+  'docs/diagnostics.md: aws iam attach-role-policy': { runs: LIVE },
   // docs/editors.md
   'docs/editors.md: pipec schema > pipeline.schema.json': { runs: OFFLINE },
   // docs/failures.md

@@ -139,6 +139,35 @@ describe('pipeline mode: README, docs/plan-and-apply.md, docs/plan-format.md, do
   });
 });
 
+describe('docs/diagnostics.md: the commands its warnings give', () => {
+  it("PC4010's attach-role-policy attaches the managed policy the stack cannot, to the role of its example", { timeout: 300_000 }, async () => {
+    await reset();
+    const doc = readFileSync(join(ROOT, 'docs', 'diagnostics.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## PC4010 '), doc.indexOf('\n## ', doc.indexOf('## PC4010 ') + 5));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] as string;
+    const help = section.split('\n').find((l) => l.includes('aws iam attach-role-policy')) as string;
+    expect(shown('docs/diagnostics.md: aws iam attach-role-policy').line).toBe(doc.slice(0, doc.indexOf(help)).split('\n').length);
+    const command = /yourself: (aws iam attach-role-policy .+?), or /.exec(help)?.[1] as string;
+    const ws = workspace({ 'pipeline.yml': yaml });
+    try {
+      // the example prints the warning the document shows
+      const compiled = paste('pipec compile -t cloudformation', ws.dir);
+      expect(compiled.code, compiled.stderr).toBe(0);
+      expect(compiled.stderr).toContain(help.trim());
+      // the role and the managed policy are the user's
+      await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
+      const policy = paste(`aws iam create-policy --policy-name pipeline-extras --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'`, ws.dir, env());
+      expect(policy.code, policy.stderr).toBe(0);
+      const r = paste(command, ws.dir, env());
+      expect(r.code, `${command}\n${r.stderr}`).toBe(0);
+      const attached = paste('aws iam list-attached-role-policies --role-name pipeline --query AttachedPolicies[].PolicyArn --output text', ws.dir, env());
+      expect(attached.stdout.trim()).toBe('arn:aws:iam::111111111111:policy/pipeline-extras');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
 describe('stack mode: README', () => {
   it('plan --stack --out plan.json, then apply plan.json; apply --stack --auto-approve --account-profile for a pipeline with an account stack', { timeout: 900_000 }, async () => {
     await reset();
