@@ -25,6 +25,8 @@ const MINIMAL = readFileSync(join(ROOT, 'examples', 'minimal', 'pipeline.yml'), 
 describe('plan --stack --format', () => {
   it('json: every stack with its action, resource changes and IAM statements; the summary as pipeline mode gives it', { timeout: 300_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    // the role pipeline.yml names is the user's: the stack attaches its grants to it
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
     const ws = workspace({ 'pipeline.yml': MINIMAL });
     try {
       const r = await runCli(['plan', '--stack', '--format', 'json', '--detailed-exitcode'], { cwd: ws.dir, env: moto.env });
@@ -44,6 +46,8 @@ describe('plan --stack --format', () => {
 
   it('markdown: a heading, each stack as a diff block, the summary line', { timeout: 300_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    // the role pipeline.yml names is the user's: the stack attaches its grants to it
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
     const ws = workspace({ 'pipeline.yml': MINIMAL });
     try {
       const r = await runCli(['plan', '--stack', '--format', 'markdown', '--detailed-exitcode'], { cwd: ws.dir, env: moto.env });
@@ -53,8 +57,7 @@ describe('plan --stack --format', () => {
       expect(r.stdout).toContain('+ Pipeline AWS::CodePipeline::Pipeline');
       expect(r.stdout).toMatch(/```\n\n\*\*Plan: 1 stack to create, 0 to update, 0 unchanged\.\*\*\n$/);
       expect(r.stdout).not.toMatch(/\u001b\[/);
-      // applied, a second plan in each format has nothing to do: exit 0 (the role pipeline.yml names is the user's)
-      await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/pipeline']);
+      // applied, a second plan in each format has nothing to do: exit 0
       const applied = await runCli(['apply', '--stack', '--auto-approve'], { cwd: ws.dir, env: moto.env });
       expect(applied.code, applied.stdout + applied.stderr).toBe(0);
       for (const format of ['json', 'markdown']) {
