@@ -1,6 +1,6 @@
 import { AwsFailure, describeFailure } from '../errors.js';
 import type { StackClient, StackClientProvider, StackEvent } from './client.js';
-import { stackCommand, waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
+import { deployCommand, stackCommand, waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
 
 export type StackOutcomeStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'timed-out' | 'skipped' | 'not-started';
 
@@ -72,6 +72,14 @@ export async function applyStackPlan(plan: StackModePlan, clients: StackClientPr
     const base = { stack: t.stackName, pipeline: t.pipeline, region: t.region };
     if (stopped.has(t.pipeline)) {
       outcomes.push({ ...base, status: 'not-started', message: `not started: an earlier stack of pipeline ${t.pipeline} did not deploy` });
+      continue;
+    }
+    if (p.action === 'manual' && p.awaiting) {
+      // its parameters are known now: the command to run there; what comes after needs this stack
+      const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
+      const { templatesDir } = p.awaiting;
+      outcomes.push({ ...base, status: 'skipped', message: `stack ${t.stackName} belongs in account ${t.account}; run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${templatesDir}, then ${deployCommand(t, `${templatesDir}/${t.pipeline}/${t.file}`, parameters)}; then plan and apply again (or pass --account-profile ${t.account}=PROFILE)` });
+      stopped.add(t.pipeline);
       continue;
     }
     if (p.action === 'manual') {

@@ -32,7 +32,7 @@ export function isStackPlanText(text: string): boolean {
 
 const target = z.object({
   pipeline: z.string().min(1),
-  kind: z.enum(['account', 'region', 'pipeline']),
+  kind: z.enum(['artifacts', 'account', 'region', 'pipeline']),
   file: z.string().min(1),
   stackName: z.string().min(1),
   region: z.string().min(1),

@@ -37,6 +37,11 @@ export interface StackPlan {
   pipelineChanges?: Change[];
   reason?: string;
   command?: string;
+  /**
+   * A manual stack whose parameters come from a stack not deployed yet (the artifacts stack): the
+   * directory the templates are compiled into, so that apply prints the command once those outputs are known.
+   */
+  awaiting?: { templatesDir: string };
 }
 
 export interface StackModePlan {
@@ -164,6 +169,13 @@ export async function planPipelineStacks(p: StackPipeline, clients: StackClientP
     const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
     if (missingProfile) {
       const path = `${opts.templatesDir}/${t.pipeline}/${t.file}`;
+      if (missingInputs.length > 0) {
+        const [name, src] = missingInputs[0] as [string, { stack: string; output: string }];
+        const reason = `stack ${t.stackName} belongs in account ${t.account}, and its parameter ${name} comes from output ${src.output} of stack ${src.stack}, which is not deployed yet; pass --account-profile ${t.account}=PROFILE to deploy it from here, or apply: it deploys ${src.stack}, then prints the command to run with credentials of account ${t.account}, and stops before the stacks that need this one`;
+        out.push({ ...base, action: 'manual', parameters, reason, awaiting: { templatesDir: opts.templatesDir } });
+        outputs.set(t.stackName, undefined);
+        continue;
+      }
       out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${opts.templatesDir}, then`, command: deployCommand(t, path, parameters) });
       outputs.set(t.stackName, undefined);
       continue;

@@ -49,7 +49,7 @@ export function securityLine(s: SecurityChange, c: Palette): string {
 }
 
 function stackBlock(p: StackPlan, c: Palette): string[] {
-  if (p.action === 'manual') return [`${c.magenta('!')} ${title(p)}: deploy it in account ${p.target.account} yourself`, `    ${p.reason ?? ''}`, `    ${p.command ?? ''}`];
+  if (p.action === 'manual') return [`${c.magenta('!')} ${title(p)}: deploy it in account ${p.target.account} yourself`, `    ${p.reason ?? ''}`, ...(p.command ? [`    ${p.command}`] : [])];
   if (p.action === 'blocked') return [`${c.magenta('!')} ${title(p)}: blocked`, `    ${p.reason ?? ''}`];
   if (p.action === 'deferred') return [`${c.yellow('…')} ${title(p)}: planned during apply`, `    ${p.reason ?? ''}`];
   const head = p.action === 'create' ? `${c.green('+')} ${title(p)}: create` : `${c.yellow('~')} ${title(p)}: update`;

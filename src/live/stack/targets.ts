@@ -5,9 +5,13 @@ import type { EmitFacts } from '../../targets/types.js';
 import { cloudformationTarget } from '../../targets/cloudformation/index.js';
 import type { Tag } from '../json.js';
 import { stackTags } from '../ownership.js';
+import { ARTIFACTS_FILE_STEM, artifactsStackName } from '../../targets/cloudformation/artifacts-stack.js';
 
-/** The three kinds of stack a pipeline has, in deploy order: roles in other accounts, other regions' stores, the pipeline. */
-export type StackKind = 'account' | 'region' | 'pipeline';
+/**
+ * The kinds of stack a pipeline has, in deploy order: the artifact store other accounts use (when
+ * pipec makes its key), roles in other accounts, other regions' stores, the pipeline.
+ */
+export type StackKind = 'artifacts' | 'account' | 'region' | 'pipeline';
 
 /** Where one of a stack's parameters comes from: an output of a stack deployed before it. */
 export interface ParameterSource {
@@ -19,7 +23,7 @@ export interface ParameterSource {
 export interface StackTarget {
   pipeline: string;
   kind: StackKind;
-  /** The file the cloudformation target writes (cloudformation.yml, cloudformation.<region>.yml, cloudformation.account-<id>.yml). */
+  /** The file the cloudformation target writes (cloudformation.yml, cloudformation.artifacts.yml, cloudformation.<region>.yml, cloudformation.account-<id>.yml). */
   file: string;
   stackName: string;
   region: string;
@@ -32,10 +36,11 @@ export interface StackTarget {
   tags: Tag[];
 }
 
-const ORDER: Record<StackKind, number> = { account: 0, region: 1, pipeline: 2 };
+const ORDER: Record<StackKind, number> = { artifacts: 0, account: 1, region: 2, pipeline: 3 };
 
 /** The CloudFormation stack name of each kind, as the stacks' headers print it in their deploy commands. */
 export function stackName(pipeline: string, kind: StackKind, region?: string): string {
+  if (kind === 'artifacts') return artifactsStackName(pipeline);
   return kind === 'pipeline' ? `${pipeline}-pipeline` : kind === 'region' ? `${pipeline}-pipeline-${region}` : `${pipeline}-pipeline-roles`;
 }
 
@@ -49,8 +54,8 @@ function pascal(region: string): string {
 }
 
 /**
- * Every stack of one pipeline in deploy order (account stacks, then region stacks, then the
- * pipeline's), from the files the cloudformation target emits. A parameter without a default is
+ * Every stack of one pipeline in deploy order (its artifacts stack, account stacks, region
+ * stacks, then the pipeline's), from the files the cloudformation target emits. A parameter without a default is
  * wired to an output of an earlier stack: `<Output><Region>` to output `<Output>` of that region's
  * stack, or a parameter named like an earlier stack's output to that output. One that cannot be
  * wired is returned in `unwired`, so plan can say so instead of failing in CloudFormation.
@@ -65,7 +70,7 @@ export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagno
   for (const f of files) {
     const account = /^cloudformation\.account-(\d{12})\.yml$/.exec(f.path)?.[1];
     const other = /^cloudformation\.([a-z0-9-]+)\.yml$/.exec(f.path)?.[1];
-    const kind: StackKind | undefined = f.path === 'cloudformation.yml' ? 'pipeline' : account ? 'account' : other ? 'region' : undefined;
+    const kind: StackKind | undefined = f.path === 'cloudformation.yml' ? 'pipeline' : f.path === `${ARTIFACTS_FILE_STEM}.yml` ? 'artifacts' : account ? 'account' : other ? 'region' : undefined;
     if (!kind) continue;
     const stackRegion = kind === 'region' ? (other as string) : region;
     targets.push({ pipeline: p.name, kind, file: f.path, stackName: stackName(p.name, kind, stackRegion), region: stackRegion, ...(account ? { account } : {}), template: f.content, inputs: {}, tags });

@@ -2,7 +2,8 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrRule, IrStore } from '../../compiler/ir.js';
 import { addProject, type CloneSources } from './codebuild.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
-import { keyAlias, storeGrants, userKeyGrant, userKeyId, type StoreRefs } from './storage.js';
+import { artifactsParameters } from './artifacts-stack.js';
+import { storeGrants, userKeyGrant, userKeyId, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
 
 /** The account of an IAM role ARN. */
@@ -38,6 +39,8 @@ export interface AccountStackOptions {
   buildspecs: Map<IrAction, string>;
   clonesOf(a: IrAction): CloneSources;
   diags: Diagnostics;
+  /** The store of the pipeline's region is the artifacts stack's: named by that stack's outputs, as parameters. */
+  artifactsStack?: boolean;
 }
 
 /**
@@ -55,6 +58,10 @@ export function accountStack(o: AccountStackOptions): Template {
   const storeRefs = new Map<string | undefined, StoreRefs>();
   for (const region of sortRegions(plan.regions)) {
     const store = o.stores.get(region);
+    if (region === undefined && o.artifactsStack) {
+      storeRefs.set(region, artifactsParameters(t, p.name, store));
+      continue;
+    }
     const keyRegion = region ?? p.region ?? '${AWS::Region}';
     const bucket = store?.bucket ?? '';
     storeRefs.set(region, {
@@ -62,7 +69,7 @@ export function accountStack(o: AccountStackOptions): Template {
       bucketName: bucket,
       bucketArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}`),
       objectsArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}/*`),
-      ...crossAccountKey(store, p.name, keyRegion, o.pipelineAccount),
+      ...crossAccountKey(store, keyRegion, o.pipelineAccount),
     });
   }
   const retention = (): Json => {
@@ -120,25 +127,18 @@ export function accountStack(o: AccountStackOptions): Template {
 }
 
 /**
- * The artifact key as a role in another account names it. This stack is deployed before the
- * pipeline's stacks, so a key pipec creates there has no ARN yet: IAM names the keys of the
- * pipeline's account and region (the key policy decides which one lets this account in), and the
- * CodeBuild project names it by its alias ARN, which KMS's own APIs resolve in the key's account.
- * AWS documents no alias ARN for this use: CodeBuild's encryptionKey takes "the ARN of the CMK or
- * ... alias/<alias-name>" (an alias of the project's own account), S3 wants "a fully qualified KMS
- * key ARN" for cross-account SSE-KMS, and CodePipeline's EncryptionKey says aliases are "recognized
- * only in the account that created the KMS key". Naming the key ARN needs the key to exist before
- * this stack, which is deployed first (a key stack deployed before it would); a key the user gives
- * (artifacts.kms-key, a key ARN, checked by the compiler) is named by ARN. An existing bucket
- * without a key has none.
+ * The artifact key of a store as a role in another account names it: a key the user gives
+ * (artifacts.kms-key, a key ARN, checked by the compiler) by its ARN; an existing bucket without
+ * a key has none. A key pipec makes in the pipeline's region comes from the artifacts stack
+ * (artifacts-stack.ts), by key ARN; one it makes in another region's support stack, deployed after
+ * this one, has no ARN yet: IAM names the keys of the pipeline's account in that region (the key
+ * policy decides which one lets this account in). Nothing here names a key by alias: AWS documents
+ * no alias across accounts for CodeBuild, S3 or CodePipeline (see artifacts-stack.ts).
  */
-function crossAccountKey(store: IrStore | undefined, pipeline: string, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
+function crossAccountKey(store: IrStore | undefined, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
   if (store?.kmsKey) return { keyId: userKeyId(store.kmsKey, region, account), keyGrant: userKeyGrant(store.kmsKey, region) };
   if (store?.existing) return {};
-  return {
-    keyId: sub(`arn:\${AWS::Partition}:kms:${region}:${account}:${keyAlias(pipeline)}`),
-    keyGrant: { resources: [sub(`arn:\${AWS::Partition}:kms:${region}:${account}:key/*`)] },
-  };
+  return { keyGrant: { resources: [sub(`arn:\${AWS::Partition}:kms:${region}:${account}:key/*`)] } };
 }
 
 /** Regions in name order, the pipeline's own (undefined) first. */

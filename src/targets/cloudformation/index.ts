@@ -14,6 +14,7 @@ import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
 import { addPipelineRole } from './pipeline-role.js';
+import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, shellVariable } from './artifacts-stack.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
 
@@ -125,9 +126,12 @@ class StackSet {
     const sources = eventSources(p);
     const trail = sources.some((a) => a.provider === 'S3');
     const mainStore = this.mainStore();
-    if (!mainStore?.existing) t.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
     const createsKey = makesKey(mainStore, this.accountsUsing(undefined));
-    const store = addArtifactStore(t, {
+    // Roles of other accounts use a key pipec makes: it goes, with its bucket, into the artifacts stack deployed before theirs.
+    const artifacts = needsArtifactsStack(mainStore, this.accountsUsing(undefined)) ? new Template(`pipec: the artifact store (bucket and KMS key) of pipeline ${p.name}, which roles in other accounts use. Deploy it before the account stacks and the pipeline's stack.`, p.tags) : undefined;
+    const storeStack = artifacts ?? t;
+    if (!mainStore?.existing) storeStack.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
+    let store = addArtifactStore(storeStack, {
       pipeline: p.name,
       ...(mainStore ? { store: mainStore } : {}),
       ...(p.region ? { region: p.region } : {}),
@@ -135,6 +139,11 @@ class StackSet {
       ...(trail && createsKey ? { extraKeyStatements: trailKeyStatements(p) } : {}),
       retentionDays: ref('ArtifactRetentionInDays'),
     });
+    if (artifacts) {
+      artifacts.output('ArtifactBucketName', 'bucket that holds the artifacts', store.bucketName);
+      artifacts.output('ArtifactKeyArn', 'KMS key that encrypts the artifacts', store.keyId);
+      store = artifactsParameters(t, p.name, mainStore, p.region);
+    }
     // Stores of other regions: created by their support stacks, named here by bucket and key alias.
     const regionLocal = new Map<string, StoreRefs>();
     const regionRemote = new Map<string, StoreRefs>();
@@ -265,6 +274,7 @@ class StackSet {
       ].join(' ');
     const tagNote = tags.unpassable.map((k) => `\nTag ${k} cannot be given to aws cloudformation deploy (its key holds '='): add it to the stack with aws cloudformation update-stack --tags.`).join('');
     const order = [
+      ...(artifacts ? [`${ARTIFACTS_FILE_STEM}.${ext}`] : []),
       ...accountFiles.map((a) => `${a.file} (in account ${a.plan.account})`),
       ...regionFiles.map((r) => `${r.file} (in ${r.region})`),
       `cloudformation.${ext}`,
@@ -272,16 +282,20 @@ class StackSet {
     const orderNote = order.length > 1 ? `\nDeploy order: ${order.map((o, i) => `${i + 1}. ${o}`).join(', ')}.` : '';
     const header = (file: string, note: string): string =>
       `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}${tagNote}${orderNote}`;
+    const artifactsFile = artifacts ? `${ARTIFACTS_FILE_STEM}.${ext}` : undefined;
+    const fromArtifacts = artifacts ? artifactsParameterNames(mainStore).map((name) => `${name}=$(${stackOutput(artifactsStackName(p.name), p.region, name)})`) : [];
     const keyOverrides = Object.keys(t.parameters)
-      .filter((id) => id.startsWith('ArtifactKeyArn'))
+      .filter((id) => id.startsWith('ArtifactKeyArn') && id !== 'ArtifactKeyArn')
       .map((id) => {
         const r = this.otherRegions.find((x) => `ArtifactKeyArn${pascalId(x)}` === id) as string;
         return `${id}=$(${stackOutput(regionStackName(p.name, r), r, 'ArtifactKeyArn')})`;
       });
     files.push({
       path: `cloudformation.${ext}`,
-      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, keyOverrides)}${role.note ?? ''}`)),
+      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, [...fromArtifacts, ...keyOverrides])}${role.note ?? ''}`)),
     });
+    if (artifacts && artifactsFile)
+      files.push({ path: artifactsFile, content: artifacts.render(format, header(artifactsFile, `Deploy first: ${deploy(artifactsFile, artifactsStackName(p.name), artifacts, p.region)}`)) });
     for (const { region: r, template: rt, file } of regionFiles)
       files.push({ path: file, content: rt.render(format, header(file, `Deploy before the pipeline's stack, in ${r}: ${deploy(file, regionStackName(p.name, r), rt, r)}`)) });
     const storesByRegion = new Map<string | undefined, IrStore | undefined>([[undefined, mainStore], ...this.otherRegions.map((r) => [r, p.regionStores[r]] as [string, IrStore])]);
@@ -295,11 +309,18 @@ class StackSet {
         buildspecs: this.buildspecs,
         clonesOf: (a) => this.clonesOf(a),
         diags: this.diags,
+        ...(artifacts ? { artifactsStack: true } : {}),
       });
-      files.push({
-        path: file,
-        content: at.render(format, header(file, `Deploy first, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region)}${userKeyNote(p, plan.account)}`)),
-      });
+      const inputs = artifactsParameterNames(mainStore).filter((name) => at.parameters[name]);
+      const how =
+        inputs.length === 0
+          ? `Deploy first, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region)}`
+          : [
+              `Deploy after ${ARTIFACTS_FILE_STEM}.${ext}, with ${inputs.length === 1 ? 'its output' : 'its outputs'} ${inputs.join(' and ')}. Read ${inputs.length === 1 ? 'it' : 'them'} with credentials of account ${this.pipelineAccount as string} (the pipeline's):`,
+              ...inputs.map((name) => `  ${shellVariable(name)}=$(${stackOutput(artifactsStackName(p.name), p.region, name)})`),
+              `then deploy, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region, inputs.map((name) => `${name}="$${shellVariable(name)}"`))}`,
+            ].join('\n');
+      files.push({ path: file, content: at.render(format, header(file, `${how}${userKeyNote(p, plan.account)}`)) });
     }
     return files;
   }
@@ -311,8 +332,8 @@ function regionStackName(pipeline: string, region: string): string {
 }
 
 /** The AWS CLI command that prints one output of a stack. */
-function stackOutput(stack: string, region: string, output: string): string {
-  return `aws cloudformation describe-stacks --region ${region} --stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${output}'].OutputValue" --output text`;
+function stackOutput(stack: string, region: string | undefined, output: string): string {
+  return `aws cloudformation describe-stacks ${region ? `--region ${region} ` : ''}--stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${output}'].OutputValue" --output text`;
 }
 
 /** Whether a template names IAM resources (RoleName, ...), which needs CAPABILITY_NAMED_IAM. */
