@@ -81,20 +81,95 @@ function ownTopics(text: string): string[] {
   return compiled.flatMap(({ ir }) => (ir.notifications?.topicArn ? [ir.notifications.topicArn] : []));
 }
 
-/** Each template's header: the deploy command, the account it names ("with credentials of account X"), and the printed order. */
-function headers(dir: string): { order: string[]; commands: Map<string, { command: string; account?: string }> } {
-  const commands = new Map<string, { command: string; account?: string }>();
+/** A value an account stack's header reads from a stack of the pipeline's account into a shell variable before its deploy command. */
+interface Read {
+  line: string;
+  variable: string;
+  account: string;
+}
+
+/**
+ * Each template's header: the deploy command, the account it names ("with credentials of account X"),
+ * the outputs it reads first with another account's credentials (VAR=$(aws cloudformation describe-stacks ...)),
+ * and the printed order.
+ */
+function headers(dir: string): { order: string[]; commands: Map<string, { command: string; account?: string; reads: Read[] }> } {
+  const commands = new Map<string, { command: string; account?: string; reads: Read[] }>();
   let order: string[] = [];
   for (const file of readdirSync(dir).filter((f) => /^cloudformation.*\.yml$/.test(f))) {
     const head = readFileSync(join(dir, file), 'utf8').split('\n').filter((l) => l.startsWith('#'));
     const line = head.find((l) => l.includes('aws cloudformation deploy')) as string;
     expect(line, `${dir}/${file} prints a deploy command`).toBeDefined();
     const account = /with credentials of account (\d{12})/.exec(line)?.[1];
-    commands.set(file, { command: line.slice(line.indexOf('aws cloudformation deploy')), ...(account ? { account } : {}) });
+    const reads: Read[] = [];
+    head.forEach((l, i) => {
+      const m = /^# {3}([A-Z_]+)=(\$\(aws cloudformation describe-stacks .*\))$/.exec(l);
+      if (!m) return;
+      const by = [...head.slice(0, i)].reverse().find((h) => /with credentials of account \d{12}/.test(h));
+      reads.push({ line: `${m[1]}=${m[2]}`, variable: m[1] as string, account: /with credentials of account (\d{12})/.exec(by ?? '')?.[1] ?? '' });
+    });
+    commands.set(file, { command: line.slice(line.indexOf('aws cloudformation deploy')), ...(account ? { account } : {}), reads });
     const orderLine = head.find((l) => l.startsWith('# Deploy order: '));
     if (orderLine && file === 'cloudformation.yml') order = [...orderLine.matchAll(/\d+\. (\S+?)[.,]?(?= |$)/g)].map((m) => m[1] as string);
   }
   return { order: order.length > 0 ? order : ['cloudformation.yml'], commands };
+}
+
+/**
+ * A header's commands as a user runs them in one shell: the reads with the credentials they name
+ * (here: a bash that prints the variables it set), then the deploy with the stack's account's.
+ */
+function runHeader(entry: { command: string; account?: string; reads: Read[] }, dir: string) {
+  let assigned = '';
+  for (const account of [...new Set(entry.reads.map((r) => r.account))]) {
+    const mine = entry.reads.filter((r) => r.account === account);
+    const r = sh(`${mine.map((x) => x.line).join('\n')}\ndeclare -p ${mine.map((x) => x.variable).join(' ')}`, dir, account === '111111111111' ? undefined : account);
+    expect(r.code, `${mine.map((x) => x.line).join('\n')}\n${r.stderr}`).toBe(0);
+    for (const x of mine) expect(new RegExp(`declare -- ${x.variable}="arn:|declare -- ${x.variable}="[a-z0-9]`).test(r.stdout), `${x.variable} is read: ${r.stdout}`).toBe(true);
+    assigned += r.stdout;
+  }
+  return sh(`${assigned}${entry.command}`, dir, entry.account);
+}
+
+/** Deploys every stack of a workspace's pipelines by the commands their headers print, in the printed order, and checks each stack. */
+async function deployByHeaders(text: string, ws: ReturnType<typeof workspace>): Promise<void> {
+  for (const arn of ownTopics(text)) {
+    const [, , , region, , topic] = arn.split(':');
+    expect(sh(`aws sns create-topic --region ${region} --name ${topic}`, ws.dir).code).toBe(0);
+  }
+  await createRoles(moto.endpoint, ownRoles(text));
+  expect(runBin(['compile', '-t', 'cloudformation', '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
+  for (const pipeline of readdirSync(join(ws.dir, 'out'))) {
+    const dir = join(ws.dir, 'out', pipeline);
+    const { order, commands } = headers(dir);
+    expect([...order].sort(), `${pipeline}: the printed order names every stack`).toEqual([...commands.keys()].sort());
+    for (const file of order) {
+      const entry = commands.get(file) as { command: string; account?: string; reads: Read[] };
+      const r = runHeader(entry, dir);
+      expect(r.code, `${pipeline}/${file}: ${entry.command}\n${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/Successfully created\/updated stack/);
+    }
+    // the pipeline exists where its stack made it
+    // (in the region the command names, else the environment's, as for the command itself)
+    const region = /--region (\S+)/.exec(commands.get('cloudformation.yml')?.command ?? '')?.[1];
+    const got = sh(`aws codepipeline get-pipeline ${region ? `--region ${region} ` : ''}--name ${pipeline} --query pipeline.name --output text`, dir);
+    expect(got.stdout.trim()).toBe(pipeline);
+    // every stack carries pipec's tags, as one apply --stack makes (the project: the workspace directory's name)
+    for (const file of order) {
+      const { command, account } = commands.get(file) as { command: string; account?: string };
+      const stack = /--stack-name (\S+)/.exec(command)?.[1] as string;
+      const where = /--region (\S+)/.exec(command)?.[1] ?? region;
+      const live = JSON.parse(sh(`aws cloudformation describe-stacks ${where ? `--region ${where} ` : ''}--stack-name ${stack} --query Stacks[0] --output json`, dir, account).stdout) as { StackId: string; Tags: unknown[] };
+      expect(live.Tags, `${pipeline}/${file}`).toEqual(expect.arrayContaining([{ Key: 'managed-by', Value: 'pipec' }, { Key: 'pipec:project', Value: basename(ws.dir) }]));
+      // in the account the header names (the pipeline's own otherwise)
+      expect(live.StackId.split(':')[4], `${pipeline}/${file}`).toBe(account ?? '111111111111');
+    }
+  }
+  // so plan --stack finds them this project's, and finds nothing to change
+  const plan = runBin(['plan', '--stack', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'], { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
+  expect(plan.stdout + plan.stderr).not.toContain('--adopt');
+  expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+  expect(plan.stdout).toMatch(/Plan: 0 stacks to create, 0 to update, \d+ unchanged\./);
 }
 
 describe("every stack header's deploy command, run verbatim in the printed order", () => {
@@ -106,49 +181,34 @@ describe("every stack header's deploy command, run verbatim in the printed order
         const text = readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
         const ws = workspace({ 'pipeline.yml': text });
         try {
-          for (const arn of ownTopics(text)) {
-            const [, , , region, , topic] = arn.split(':');
-            expect(sh(`aws sns create-topic --region ${region} --name ${topic}`, ws.dir).code).toBe(0);
-          }
-          await createRoles(moto.endpoint, ownRoles(text));
-          expect(runBin(['compile', '-t', 'cloudformation', '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
-          for (const pipeline of readdirSync(join(ws.dir, 'out'))) {
-            const dir = join(ws.dir, 'out', pipeline);
-            const { order, commands } = headers(dir);
-            expect([...order].sort(), `${pipeline}: the printed order names every stack`).toEqual([...commands.keys()].sort());
-            for (const file of order) {
-              const { command, account } = commands.get(file) as { command: string; account?: string };
-              const r = sh(command, dir, account);
-              expect(r.code, `${pipeline}/${file}: ${command}\n${r.stdout}${r.stderr}`).toBe(0);
-              expect(r.stdout).toMatch(/Successfully created\/updated stack/);
-            }
-            // the pipeline exists where its stack made it
-            // (in the region the command names, else the environment's, as for the command itself)
-            const region = /--region (\S+)/.exec(commands.get('cloudformation.yml')?.command ?? '')?.[1];
-            const got = sh(`aws codepipeline get-pipeline ${region ? `--region ${region} ` : ''}--name ${pipeline} --query pipeline.name --output text`, dir);
-            expect(got.stdout.trim()).toBe(pipeline);
-            // every stack carries pipec's tags, as one apply --stack makes (the project: the workspace directory's name)
-            for (const file of order) {
-              const { command, account } = commands.get(file) as { command: string; account?: string };
-              const stack = /--stack-name (\S+)/.exec(command)?.[1] as string;
-              const where = /--region (\S+)/.exec(command)?.[1] ?? region;
-              const live = JSON.parse(sh(`aws cloudformation describe-stacks ${where ? `--region ${where} ` : ''}--stack-name ${stack} --query Stacks[0] --output json`, dir, account).stdout) as { StackId: string; Tags: unknown[] };
-              expect(live.Tags, `${pipeline}/${file}`).toEqual(expect.arrayContaining([{ Key: 'managed-by', Value: 'pipec' }, { Key: 'pipec:project', Value: basename(ws.dir) }]));
-              // in the account the header names (the pipeline's own otherwise)
-              expect(live.StackId.split(':')[4], `${pipeline}/${file}`).toBe(account ?? '111111111111');
-            }
-          }
-          // so plan --stack finds them this project's, and finds nothing to change
-          const plan = runBin(['plan', '--stack', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'], { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
-          expect(plan.stdout + plan.stderr).not.toContain('--adopt');
-          expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-          expect(plan.stdout).toMatch(/Plan: 0 stacks to create, 0 to update, \d+ unchanged\./);
+          await deployByHeaders(text, ws);
         } finally {
           ws.cleanup();
         }
       },
       600_000,
     );
+  // what no example shows: a pipeline without artifacts: whose actions run in other accounts
+  // (the account stacks read the artifacts stack's outputs with the pipeline account's credentials)
+  it('fixture cross-account-own-store', { timeout: 600_000 }, async () => {
+    await reset();
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-own-store.yml'), 'utf8');
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      await deployByHeaders(text, ws);
+      const out = join(ws.dir, 'out', 'ledger');
+      expect(headers(out).commands.get('cloudformation.account-222222222222.yml')?.reads.map((r) => [r.variable, r.account])).toEqual([
+        ['ARTIFACT_BUCKET_NAME', '111111111111'],
+        ['ARTIFACT_KEY_ARN', '111111111111'],
+      ]);
+      // the build in 222222222222 encrypts with the key the artifacts stack made, by its ARN
+      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      expect(key).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
+      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names ledger-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
 
 describe("a header's deploy command with tags that need quoting", () => {
@@ -196,6 +256,46 @@ describe('what plan --stack prints to run in another account', () => {
       expect(JSON.parse(tags.stdout)).toContainEqual({ Key: 'managed-by', Value: 'pipec' });
       const apply = pipec(['apply', '--stack', '--auto-approve']);
       expect(apply.stdout).toContain('✓ stack "xacct-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('what apply --stack prints to run in another account once the artifacts stack is deployed', () => {
+  it('names the outputs at plan time, prints the command with their values at apply time, which runs verbatim there; the next apply deploys the rest', { timeout: 600_000 }, async () => {
+    await reset();
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-own-store.yml'), 'utf8');
+    await createRoles(moto.endpoint, ownRoles(text));
+    const ws = workspace({ 'pipeline.yml': text });
+    const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
+    try {
+      const plan = pipec(['plan', '--stack', '--no-color']);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain('+ stack "ledger-pipeline-artifacts" (us-east-1): create');
+      expect(plan.stdout).toContain(
+        'stack ledger-pipeline-roles belongs in account 222222222222, and its parameter ArtifactBucketName comes from output ArtifactBucketName of stack ledger-pipeline-artifacts, which is not deployed yet; pass --account-profile 222222222222=PROFILE to deploy it from here, or apply: it deploys ledger-pipeline-artifacts, then prints the command to run with credentials of account 222222222222, and stops before the stacks that need this one',
+      );
+      const apply = pipec(['apply', '--stack', '--auto-approve', '--no-color']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(1);
+      expect(apply.stdout).toContain('✓ stack "ledger-pipeline-artifacts" (us-east-1): created (CREATE_COMPLETE)');
+      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      for (const account of ['222222222222', '333333333333']) {
+        const m = new RegExp(`run, with credentials of account ${account} \\(AWS_PROFILE or keys in the environment\\): (pipec compile -t cloudformation -o out), then (aws cloudformation deploy .*?); then plan and apply again`).exec(apply.stdout);
+        expect(m, apply.stdout).not.toBeNull();
+        const [, compileLine, deploy] = m as unknown as [string, string, string];
+        expect(deploy).toContain(`ArtifactKeyArn=${key}`);
+        expect(runBin(compileLine.split(' ').slice(1), { cwd: ws.dir }).code).toBe(0);
+        const r = sh(deploy, ws.dir, account);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+      }
+      // the pipeline's stack was not started before the roles it needs existed
+      expect(apply.stdout).toMatch(/stack "ledger-pipeline" \(us-east-1\): not started/);
+      expect(sh('aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline', ws.dir).code).not.toBe(0);
+      const next = pipec(['apply', '--stack', '--auto-approve', '--no-color', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test']);
+      expect(next.code, next.stdout + next.stderr).toBe(0);
+      expect(next.stdout).toContain('✓ stack "ledger-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names ledger-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
     } finally {
       ws.cleanup();
     }

@@ -66,6 +66,8 @@ export async function checkStackPlanHolds(plan: StackModePlan, clients: StackCli
 export async function applyStackPlan(plan: StackModePlan, clients: StackClientProvider, opts: StackApplyOptions): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
   const stopped = new Set<string>();
+  // pipeline -> its account stacks that wait for a user to deploy them with the outputs just made
+  const awaiting = new Map<string, string[]>();
   const outputs = new Map<string, Record<string, string>>();
   for (const p of plan.stacks) {
     const t = p.target;
@@ -79,7 +81,11 @@ export async function applyStackPlan(plan: StackModePlan, clients: StackClientPr
       const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
       const { templatesDir } = p.awaiting;
       outcomes.push({ ...base, status: 'skipped', message: `stack ${t.stackName} belongs in account ${t.account}; run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${templatesDir}, then ${deployCommand(t, `${templatesDir}/${t.pipeline}/${t.file}`, parameters)}; then plan and apply again (or pass --account-profile ${t.account}=PROFILE)` });
-      stopped.add(t.pipeline);
+      awaiting.set(t.pipeline, [...(awaiting.get(t.pipeline) ?? []), `${t.stackName} in account ${t.account}`]);
+      continue;
+    }
+    if (awaiting.has(t.pipeline) && p.action !== 'manual') {
+      outcomes.push({ ...base, status: 'not-started', message: `not started: it comes after stack ${(awaiting.get(t.pipeline) ?? []).join(' and ')}, to be deployed there first (see above)` });
       continue;
     }
     if (p.action === 'manual') {
