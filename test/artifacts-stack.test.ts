@@ -25,7 +25,7 @@ function emit(text: string): { files: Map<string, { text: string; tree: Tree }>;
   const diags = new Diagnostics();
   const [unit] = compile([{ path: 'pipeline.yml', bytes: new TextEncoder().encode(text) }], diags).pipelines;
   expect(diags.hasErrors()).toBe(false);
-  const out = cloudformationTarget.emit(unit!.ir, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project: 'ledger' });
+  const out = cloudformationTarget.emit(unit!.ir, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project: 'journal' });
   return { files: new Map(out.map((f) => [f.path, { text: f.content, tree: parse(f.content) as Tree }])), diags };
 }
 
@@ -83,22 +83,22 @@ describe('a pipeline with no artifacts: whose build and deploy run in other acco
     expect(order).toBe('1. cloudformation.artifacts.yml, 2. cloudformation.account-222222222222.yml (in account 222222222222), 3. cloudformation.account-333333333333.yml (in account 333333333333), 4. cloudformation.yml.');
     const head = accounts[0]!.text.split('\n').filter((l) => l.startsWith('#'));
     expect(head[1]).toBe("# Deploy after cloudformation.artifacts.yml, with its outputs ArtifactBucketName and ArtifactKeyArn. Read them with credentials of account 111111111111 (the pipeline's):");
-    expect(head[2]).toBe(`#   ARTIFACT_BUCKET_NAME=$(aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactBucketName'].OutputValue" --output text)`);
+    expect(head[2]).toBe(`#   ARTIFACT_BUCKET_NAME=$(aws cloudformation describe-stacks --region us-east-1 --stack-name journal-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactBucketName'].OutputValue" --output text)`);
     expect(head[4]).toMatch(/^# then deploy, with credentials of account 222222222222: aws cloudformation deploy .* --parameter-overrides ArtifactBucketName="\$ARTIFACT_BUCKET_NAME" ArtifactKeyArn="\$ARTIFACT_KEY_ARN" --tags /);
   });
 
   it('orders and wires the stacks of plan --stack: the artifacts stack first, its outputs into the stacks after it', () => {
     const diags = new Diagnostics();
     const [unit] = compile([{ path: 'pipeline.yml', bytes: new TextEncoder().encode(FIXTURE) }], diags).pipelines;
-    const { targets, unwired } = stackTargets(unit!.ir, 'us-east-1', diags, 'ledger');
+    const { targets, unwired } = stackTargets(unit!.ir, 'us-east-1', diags, 'journal');
     expect(unwired).toEqual([]);
     expect(targets.map((t) => [t.kind, t.stackName, t.account ?? ''])).toEqual([
-      ['artifacts', 'ledger-pipeline-artifacts', ''],
-      ['account', 'ledger-pipeline-roles', '222222222222'],
-      ['account', 'ledger-pipeline-roles', '333333333333'],
-      ['pipeline', 'ledger-pipeline', ''],
+      ['artifacts', 'journal-pipeline-artifacts', ''],
+      ['account', 'journal-pipeline-roles', '222222222222'],
+      ['account', 'journal-pipeline-roles', '333333333333'],
+      ['pipeline', 'journal-pipeline', ''],
     ]);
-    const from = { ArtifactBucketName: { stack: 'ledger-pipeline-artifacts', output: 'ArtifactBucketName' }, ArtifactKeyArn: { stack: 'ledger-pipeline-artifacts', output: 'ArtifactKeyArn' } };
+    const from = { ArtifactBucketName: { stack: 'journal-pipeline-artifacts', output: 'ArtifactBucketName' }, ArtifactKeyArn: { stack: 'journal-pipeline-artifacts', output: 'ArtifactKeyArn' } };
     for (const t of targets.slice(1)) expect(t.inputs).toEqual(from);
   });
 });
@@ -106,9 +106,9 @@ describe('a pipeline with no artifacts: whose build and deploy run in other acco
 describe('which stores go into an artifacts stack', () => {
   const base = FIXTURE.replace(/^#.*\n/gm, '');
   it('a bucket pipec creates under your name without kms-key: its key (bucket by name, only the key ARN as a parameter)', () => {
-    const { files } = emit(base.replace('source:', 'artifacts: { bucket: acme-ledger-artifacts }\nsource:'));
+    const { files } = emit(base.replace('source:', 'artifacts: { bucket: acme-journal-artifacts }\nsource:'));
     const artifacts = files.get('cloudformation.artifacts.yml')!.tree;
-    expect(artifacts.Resources.ArtifactBucket!.Properties.BucketName).toBe('acme-ledger-artifacts');
+    expect(artifacts.Resources.ArtifactBucket!.Properties.BucketName).toBe('acme-journal-artifacts');
     for (const f of ['cloudformation.yml', 'cloudformation.account-222222222222.yml']) {
       const t = files.get(f)!;
       expect(Object.keys(t.tree.Parameters ?? {}).filter((p) => p.startsWith('Artifact'))).toEqual(['ArtifactKeyArn']);
@@ -118,10 +118,10 @@ describe('which stores go into an artifacts stack', () => {
   });
 
   it('none for a key of your own, an existing bucket, or no other account', () => {
-    const own = emit(base.replace('source:', 'artifacts: { bucket: acme-ledger-artifacts, kms-key: "arn:aws:kms:us-east-1:111111111111:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b" }\nsource:')).files;
+    const own = emit(base.replace('source:', 'artifacts: { bucket: acme-journal-artifacts, kms-key: "arn:aws:kms:us-east-1:111111111111:key/1f2e3d4c-5b6a-4789-8a9b-0c1d2e3f4a5b" }\nsource:')).files;
     expect(own.has('cloudformation.artifacts.yml')).toBe(false);
     expect(own.get('cloudformation.account-222222222222.yml')!.tree.Parameters?.ArtifactKeyArn).toBeUndefined();
-    const existing = emit(base.replace('source:', 'artifacts: { bucket: acme-ledger-artifacts, existing: true }\nsource:')).files;
+    const existing = emit(base.replace('source:', 'artifacts: { bucket: acme-journal-artifacts, existing: true }\nsource:')).files;
     expect(existing.has('cloudformation.artifacts.yml')).toBe(false);
     const alone = emit(base.replace(/\n {8}role: arn:aws:iam::\d+:role\/[\w-]+/g, '').replace(/stack-role: arn:aws:iam::333333333333:/, 'stack-role: arn:aws:iam::111111111111:')).files;
     expect([...alone.keys()]).toEqual(['cloudformation.yml']);
@@ -129,7 +129,7 @@ describe('which stores go into an artifacts stack', () => {
   });
 
   it("an S3 source's CloudTrail trail may use the key: its statements are in the artifacts stack's key policy", () => {
-    const { files } = emit(base.replace('source: codecommit:ledger@main', 'source: { s3: acme-ledger-sources/ledger.zip }'));
+    const { files } = emit(base.replace('source: codecommit:journal@main', 'source: { s3: acme-journal-sources/journal.zip }'));
     const key = files.get('cloudformation.artifacts.yml')!.tree.Resources.ArtifactKey!.Properties.KeyPolicy as { Statement: Array<{ Sid: string }> };
     expect(key.Statement.map((s) => s.Sid)).toEqual(expect.arrayContaining(['CloudTrailEncryptsLogs', 'CloudTrailDescribesKey']));
     const main = files.get('cloudformation.yml')!.tree;

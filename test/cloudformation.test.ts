@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileExample, examples, templatesIn, type TemplateFile } from './support/targets.js';
@@ -28,14 +28,15 @@ beforeAll(async () => {
     await compileExample(name, join(scratch, 'json', name), ['--cfn-format', 'json']);
     jsonTemplates.push(...templatesIn(name, join(scratch, 'json', name)));
   }
-  // what no example shows: a stack that makes the pipeline's role and its artifact store with its key
-  const own = join(ROOT, 'test', 'fixtures', 'stack', 'own-role-and-store.yml');
-  for (const [format, list] of [['yaml', templates], ['json', jsonTemplates]] as const) {
-    const out = join(scratch, `fixture-${format}`);
-    const r = await runCli(['compile', own, '-t', 'cloudformation', '-o', out, '-q', '--no-color', '--cfn-format', format]);
-    if (r.code !== 0) throw new Error(r.stderr);
-    list.push(...templatesIn('fixture:own-role-and-store', out));
-  }
+  // what no example shows: a stack that makes the pipeline's role and its artifact store with its key;
+  // a pipeline without artifacts: whose actions run in other accounts (the artifacts stack)
+  for (const fixture of ['own-role-and-store', 'cross-account-own-store'])
+    for (const [format, list] of [['yaml', templates], ['json', jsonTemplates]] as const) {
+      const out = join(scratch, `fixture-${fixture}-${format}`);
+      const r = await runCli(['compile', join(ROOT, 'test', 'fixtures', 'stack', `${fixture}.yml`), '-t', 'cloudformation', '-o', out, '-q', '--no-color', '--cfn-format', format]);
+      if (r.code !== 0) throw new Error(r.stderr);
+      list.push(...templatesIn(`fixture:${fixture}`, out));
+    }
 });
 
 type Obj = Record<string, unknown>;
@@ -66,9 +67,13 @@ function expectedService(use: string): string | undefined {
   return undefined;
 }
 
-function pipelineAccountOf(t: TemplateFile, outRoot: string): string {
-  const cp = JSON.parse(readFileSync(join(outRoot, t.example, t.pipeline, 'codepipeline.json'), 'utf8')) as { pipeline: { roleArn: string } };
-  return /::(\d{12}):/.exec(cp.pipeline.roleArn)?.[1] ?? '';
+/** The pipeline's account: from codepipeline.json, or (a fixture compiled for the cloudformation target only) its stack's RoleArn. */
+function pipelineAccountOf(t: TemplateFile): string {
+  const dir = dirname(t.path);
+  const roleArn = existsSync(join(dir, 'codepipeline.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'codepipeline.json'), 'utf8')) as { pipeline: { roleArn: string } }).pipeline.roleArn
+    : String((parse(readFileSync(join(dir, 'cloudformation.yml'), 'utf8')) as TemplateFile['tree']).Resources.Pipeline?.Properties.RoleArn);
+  return /::(\d{12}):/.exec(roleArn)?.[1] ?? '';
 }
 
 const isWildcardAction = (a: unknown): boolean => a === '*' || (typeof a === 'string' && /^[a-z0-9-]+:\*$/.test(a));
@@ -90,6 +95,7 @@ describe('cloudformation templates of every example', () => {
     expect(templates.some((t) => t.file === 'cloudformation.yml')).toBe(true);
     expect(templates.some((t) => /^cloudformation\.[a-z]{2}-[a-z]+-\d\.yml$/.test(t.file))).toBe(true);
     expect(templates.some((t) => /^cloudformation\.account-\d{12}\.yml$/.test(t.file))).toBe(true);
+    expect(templates.some((t) => t.file === 'cloudformation.artifacts.yml')).toBe(true);
   });
 
   it('together hold every resource kind the target writes', () => {
@@ -204,8 +210,8 @@ describe('security review of every template', () => {
         } else {
           // a role the pipeline assumes in another account: trusted by the pipeline's account only
           const account = /^cloudformation\.account-(\d{12})\./.exec(t.file)?.[1];
-          const expected = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${pipelineAccountOf(t, join(scratch, 'yaml'))}:root` };
-          if (!account || uses.length > 0 || JSON.stringify(principal.AWS) !== JSON.stringify(expected) || account === pipelineAccountOf(t, join(scratch, 'yaml')))
+          const expected = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${pipelineAccountOf(t)}:root` };
+          if (!account || uses.length > 0 || JSON.stringify(principal.AWS) !== JSON.stringify(expected) || account === pipelineAccountOf(t))
             problems.push(`${where}: trusts ${JSON.stringify(principal)}; expected only the pipeline's account in an account stack`);
         }
       }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +85,37 @@ beforeAll(async () => {
   const r = await runCli(['compile', join(ROOT, 'test/fixtures/iam/providers.yml'), '-t', 'all', '-o', out, '-q', '--no-color']);
   if (r.code !== 0) throw new Error(r.stderr);
   for (const t of templatesIn('fixture', out)) stacks.push({ t, resolved: resolveTemplate(t, { account: '111111111111', region: 'us-east-1' }), account: '111111111111', region: 'us-east-1', out });
+  // a pipeline without artifacts: whose actions run in other accounts (cloudformation target only: no
+  // codepipeline.json, the declaration is its stack's pipeline): the artifacts stack's outputs, as
+  // CloudFormation resolves them, are the parameters of its account stacks and its pipeline's stack
+  const own = join(scratch, 'fixture-own-store');
+  const c = await runCli(['compile', join(ROOT, 'test/fixtures/stack/cross-account-own-store.yml'), '-t', 'cloudformation', '-o', own, '-q', '--no-color']);
+  if (c.code !== 0) throw new Error(c.stderr);
+  const list = templatesIn('fixture:cross-account-own-store', own);
+  const at = { account: '111111111111', region: 'us-east-1' };
+  const artifacts = resolveTemplate(list.find((t) => t.file === 'cloudformation.artifacts.yml') as TemplateFile, at);
+  const parameters = Object.fromEntries(Object.entries((artifacts.Outputs ?? {}) as Record<string, { Value: string }>).map(([k, o]) => [k, o.Value]));
+  expect(Object.keys(parameters).sort()).toEqual(['ArtifactBucketName', 'ArtifactKeyArn']);
+  for (const t of list) {
+    const account = /account-(\d{12})/.exec(t.file)?.[1] ?? at.account;
+    stacks.push({ t, resolved: resolveTemplate(t, { account, region: at.region, parameters }), account, region: at.region, out: own });
+  }
 });
+
+/** PascalCase keys of a CloudFormation pipeline as the API's camelCase (an action's Configuration keeps its keys). */
+function camel(v: unknown, verbatim = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => camel(x));
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [verbatim ? k : k[0]!.toLowerCase() + k.slice(1), verbatim ? x : camel(x, k === 'Configuration')]));
+}
+
+/** The pipeline's declaration: codepipeline.json, or (no codepipeline target) the stack's resolved pipeline. */
+function declarationOf(main: (typeof stacks)[number]): Declaration {
+  const path = join(main.out, main.t.pipeline, 'codepipeline.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Declaration;
+  const props = (main.resolved.Resources as Resources).Pipeline!.Properties;
+  return { pipeline: { ...(camel(props) as Declaration['pipeline']), name: String(props.Name ?? main.t.pipeline) } };
+}
 
 /** The roles of a set of stacks with their policies (inline, AWS::IAM::Policy attached to them, AWS managed). */
 function rolesOf(list: typeof stacks): RoleView[] {
@@ -191,7 +221,7 @@ describe('IAM policies of every example, simulated', () => {
       const main = mine.find((s) => s.t.file === 'cloudformation.yml');
       if (!main) continue;
       const roles = rolesOf(mine);
-      const decl = JSON.parse(readFileSync(join(main.out, main.t.pipeline, 'codepipeline.json'), 'utf8')) as Declaration;
+      const decl = declarationOf(main);
       const name = decl.pipeline.name;
       // the stack's pipeline, as CloudFormation resolves it (its own role, stores with key ARNs)
       const mainRes = main.resolved.Resources as Resources;

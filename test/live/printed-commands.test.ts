@@ -196,15 +196,15 @@ describe("every stack header's deploy command, run verbatim in the printed order
     const ws = workspace({ 'pipeline.yml': text });
     try {
       await deployByHeaders(text, ws);
-      const out = join(ws.dir, 'out', 'ledger');
+      const out = join(ws.dir, 'out', 'journal');
       expect(headers(out).commands.get('cloudformation.account-222222222222.yml')?.reads.map((r) => [r.variable, r.account])).toEqual([
         ['ARTIFACT_BUCKET_NAME', '111111111111'],
         ['ARTIFACT_KEY_ARN', '111111111111'],
       ]);
       // the build in 222222222222 encrypts with the key the artifacts stack made, by its ARN
-      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name journal-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
       expect(key).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
-      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names ledger-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
+      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names journal-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
     } finally {
       ws.cleanup();
     }
@@ -272,14 +272,14 @@ describe('what apply --stack prints to run in another account once the artifacts
     try {
       const plan = pipec(['plan', '--stack', '--no-color']);
       expect(plan.code, plan.stderr).toBe(0);
-      expect(plan.stdout).toContain('+ stack "ledger-pipeline-artifacts" (us-east-1): create');
+      expect(plan.stdout).toContain('+ stack "journal-pipeline-artifacts" (us-east-1): create');
       expect(plan.stdout).toContain(
-        'stack ledger-pipeline-roles belongs in account 222222222222, and its parameter ArtifactBucketName comes from output ArtifactBucketName of stack ledger-pipeline-artifacts, which is not deployed yet; pass --account-profile 222222222222=PROFILE to deploy it from here, or apply: it deploys ledger-pipeline-artifacts, then prints the command to run with credentials of account 222222222222, and stops before the stacks that need this one',
+        'stack journal-pipeline-roles belongs in account 222222222222, and its parameter ArtifactBucketName comes from output ArtifactBucketName of stack journal-pipeline-artifacts, which is not deployed yet; pass --account-profile 222222222222=PROFILE to deploy it from here, or apply: it deploys journal-pipeline-artifacts, then prints the command to run with credentials of account 222222222222, and stops before the stacks that need this one',
       );
       const apply = pipec(['apply', '--stack', '--auto-approve', '--no-color']);
       expect(apply.code, apply.stdout + apply.stderr).toBe(1);
-      expect(apply.stdout).toContain('✓ stack "ledger-pipeline-artifacts" (us-east-1): created (CREATE_COMPLETE)');
-      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      expect(apply.stdout).toContain('✓ stack "journal-pipeline-artifacts" (us-east-1): created (CREATE_COMPLETE)');
+      const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name journal-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
       for (const account of ['222222222222', '333333333333']) {
         const m = new RegExp(`run, with credentials of account ${account} \\(AWS_PROFILE or keys in the environment\\): (pipec compile -t cloudformation -o out), then (aws cloudformation deploy .*?); then plan and apply again`).exec(apply.stdout);
         expect(m, apply.stdout).not.toBeNull();
@@ -290,12 +290,12 @@ describe('what apply --stack prints to run in another account once the artifacts
         expect(r.code, r.stdout + r.stderr).toBe(0);
       }
       // the pipeline's stack was not started before the roles it needs existed
-      expect(apply.stdout).toMatch(/stack "ledger-pipeline" \(us-east-1\): not started/);
-      expect(sh('aws cloudformation describe-stacks --region us-east-1 --stack-name ledger-pipeline', ws.dir).code).not.toBe(0);
+      expect(apply.stdout).toMatch(/stack "journal-pipeline" \(us-east-1\): not started/);
+      expect(sh('aws cloudformation describe-stacks --region us-east-1 --stack-name journal-pipeline', ws.dir).code).not.toBe(0);
       const next = pipec(['apply', '--stack', '--auto-approve', '--no-color', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test']);
       expect(next.code, next.stdout + next.stderr).toBe(0);
-      expect(next.stdout).toContain('✓ stack "ledger-pipeline" (us-east-1): created (CREATE_COMPLETE)');
-      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names ledger-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
+      expect(next.stdout).toContain('✓ stack "journal-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+      expect(sh('aws codebuild batch-get-projects --region us-east-1 --names journal-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
     } finally {
       ws.cleanup();
     }

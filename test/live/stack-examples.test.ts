@@ -159,40 +159,40 @@ describe('a pipeline with no artifacts: whose build and deploy run in other acco
   it('deploys the artifacts stack first, then the account stacks and the pipeline, all naming the key by its ARN; converges, and deploys again after its stacks are deleted', { timeout: 600_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
     const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-own-store.yml'), 'utf8');
-    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/ledger-pipeline']);
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/journal-pipeline']);
     const ws = workspace({ 'pipeline.yml': text });
     try {
       const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
       expect(apply.code, apply.stdout + apply.stderr).toBe(0);
       const outcomes = JSON.parse(apply.stdout) as Outcomes;
       expect(outcomes.stacks.map((s) => [s.stack, s.status, s.stackStatus])).toEqual([
-        ['ledger-pipeline-artifacts', 'created', 'CREATE_COMPLETE'],
-        ['ledger-pipeline-roles', 'created', 'CREATE_COMPLETE'],
-        ['ledger-pipeline-roles', 'created', 'CREATE_COMPLETE'],
-        ['ledger-pipeline', 'created', 'CREATE_COMPLETE'],
+        ['journal-pipeline-artifacts', 'created', 'CREATE_COMPLETE'],
+        ['journal-pipeline-roles', 'created', 'CREATE_COMPLETE'],
+        ['journal-pipeline-roles', 'created', 'CREATE_COMPLETE'],
+        ['journal-pipeline', 'created', 'CREATE_COMPLETE'],
       ]);
-      const keyArn = output('ledger-pipeline-artifacts', 'ArtifactKeyArn');
-      const bucket = output('ledger-pipeline-artifacts', 'ArtifactBucketName');
+      const keyArn = output('journal-pipeline-artifacts', 'ArtifactKeyArn');
+      const bucket = output('journal-pipeline-artifacts', 'ArtifactBucketName');
       expect(keyArn).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\/[0-9a-f-]+$/);
       // the pipeline's store, and the build in account 222222222222, use that key by its ARN
       const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-      const got = await cp.send(new GetPipelineCommand({ name: 'ledger' }));
+      const got = await cp.send(new GetPipelineCommand({ name: 'journal' }));
       cp.destroy();
       expect(got.pipeline?.artifactStore).toEqual({ type: 'S3', location: bucket, encryptionKey: { id: keyArn, type: 'KMS' } });
-      const project = cli(['codebuild', 'batch-get-projects', '--region', 'us-east-1', '--names', 'ledger-Build-Package', '--query', 'projects[0].[encryptionKey, arn]', '--output', 'text'], '222222222222');
-      expect(project.stdout.trim().split(/\s+/), project.stderr).toEqual([keyArn, 'arn:aws:codebuild:us-east-1:222222222222:project/ledger-Build-Package']);
+      const project = cli(['codebuild', 'batch-get-projects', '--region', 'us-east-1', '--names', 'journal-Build-Package', '--query', 'projects[0].[encryptionKey, arn]', '--output', 'text'], '222222222222');
+      expect(project.stdout.trim().split(/\s+/), project.stderr).toEqual([keyArn, 'arn:aws:codebuild:us-east-1:222222222222:project/journal-Build-Package']);
       // a second plan is empty
       const again = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
       expect(again.stdout + again.stderr).toMatch(/No changes\. All 4 stacks match the configuration\./);
       expect(again.code).toBe(0);
       // every stack of the pipeline's account deleted (the key and bucket are kept): a new key, which the account stacks take
-      for (const stack of ['ledger-pipeline', 'ledger-pipeline-artifacts']) expect(cli(['cloudformation', 'delete-stack', '--region', 'us-east-1', '--stack-name', stack]).status).toBe(0);
+      for (const stack of ['journal-pipeline', 'journal-pipeline-artifacts']) expect(cli(['cloudformation', 'delete-stack', '--region', 'us-east-1', '--stack-name', stack]).status).toBe(0);
       const redeploy = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
       expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
       expect((JSON.parse(redeploy.stdout) as Outcomes).stacks.map((s) => s.status)).toEqual(['created', 'updated', 'updated', 'created']);
-      const newKey = output('ledger-pipeline-artifacts', 'ArtifactKeyArn');
+      const newKey = output('journal-pipeline-artifacts', 'ArtifactKeyArn');
       expect(newKey).not.toBe(keyArn);
-      expect(cli(['codebuild', 'batch-get-projects', '--region', 'us-east-1', '--names', 'ledger-Build-Package', '--query', 'projects[0].encryptionKey', '--output', 'text'], '222222222222').stdout.trim()).toBe(newKey);
+      expect(cli(['codebuild', 'batch-get-projects', '--region', 'us-east-1', '--names', 'journal-Build-Package', '--query', 'projects[0].encryptionKey', '--output', 'text'], '222222222222').stdout.trim()).toBe(newKey);
       expect((await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir)).code).toBe(0);
     } finally {
       ws.cleanup();

@@ -9,6 +9,8 @@ import type { TemplateFile } from './targets.js';
 export interface StackPlace {
   account: string;
   region: string;
+  /** Parameter values from the outputs of a stack deployed before (the artifacts stack's bucket name and key ARN). */
+  parameters?: Record<string, string>;
 }
 
 type Resources = TemplateFile['tree']['Resources'];
@@ -50,6 +52,7 @@ function arnOf(id: string, resources: Resources, at: StackPlace): string {
 function parameterValue(id: string, t: TemplateFile, at: StackPlace): string {
   const p = (t.tree.Parameters ?? {})[id] as { Default?: unknown } | undefined;
   if (p?.Default !== undefined) return String(p.Default);
+  if (at.parameters?.[id] !== undefined) return at.parameters[id] as string;
   const region = /^ArtifactKeyArn(.+)$/.exec(id)?.[1]?.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/([a-z])(\d)/g, '$1-$2').toLowerCase();
   return `arn:aws:kms:${region ?? at.region}:${at.account}:key/key-artifactkey`;
 }
