@@ -26,6 +26,8 @@ const INVENTORY: Record<string, Entry> = {
   'src/targets/cloudformation/index.ts: aws cloudformation update-stack': { not: "a pointer, for a tag whose key holds '=' (which the deploy command cannot pass): the stack's other settings are the user's" },
   'src/live/stack/plan.ts: aws cloudformation deploy': { runs: PRINTED },
   'src/live/stack/plan.ts: pipec compile': { runs: PRINTED },
+  // with deployCommand's 'aws cloudformation deploy': a manual account stack once the artifacts stack's outputs are known
+  'src/live/stack/apply.ts: pipec compile': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation delete-stack': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation continue-update-rollback': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation describe-stack-events': { runs: PRINTED },
