@@ -22,7 +22,7 @@ const BY_PIPELINE = 'run by the pipeline (a Commands action or CodeBuild), not p
 const INVENTORY: Record<string, Entry> = {
   // stacks: headers, plan --stack and apply --stack
   'src/targets/cloudformation/index.ts: aws cloudformation deploy': { runs: PRINTED },
-  'src/targets/cloudformation/index.ts: aws cloudformation describe-stacks': { runs: PRINTED },
+  'src/targets/cloudformation/headers.ts: aws cloudformation describe-stacks': { runs: PRINTED },
   'src/targets/cloudformation/index.ts: aws cloudformation update-stack': { not: "a pointer, for a tag whose key holds '=' (which the deploy command cannot pass): the stack's other settings are the user's" },
   'src/live/stack/plan.ts: aws cloudformation deploy': { runs: PRINTED },
   'src/live/stack/plan.ts: pipec compile': { runs: PRINTED },

@@ -47,7 +47,8 @@ export interface AccountStackOptions {
  * `cloudformation.account-<id>.yml`: in a target account, each role the pipeline's actions assume
  * there (named as pipeline.yml names it, trusted only by the pipeline's account), allowed what
  * those actions do and to use the artifact stores and keys, plus the inline CodeBuild projects those
- * actions run. The stores' names and key ARNs come in as parameters (outputs of the pipeline's stacks).
+ * actions run. The store of the pipeline's region is named as pipeline.yml names it, or, when pipec
+ * makes its key, by the outputs of the artifacts stack (deployed before this one) as parameters.
  */
 export function accountStack(o: AccountStackOptions): Template {
   const { pipeline: p, plan } = o;

@@ -14,7 +14,8 @@ import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
 import { addPipelineRole } from './pipeline-role.js';
-import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, shellVariable } from './artifacts-stack.js';
+import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack } from './artifacts-stack.js';
+import { accountDeployNote, namedIam, regionStackName, stackOutput, userKeyNote } from './headers.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
 
@@ -44,7 +45,6 @@ class StackSet {
     this.otherRegions = Object.keys(p.regionStores)
       .filter((r) => r !== p.region)
       .sort();
-    this.main = new Template(this.describe(), p.tags);
     for (const stage of p.stages)
       for (const a of stage.actions) {
         this.stageOf.set(a, stage.name);
@@ -79,10 +79,13 @@ class StackSet {
           plan.rules ??= new Map();
           plan.rules.set(rule.roleArn, [...(plan.rules.get(rule.roleArn) ?? []), rule]);
         }
+    this.main = new Template(this.describe(), p.tags);
   }
 
   private describe(): string {
-    const parts = [`pipec: pipeline ${this.p.name} with its roles, artifact store, CodeBuild projects, change detection and notifications.`];
+    const parts = needsArtifactsStack(this.mainStore(), this.accountsUsing(undefined))
+      ? [`pipec: pipeline ${this.p.name} with its roles, CodeBuild projects, change detection and notifications; its artifact store is in stack ${artifactsStackName(this.p.name)}, deployed first.`]
+      : [`pipec: pipeline ${this.p.name} with its roles, artifact store, CodeBuild projects, change detection and notifications.`];
     if (this.otherRegions.length > 0) parts.push(`Deploy the support stacks for ${this.otherRegions.join(', ')} first.`);
     return parts.join(' ');
   }
@@ -312,47 +315,12 @@ class StackSet {
         ...(artifacts ? { artifactsStack: true } : {}),
       });
       const inputs = artifactsParameterNames(mainStore).filter((name) => at.parameters[name]);
-      const how =
-        inputs.length === 0
-          ? `Deploy first, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region)}`
-          : [
-              `Deploy after ${ARTIFACTS_FILE_STEM}.${ext}, with ${inputs.length === 1 ? 'its output' : 'its outputs'} ${inputs.join(' and ')}. Read ${inputs.length === 1 ? 'it' : 'them'} with credentials of account ${this.pipelineAccount as string} (the pipeline's):`,
-              ...inputs.map((name) => `  ${shellVariable(name)}=$(${stackOutput(artifactsStackName(p.name), p.region, name)})`),
-              `then deploy, with credentials of account ${plan.account}: ${deploy(file, `${p.name}-pipeline-roles`, at, p.region, inputs.map((name) => `${name}="$${shellVariable(name)}"`))}`,
-            ].join('\n');
+      const run = (overrides: string[]): string => deploy(file, `${p.name}-pipeline-roles`, at, p.region, overrides);
+      const how = accountDeployNote({ pipeline: p.name, region: p.region, pipelineAccount: this.pipelineAccount as string, account: plan.account, artifactsFile: `${ARTIFACTS_FILE_STEM}.${ext}`, inputs, deploy: run });
       files.push({ path: file, content: at.render(format, header(file, `${how}${userKeyNote(p, plan.account)}`)) });
     }
     return files;
   }
-}
-
-/** The stack name of a region's support stack. */
-function regionStackName(pipeline: string, region: string): string {
-  return `${pipeline}-pipeline-${region}`;
-}
-
-/** The AWS CLI command that prints one output of a stack. */
-function stackOutput(stack: string, region: string | undefined, output: string): string {
-  return `aws cloudformation describe-stacks ${region ? `--region ${region} ` : ''}--stack-name ${stack} --query "Stacks[0].Outputs[?OutputKey=='${output}'].OutputValue" --output text`;
-}
-
-/** Whether a template names IAM resources (RoleName, ...), which needs CAPABILITY_NAMED_IAM. */
-function namedIam(t: Template): boolean {
-  return Object.values(t.resources).some((r) => {
-    const props = ((r as { Properties?: Record<string, unknown> }).Properties ?? {}) as Record<string, unknown>;
-    return ['RoleName', 'ManagedPolicyName', 'UserName', 'GroupName', 'InstanceProfileName'].some((k) => k in props);
-  });
-}
-
-/** A reminder that a key or bucket of the user's own must let the target account in (pipec cannot change its policy). */
-function userKeyNote(p: IrPipeline, account: string): string {
-  const stores = [p.store, ...Object.values(p.regionStores)].filter((s): s is IrStore => s !== undefined);
-  const notes: string[] = [];
-  for (const s of stores) {
-    if (s.kmsKey) notes.push(`\nKey ${s.kmsKey} is yours: its key policy must allow arn:aws:iam::${account}:root kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*.`);
-    if (s.existing) notes.push(`\nBucket ${s.bucket} exists already: its bucket policy must allow arn:aws:iam::${account}:root s3:GetObject*, s3:PutObject, s3:GetBucketLocation, s3:ListBucket.`);
-  }
-  return [...new Set(notes)].join('');
 }
 
 /** `<pipeline>/cloudformation.yml` (and support stacks per extra region and target account). */
