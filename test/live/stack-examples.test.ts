@@ -156,13 +156,18 @@ describe('a pipeline with no artifacts: whose build and deploy run in other acco
     });
   const output = (stack: string, key: string): string => cli(['cloudformation', 'describe-stacks', '--region', 'us-east-1', '--stack-name', stack, '--query', `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`, '--output', 'text']).stdout.trim();
 
-  it('deploys the artifacts stack first, then the account stacks and the pipeline, all naming the key by its ARN; converges, and deploys again after its stacks are deleted', { timeout: 600_000 }, async () => {
+  it('deploys (from a saved plan) the artifacts stack first, then the account stacks and the pipeline, all naming the key by its ARN; converges, and deploys again after its stacks are deleted', { timeout: 600_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
     const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-own-store.yml'), 'utf8');
     await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/journal-pipeline']);
     const ws = workspace({ 'pipeline.yml': text });
     try {
-      const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+      // a saved plan: the artifacts stack's change set is kept, the stacks that read its outputs get theirs during apply
+      const saved = await pipec(['plan', '--stack', '--out', 'plan.json', ...PROFILES], ws.dir);
+      expect(saved.code, saved.stdout + saved.stderr).toBe(0);
+      expect(saved.stdout).toContain('+ stack "journal-pipeline-artifacts" (us-east-1): create');
+      expect(saved.stdout).toMatch(/Plan: 1 stack to create, 0 to update, 0 unchanged, 3 to plan during apply\./);
+      const apply = await pipec(['apply', 'plan.json', '--format', 'json'], ws.dir);
       expect(apply.code, apply.stdout + apply.stderr).toBe(0);
       const outcomes = JSON.parse(apply.stdout) as Outcomes;
       expect(outcomes.stacks.map((s) => [s.stack, s.status, s.stackStatus])).toEqual([
