@@ -28,7 +28,7 @@ export const MAX_JOBS = 64;
 export const JOBS_FLAGS = { jobs: { type: 'string', short: 'j' } } as const;
 
 export const JOBS_HELP = `  -j, --jobs N        threads to compile on (1: one thread); default: by the input's size, up to one
-                      per core (also PIPEC_JOBS=N). Output is the same whatever the number
+                      fewer than the cores (also PIPEC_JOBS=N). Output is the same whatever the number
 `;
 
 /** A unit made by the pool: on this thread or a worker; undefined when a worker could not send it (made again by the merge). */
@@ -57,11 +57,15 @@ export function requestedJobs(flags: Record<string, unknown>, env: Record<string
 
 /**
  * How many threads compile these files: what the user asked for, else one per BYTES_PER_THREAD of
- * input up to the cores there are.
+ * input, up to one core fewer than there are. V8's own threads (TurboFan optimising the hot functions,
+ * the garbage collector's helpers) keep about half a core busy through a large compile, and a worker
+ * makes them work more (it optimises the same functions again): measured on 2 cores (BENCHMARKS.md,
+ * "Worker threads"), two threads used ~20% more CPU in all than one, as much as the second core had
+ * free, so a 2-core machine compiles on one thread unless --jobs says otherwise.
  */
 export function threadCount(files: readonly SourceFile[], requested: number | undefined, cores = availableParallelism()): number {
   const bytes = files.reduce((n, f) => n + f.text.length, 0);
-  return Math.max(1, Math.min(requested ?? Math.min(cores, Math.floor(bytes / BYTES_PER_THREAD)), MAX_JOBS));
+  return Math.max(1, Math.min(requested ?? Math.min(cores - 1, Math.floor(bytes / BYTES_PER_THREAD)), MAX_JOBS));
 }
 
 /**
