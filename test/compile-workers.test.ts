@@ -93,7 +93,7 @@ describe('compile on worker threads (PIPEC_JOBS, --jobs)', { timeout: 900_000 },
     // Mistakes in several parts of the file, and one at the file's top that every pipeline meets.
     const text = readFileSync(join(dir, 'pipeline.yml'), 'utf8');
     const broken = text
-      .replace('artifacts: { bucket: acme-artifacts }', 'artifacts: { bucket: 7 }\npromotion: { cross-account-role: 7 }')
+      .replace('connection: ', 'promotion: { cross-account-role: 7 }\nconnection: ')
       .replace('name: svc-00002', 'name: svc-00002\n    bogus: 1')
       .replace('name: svc-00025', 'name: svc-00001')
       .replace('name: svc-00037', 'name: svc-00037\n    stages: 5');
