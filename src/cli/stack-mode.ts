@@ -25,18 +25,21 @@ import { writeFileAtomically } from './output-path.js';
 import { checkStackRoles } from './preflight.js';
 import { projectOf } from './project.js';
 import { shellWord } from '../targets/shell.js';
+import { TEMPLATE_BUCKET_FLAGS, TEMPLATE_BUCKET_HELP, templateBuckets } from './template-bucket.js';
+import { uploadLargeTemplates } from '../live/stack/template-upload.js';
 
 /** Flags plan and apply take for stack mode. */
 export const STACK_FLAGS = {
   stack: { type: 'bool' },
   'account-profile': { type: 'list' },
+  ...TEMPLATE_BUCKET_FLAGS,
 } as const;
 
 export const STACK_HELP = `      --stack         plan/apply the cloudformation target's stacks through change sets
                       (support stacks first: account, region, then the pipeline's)
       --account-profile ACCOUNT=PROFILE
                       with --stack: the AWS profile for stacks in another account (repeatable)
-`;
+${TEMPLATE_BUCKET_HELP.replace("limit (", "limit, with --stack (")}`;
 
 /** How long plan waits for CloudFormation to compute a change set, and how often it asks. */
 export const CHANGE_SET_WAIT_MS = 5 * 60_000;
@@ -65,6 +68,7 @@ export interface StackSetup {
 /** Compiles the inputs and builds every pipeline's stacks; undefined after printing what is wrong. */
 export async function prepareStacks(ctx: CliContext, flags: Record<string, unknown>, positionals: readonly string[]): Promise<StackSetup | undefined> {
   const settings = awsSettings(flags, ctx);
+  const buckets = templateBuckets(flags);
   if (positionals.includes('-')) throw new UsageError("plan and apply read pipeline files, not standard input ('-'): a saved plan must be able to read its inputs again");
   const paths = inputPaths(ctx, positionals);
   const diags = paths.length === 0 ? compileInputs(ctx, positionals).diagnostics : new Diagnostics();
@@ -90,7 +94,7 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
   const emitDiags = new Diagnostics();
   const facts: EmitFacts = { rolePolicies: [] };
   for (const { ir } of compiled) {
-    const built = stackTargets(ir, defaultRegion, emitDiags, project, facts);
+    const built = stackTargets(ir, defaultRegion, emitDiags, project, facts, buckets);
     unwired.push(...built.unwired);
     const account = ir.account ?? accountOf(ir.roleArn);
     pipelines.push({ name: ir.name, ...(account ? { account } : {}), targets: built.targets });
@@ -102,6 +106,13 @@ export async function prepareStacks(ctx: CliContext, flags: Record<string, unkno
     return undefined;
   }
   if (!(await checkStackRoles(ctx, settings, pipelineClients, compiled.map((c) => c.ir), defaultRegion || compiled[0]?.ir.region || 'us-east-1'))) return undefined;
+  // Templates over the inline limit go to their region's bucket first: before any change set, so a bucket that fails changes nothing.
+  try {
+    await uploadLargeTemplates(pipelines, { buckets, settings, profiles: accountProfiles(flags), defaultRegion });
+  } catch (e) {
+    printFailures(ctx, [describeFailure(e, { operation: 'uploading a stack template', endpoint: 'S3', service: 'S3' })]);
+    return undefined;
+  }
   const clients = await sdkStackClientProvider(settings, cloudFormationEndpoint(flags['endpoint-url'] as string | undefined, ctx.env));
   return { pipelines, inputs: fingerprintInputs(files, positionals.length === 0), clients, pipelineClients };
 }

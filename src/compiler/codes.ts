@@ -88,6 +88,7 @@ export const CODES = {
   PC4009: { rule: 'role-policy-size', severity: 'error', summary: "the inline policies pipec puts on a role of yours (the pipelines that share it together) exceed IAM's 10,240 characters per role" },
   PC4010: { rule: 'pipeline-role-managed-policies', severity: 'warning', summary: "managed policies for a pipeline 'role' of yours, which its stack cannot attach" },
   PC4007: { rule: 'unknown-permissions', severity: 'warning', summary: 'an action type, or an image push, whose IAM permissions pipec does not know; the generated role lacks them' },
+  PC4011: { rule: 'template-too-large', severity: 'error', summary: "a stack template over CloudFormation's 51,200-byte inline limit, with no --template-bucket for its region" },
   PC5001: { rule: 'unknown-environment', severity: 'error', summary: 'a reference to an environment that is not declared before it' },
   PC5002: { rule: 'production-without-approval', severity: 'warning', summary: 'a production environment deployed without a manual approval (acknowledge with approval: false)' },
   PC5003: { rule: 'wave-member-setting', severity: 'error', summary: 'a stage setting (approval, conditions) on one environment of a wave instead of the wave' },

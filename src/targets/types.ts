@@ -24,6 +24,11 @@ export interface EmitOptions {
    * repository directory's name, as the CLI works it out. The deploy commands in stack headers pass it.
    */
   project?: string;
+  /**
+   * Buckets for stack templates over CloudFormation's 51,200-byte inline limit (`--template-bucket`):
+   * by region, '' for the pipeline's own. A large stack without one is PC4011.
+   */
+  templateBuckets?: Readonly<Record<string, string>>;
 }
 
 /** What emitting a pipeline tells about it beyond its files, for checks across the pipelines compiled together. */

@@ -84,6 +84,7 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
     return runStackApply(rawCtx, flags, positionals, undefined);
   }
   if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
+  if (flags['template-bucket']) throw new UsageError('--template-bucket goes with --stack');
   const settings = awsSettings(flags, rawCtx);
   const limit = concurrency(flags);
   const lockWait = lockTimeoutMs(flags['lock-timeout']);

@@ -12,6 +12,7 @@ import { compileWorkspace } from '../compile-workspace.js';
 import { JOBS_FLAGS, JOBS_HELP } from '../compile-pool.js';
 import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS, targetByName } from '../../targets/index.js';
+import { TEMPLATE_BUCKET_FLAGS, TEMPLATE_BUCKET_HELP, templateBuckets } from '../template-bucket.js';
 
 export const HELP = `Usage: pipec compile [FILES...] [options]
 
@@ -29,7 +30,7 @@ Options:
   -o, --out DIR       output directory (default: out)
       --templates DIR your own templates, overriding the shipped ones
       --cfn-format F  cloudformation templates as yaml (default) or json
-  -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
+${TEMPLATE_BUCKET_HELP}  -f, --format FMT    diagnostics format: ${FORMATS.join(', ')} (default text)
 ${SELECT_HELP}${JOBS_HELP}${REPORT_HELP}${COMMON_HELP}
 Exit status: 0 compiled, 1 errors (or more warnings than --strict/--max-warnings allow;
 nothing is written then), 2 bad usage.
@@ -40,6 +41,7 @@ export const FLAGS = {
   out: { type: 'string', short: 'o' },
   templates: { type: 'string' },
   'cfn-format': { type: 'string', values: ['yaml', 'json'] },
+  ...TEMPLATE_BUCKET_FLAGS,
   format: { type: 'string', short: 'f', values: FORMATS },
   ...SELECT_FLAGS,
   ...JOBS_FLAGS,
@@ -64,6 +66,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const options = {
     ...(templatesDir ? { templatesDir: flags.templates as string, templates: readUserTemplates(templatesDir, flags.templates as string) } : {}),
     ...(flags['cfn-format'] ? { cfnFormat: flags['cfn-format'] as 'yaml' | 'json' } : {}),
+    ...bucketOption(flags, targets),
     targets: targets.map((t) => t.name),
   };
   // Files are staged as they are made (by every thread); a staging directory that cannot be made is
@@ -111,4 +114,12 @@ export function selectTargets(names: string[] | undefined) {
     }
     return t;
   });
+}
+
+/** `--template-bucket` as emit options; a usage error without the cloudformation target, which alone reads it. */
+export function bucketOption(flags: Record<string, unknown>, targets: ReadonlyArray<{ name: string }>): { templateBuckets?: Record<string, string> } {
+  const buckets = templateBuckets(flags);
+  if (!buckets) return {};
+  if (!targets.some((t) => t.name === 'cloudformation')) throw new UsageError("option '--template-bucket' is for the cloudformation target's stacks: add --target cloudformation");
+  return { templateBuckets: buckets };
 }

@@ -70,6 +70,7 @@ export async function run(argv: string[], rawCtx: CliContext): Promise<number> {
     return runStackPlan(rawCtx, flags, positionals);
   }
   if (flags['account-profile']) throw new UsageError('--account-profile goes with --stack');
+  if (flags['template-bucket']) throw new UsageError('--template-bucket goes with --stack');
   const settings = awsSettings(flags, rawCtx);
   const limit = concurrency(flags);
   const adopt = (flags.adopt as string[] | undefined) ?? [];

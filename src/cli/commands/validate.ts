@@ -6,7 +6,8 @@ import { compileWorkspace } from '../compile-workspace.js';
 import { JOBS_FLAGS, JOBS_HELP } from '../compile-pool.js';
 import { COMMON_FLAGS, COMMON_HELP, REPORT_FLAGS, REPORT_HELP, report, requireFormat, SELECT_FLAGS, SELECT_HELP } from '../pipeline-input.js';
 import { TARGETS } from '../../targets/index.js';
-import { selectTargets } from './compile.js';
+import { bucketOption, selectTargets } from './compile.js';
+import { TEMPLATE_BUCKET_FLAGS, TEMPLATE_BUCKET_HELP } from '../template-bucket.js';
 
 export const HELP = `Usage: pipec validate [FILES...] [options]
 
@@ -18,7 +19,7 @@ With no FILES, reads ./pipeline.yml and ./pipelines/*.yml; '-' reads standard in
 Options:
   -f, --format FMT    ${FORMATS.join(', ')} (default text); text goes to stderr, the others to stdout
   -t, --target NAME   also check what a target needs: ${TARGETS.map((t) => t.name).join(', ')}, all (default codepipeline)
-${SELECT_HELP}${JOBS_HELP}${REPORT_HELP}${COMMON_HELP}
+${TEMPLATE_BUCKET_HELP}${SELECT_HELP}${JOBS_HELP}${REPORT_HELP}${COMMON_HELP}
 Exit status: 0 no errors (warnings allowed unless --strict/--max-warnings), 1 errors found
 (or too many warnings), 2 bad usage.
 `;
@@ -26,6 +27,7 @@ Exit status: 0 no errors (warnings allowed unless --strict/--max-warnings), 1 er
 export const FLAGS = {
   format: { type: 'string', short: 'f', values: FORMATS },
   target: { type: 'list', short: 't' },
+  ...TEMPLATE_BUCKET_FLAGS,
   ...SELECT_FLAGS,
   ...JOBS_FLAGS,
   ...REPORT_FLAGS,
@@ -40,7 +42,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const format = requireFormat(flags.format);
   const targets = selectTargets(flags.target as string[] | undefined);
   // Emitted for the targets' diagnostics; the files are not written.
-  const { result, names } = await compileWorkspace(ctx, positionals, flags, targets, {});
+  const { result, names } = await compileWorkspace(ctx, positionals, flags, targets, bucketOption(flags, targets));
   // Text diagnostics go to stderr, as compile's do; the machine formats are the output, on stdout.
   const r = report(ctx, result, flags, format, format === 'text' ? 'stderr' : 'stdout');
   if (format === 'text' && !flags.quiet && r.list.length === 0) {

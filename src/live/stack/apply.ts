@@ -153,7 +153,7 @@ async function makeChangeSet(p: StackPlan, client: StackClient, outputs: Map<str
   const type = live && live.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
   let made;
   try {
-    made = await client.createChangeSet({ stackName: t.stackName, changeSetName: `pipec-${opts.runId}`, type, templateBody: t.template, parameters, tags: t.tags });
+    made = await client.createChangeSet({ stackName: t.stackName, changeSetName: `pipec-${opts.runId}`, type, templateBody: t.template, ...(t.templateUrl ? { templateUrl: t.templateUrl } : {}), parameters, tags: t.tags });
   } catch (e) {
     if (e instanceof AwsFailure && /No updates are to be performed/.test(e.message)) return undefined;
     throw e;

@@ -48,6 +48,8 @@ export interface CreateChangeSetInput {
   changeSetName: string;
   type: 'CREATE' | 'UPDATE';
   templateBody: string;
+  /** The template's S3 URL, used instead of templateBody (over CloudFormation's 51,200-byte inline limit). */
+  templateUrl?: string;
   parameters: Record<string, string>;
   tags: ReadonlyArray<{ key: string; value: string }>;
 }

@@ -203,7 +203,7 @@ async function planWithChangeSet(t: StackTarget, client: StackClient, live: Live
   const type = live && live.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
   let created: { id: string; stackId: string };
   try {
-    created = await client.createChangeSet({ stackName: t.stackName, changeSetName: `pipec-${opts.runId}`, type, templateBody: t.template, parameters, tags: t.tags });
+    created = await client.createChangeSet({ stackName: t.stackName, changeSetName: `pipec-${opts.runId}`, type, templateBody: t.template, ...(t.templateUrl ? { templateUrl: t.templateUrl } : {}), parameters, tags: t.tags });
   } catch (e) {
     if (e instanceof AwsFailure && NO_CHANGES.test(e.message)) return { ...base, parameters, action: 'no-op', stackId: live?.stackId as string };
     throw e;

@@ -95,7 +95,7 @@ function stackClient(sdk: Sdk, client: CloudFormationClient, region: string, end
             StackName: input.stackName,
             ChangeSetName: input.changeSetName,
             ChangeSetType: input.type,
-            TemplateBody: input.templateBody,
+            ...(input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody }),
             Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM'],
             Parameters: Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
             Tags: input.tags.map((t) => ({ Key: t.key, Value: t.value })),

@@ -30,6 +30,8 @@ export interface StackTarget {
   /** The account the stack goes to when it is not the pipeline's own (account stacks). */
   account?: string;
   template: string;
+  /** Where CloudFormation reads the template when it is too large to pass inline (uploaded by stack mode to --template-bucket). */
+  templateUrl?: string;
   /** Parameters without a default, filled from earlier stacks' outputs. */
   inputs: Record<string, ParameterSource>;
   /** Stack tags (propagated by CloudFormation to the resources that take tags): the pipeline's tags, managed-by: pipec and pipec:project, as pipeline mode tags its pipelines. */
@@ -60,11 +62,12 @@ function pascal(region: string): string {
  * stack, or a parameter named like an earlier stack's output to that output. One that cannot be
  * wired is returned in `unwired`, so plan can say so instead of failing in CloudFormation.
  * The stacks carry the ownership tags of pipeline mode (managed-by: pipec, pipec:project: `project`),
- * so a pipeline a stack made is this project's pipeline for `pipec plan` too.
+ * so a pipeline a stack made is this project's pipeline for `pipec plan` too. A template over
+ * CloudFormation's inline limit needs a bucket of `templateBuckets` for its region (else PC4011).
  */
-export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string, facts?: EmitFacts): { targets: StackTarget[]; unwired: string[] } {
+export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagnostics, project: string, facts?: EmitFacts, templateBuckets?: Readonly<Record<string, string>>): { targets: StackTarget[]; unwired: string[] } {
   const region = p.region ?? defaultRegion;
-  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project }, facts);
+  const files = cloudformationTarget.emit(p, diags, { cfnFormat: 'yaml', targets: ['cloudformation'], project, ...(templateBuckets ? { templateBuckets } : {}) }, facts);
   const tags = stackTags(p.tags, project);
   const targets: StackTarget[] = [];
   for (const f of files) {

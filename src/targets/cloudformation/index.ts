@@ -12,6 +12,7 @@ import { pipelineProperties } from './pipeline.js';
 import { addArtifactStore, makesKey, remoteStore, storeGrants, type StoreRefs } from './storage.js';
 import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
+import { fitTemplates } from './template-size.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
 import { addPipelineRole } from './pipeline-role.js';
 import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack } from './artifacts-stack.js';
@@ -330,7 +331,7 @@ export const cloudformationTarget: Target = {
   emit(p, diags, options: EmitOptions, facts?: EmitFacts): OutputFile[] {
     const buildspecs = renderBuildspecs(p, diags, options);
     if (!buildspecs) return [];
-    return new StackSet(p, diags, buildspecs, facts).build(options.cfnFormat ?? 'yaml', options.project);
+    return fitTemplates(new StackSet(p, diags, buildspecs, facts).build(options.cfnFormat ?? 'yaml', options.project), p, diags, options.templateBuckets);
   },
 };
 

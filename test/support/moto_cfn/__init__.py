@@ -11,11 +11,12 @@ behaviour comes from which AWS document:
 - stacks.py: failures, rollback, change set details and execution;
 - recovery.py: ContinueUpdateRollback, and DeleteStack that can fail (DELETE_FAILED) and retain;
 - stack_tags.py: stack tags that change (a retagging change set, propagation to the pipeline);
-- fixes.py: corrections to resource types moto has (KMS key tags).
+- fixes.py: corrections to resource types moto has (KMS key tags);
+- template_url.py: a TemplateURL at the emulator's loopback address (the AWS CLI's --s3-bucket uploads).
 """
 from moto.cloudformation import parsing
 
-from . import codebuild, codedeploy, events, fixes, pipeline, policies, recovery, stacks  # noqa: F401  (defines the types)
+from . import codebuild, codedeploy, events, fixes, pipeline, policies, recovery, stacks, template_url  # noqa: F401  (defines the types)
 
 parsing.get_model_list.cache_clear()
 parsing.get_model_map.cache_clear()
@@ -24,3 +25,4 @@ events.install()
 fixes.install()
 stacks.install()
 recovery.install()
+template_url.install()
