@@ -28,6 +28,7 @@ const INVENTORY: Record<string, Entry> = {
   'src/live/stack/plan.ts: pipec compile': { runs: PRINTED },
   // with deployCommand's 'aws cloudformation deploy': a manual account stack once the artifacts stack's outputs are known
   'src/live/stack/apply.ts: pipec compile': { runs: PRINTED },
+  'src/targets/cloudformation/template-size.ts: aws cloudformation deploy': { runs: 'test/live/template-bucket.test.ts' },
   'src/live/stack/template-upload.ts: aws s3 mb': { runs: 'test/live/template-bucket.test.ts' },
   'src/live/stack/plan.ts: aws cloudformation delete-stack': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation continue-update-rollback': { runs: PRINTED },
