@@ -17,7 +17,7 @@ import { workspace } from './support.js';
 
 /** A pipeline of `builds` inline builds, one per component of a monorepo. */
 export function manyBuilds(builds: number, name = 'bigbuilds'): string {
-  const lines = [`name: ${name}`, 'role: arn:aws:iam::111111111111:role/pipeline', 'region: us-east-1', 'source: codecommit:monorepo@main', 'stages:', '  - name: Build', '    actions:'];
+  const lines = [`name: ${name}`, 'region: us-east-1', 'source: codecommit:monorepo@main', 'stages:', '  - name: Build', '    actions:'];
   for (let i = 0; i < builds; i++) {
     const c = `c${String(i).padStart(2, '0')}`;
     lines.push(`      - name: component-${c}`, '        build:', `          commands: [cd components/${c}, npm ci, npm test, npm run build]`, `          artifacts: [components/${c}/dist/**/*]`);
