@@ -29,7 +29,7 @@ const actions = (input: { pipeline: Json } | undefined): Json[] =>
   ((input?.pipeline.stages as Array<{ actions: Json[] }> | undefined) ?? []).flatMap((s) => s.actions);
 
 describe('unquoted numbers and booleans in text settings', () => {
-  const { diagnostics, input, ir } = build(`${HEAD}account: 012345678901
+  const { diagnostics, input, ir } = build(`${HEAD.replace('111111111111', '012345678901')}account: 012345678901
 variables:
   release: 1.10
   other: { default: 2.0, description: 3.10 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
-import { workspace } from './support.js';
+import { createRoles, workspace } from './support.js';
 
 /**
  * With `--cfn-format json` the templates cannot hold comments, so what the YAML header says (each
@@ -38,7 +38,9 @@ function sh(command: string, cwd: string, account?: string) {
 }
 
 describe('--cfn-format json: the deploy commands in each template’s Metadata.pipec', () => {
-  it('run verbatim in the printed order, and every stack is created where it belongs', { timeout: 900_000 }, () => {
+  it('run verbatim in the printed order, and every stack is created where it belongs', { timeout: 900_000 }, async () => {
+    // The stack attaches its grants to role:, the role the pipeline runs as, so that role exists first.
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/promotion-pipeline']);
     rmSync(join(ws.dir, '.aws'), { recursive: true, force: true });
     const compiled = runBin(['compile', '-t', 'cloudformation', '--cfn-format', 'json', '-o', 'out'], { cwd: ws.dir });
     expect(compiled.code, compiled.stderr).toBe(0);
