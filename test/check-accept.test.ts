@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -12,6 +12,7 @@ import { SourceFile } from '../src/compiler/source.js';
 import { pipelineYaml } from '../bench/workspace.mjs';
 import { ROOT } from './support/cli.js';
 import { prng } from './support/mutate.js';
+import { yamlFiles } from './support/yaml-files.js';
 
 /**
  * `accepted` (check.ts's reading of a value its schema takes, without zod) against zod's own
@@ -88,16 +89,6 @@ function otherSchemas(): z.ZodType[] {
   ]);
 }
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    if (e === 'node_modules' || e === 'dist' || e.startsWith('.')) continue;
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e)) out.push(p);
-  }
-  return out;
-}
 
 /** Every value (mappings, lists, scalars) of every YAML file of the repository and of a generated workspace, as the compiler reads them. */
 function valuesRead(): unknown[] {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Diagnostics } from '../src/compiler/diagnostics.js';
@@ -11,6 +11,7 @@ import { ROOT } from './support/cli.js';
 import { mutants, prng } from './support/mutate.js';
 import { EDGE_CASES, generateYaml } from './support/yaml-generate.js';
 import { reference } from './support/yaml-reference.js';
+import { yamlFiles } from './support/yaml-files.js';
 
 /**
  * The fast YAML reader against the yaml package's path (parse.ts without the fast reader): wherever
@@ -20,16 +21,6 @@ import { reference } from './support/yaml-reference.js';
  * pipelines, seeded generated documents, and seeded mutants of all of them.
  */
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    if (e === 'node_modules' || e === 'dist' || e.startsWith('.')) continue;
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e)) out.push(p);
-  }
-  return out;
-}
 
 /** YAML written in the tests' template literals (those without substitutions). */
 function testYaml(): string[] {

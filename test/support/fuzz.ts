@@ -1,4 +1,3 @@
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostics } from '../../src/cli/format/index.js';
 import { CODES } from '../../src/compiler/codes.js';
@@ -6,6 +5,7 @@ import { compile } from '../../src/compiler/compile.js';
 import type { Diagnostic } from '../../src/compiler/diagnostics.js';
 import { TARGETS } from '../../src/targets/index.js';
 import { ROOT } from './cli.js';
+import { yamlFiles } from './yaml-files.js';
 
 /**
  * The fuzz test's inputs and its check of one input. Fuzzing: every example and fixture, mutated the way hurried users mutate YAML (see support/mutate.ts),
@@ -20,15 +20,6 @@ const GUARD_MS = 10_000;
 // zod's and the yaml library's own words, which must have been translated before reaching a user.
 const FOREIGN = /Invalid (input|key|option|union|element|type)|Unrecognized key|Too (big|small):|Expected .* received|Nested mappings are not allowed|Implicit keys need to be|\bat line \d+, column \d+|internal error|^\s+at /m;
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(e)) out.push(p);
-  }
-  return out;
-}
 
 export const SOURCES = [...yamlFiles(join(ROOT, 'examples')), ...yamlFiles(join(ROOT, 'test', 'fixtures'))];
 
