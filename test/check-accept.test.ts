@@ -42,14 +42,18 @@ function withParts(roots: readonly z.ZodType[]): z.ZodType[] {
   return [...seen];
 }
 
-/** The schemas the compiler checks with: every one its modules export (alone or in a record or map of them) and the per-kind ones. */
+/**
+ * The schemas the compiler checks with: every one its modules export (alone or in a record or map of
+ * them, or made on first use by `lazy`: `export const X = lazy(...)`) and the per-kind ones.
+ */
 async function compilerSchemas(): Promise<z.ZodType[]> {
   const roots: z.ZodType[] = [];
   const dir = join(ROOT, 'src', 'compiler');
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
   for (const f of files) {
     const mod = (await import(join(dir, f))) as Record<string, unknown>;
-    for (const v of Object.values(mod)) {
+    const lazies = [...readFileSync(join(dir, f), 'utf8').matchAll(/^export const (\w+) = lazy\(/gm)].map((m) => m[1] as string);
+    for (const v of [...Object.values(mod), ...lazies.map((name) => (mod[name] as () => unknown)())]) {
       if (isSchema(v)) roots.push(v);
       else if (v instanceof Map) for (const x of v.values()) if (isSchema(x)) roots.push(x);
       else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) if (isSchema(x)) roots.push(x);

@@ -9,9 +9,9 @@ import { Built, madeAt, type Place } from './positions.js';
 import { yamlBoolean } from './yaml-data.js';
 import type { z } from 'zod';
 
-export type InlineBuild = z.infer<typeof INLINE_BUILD>;
-export type ComputeSpec = z.infer<typeof COMPUTE>;
-export type RawSpec = z.infer<typeof RAW_ACTION>;
+export type InlineBuild = z.infer<ReturnType<typeof INLINE_BUILD>>;
+export type ComputeSpec = z.infer<ReturnType<typeof COMPUTE>>;
+export type RawSpec = z.infer<ReturnType<typeof RAW_ACTION>>;
 
 /** An action's spec, read and checked: which action type it is and its settings in pipeline.yml terms. */
 export interface ReadSpec {
@@ -54,7 +54,7 @@ export function readSpec(diags: Diagnostics, kind: ActionKind, spec: unknown, sp
 
 function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span: Place, defaults: SpecDefaults): ReadSpec | undefined {
   if (kind === 'action') {
-    const raw = check(diags, RAW_ACTION, spec, 'action', span);
+    const raw = check(diags, RAW_ACTION(), spec, 'action', span);
     if (!raw) return undefined;
     const owner = raw.owner ?? 'AWS';
     const catalog = PROVIDERS[raw.category].find((p) => p.owner === owner && p.provider === raw.provider && !p.customProvider);
@@ -95,7 +95,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   }
   const inlineBuild = (category === 'Build' || category === 'Test') && present.length === 0;
   if (inlineBuild) {
-    const inline = check(diags, INLINE_BUILD, obj, `'${kind}'`, span);
+    const inline = check(diags, INLINE_BUILD(), obj, `'${kind}'`, span);
     if (!inline) return undefined;
     const catalog = providers.find((p) => p.inlineBuilds) as Provider;
     return { category, owner: 'AWS', provider: 'CodeBuild', version: '1', catalog, fields: {}, fieldsSource: obj, fieldsAt: span, inline };
@@ -110,7 +110,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
     return undefined;
   }
   if (category === 'Compute') {
-    const compute = check(diags, COMPUTE, obj, `'${kind}'`, span);
+    const compute = check(diags, COMPUTE(), obj, `'${kind}'`, span);
     if (!compute) return undefined;
     const catalog = providers[0] as Provider;
     return { category, owner: 'AWS', provider: 'Commands', version: '1', catalog, fields: {}, fieldsSource: obj, fieldsAt: span, compute };

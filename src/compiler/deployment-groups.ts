@@ -17,7 +17,7 @@ export function readDeploymentGroups(entries: ReadonlyArray<{ group: unknown; at
   const out: ExDeploymentGroup[] = [];
   for (const { group: entry, at } of entries) {
     const span = at.node();
-    const g = check(diags, DEPLOYMENT_GROUP, entry, 'deployment group', at);
+    const g = check(diags, DEPLOYMENT_GROUP(), entry, 'deployment group', at);
     if (!g || !isObj(entry)) continue;
     const block = g.platform === 'lambda' ? undefined : g.platform;
     const stray = (['ecs', 'servers'] as const).find((k) => k !== block && g[k] !== undefined);

@@ -46,7 +46,7 @@ function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: numbe
     ...(common.timeout !== undefined ? { timeoutInMinutes: common.timeout } : {}),
   };
   if (kind === 'rule') {
-    const raw = check(diags, RAW_RULE, obj.rule, 'rule', span.child('rule'));
+    const raw = check(diags, RAW_RULE(), obj.rule, 'rule', span.child('rule'));
     if (!raw) return undefined;
     return { ...base, name: (common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`), provider: raw.provider, version: raw.version ?? '1', configuration: { ...(raw.configuration ?? {}) }, ...(raw.commands ? { commands: raw.commands } : {}) };
   }
@@ -54,7 +54,7 @@ function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: numbe
   if (!rp) return undefined;
   const name = common.name ?? `${rp.provider}${index > 0 ? index + 1 : ''}`;
   if (rp.commands) {
-    const cmds = check(diags, RULE_COMMANDS, obj.commands, 'commands', span.child('commands'));
+    const cmds = check(diags, RULE_COMMANDS(), obj.commands, 'commands', span.child('commands'));
     if (cmds === undefined) return undefined;
     return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };
   }

@@ -22,7 +22,7 @@ import { isObj, put, rebuild, type Obj, type Placed } from './values.js';
  */
 export function cloudFormationBlueGreen({ value: settings, at: settingsAt }: Placed<Obj>, blockIn: Placed<Obj>, deploy: Obj, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
   // Checked here, not before: it is the deploy's after inheritance and `${env}`.
-  const block = check(diags, CFN_BLUE_GREEN, blockIn.value, 'blue-green', blockIn.at);
+  const block = check(diags, CFN_BLUE_GREEN(), blockIn.value, 'blue-green', blockIn.at);
   if (!block) return undefined;
   const { routing, validate: steps } = block;
   const missing = [

@@ -41,8 +41,8 @@ const LABEL: Record<Platform, string> = { ecs: 'ECS', lambda: 'Lambda', servers:
 /** ECS, Lambda and EC2/on-premises blue/green: CodeDeploy actions, and the deployment group pipec creates unless it exists. */
 export function codeDeployBlueGreen(platform: Platform, settingsIn: Placed<Obj>, blockIn: Placed<Obj>, place: DeployPlace, diags: Diagnostics, at: Span): DeployPlan | undefined {
   // Checked here, not before: both are the deploy's after inheritance and `${env}`, and the kind says which schema.
-  const settingsSchema: z.ZodType<BlueGreenSettings> = BLUE_GREEN_SETTINGS[platform];
-  const blockSchema: z.ZodType<BlueGreenBlock> = BLUE_GREEN_BLOCKS[platform];
+  const settingsSchema: z.ZodType<BlueGreenSettings> = BLUE_GREEN_SETTINGS()[platform];
+  const blockSchema: z.ZodType<BlueGreenBlock> = BLUE_GREEN_BLOCKS()[platform];
   const settings = check(diags, settingsSchema, settingsIn.value, platform, settingsIn.at);
   const block = check(diags, blockSchema, blockIn.value, 'blue-green', blockIn.at);
   if (!settings || !block) return undefined;

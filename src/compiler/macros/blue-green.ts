@@ -74,7 +74,7 @@ export const BLUE_GREEN_FORMS: Readonly<Record<string, string>> = {
 /** Turns a blue/green deploy (long form, `${env}` filled in) into the phases of its stage. */
 export function blueGreenPlan({ value: deploy, at: deployAt }: Placed<Obj>, place: DeployPlace, diags: Diagnostics): DeployPlan | undefined {
   const at = deployAt.key('blue-green' in deploy ? 'blue-green' : 'strategy');
-  if (deploy.strategy !== undefined && !check(diags, STRATEGY, deploy.strategy, 'strategy', deployAt.child('strategy'))) return undefined;
+  if (deploy.strategy !== undefined && !check(diags, STRATEGY(), deploy.strategy, 'strategy', deployAt.child('strategy'))) return undefined;
   const made = deploy['blue-green'] === undefined || yamlBoolean(deploy['blue-green']) === true;
   const block = made ? {} : deploy['blue-green'];
   const blockAt = made ? madeAt(at) : deployAt.child('blue-green');

@@ -135,7 +135,7 @@ function buildEnvironment(entry: EnvEntry, effective: Placed<Effective>, facts: 
   const roleAt = eff.role !== undefined ? effAt.child('role') : (facts.crossAccountRoleSpan ?? new Built(effAt.key('account')));
   let role = eff.role !== undefined ? interpolateEnv(eff.role, env, report, roleAt) : crossAccount ? interpolateEnv(facts.crossAccountRole ?? DEFAULT_CROSS_ACCOUNT_ROLE, env, report, roleAt) : undefined;
   // The role is known only now, with `${env.account}` filled in: checked here, where the environment's place is known.
-  if (role !== undefined && !role.includes('${') && !check(diags, ROLE_ARN, role, 'role', roleAt)) role = undefined;
+  if (role !== undefined && !role.includes('${') && !check(diags, ROLE_ARN(), role, 'role', roleAt)) role = undefined;
   const region = crossRegion ? eff.region : undefined;
   if (region) facts.needStore(region, effAt.key('region'));
   if (crossAccount) facts.needKey(region, name, effAt.key('account'), report);

@@ -3,6 +3,18 @@ import { API_FIELDS } from '../api-limits.js';
 import { yamlBoolean, yamlNumber } from '../yaml-data.js';
 
 /**
+ * A schema made on its first use, then kept. Building zod schemas was about a fifth of a cold
+ * compile (BENCHMARKS.md, History), and one compile uses a part of them: a pipeline without
+ * `environments:` or blue/green deploys never builds theirs. The schema is one object for the
+ * life of the process, so what keys on it (check-accept's readers, the JSON Schema's contexts)
+ * sees one schema, as with a constant.
+ */
+export function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+/**
  * Text held to the limits the CodePipeline API model gives the field at `path` (src/compiler/api-limits.ts):
  * its length and its pattern, matched whole. `message` says what the pattern allows, in users' words.
  */
@@ -56,67 +68,75 @@ function keptNumber(v: unknown): unknown {
 }
 
 /** true or false, also written `True`/`FALSE` (kept as text by the parser so text settings stay exact). */
-export const BOOL = z.preprocess((v) => (typeof v === 'string' && v !== 'true' && v !== 'false' ? (yamlBoolean(v) ?? v) : v), z.boolean()) as unknown as z.ZodType<boolean>;
+export const BOOL = lazy(() => z.preprocess((v) => (typeof v === 'string' && v !== 'true' && v !== 'false' ? (yamlBoolean(v) ?? v) : v), z.boolean()) as unknown as z.ZodType<boolean>);
 
 /** Names of pipelines, stages, actions and rules: 1..100 of A-Z a-z 0-9 . @ - _ (API pattern). */
-export const NAME = apiText('pipeline.name', 'names use only letters, digits and . @ - _');
+export const NAME = lazy(() => apiText('pipeline.name', 'names use only letters, digits and . @ - _'));
 
 /** Artifact names: like names, without . and @. */
-export const ARTIFACT = apiText(`${ACTION}.inputArtifacts[].name`, 'artifact names use only letters, digits, - and _');
+export const ARTIFACT = lazy(() => apiText(`${ACTION}.inputArtifacts[].name`, 'artifact names use only letters, digits, - and _'));
 
 /** IAM role ARNs (API pattern). Pipeline variables are allowed inside. */
-export const ROLE_ARN = z
-  .string()
-  .max(API_FIELDS['pipeline.roleArn']?.max ?? 1024)
-  .regex(new RegExp(`^(?:${API_FIELDS['pipeline.roleArn']?.pattern}|.*#\\{.+\\}.*)$`), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' })
-  // The pattern ends in 'role/.*'; a role needs a name.
-  .refine((v) => !v.endsWith(':role/'), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' });
+export const ROLE_ARN = lazy(() =>
+  z
+    .string()
+    .max(API_FIELDS['pipeline.roleArn']?.max ?? 1024)
+    .regex(new RegExp(`^(?:${API_FIELDS['pipeline.roleArn']?.pattern}|.*#\\{.+\\}.*)$`), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' })
+    // The pattern ends in 'role/.*'; a role needs a name.
+    .refine((v) => !v.endsWith(':role/'), { message: 'expected an IAM role ARN (arn:aws:iam::123456789012:role/name)' }),
+);
 
-export const ACCOUNT = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .pipe(z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID (quote it: "012345678901")' }));
+export const ACCOUNT = lazy(() =>
+  z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(z.string().regex(/^\d{12}$/, { message: 'expected a 12-digit AWS account ID (quote it: "012345678901")' })),
+);
 
-export const REGION = apiText(`${ACTION}.region`).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' });
+export const REGION = lazy(() => apiText(`${ACTION}.region`).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: 'expected an AWS region such as us-east-1' }));
 
 /** A project name (`project:`): what apply tags its pipelines with and prune stays inside; a tag value and an S3 key part. */
-export const PROJECT = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/, { message: 'project names start with a letter or digit and use only letters, digits and . _ @ + = -' });
+export const PROJECT = lazy(() =>
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._@+=-]*$/, { message: 'project names start with a letter or digit and use only letters, digits and . _ @ + = -' }),
+);
 
-export const BUCKET = z
-  .string()
-  .min(3)
-  .max(63)
-  .regex(/^[a-zA-Z0-9.-]+$/, { message: 'bucket names use only letters, digits, . and -' });
+export const BUCKET = lazy(() =>
+  z
+    .string()
+    .min(3)
+    .max(63)
+    .regex(/^[a-zA-Z0-9.-]+$/, { message: 'bucket names use only letters, digits, . and -' }),
+);
 
 /** A scalar written where text is expected; numbers and booleans are read as their text. */
-export const TEXT = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+export const TEXT = lazy(() => z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
 /** One string or a list of strings. */
-export const STRINGS = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+export const STRINGS = lazy(() => z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 
 /** A value kept out of output as text: a Secrets Manager reference. */
-export const SECRET_REF = z.strictObject({ secret: z.string().min(1) });
+export const SECRET_REF = lazy(() => z.strictObject({ secret: z.string().min(1) }));
 
 /** An environment variable value: text, a Secrets Manager or Parameter Store reference. */
-export const ENV_VALUE = z.union([TEXT, SECRET_REF, z.strictObject({ parameter: z.string().min(1) }), z.strictObject({ plaintext: TEXT })]);
+export const ENV_VALUE = lazy(() => z.union([TEXT(), SECRET_REF(), z.strictObject({ parameter: z.string().min(1) }), z.strictObject({ plaintext: TEXT() })]));
 /** `env:` environment variables of a build or Commands action. */
-export const ENV = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'environment variable names use letters, digits and _' }), ENV_VALUE);
+export const ENV = lazy(() => z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'environment variable names use letters, digits and _' }), ENV_VALUE()));
 
 /** Keys an action in `stages:` may carry besides its kind. */
-export const ACTION_COMMON = {
-  name: NAME,
-  inputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
-  outputs: z.union([ARTIFACT, z.array(ARTIFACT)]).optional(),
+export const ACTION_COMMON = lazy(() => ({
+  name: NAME(),
+  inputs: z.union([ARTIFACT(), z.array(ARTIFACT())]).optional(),
+  outputs: z.union([ARTIFACT(), z.array(ARTIFACT())]).optional(),
   namespace: apiText(`${ACTION}.namespace`, 'namespaces use only letters, digits and @ - _').optional(),
-  role: ROLE_ARN.optional(),
-  region: REGION.optional(),
+  role: ROLE_ARN().optional(),
+  region: REGION().optional(),
   timeout: whole(apiRange(`${ACTION}.timeoutInMinutes`).min, apiRange(`${ACTION}.timeoutInMinutes`).max).optional(),
   'run-order': whole(apiRange(`${ACTION}.runOrder`).min, apiRange(`${ACTION}.runOrder`).max).optional(),
-};
+}));
 
 /** The subset of common keys a top-level macro (`build:`, `deploy:`) accepts beside its settings. */
 export const MACRO_COMMON = ['name', 'role', 'region', 'namespace', 'inputs', 'outputs'] as const;
@@ -127,7 +147,7 @@ export const MACRO_COMMON = ['name', 'role', 'region', 'namespace', 'inputs', 'o
  * keys, so the value stays `unknown` here: the macros split the action keys off (macros/common.ts),
  * and `readSpec` (artifact-defaults.ts) checks the settings with that provider's schema.
  */
-export const MACRO_VALUE = z.unknown();
+export const MACRO_VALUE = lazy(() => z.unknown());
 
 /** Environment variables as read: text, or a reference to a secret or a parameter. */
-export type Env = z.output<typeof ENV>;
+export type Env = z.output<ReturnType<typeof ENV>>;

@@ -37,7 +37,7 @@ function loose(shape: Shape): Shape {
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()]));
 }
 
-const macroCommon = (): Shape => Object.fromEntries(MACRO_COMMON.map((k) => [k, (ACTION_COMMON[k] as z.ZodType).optional()]));
+const macroCommon = (): Shape => Object.fromEntries(MACRO_COMMON.map((k) => [k, (ACTION_COMMON()[k] as z.ZodType).optional()]));
 
 /** Built once per key, so each part is one schema object, which the JSON Schema writes once. */
 const memo = new Map<string, z.ZodType>();
@@ -74,15 +74,12 @@ function categorySpec(category: Category, extra: Shape = {}): z.ZodType {
 
 function makeCategorySpec(category: Category, extra: Shape): z.ZodType {
   const forms: z.ZodType[] = PROVIDERS[category].filter((p) => category !== 'Compute').map((p) => providerSpec(p, extra));
-  if (category === 'Build' || category === 'Test') forms.push(named('inline-build', z.strictObject({ ...shapeOf(INLINE_BUILD_OBJECT), ...extra })));
-  if (category === 'Compute') forms.push(named('compute', z.strictObject({ ...shapeOf(COMPUTE), ...extra })));
+  if (category === 'Build' || category === 'Test') forms.push(named('inline-build', z.strictObject({ ...shapeOf(INLINE_BUILD()), ...extra })));
+  if (category === 'Compute') forms.push(named('compute', z.strictObject({ ...shapeOf(COMPUTE()), ...extra })));
   if (category === 'Source') forms.unshift(z.string().regex(/^[a-z0-9-]+:.+$/).meta({ description: "shorthand: 'codecommit:repo@branch', 'github:owner/repo@branch', 's3:bucket/key.zip', 'ecr:repo@tag'" }));
   if (category === 'Approval') forms.unshift(z.union([z.null(), z.literal(true)]));
   return z.union(forms as [z.ZodType, ...z.ZodType[]]);
 }
-
-/** INLINE_BUILD's keys and types; its refinements (commands or buildspec) are the compiler's to check. */
-const INLINE_BUILD_OBJECT: z.ZodType = INLINE_BUILD;
 
 /** A deploy: any deploy provider, or a blue/green deploy of its kind. */
 function deploySpec(extra: Shape): z.ZodType {
@@ -90,19 +87,19 @@ function deploySpec(extra: Shape): z.ZodType {
 }
 
 /** Deploy providers with a blue/green form, and the name and schema of its `blue-green:` settings. */
-const BLUE_GREEN_OF: Readonly<Record<string, readonly [string, z.ZodType]>> = {
+const BLUE_GREEN_OF: Readonly<Record<string, readonly [string, () => z.ZodType]>> = {
   cloudformation: ['blue-green-cloudformation', CFN_BLUE_GREEN],
-  ecs: ['blue-green-ecs', BLUE_GREEN_BLOCKS.ecs],
+  ecs: ['blue-green-ecs', () => BLUE_GREEN_BLOCKS().ecs],
 };
 
 function makeDeploySpec(extra: Shape): z.ZodType {
   const bg = { strategy: z.literal('blue-green').optional() };
   const forms: z.ZodType[] = PROVIDERS.Deploy.map((p) => {
     const blueGreen = Object.hasOwn(BLUE_GREEN_OF, p.kind) ? BLUE_GREEN_OF[p.kind] : undefined;
-    return providerSpec(p, { ...extra, ...(blueGreen ? { ...bg, 'blue-green': z.union([z.boolean(), named(blueGreen[0], blueGreen[1])]).optional() } : {}) });
+    return providerSpec(p, { ...extra, ...(blueGreen ? { ...bg, 'blue-green': z.union([z.boolean(), named(blueGreen[0], blueGreen[1]())]).optional() } : {}) });
   });
   for (const platform of ['lambda', 'servers'] as const) {
-    const settings = named(`blue-green-settings-${platform}`, BLUE_GREEN_SETTINGS[platform]);
+    const settings = named(`blue-green-settings-${platform}`, BLUE_GREEN_SETTINGS()[platform]);
     forms.push(
       named(
         `blue-green-${platform}-deploy`,
@@ -111,7 +108,7 @@ function makeDeploySpec(extra: Shape): z.ZodType {
           ...loose(shapeOf(settings)),
           [platform]: platform === 'lambda' ? z.union([z.string().min(1), settings]) : settings,
           ...bg,
-          'blue-green': z.union([z.boolean(), named(`blue-green-${platform}`, BLUE_GREEN_BLOCKS[platform])]).optional(),
+          'blue-green': z.union([z.boolean(), named(`blue-green-${platform}`, BLUE_GREEN_BLOCKS()[platform])]).optional(),
         }),
       ),
     );
@@ -127,13 +124,13 @@ const SPEC_OF: Record<ActionKind, () => z.ZodType> = {
   approval: () => categorySpec('Approval'),
   invoke: () => categorySpec('Invoke'),
   compute: () => categorySpec('Compute'),
-  action: () => named('raw-action', RAW_ACTION),
+  action: () => named('raw-action', RAW_ACTION()),
 };
 
 /** An action of `stages:`: name, common keys and exactly one kind. */
 function actionSchema(): z.ZodType {
   return z.union(
-    ACTION_KINDS.map((kind) => named('action', z.strictObject({ ...ACTION_COMMON, [kind]: (SPEC_OF[kind] as () => z.ZodType)() }))) as unknown as [z.ZodType, ...z.ZodType[]],
+    ACTION_KINDS.map((kind) => named('action', z.strictObject({ ...ACTION_COMMON(), [kind]: (SPEC_OF[kind] as () => z.ZodType)() }))) as unknown as [z.ZodType, ...z.ZodType[]],
   );
 }
 
@@ -141,15 +138,15 @@ function actionSchema(): z.ZodType {
 function ruleSchema(): z.ZodType {
   const forms = RULES.map((r) => {
     const settings: z.ZodType = named(`rule:${r.kind}`, providerSchema(r));
-    const value: z.ZodType = r.commands ? RULE_COMMANDS : r.primary ? z.union([shapeOf(providerSchema(r))[r.primary] as z.ZodType, settings]) : settings;
-    return named('rule', z.strictObject({ ...RULE_COMMON, [r.kind]: value })) as z.ZodType;
+    const value: z.ZodType = r.commands ? RULE_COMMANDS() : r.primary ? z.union([shapeOf(providerSchema(r))[r.primary] as z.ZodType, settings]) : settings;
+    return named('rule', z.strictObject({ ...RULE_COMMON(), [r.kind]: value })) as z.ZodType;
   });
-  forms.push(named('rule', z.strictObject({ ...RULE_COMMON, rule: named('raw-rule', RAW_RULE) })));
+  forms.push(named('rule', z.strictObject({ ...RULE_COMMON(), rule: named('raw-rule', RAW_RULE()) })));
   return z.union(forms as unknown as [z.ZodType, ...z.ZodType[]]);
 }
 
 function conditionSchema(): z.ZodType {
-  return named('condition', z.strictObject({ ...shapeOf(CONDITION), rules: z.array(ruleSchema()).min(1).max(5) }));
+  return named('condition', z.strictObject({ ...shapeOf(CONDITION()), rules: z.array(ruleSchema()).min(1).max(5) }));
 }
 
 function stageSchema(): z.ZodType {
@@ -158,12 +155,12 @@ function stageSchema(): z.ZodType {
   return named(
     'stage',
     z.strictObject({
-      ...shapeOf(STAGE),
+      ...shapeOf(STAGE()),
       actions: z.array(action).min(1).max(50).optional(),
-      steps: z.array(z.union([action, named('parallel', z.strictObject({ ...shapeOf(PARALLEL), parallel: z.array(action).min(1).max(50) }))])).min(1).max(50).optional(),
+      steps: z.array(z.union([action, named('parallel', z.strictObject({ ...shapeOf(PARALLEL()), parallel: z.array(action).min(1).max(50) }))])).min(1).max(50).optional(),
       'before-entry': condition.optional(),
       'on-success': condition.optional(),
-      'on-failure': named('on-failure', z.strictObject({ ...shapeOf(ON_FAILURE), condition: condition.optional() })).optional(),
+      'on-failure': named('on-failure', z.strictObject({ ...shapeOf(ON_FAILURE()), condition: condition.optional() })).optional(),
     }),
   );
 }
@@ -171,45 +168,44 @@ function stageSchema(): z.ZodType {
 /** `before:` / `after:` steps by name: commands, an inline test build, or an invoke. */
 function stepsSchema(): z.ZodType {
   const commands = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-  return z.record(NAME, z.union([commands, categorySpec('Test', macroCommon()), categorySpec('Invoke', macroCommon())])).nullable();
+  return z.record(NAME(), z.union([commands, categorySpec('Test', macroCommon()), categorySpec('Invoke', macroCommon())])).nullable();
 }
 
 function environmentsSchema(deploy: z.ZodType): z.ZodType {
   const approval = z.union([z.boolean(), categorySpec('Approval')]);
   const gates = {
     approval: approval.optional(),
-    'rollback-on-alarm': ROLLBACK_ON_ALARM.nullable().optional(),
-    'deployment-window': DEPLOYMENT_WINDOW.nullable().optional(),
-    'on-failure': ENV_ON_FAILURE.nullable().optional(),
+    'rollback-on-alarm': ROLLBACK_ON_ALARM().nullable().optional(),
+    'deployment-window': DEPLOYMENT_WINDOW().nullable().optional(),
+    'on-failure': ENV_ON_FAILURE().nullable().optional(),
   };
-  const env = named('environment', z.strictObject({ ...shapeOf(ENVIRONMENT), ...gates, deploy: deploy.optional(), before: stepsSchema().optional(), after: stepsSchema().optional() }));
-  const wave = named('wave', z.strictObject({ ...shapeOf(WAVE), ...gates, wave: ENV_NAME, environments: z.array(env).min(1).max(50) }));
+  const env = named('environment', z.strictObject({ ...shapeOf(ENVIRONMENT()), ...gates, deploy: deploy.optional(), before: stepsSchema().optional(), after: stepsSchema().optional() }));
+  const wave = named('wave', z.strictObject({ ...shapeOf(WAVE()), ...gates, wave: ENV_NAME(), environments: z.array(env).min(1).max(50) }));
   return z.array(z.union([env, wave])).min(1);
 }
-
-// IAM statements (`permissions:`) have keys whose names mean other things elsewhere (actions, condition).
-named('iam-statement', STATEMENT);
 
 let built: z.ZodType | undefined;
 
 /** pipeline.yml: one pipeline, or `pipelines:` with shared settings beside them. */
 export function documentSchema(): z.ZodType {
   if (built) return built;
+  // IAM statements (`permissions:`) have keys whose names mean other things elsewhere (actions, condition).
+  named('iam-statement', STATEMENT());
   const deploy = deploySpec(macroCommon());
   const pipelineKeys = {
-    ...shapeOf(PIPELINE),
-    promotion: named('promotion', PROMOTION).optional(),
+    ...shapeOf(PIPELINE()),
+    promotion: named('promotion', PROMOTION()).optional(),
     source: categorySpec('Source', macroCommon()).optional(),
-    sources: z.record(NAME, categorySpec('Source', macroCommon())).optional(),
+    sources: z.record(NAME(), categorySpec('Source', macroCommon())).optional(),
     build: categorySpec('Build', macroCommon()).optional(),
-    tests: z.record(NAME, z.union([z.string().min(1), z.array(z.string().min(1)).min(1), categorySpec('Test', macroCommon())])).optional(),
+    tests: z.record(NAME(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1), categorySpec('Test', macroCommon())])).optional(),
     deploy: deploy.optional(),
     environments: environmentsSchema(deploy).optional(),
-    'deployment-groups': z.array(named('deployment-group', DEPLOYMENT_GROUP)).optional(),
+    'deployment-groups': z.array(named('deployment-group', DEPLOYMENT_GROUP())).optional(),
     stages: z.array(stageSchema()).optional(),
   };
   const pipeline = named('pipeline', z.strictObject(pipelineKeys));
-  const workspace = named('workspace', z.strictObject({ ...shapeOf(WORKSPACE), promotion: named('promotion', PROMOTION).optional(), pipelines: z.array(pipeline).min(1) }));
+  const workspace = named('workspace', z.strictObject({ ...shapeOf(WORKSPACE()), promotion: named('promotion', PROMOTION()).optional(), pipelines: z.array(pipeline).min(1) }));
   built = z.union([pipeline, workspace]);
   return built;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lazy } from './common.js';
 
 /**
  * `permissions:` and `managed-policies:` on an inline build (its CodeBuild role) and on a pipeline
@@ -6,43 +7,44 @@ import { z } from 'zod';
  * commands write to. Only the cloudformation target creates those roles.
  */
 
-/** An IAM action, `service:Action` (wildcards allowed in the action part). */
-const ACTION = z
-  .string()
-  .max(128)
-  .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, { message: "IAM actions are written 'service:Action' (s3:PutObject, ecr:*)" });
-
-/** An ARN, or `*` for calls that have no resource-level permissions. */
-const RESOURCE = z
-  .string()
-  .min(1)
-  .max(2048)
-  .regex(/^(\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/, { message: "resources are ARNs (arn:aws:s3:::bucket/*), or '*'" });
-
-const CONDITION_VALUE = z.union([z.string(), z.boolean().transform(String), z.number().transform(String), z.array(z.string()).min(1)]);
-
 /** One IAM policy statement, in pipeline.yml's lower-case keys. */
-export const STATEMENT = z.strictObject({
-  sid: z
+export const STATEMENT = lazy(() => {
+  /** An IAM action, `service:Action` (wildcards allowed in the action part). */
+  const action = z
     .string()
-    .max(100)
-    .regex(/^[A-Za-z0-9]+$/, { message: 'statement IDs use only letters and digits' })
-    .optional(),
-  effect: z.enum(['allow', 'deny', 'Allow', 'Deny']).optional(),
-  actions: z.union([ACTION, z.array(ACTION).min(1).max(100)]),
-  resources: z.union([RESOURCE, z.array(RESOURCE).min(1).max(100)]),
-  condition: z.record(z.string().min(1), z.record(z.string().min(1), CONDITION_VALUE)).optional(),
+    .max(128)
+    .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, { message: "IAM actions are written 'service:Action' (s3:PutObject, ecr:*)" });
+  /** An ARN, or `*` for calls that have no resource-level permissions. */
+  const resource = z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^(\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:.+)$/, { message: "resources are ARNs (arn:aws:s3:::bucket/*), or '*'" });
+  const conditionValue = z.union([z.string(), z.boolean().transform(String), z.number().transform(String), z.array(z.string()).min(1)]);
+  return z.strictObject({
+    sid: z
+      .string()
+      .max(100)
+      .regex(/^[A-Za-z0-9]+$/, { message: 'statement IDs use only letters and digits' })
+      .optional(),
+    effect: z.enum(['allow', 'deny', 'Allow', 'Deny']).optional(),
+    actions: z.union([action, z.array(action).min(1).max(100)]),
+    resources: z.union([resource, z.array(resource).min(1).max(100)]),
+    condition: z.record(z.string().min(1), z.record(z.string().min(1), conditionValue)).optional(),
+  });
 });
 
 /** Extra statements for a role. */
-export const PERMISSIONS = z.array(STATEMENT).min(1).max(50);
+export const PERMISSIONS = lazy(() => z.array(STATEMENT()).min(1).max(50));
 
 /** Managed policies to attach to a role (IAM allows 20 a role; pipec's own roles use up to 3). */
-export const MANAGED_POLICIES = z
-  .array(z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/, { message: 'expected a managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess)' }))
-  .min(1)
-  .max(10);
+export const MANAGED_POLICIES = lazy(() =>
+  z
+    .array(z.string().regex(/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/, { message: 'expected a managed policy ARN (arn:aws:iam::aws:policy/ReadOnlyAccess)' }))
+    .min(1)
+    .max(10),
+);
 
 /** `permissions:` as read: statements whose condition values are text. */
-export type Permissions = z.output<typeof PERMISSIONS>;
-export type ManagedPolicies = z.output<typeof MANAGED_POLICIES>;
+export type Permissions = z.output<ReturnType<typeof PERMISSIONS>>;
+export type ManagedPolicies = z.output<ReturnType<typeof MANAGED_POLICIES>>;

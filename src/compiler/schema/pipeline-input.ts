@@ -92,11 +92,11 @@ export function* readPipelines(parsed: ParsedFile, diags: Diagnostics, only?: (i
   }
   if (!('pipelines' in root)) {
     // A pipeline whose own keys have errors is still read as far as it can be, so every mistake shows in one run.
-    const p = readMapping(diags, PIPELINE, root, 'pipeline', rootAt);
+    const p = readMapping(diags, PIPELINE(), root, 'pipeline', rootAt);
     if (p) yield readPipelineInput(p, rootAt, undefined, diags);
     return;
   }
-  const ws = readMapping(diags, WORKSPACE, root, 'file', rootAt);
+  const ws = readMapping(diags, WORKSPACE(), root, 'file', rootAt);
   const items = ws?.read.pipelines;
   if (!ws || !items) return;
   const file = { ...ws, at: rootAt };
@@ -107,7 +107,7 @@ export function* readPipelines(parsed: ParsedFile, diags: Diagnostics, only?: (i
       diags.add('PC2002', `each entry of 'pipelines' must be a mapping describing a pipeline`, at);
       continue;
     }
-    const p = readMapping(diags, PIPELINE, item, 'pipeline', at);
+    const p = readMapping(diags, PIPELINE(), item, 'pipeline', at);
     if (p) yield readPipelineInput(p, at, file, diags);
   }
 }
@@ -163,12 +163,12 @@ function readPromotion(read: Partial<PipelineRead>, at: Place, file: { read: Par
   // Where `promotion:` is written: on the pipeline, or at the file's top.
   const promotionAt = (own ? at : (file?.at ?? at)).child('promotion');
   if (!isObj(value)) {
-    if (value !== undefined) check(diags, PROMOTION, value, 'promotion', promotionAt);
+    if (value !== undefined) check(diags, PROMOTION(), value, 'promotion', promotionAt);
     return { promotion: {}, promotionAt };
   }
   let promotion = validPromotions.get(value);
   if (!promotion) {
-    promotion = check(diags, PROMOTION, value, 'promotion', promotionAt);
+    promotion = check(diags, PROMOTION(), value, 'promotion', promotionAt);
     if (promotion) validPromotions.set(value, promotion);
   }
   return { promotion: promotion ?? {}, promotionAt };
@@ -190,7 +190,7 @@ function readEnvironments(p: PipelineInput, diags: Diagnostics): EnvironmentsInp
     return undefined;
   }
   const itemsAt = pAt.child('environments');
-  const items = check(diags, ENVIRONMENTS, read.environments, 'environments', itemsAt);
+  const items = check(diags, ENVIRONMENTS(), read.environments, 'environments', itemsAt);
   if (!items) return undefined;
   const entries: EnvEntry[] = [];
   const units: EnvUnit[] = [];
@@ -209,7 +209,7 @@ function readEnvironments(p: PipelineInput, diags: Diagnostics): EnvironmentsInp
     const at = itemsAt.child(i);
     const isWave = typeof item === 'object' && item !== null && !Array.isArray(item) && 'wave' in item;
     if (isWave) {
-      const read = readMapping(diags, WAVE, item, 'wave', at)?.read;
+      const read = readMapping(diags, WAVE(), item, 'wave', at)?.read;
       const wave = read && inWrittenOrder(read, item);
       const waveName = wave?.wave;
       if (!wave || waveName === undefined || !named(waveName, true, at) || !wave.environments) return;
@@ -233,7 +233,7 @@ function readEnvironments(p: PipelineInput, diags: Diagnostics): EnvironmentsInp
 }
 
 function readEnvironment(value: unknown, at: Place, diags: Diagnostics, named: (name: string, isWave: boolean, place: Place) => boolean): EnvEntry | undefined {
-  const read = readMapping(diags, ENVIRONMENT, value, 'environment', at)?.read;
+  const read = readMapping(diags, ENVIRONMENT(), value, 'environment', at)?.read;
   const isWave = typeof value === 'object' && value !== null && 'wave' in value;
   // In the order written: a stage setting (on-failure, deployment-window) is printed by `pipec expand` as written.
   return read?.name !== undefined && named(read.name, isWave, at) ? { env: inWrittenOrder(read, value), at, name: read.name } : undefined;

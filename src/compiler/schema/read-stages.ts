@@ -17,7 +17,7 @@ import { PARALLEL, STAGE } from './pipeline.js';
 /** Reads one entry of `stages:`. */
 export function readStage(value: unknown, span: Place, diags: Diagnostics): ExStage | undefined {
   // A stage with errors in its own keys still has its actions read; the pipeline is then incomplete.
-  const checked = readMapping(diags, STAGE, value, 'stage', span);
+  const checked = readMapping(diags, STAGE(), value, 'stage', span);
   if (!checked || !isObj(value)) return undefined;
   let { read: stage, written: source } = checked;
   let at = span;
@@ -26,7 +26,7 @@ export function readStage(value: unknown, span: Place, diags: Diagnostics): ExSt
   // A misspelled 'actions' or 'steps' (reported as an unknown key) is read as meant, so its actions are still checked.
   for (const list of ['actions', 'steps'] as const)
     if (written[list] === undefined && value[list === 'actions' ? 'steps' : 'actions'] === undefined) {
-      const typo = Object.keys(written).find((k) => !(k in STAGE.shape) && didYouMean(k, [list]) === list && Array.isArray(written[k]));
+      const typo = Object.keys(written).find((k) => !(k in STAGE().shape) && didYouMean(k, [list]) === list && Array.isArray(written[k]));
       const meant = typo === undefined ? undefined : written[typo];
       if (typo !== undefined && Array.isArray(meant)) {
         written[list] = meant;
@@ -52,7 +52,7 @@ export function readStage(value: unknown, span: Place, diags: Diagnostics): ExSt
     const stepAt = at.child('steps').child(i);
     const order = i + 1;
     if (isObj(step) && 'parallel' in step) {
-      check(diags, PARALLEL, step, 'step', stepAt)?.parallel.forEach((a, j) => {
+      check(diags, PARALLEL(), step, 'step', stepAt)?.parallel.forEach((a, j) => {
         const action = readAction(a, stepAt.child('parallel').child(j), diags, order);
         if (action) actions.push(action);
       });
@@ -90,7 +90,7 @@ function readAction(value: unknown, span: Place, diags: Diagnostics, stepOrder: 
   const kinds = ACTION_KINDS.filter((k) => k in obj);
   const [kind, second] = kinds;
   if (kind === undefined || second !== undefined) {
-    const others = Object.keys(obj).filter((k) => !(k in ACTION_COMMON));
+    const others = Object.keys(obj).filter((k) => !(k in ACTION_COMMON()));
     const guess = others.map((k) => didYouMean(k, ACTION_KINDS)).find(Boolean);
     const name = typeof obj.name === 'string' ? `action '${obj.name}'` : 'an action';
     diags.add(
