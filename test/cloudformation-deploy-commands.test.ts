@@ -10,8 +10,8 @@ import { compileExample, examples, templatesIn, type TemplateFile } from './supp
  * printed: every command is a complete `aws cloudformation deploy` (file, stack, region when
  * known, the capability the template needs, every parameter without a default), a value read
  * from another stack names a stack and output that some printed command creates, in the region
- * it is deployed to and earlier in the printed order; the artifacts stack comes first, account stacks, then region
- * stacks, then the pipeline's. Also every reference AWS resolves at deploy time points at
+ * it is deployed to and earlier in the printed order; the artifacts stack comes first, region stacks, then account
+ * stacks (which take the keys the region stacks make by key ARN), then the pipeline's. Also every reference AWS resolves at deploy time points at
  * something: Ref and Fn::GetAtt at a resource or parameter, each ${...} of Fn::Sub at a
  * parameter, resource (attribute) or pseudo parameter.
  */
@@ -24,11 +24,14 @@ beforeAll(async () => {
     await compileExample(name, join(scratch, name));
     templates.push(...templatesIn(name, join(scratch, name)));
   }
-  // a pipeline without artifacts: whose actions run in other accounts: its artifacts stack comes first
-  const out = join(scratch, 'fixture');
-  const r = await runCli(['compile', join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-own-store.yml'), '-t', 'cloudformation', '-o', out, '-q', '--no-color']);
-  if (r.code !== 0) throw new Error(r.stderr);
-  templates.push(...templatesIn('fixture:cross-account-own-store', out));
+  // a pipeline without artifacts: whose actions run in other accounts: its artifacts stack comes first;
+  // environments in other accounts and regions: account stacks read a region stack's key ARN
+  for (const fixture of ['cross-account-own-store', 'cross-account-other-region']) {
+    const out = join(scratch, fixture);
+    const r = await runCli(['compile', join(ROOT, 'test', 'fixtures', 'stack', `${fixture}.yml`), '-t', 'cloudformation', '-o', out, '-q', '--no-color']);
+    if (r.code !== 0) throw new Error(r.stderr);
+    templates.push(...templatesIn(`fixture:${fixture}`, out));
+  }
 });
 
 interface Command {
@@ -110,9 +113,9 @@ function header(t: TemplateFile): { command: Command; order: string[] } {
   const line = head.find((l) => l.includes('aws cloudformation deploy'));
   expect(line, `${t.pipeline}/${t.file} prints no deploy command`).toBeDefined();
   const command = parseDeploy((line as string).slice((line as string).indexOf('aws cloudformation deploy')));
-  const reads = new Map(head.flatMap((l) => [.../^# {3}([A-Z_]+)=(\$\(aws cloudformation describe-stacks .*\))$/.exec(l) ?? []].slice(1, 3)).reduce<Array<[string, string]>>((acc, x, i, all) => (i % 2 === 0 ? [...acc, [x, all[i + 1] as string]] : acc), []));
+  const reads = new Map(head.flatMap((l) => [.../^# {3}([A-Z0-9_]+)=(\$\(aws cloudformation describe-stacks .*\))$/.exec(l) ?? []].slice(1, 3)).reduce<Array<[string, string]>>((acc, x, i, all) => (i % 2 === 0 ? [...acc, [x, all[i + 1] as string]] : acc), []));
   for (const [param, value] of command.overrides) {
-    const v = /^"\$([A-Z_]+)"$/.exec(value)?.[1];
+    const v = /^"\$([A-Z0-9_]+)"$/.exec(value)?.[1];
     if (v === undefined) continue;
     expect(reads.get(v), `${t.pipeline}/${t.file}: ${param}=${value} is read in the header`).toBeDefined();
     command.overrides.set(param, reads.get(v) as string);
@@ -156,9 +159,9 @@ describe('the deploy commands pipec prints', () => {
       const deployed = new Map(files.map((t) => [t.file, { t, ...header(t) }]));
       const order = deployed.get('cloudformation.yml')?.order ?? [];
       expect([...order].sort(), `${key}: the printed order lists every stack`).toEqual([...deployed.keys()].sort());
-      // the artifacts stack, account stacks, then region stacks, then the pipeline's
+      // the artifacts stack, region stacks, then account stacks, then the pipeline's
       const orderAsPrinted = deployed.get('cloudformation.yml')!.order;
-      const rank = (f: string): number => (f === 'cloudformation.artifacts.yml' ? 0 : f.startsWith('cloudformation.account-') ? 1 : f === 'cloudformation.yml' ? 3 : 2);
+      const rank = (f: string): number => (f === 'cloudformation.artifacts.yml' ? 0 : f.startsWith('cloudformation.account-') ? 2 : f === 'cloudformation.yml' ? 3 : 1);
       expect(orderAsPrinted.map(rank), key).toEqual([...orderAsPrinted.map(rank)].sort());
       for (const { t, command } of deployed.values())
         for (const [param, value] of command.overrides) {

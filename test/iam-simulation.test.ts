@@ -85,20 +85,33 @@ beforeAll(async () => {
   const r = await runCli(['compile', join(ROOT, 'test/fixtures/iam/providers.yml'), '-t', 'all', '-o', out, '-q', '--no-color']);
   if (r.code !== 0) throw new Error(r.stderr);
   for (const t of templatesIn('fixture', out)) stacks.push({ t, resolved: resolveTemplate(t, { account: '111111111111', region: 'us-east-1' }), account: '111111111111', region: 'us-east-1', out });
-  // a pipeline without artifacts: whose actions run in other accounts (cloudformation target only: no
-  // codepipeline.json, the declaration is its stack's pipeline): the artifacts stack's outputs, as
-  // CloudFormation resolves them, are the parameters of its account stacks and its pipeline's stack
-  const own = join(scratch, 'fixture-own-store');
-  const c = await runCli(['compile', join(ROOT, 'test/fixtures/stack/cross-account-own-store.yml'), '-t', 'cloudformation', '-o', own, '-q', '--no-color']);
-  if (c.code !== 0) throw new Error(c.stderr);
-  const list = templatesIn('fixture:cross-account-own-store', own);
-  const at = { account: '111111111111', region: 'us-east-1' };
-  const artifacts = resolveTemplate(list.find((t) => t.file === 'cloudformation.artifacts.yml') as TemplateFile, at);
-  const parameters = Object.fromEntries(Object.entries((artifacts.Outputs ?? {}) as Record<string, { Value: string }>).map(([k, o]) => [k, o.Value]));
-  expect(Object.keys(parameters).sort()).toEqual(['ArtifactBucketName', 'ArtifactKeyArn']);
-  for (const t of list) {
-    const account = /account-(\d{12})/.exec(t.file)?.[1] ?? at.account;
-    stacks.push({ t, resolved: resolveTemplate(t, { account, region: at.region, parameters }), account, region: at.region, out: own });
+  // pipelines whose actions run in other accounts, with stores whose keys pipec makes (cloudformation
+  // target only: no codepipeline.json, the declaration is its stack's pipeline): the outputs of the
+  // stacks deployed first (the artifacts stack's, each region stack's key ARN as ArtifactKeyArn<Region>),
+  // as CloudFormation resolves them, are the parameters of the account stacks and the pipeline's stack
+  // - cross-account-own-store: no artifacts:, an inline build and a deploy in other accounts;
+  // - cross-account-other-region: environments in another account and region, with rollback-on-alarm
+  for (const fixture of ['cross-account-own-store', 'cross-account-other-region']) {
+    const own = join(scratch, `fixture-${fixture}`);
+    const c = await runCli(['compile', join(ROOT, 'test/fixtures/stack', `${fixture}.yml`), '-t', 'cloudformation', '-o', own, '-q', '--no-color']);
+    if (c.code !== 0) throw new Error(c.stderr);
+    const list = templatesIn(`fixture:${fixture}`, own);
+    const at = { account: '111111111111', region: 'us-east-1' };
+    const parameters: Record<string, string> = {};
+    const regionOf = (t: TemplateFile): string => /--region (\S+)/.exec(t.text)?.[1] ?? at.region;
+    for (const t of list) {
+      const region = /^cloudformation\.([a-z]+-[a-z]+-\d)\.yml$/.exec(t.file)?.[1];
+      if (t.file !== 'cloudformation.artifacts.yml' && !region) continue;
+      const outputs = (resolveTemplate(t, { ...at, region: regionOf(t) }).Outputs ?? {}) as Record<string, { Value: string }>;
+      const suffix = region ? region.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') : '';
+      for (const [k, o] of Object.entries(outputs)) if (k.startsWith('Artifact')) parameters[`${k}${suffix}`] = o.Value;
+    }
+    expect(Object.keys(parameters).sort(), fixture).toEqual(fixture === 'cross-account-own-store' ? ['ArtifactBucketName', 'ArtifactKeyArn'] : ['ArtifactBucketName', 'ArtifactBucketNameEuWest1', 'ArtifactKeyArn', 'ArtifactKeyArnEuWest1']);
+    for (const t of list) {
+      const account = /account-(\d{12})/.exec(t.file)?.[1] ?? at.account;
+      const region = regionOf(t);
+      stacks.push({ t, resolved: resolveTemplate(t, { account, region, parameters }), account, region, out: own });
+    }
   }
 });
 
@@ -342,6 +355,23 @@ describe('IAM policies of every example, simulated', () => {
             if (!cond.includes('iam:PassedToService')) problems.push(`${role.where}: iam:PassRole without an iam:PassedToService condition (${st.Sid})`);
           }
         }
+    expect(problems).toEqual([]);
+  });
+
+  it('grant KMS keys by key ARN: a wildcard key only under a kms:ResourceAliases condition (a key of the user\'s named by alias)', () => {
+    const problems: string[] = [];
+    let keyStatements = 0;
+    for (const role of rolesOf(stacks))
+      for (const p of role.policies)
+        for (const st of p.Statement) {
+          const actions = ([] as string[]).concat(st.Action as string | string[]);
+          if (st.Effect !== 'Allow' || !actions.some((a) => a.startsWith('kms:'))) continue;
+          keyStatements++;
+          const aliased = JSON.stringify(st.Condition ?? {}).includes('kms:ResourceAliases');
+          for (const r of ([] as string[]).concat(st.Resource as string | string[]))
+            if (!/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(r) && !(aliased && /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*$/.test(r))) problems.push(`${role.where}: ${st.Sid} names key ${r}`);
+        }
+    expect(keyStatements).toBeGreaterThan(20);
     expect(problems).toEqual([]);
   });
 

@@ -36,7 +36,7 @@ export const STACK_FLAGS = {
 } as const;
 
 export const STACK_HELP = `      --stack         plan/apply the cloudformation target's stacks through change sets
-                      (support stacks first: account, region, then the pipeline's)
+                      (support stacks first: artifacts, regions, accounts)
       --account-profile ACCOUNT=PROFILE
                       with --stack: the AWS profile for stacks in another account (repeatable)
 ${TEMPLATE_BUCKET_HELP.replace("limit (", "limit, with --stack (")}`;

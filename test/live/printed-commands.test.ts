@@ -2,7 +2,7 @@
 // (extended by test/support/moto_cfn; one moto serving accounts 111111111111, 222222222222 and
 // 333333333333, the other accounts reached through profiles that assume a role there):
 // - each stack header's `aws cloudformation deploy`, for every example, in the printed deploy
-//   order (account stacks, then region stacks, then the pipeline's), with the credentials of the
+//   order (the artifacts stack, region stacks, account stacks, then the pipeline's), with the credentials of the
 //   account the header names, and its `$(aws cloudformation describe-stacks ...)` parameters;
 // - plan --stack's "deploy it in account X yourself" commands (pipec compile, then the deploy);
 // - the `aws cloudformation delete-stack` plan prints for a stack that failed to create.
@@ -103,7 +103,7 @@ function headers(dir: string): { order: string[]; commands: Map<string, { comman
     const account = /with credentials of account (\d{12})/.exec(line)?.[1];
     const reads: Read[] = [];
     head.forEach((l, i) => {
-      const m = /^# {3}([A-Z_]+)=(\$\(aws cloudformation describe-stacks .*\))$/.exec(l);
+      const m = /^# {3}([A-Z0-9_]+)=(\$\(aws cloudformation describe-stacks .*\))$/.exec(l);
       if (!m) return;
       const by = [...head.slice(0, i)].reverse().find((h) => /with credentials of account \d{12}/.test(h));
       reads.push({ line: `${m[1]}=${m[2]}`, variable: m[1] as string, account: /with credentials of account (\d{12})/.exec(by ?? '')?.[1] ?? '' });
@@ -205,6 +205,64 @@ describe("every stack header's deploy command, run verbatim in the printed order
       const key = sh(`aws cloudformation describe-stacks --region us-east-1 --stack-name journal-pipeline-artifacts --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
       expect(key).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
       expect(sh('aws codebuild batch-get-projects --region us-east-1 --names journal-Build-Package --query projects[0].encryptionKey --output text', ws.dir, '222222222222').stdout.trim()).toBe(key);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('environments in other accounts and regions (test/fixtures/stack/cross-account-other-region.yml)', () => {
+  it("deploy by their headers: the region stack first, whose key's ARN the account stack reads with the pipeline account's credentials and grants its role", { timeout: 600_000 }, async () => {
+    await reset();
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-other-region.yml'), 'utf8');
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      await deployByHeaders(text, ws);
+      const out = join(ws.dir, 'out', 'atlas');
+      const { order, commands } = headers(out);
+      expect(order).toEqual(['cloudformation.artifacts.yml', 'cloudformation.eu-west-1.yml', 'cloudformation.account-222222222222.yml', 'cloudformation.account-333333333333.yml', 'cloudformation.yml']);
+      expect(commands.get('cloudformation.account-222222222222.yml')?.reads.map((r) => [r.variable, r.account])).toEqual([['ARTIFACT_KEY_ARN_EU_WEST1', '111111111111']]);
+      expect(commands.get('cloudformation.account-333333333333.yml')?.reads.map((r) => [r.variable, r.account])).toEqual([['ARTIFACT_KEY_ARN', '111111111111']]);
+      // the role in 222222222222 is granted the eu-west-1 store's key by its ARN, and reads the alarms in eu-west-1
+      const key = sh(`aws cloudformation describe-stacks --region eu-west-1 --stack-name atlas-pipeline-eu-west-1 --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      expect(key).toMatch(/^arn:aws:kms:eu-west-1:111111111111:key\/[0-9a-f-]+$/);
+      const policy = JSON.parse(sh('aws iam get-role-policy --role-name pipec-deploy --policy-name pipeline-actions --query PolicyDocument --output json', ws.dir, '222222222222').stdout) as { Statement: Array<{ Sid: string; Resource: string[] }> };
+      expect(policy.Statement.find((st) => st.Sid === 'ArtifactKeyEuWest1')?.Resource).toEqual([key]);
+      expect(policy.Statement.find((st) => st.Sid === 'ConditionAlarms')?.Resource).toEqual(['arn:aws:cloudwatch:eu-west-1:222222222222:alarm:prod-5xx', 'arn:aws:cloudwatch:eu-west-1:222222222222:alarm:prod-latency']);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('what apply --stack prints to run in another account once a region stack has made its key', () => {
+  it('prints the command with the key ARN of the region stack, deployed first in the pipeline\'s account; it runs verbatim there, and the next apply deploys the rest', { timeout: 600_000 }, async () => {
+    await reset();
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-other-region.yml'), 'utf8');
+    await createRoles(moto.endpoint, ownRoles(text));
+    const ws = workspace({ 'pipeline.yml': text });
+    const pipec = (args: string[]) => runBin(args, { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
+    try {
+      const plan = pipec(['plan', '--stack', '--no-color']);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toContain('+ stack "atlas-pipeline-eu-west-1" (eu-west-1): create');
+      expect(plan.stdout).toContain('stack atlas-pipeline-roles belongs in account 222222222222, and its parameter ArtifactKeyArnEuWest1 comes from output ArtifactKeyArn of stack atlas-pipeline-eu-west-1, which is not deployed yet');
+      const apply = pipec(['apply', '--stack', '--auto-approve', '--no-color']);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(1);
+      expect(apply.stdout).toContain('✓ stack "atlas-pipeline-eu-west-1" (eu-west-1): created (CREATE_COMPLETE)');
+      const key = sh(`aws cloudformation describe-stacks --region eu-west-1 --stack-name atlas-pipeline-eu-west-1 --query "Stacks[0].Outputs[?OutputKey=='ArtifactKeyArn'].OutputValue" --output text`, ws.dir).stdout.trim();
+      expect(key).toMatch(/^arn:aws:kms:eu-west-1:111111111111:key\//);
+      const m = /run, with credentials of account 222222222222 \(AWS_PROFILE or keys in the environment\): (pipec compile -t cloudformation -o out), then (aws cloudformation deploy .*?); then plan and apply again/.exec(apply.stdout);
+      expect(m, apply.stdout).not.toBeNull();
+      const [, compileLine, deploy] = m as unknown as [string, string, string];
+      expect(deploy).toContain(`ArtifactKeyArnEuWest1=${key}`);
+      expect(runBin(compileLine.split(' ').slice(1), { cwd: ws.dir }).code).toBe(0);
+      const r = sh(deploy, ws.dir, '222222222222');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(apply.stdout).toMatch(/stack "atlas-pipeline" \(us-east-1\): not started/);
+      const next = pipec(['apply', '--stack', '--auto-approve', '--no-color', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test']);
+      expect(next.code, next.stdout + next.stderr).toBe(0);
+      expect(next.stdout).toContain('✓ stack "atlas-pipeline" (us-east-1): created (CREATE_COMPLETE)');
     } finally {
       ws.cleanup();
     }

@@ -50,7 +50,7 @@ describe('--cfn-format json: the deploy commands in each template’s Metadata.p
     expect(files.sort()).toEqual(['cloudformation.account-222222222222.json', 'cloudformation.eu-west-1.json', 'cloudformation.json']);
     const orderLine = notes('cloudformation.json').find((l) => l.startsWith('Deploy order: ')) as string;
     const order = [...orderLine.matchAll(/\d+\. (\S+?\.json)/g)].map((m) => m[1] as string);
-    expect(order).toEqual(['cloudformation.account-222222222222.json', 'cloudformation.eu-west-1.json', 'cloudformation.json']);
+    expect(order).toEqual(['cloudformation.eu-west-1.json', 'cloudformation.account-222222222222.json', 'cloudformation.json']);
     for (const file of order) {
       const line = notes(file).find((l) => l.includes('aws cloudformation deploy')) as string;
       const account = /with credentials of account (\d{12})/.exec(line)?.[1];

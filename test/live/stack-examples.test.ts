@@ -204,3 +204,56 @@ describe('a pipeline with no artifacts: whose build and deploy run in other acco
     }
   });
 });
+
+describe('environments in other accounts and regions, with keys pipec makes (test/fixtures/stack/cross-account-other-region.yml)', () => {
+  const cli = (args: string[], account?: string) =>
+    spawnSync('aws', args, {
+      encoding: 'utf8',
+      env: { ...moto.env, PATH: process.env.PATH ?? '', HOME: config.dir, AWS_CONFIG_FILE: join(config.dir, 'config'), ...(account ? { AWS_PROFILE: account === '222222222222' ? 'prod' : 'test', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } : {}) },
+    });
+  const output = (stack: string, region: string, key: string): string => cli(['cloudformation', 'describe-stacks', '--region', region, '--stack-name', stack, '--query', `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`, '--output', 'text']).stdout.trim();
+
+  it('deploys the region stack before the account stacks, which grant the key it made by its ARN; the alarm rules read where each environment deploys; converges', { timeout: 600_000 }, async () => {
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-other-region.yml'), 'utf8');
+    await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/atlas-pipeline']);
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+      expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+      expect((JSON.parse(apply.stdout) as Outcomes).stacks.map((s) => [s.stack, s.region, s.status])).toEqual([
+        ['atlas-pipeline-artifacts', 'us-east-1', 'created'],
+        ['atlas-pipeline-eu-west-1', 'eu-west-1', 'created'],
+        ['atlas-pipeline-roles', 'us-east-1', 'created'],
+        ['atlas-pipeline-roles', 'us-east-1', 'created'],
+        ['atlas-pipeline', 'us-east-1', 'created'],
+      ]);
+      const euKey = output('atlas-pipeline-eu-west-1', 'eu-west-1', 'ArtifactKeyArn');
+      expect(euKey).toMatch(/^arn:aws:kms:eu-west-1:111111111111:key\/[0-9a-f-]+$/);
+      // the role prod's deploy and alarm rules assume in 222222222222: the eu-west-1 key by its ARN, the alarms in eu-west-1
+      const read = cli(['iam', 'get-role-policy', '--role-name', 'pipec-deploy', '--policy-name', 'pipeline-actions', '--query', 'PolicyDocument', '--output', 'json'], '222222222222');
+      const policy = JSON.parse(read.stdout) as { Statement: Array<{ Sid: string; Resource: string[] }> };
+      expect(policy.Statement.find((st) => st.Sid === 'ArtifactKeyEuWest1')?.Resource).toEqual([euKey]);
+      expect(policy.Statement.find((st) => st.Sid === 'ConditionAlarms')?.Resource).toEqual(['arn:aws:cloudwatch:eu-west-1:222222222222:alarm:prod-5xx', 'arn:aws:cloudwatch:eu-west-1:222222222222:alarm:prod-latency']);
+      // the pipeline: prod's store in eu-west-1 by that key; its alarm rules in eu-west-1 with the role of 222222222222, qa's with 333333333333's
+      const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+      const got = await cp.send(new GetPipelineCommand({ name: 'atlas' }));
+      cp.destroy();
+      expect(got.pipeline?.artifactStores?.['eu-west-1']).toEqual({ type: 'S3', location: 'atlas-artifacts-111111111111-eu-west-1', encryptionKey: { id: euKey, type: 'KMS' } });
+      const rules = Object.fromEntries((got.pipeline?.stages ?? []).map((st) => [st.name, (st.onSuccess?.conditions ?? []).flatMap((c) => c.rules ?? []).map((r) => [r.configuration?.AlarmName, r.region, r.roleArn])]));
+      expect(rules).toMatchObject({
+        staging: [['staging-5xx', undefined, undefined]],
+        qa: [['qa-errors', undefined, 'arn:aws:iam::333333333333:role/pipec-deploy']],
+        prod: [
+          ['prod-5xx', 'eu-west-1', 'arn:aws:iam::222222222222:role/pipec-deploy'],
+          ['prod-latency', 'eu-west-1', 'arn:aws:iam::222222222222:role/pipec-deploy'],
+        ],
+      });
+      const again = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+      expect(again.stdout + again.stderr).toMatch(/No changes\. All 5 stacks match the configuration\./);
+      expect(again.code).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

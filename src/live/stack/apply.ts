@@ -59,8 +59,8 @@ export async function checkStackPlanHolds(plan: StackModePlan, clients: StackCli
 }
 
 /**
- * Executes the plan's change sets in order (per pipeline: the artifacts stack, account stacks,
- * region stacks, then the pipeline's), reporting stack events as they arrive and waiting (at most
+ * Executes the plan's change sets in order (per pipeline: the artifacts stack, region stacks,
+ * account stacks, then the pipeline's), reporting stack events as they arrive and waiting (at most
  * opts.timeoutMs per stack) for each to finish. A stack that fails stops the later stacks of its
  * pipeline; so does an account stack left to the user that needs outputs made just now (its
  * command is printed with their values).

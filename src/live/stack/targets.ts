@@ -9,7 +9,8 @@ import { ARTIFACTS_FILE_STEM, artifactsStackName } from '../../targets/cloudform
 
 /**
  * The kinds of stack a pipeline has, in deploy order: the artifact store other accounts use (when
- * pipec makes its key), roles in other accounts, other regions' stores, the pipeline.
+ * pipec makes its key), other regions' stores, roles in other accounts (granted the keys of those
+ * stores by key ARN, their outputs), the pipeline.
  */
 export type StackKind = 'artifacts' | 'account' | 'region' | 'pipeline';
 
@@ -38,7 +39,7 @@ export interface StackTarget {
   tags: Tag[];
 }
 
-const ORDER: Record<StackKind, number> = { artifacts: 0, account: 1, region: 2, pipeline: 3 };
+const ORDER: Record<StackKind, number> = { artifacts: 0, region: 1, account: 2, pipeline: 3 };
 
 /** The CloudFormation stack name of each kind, as the stacks' headers print it in their deploy commands. */
 export function stackName(pipeline: string, kind: StackKind, region?: string): string {
@@ -56,10 +57,10 @@ function pascal(region: string): string {
 }
 
 /**
- * Every stack of one pipeline in deploy order (its artifacts stack, account stacks, region
+ * Every stack of one pipeline in deploy order (its artifacts stack, region stacks, account
  * stacks, then the pipeline's), from the files the cloudformation target emits. A parameter without a default is
  * wired to an output of an earlier stack: `<Output><Region>` to output `<Output>` of that region's
- * stack, or a parameter named like an earlier stack's output to that output. One that cannot be
+ * stack, or a parameter named like an output of an earlier stack of another kind to that output. One that cannot be
  * wired is returned in `unwired`, so plan can say so instead of failing in CloudFormation.
  * The stacks carry the ownership tags of pipeline mode (managed-by: pipec, pipec:project: `project`),
  * so a pipeline a stack made is this project's pipeline for `pipec plan` too. A template over
@@ -86,7 +87,8 @@ export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagno
     for (const [name, def] of Object.entries(templateOf(t.template).Parameters ?? {})) {
       if (def && typeof def === 'object' && 'Default' in def) continue;
       const byRegion = earlier.find((e) => e.kind === 'region' && name.endsWith(pascal(e.region)) && outputsOf.get(e.stackName)?.includes(name.slice(0, -pascal(e.region).length)));
-      const byName = earlier.find((e) => outputsOf.get(e.stackName)?.includes(name));
+      // a region stack's outputs are read only by the region-suffixed names (its ArtifactKeyArn is not the artifacts stack's)
+      const byName = earlier.find((e) => e.kind !== 'region' && outputsOf.get(e.stackName)?.includes(name));
       if (byRegion) t.inputs[name] = { stack: byRegion.stackName, output: name.slice(0, -pascal(byRegion.region).length) };
       else if (byName) t.inputs[name] = { stack: byName.stackName, output: name };
       else unwired.push(`stack ${t.stackName} (${t.file}) needs parameter ${name}, and no stack deployed before it has an output to fill it`);

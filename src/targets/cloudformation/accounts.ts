@@ -2,7 +2,7 @@ import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline, IrRule, IrStore } from '../../compiler/ir.js';
 import { addProject, type CloneSources } from './codebuild.js';
 import { actionGrants, ruleGrants, type PermissionContext } from './permissions.js';
-import { artifactsParameters } from './artifacts-stack.js';
+import { artifactsParameters, regionKeyParameter } from './artifacts-stack.js';
 import { storeGrants, userKeyGrant, userKeyId, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
 
@@ -41,19 +41,22 @@ export interface AccountStackOptions {
   diags: Diagnostics;
   /** The store of the pipeline's region is the artifacts stack's: named by that stack's outputs, as parameters. */
   artifactsStack?: boolean;
+  /** Other regions whose support stack makes the store's KMS key: named by that stack's output ArtifactKeyArn, as a parameter. */
+  regionKeys?: ReadonlySet<string>;
 }
 
 /**
  * `cloudformation.account-<id>.yml`: in a target account, each role the pipeline's actions assume
  * there (named as pipeline.yml names it, trusted only by the pipeline's account), allowed what
  * those actions do and to use the artifact stores and keys, plus the inline CodeBuild projects those
- * actions run. The store of the pipeline's region is named as pipeline.yml names it, or, when pipec
- * makes its key, by the outputs of the artifacts stack (deployed before this one) as parameters.
+ * actions run. A store is named as pipeline.yml names it; a key pipec makes by its key ARN, an output
+ * of the stack that makes it (the artifacts stack for the pipeline's region, the region's support stack
+ * for another), deployed before this one and read as a parameter.
  */
 export function accountStack(o: AccountStackOptions): Template {
   const { pipeline: p, plan } = o;
   const t = new Template(
-    `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy it before the pipeline's stacks: CodePipeline checks that it can assume these roles when the pipeline is created.`,
+    `pipec: roles that pipeline ${p.name} (account ${o.pipelineAccount}) assumes in account ${plan.account}. Deploy it before the pipeline's stack: CodePipeline checks that it can assume these roles when the pipeline is created.`,
     p.tags,
   );
   const storeRefs = new Map<string | undefined, StoreRefs>();
@@ -65,12 +68,13 @@ export function accountStack(o: AccountStackOptions): Template {
     }
     const keyRegion = region ?? p.region ?? '${AWS::Region}';
     const bucket = store?.bucket ?? '';
+    const madeKey = region !== undefined && o.regionKeys?.has(region) ? regionKeyParameter(t, p.name, region) : undefined;
     storeRefs.set(region, {
       ...(region ? { region } : {}),
       bucketName: bucket,
       bucketArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}`),
       objectsArn: sub(`arn:\${AWS::Partition}:s3:::${bucket}/*`),
-      ...crossAccountKey(store, keyRegion, o.pipelineAccount),
+      ...(madeKey !== undefined ? { keyId: madeKey, keyGrant: { resources: [madeKey] } } : userKey(store, keyRegion, o.pipelineAccount)),
     });
   }
   const retention = (): Json => {
@@ -128,18 +132,13 @@ export function accountStack(o: AccountStackOptions): Template {
 }
 
 /**
- * The artifact key of a store as a role in another account names it: a key the user gives
- * (artifacts.kms-key, a key ARN, checked by the compiler) by its ARN; an existing bucket without
- * a key has none. A key pipec makes in the pipeline's region comes from the artifacts stack
- * (artifacts-stack.ts), by key ARN; one it makes in another region's support stack, deployed after
- * this one, has no ARN yet: IAM names the keys of the pipeline's account in that region (the key
- * policy decides which one lets this account in). Nothing here names a key by alias: AWS documents
- * no alias across accounts for CodeBuild, S3 or CodePipeline (see artifacts-stack.ts).
+ * A key of the user's as a role in another account names it: the store's `kms-key` (a key ARN, or an
+ * alias or key ID written as the ARN it stands for in the pipeline's account, checked by the compiler).
+ * An existing bucket without a key has none. Keys pipec makes are named by their stacks' outputs (above):
+ * AWS documents no alias across accounts for CodeBuild, S3 or CodePipeline (see artifacts-stack.ts).
  */
-function crossAccountKey(store: IrStore | undefined, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
-  if (store?.kmsKey) return { keyId: userKeyId(store.kmsKey, region, account), keyGrant: userKeyGrant(store.kmsKey, region) };
-  if (store?.existing) return {};
-  return { keyGrant: { resources: [sub(`arn:\${AWS::Partition}:kms:${region}:${account}:key/*`)] } };
+function userKey(store: IrStore | undefined, region: string, account: string): Pick<StoreRefs, 'keyId' | 'keyGrant'> {
+  return store?.kmsKey ? { keyId: userKeyId(store.kmsKey, region, account), keyGrant: userKeyGrant(store.kmsKey, region) } : {};
 }
 
 /** Regions in name order, the pipeline's own (undefined) first. */

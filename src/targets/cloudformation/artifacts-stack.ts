@@ -1,6 +1,6 @@
 import type { IrStore } from '../../compiler/ir.js';
 import { makesKey, type StoreRefs } from './storage.js';
-import { ref, sub, type Json, type Template } from './template.js';
+import { pascalId, ref, sub, type Json, type Template } from './template.js';
 
 /**
  * The artifacts stack (`cloudformation.artifacts.yml`, stack `<pipeline>-pipeline-artifacts`, in the
@@ -56,7 +56,7 @@ export function artifactsParameters(t: Template, pipeline: string, store: IrStor
   t.parameter('ArtifactKeyArn', {
     Type: 'String',
     Description: `ARN of the KMS key of the artifacts (${from('ArtifactKeyArn')})`,
-    AllowedPattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$',
+    AllowedPattern: KEY_ARN_PATTERN,
   });
   return {
     ...(region ? { region } : {}),
@@ -66,6 +66,34 @@ export function artifactsParameters(t: Template, pipeline: string, store: IrStor
     keyId: ref('ArtifactKeyArn'),
     keyGrant: { resources: [ref('ArtifactKeyArn') as Json] },
   };
+}
+
+const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$';
+
+/** The stack name of a region's support stack. */
+export function regionStackName(pipeline: string, region: string): string {
+  return `${pipeline}-pipeline-${region}`;
+}
+
+/** `ArtifactKeyArn<Region>`: the parameter a stack takes the key of another region's support stack by. */
+export function regionKeyParameterName(region: string): string {
+  return `ArtifactKeyArn${pascalId(region)}`;
+}
+
+/**
+ * Declares the key ARN of another region's store, made by that region's support stack (its output
+ * ArtifactKeyArn), as a parameter of `t`, a stack deployed after it (the account stacks, the
+ * pipeline's), and returns the reference. The key ARN, not an alias (see above), and not
+ * `key/*` of the region: a role in another account is granted this key only.
+ */
+export function regionKeyParameter(t: Template, pipeline: string, region: string): Json {
+  const name = regionKeyParameterName(region);
+  t.parameter(name, {
+    Type: 'String',
+    Description: `ARN of the KMS key of the artifacts in ${region} (output ArtifactKeyArn of stack ${regionStackName(pipeline, region)} in ${region})`,
+    AllowedPattern: KEY_ARN_PATTERN,
+  });
+  return ref(name);
 }
 
 /** `ArtifactKeyArn` -> `ARTIFACT_KEY_ARN`: the shell variable an account stack's header reads an output into. */

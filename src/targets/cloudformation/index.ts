@@ -15,8 +15,8 @@ import { deployTagArgs } from '../shell.js';
 import { fitTemplates } from './template-size.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
 import { addPipelineRole } from './pipeline-role.js';
-import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack } from './artifacts-stack.js';
-import { accountDeployNote, namedIam, regionStackName, stackOutput, userKeyNote } from './headers.js';
+import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, regionKeyParameter, regionKeyParameterName, regionStackName } from './artifacts-stack.js';
+import { accountDeployNote, namedIam, stackOutput, userKeyNote, type StackInput } from './headers.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
 
@@ -148,26 +148,23 @@ class StackSet {
       artifacts.output('ArtifactKeyArn', 'KMS key that encrypts the artifacts', store.keyId);
       store = artifactsParameters(t, p.name, mainStore, p.region);
     }
-    // Stores of other regions: created by their support stacks, named here by bucket and key alias.
+    // Stores of other regions: created by their support stacks, named here by bucket, and by key ARN when
+    // pipec makes the key there (read from that stack's output; CodePipeline and roles of other accounts need the ARN).
     const regionLocal = new Map<string, StoreRefs>();
     const regionRemote = new Map<string, StoreRefs>();
+    const regionKeys = new Set<string>();
     for (const r of this.otherRegions) {
       const s = p.regionStores[r] as IrStore;
-      regionRemote.set(r, remoteStore(p.name, s, r, this.accountsUsing(r)));
       if (makesKey(s, this.accountsUsing(r))) {
-        // Roles of other accounts use this store: CodePipeline needs the key's ARN, an alias works only in its own account.
-        const param = t.parameter(`ArtifactKeyArn${pascalId(r)}`, {
-          Type: 'String',
-          Description: `ARN of the KMS key of the artifacts in ${r} (output ArtifactKeyArn of stack ${regionStackName(p.name, r)} in ${r})`,
-          AllowedPattern: '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$',
-        });
-        regionRemote.set(r, { ...(regionRemote.get(r) as StoreRefs), keyId: ref(param), keyGrant: { resources: [ref(param)] } });
-      }
+        regionKeys.add(r);
+        const key = regionKeyParameter(t, p.name, r);
+        regionRemote.set(r, { ...remoteStore(s, r), keyId: key, keyGrant: { resources: [key] } });
+      } else regionRemote.set(r, remoteStore(s, r));
       if (!s.existing) {
         const rt = this.regionStack(r);
         rt.parameter('ArtifactRetentionInDays', RETENTION_PARAMETER);
         regionLocal.set(r, addArtifactStore(rt, { pipeline: p.name, store: s, region: r, accounts: this.accountsUsing(r), retentionDays: ref('ArtifactRetentionInDays') }));
-      } else regionLocal.set(r, remoteStore(p.name, s, r, this.accountsUsing(r)));
+      } else regionLocal.set(r, remoteStore(s, r));
     }
 
     // Inline CodeBuild projects, in the stack of the region they run in (cross-account ones in their account's stack).
@@ -277,10 +274,13 @@ class StackSet {
         ...tags.args,
       ].join(' ');
     const tagNote = tags.unpassable.map((k) => `\nTag ${k} cannot be given to aws cloudformation deploy (its key holds '='): add it to the stack with aws cloudformation update-stack --tags.`).join('');
+    // Region stacks before account stacks: an account's roles are granted the key a region stack makes
+    // by its ARN, that stack's output. Nothing in a region stack needs the account stacks (its key and
+    // bucket policies name the accounts, whose root principals always exist, not their roles).
     const order = [
       ...(artifacts ? [`${ARTIFACTS_FILE_STEM}.${ext}`] : []),
-      ...accountFiles.map((a) => `${a.file} (in account ${a.plan.account})`),
       ...regionFiles.map((r) => `${r.file} (in ${r.region})`),
+      ...accountFiles.map((a) => `${a.file} (in account ${a.plan.account})`),
       `cloudformation.${ext}`,
     ];
     const orderNote = order.length > 1 ? `\nDeploy order: ${order.map((o, i) => `${i + 1}. ${o}`).join(', ')}.` : '';
@@ -288,20 +288,17 @@ class StackSet {
       `${file}: written by pipec for pipeline ${p.name}. Change pipeline.yml and compile again rather than editing this file.\n${note}${tagNote}${orderNote}`;
     const artifactsFile = artifacts ? `${ARTIFACTS_FILE_STEM}.${ext}` : undefined;
     const fromArtifacts = artifacts ? artifactsParameterNames(mainStore).map((name) => `${name}=$(${stackOutput(artifactsStackName(p.name), p.region, name)})`) : [];
-    const keyOverrides = Object.keys(t.parameters)
-      .filter((id) => id.startsWith('ArtifactKeyArn') && id !== 'ArtifactKeyArn')
-      .map((id) => {
-        const r = this.otherRegions.find((x) => `ArtifactKeyArn${pascalId(x)}` === id) as string;
-        return `${id}=$(${stackOutput(regionStackName(p.name, r), r, 'ArtifactKeyArn')})`;
-      });
+    const keyOverrides = [...regionKeys].map((r) => `${regionKeyParameterName(r)}=$(${stackOutput(regionStackName(p.name, r), r, 'ArtifactKeyArn')})`);
     files.push({
       path: `cloudformation.${ext}`,
       content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, [...fromArtifacts, ...keyOverrides])}${role.note ?? ''}`)),
     });
     if (artifacts && artifactsFile)
       files.push({ path: artifactsFile, content: artifacts.render(format, header(artifactsFile, `Deploy first: ${deploy(artifactsFile, artifactsStackName(p.name), artifacts, p.region)}`)) });
-    for (const { region: r, template: rt, file } of regionFiles)
-      files.push({ path: file, content: rt.render(format, header(file, `Deploy before the pipeline's stack, in ${r}: ${deploy(file, regionStackName(p.name, r), rt, r)}`)) });
+    for (const { region: r, template: rt, file } of regionFiles) {
+      const before = regionKeys.has(r) ? `the stacks of account${this.accountsUsing(r).length > 1 ? 's' : ''} ${this.accountsUsing(r).join(', ')} (they take its key's ARN) and the pipeline's stack` : "the pipeline's stack";
+      files.push({ path: file, content: rt.render(format, header(file, `Deploy before ${before}, in ${r}: ${deploy(file, regionStackName(p.name, r), rt, r)}`)) });
+    }
     const storesByRegion = new Map<string | undefined, IrStore | undefined>([[undefined, mainStore], ...this.otherRegions.map((r) => [r, p.regionStores[r]] as [string, IrStore])]);
     for (const { plan, file } of accountFiles) {
       const at = accountStack({
@@ -314,10 +311,18 @@ class StackSet {
         clonesOf: (a) => this.clonesOf(a),
         diags: this.diags,
         ...(artifacts ? { artifactsStack: true } : {}),
+        regionKeys,
       });
-      const inputs = artifactsParameterNames(mainStore).filter((name) => at.parameters[name]);
+      const inputs: StackInput[] = [
+        ...artifactsParameterNames(mainStore)
+          .filter((name) => at.parameters[name])
+          .map((name) => ({ name, output: name, stack: artifactsStackName(p.name), region: p.region, file: `${ARTIFACTS_FILE_STEM}.${ext}` })),
+        ...regionFiles
+          .filter((rf) => at.parameters[regionKeyParameterName(rf.region)])
+          .map((rf) => ({ name: regionKeyParameterName(rf.region), output: 'ArtifactKeyArn', stack: regionStackName(p.name, rf.region), region: rf.region, file: rf.file })),
+      ];
       const run = (overrides: string[]): string => deploy(file, `${p.name}-pipeline-roles`, at, p.region, overrides);
-      const how = accountDeployNote({ pipeline: p.name, region: p.region, pipelineAccount: this.pipelineAccount as string, account: plan.account, artifactsFile: `${ARTIFACTS_FILE_STEM}.${ext}`, inputs, deploy: run });
+      const how = accountDeployNote({ pipelineAccount: this.pipelineAccount as string, account: plan.account, inputs, deploy: run });
       files.push({ path: file, content: at.render(format, header(file, `${how}${userKeyNote(p, plan.account)}`)) });
     }
     return files;

@@ -21,7 +21,6 @@ export interface StoreRefs {
   bucketResource?: string;
 }
 
-/** The alias pipec gives the artifact key it creates: one per pipeline and region. */
 /** The bucket-policy statement that refuses every request not made over TLS. */
 export function denyInsecureTransport(bucketArn: Json, objectsArn: Json): Json {
   return {
@@ -34,10 +33,16 @@ export function denyInsecureTransport(bucketArn: Json, objectsArn: Json): Json {
   };
 }
 
+/** The alias pipec gives the artifact key it creates: one per pipeline and region. */
 export function keyAlias(pipeline: string): string {
   return `alias/pipec/${pipeline.replace(/[^a-zA-Z0-9:/_-]/g, '-')}/artifacts`;
 }
 
+/**
+ * How IAM names a key known only by its alias (a key of the user's): any key of the alias's account and
+ * region, on the condition that the alias names it (kms:ResourceAliases, "Use aliases to control access
+ * to KMS keys" in the KMS developer guide). The key's ID is not known when pipec writes the policy.
+ */
 function aliasGrant(alias: string, region: string, account = '${AWS::AccountId}'): StoreRefs['keyGrant'] {
   return {
     resources: [arn('kms', 'key/*', region, account)],
@@ -248,18 +253,18 @@ export function addArtifactStore(t: Template, o: StoreOptions): StoreRefs {
   };
 }
 
-/** A store that a region's support stack holds, as the pipeline stack names it: by bucket name and key alias. */
-export function remoteStore(pipeline: string, store: IrStore, region: string, readingAccounts: readonly string[]): StoreRefs {
+/**
+ * A store of another region as the pipeline's stack names it: by bucket name, and by the key the user
+ * gave. A key pipec makes there is named by its ARN, an output of that region's support stack that
+ * the caller passes as a parameter (artifacts-stack.ts regionKeyParameter).
+ */
+export function remoteStore(store: IrStore, region: string): StoreRefs {
   const name = store.bucket;
-  const key = store.kmsKey;
-  const alias = keyAlias(pipeline);
-  const createdKey = makesKey(store, readingAccounts);
   return {
     region,
     bucketName: name,
     bucketArn: sub(`arn:\${AWS::Partition}:s3:::${name}`),
     objectsArn: sub(`arn:\${AWS::Partition}:s3:::${name}/*`),
-    ...(key ? { keyId: userKeyId(key, region), keyGrant: userKeyGrant(key, region) } : {}),
-    ...(createdKey ? { keyId: sub(`arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:${alias}`), keyGrant: aliasGrant(alias, region) } : {}),
+    ...(store.kmsKey ? { keyId: userKeyId(store.kmsKey, region), keyGrant: userKeyGrant(store.kmsKey, region) } : {}),
   };
 }

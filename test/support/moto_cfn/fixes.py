@@ -13,11 +13,19 @@
   and delete marker is gone), so CloudFormation records DELETE_FAILED with that reason.
 - AWS::S3::Bucket `VersioningConfiguration`: moto creates the bucket unversioned; S3 versions it
   (AWS::S3::Bucket reference, VersioningConfiguration; PutBucketVersioning).
+- AWS::IAM::Role `Policies`: moto keeps each inline policy as the template's mapping, so
+  GetRolePolicy returns its Python repr; IAM keeps the policy's JSON text and returns it
+  (GetRolePolicy reference: PolicyDocument, "The policy document", URL-encoded JSON). And an
+  in-place update ignores `Policies`, which CloudFormation applies with "No interruption"
+  (AWS::IAM::Role reference, Policies): the role's inline policies become those of the template
+  (PutRolePolicy for each, DeleteRolePolicy for the ones it no longer names).
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from moto.iam.models import Role
 from moto.kms.models import Key
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
@@ -66,7 +74,34 @@ def _bucket_create(cls: Any, resource_name: str, cloudformation_json: Any, accou
     return bucket
 
 
+def _role_policies(role: Any, cloudformation_json: Any) -> None:
+    """The role's inline policies become the template's `Policies`, each kept as JSON text."""
+    wanted = {p["PolicyName"]: p["PolicyDocument"] for p in (cloudformation_json.get("Properties") or {}).get("Policies") or []}
+    for name in [n for n in role.policies if n not in wanted]:
+        role.delete_policy(name)
+    for name, doc in wanted.items():
+        role.put_policy(name, doc if isinstance(doc, str) else json.dumps(doc))
+
+
+_create_role = Role.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+_update_role = Role.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _role_create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+    role = _create_role(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    _role_policies(role, cloudformation_json)
+    return role
+
+
+def _role_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+    role = _update_role(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+    _role_policies(role, cloudformation_json)
+    return role
+
+
 def install() -> None:
+    Role.create_from_cloudformation_json = classmethod(_role_create)  # type: ignore[method-assign]
+    Role.update_from_cloudformation_json = classmethod(_role_update)  # type: ignore[method-assign]
     FakeBucket.create_from_cloudformation_json = classmethod(_bucket_create)  # type: ignore[method-assign]
     FakeBucket.delete_from_cloudformation_json = classmethod(_bucket_delete)  # type: ignore[method-assign]
     Key.create_from_cloudformation_json = classmethod(_key_from_cloudformation)  # type: ignore[method-assign]
