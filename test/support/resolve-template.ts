@@ -53,6 +53,8 @@ function parameterValue(id: string, t: TemplateFile, at: StackPlace): string {
   const p = (t.tree.Parameters ?? {})[id] as { Default?: unknown } | undefined;
   if (p?.Default !== undefined) return String(p.Default);
   if (at.parameters?.[id] !== undefined) return at.parameters[id] as string;
+  // the artifacts stack's bucket, when the user names none: a generated name
+  if (id.startsWith('ArtifactBucketName')) return 'artifactbucket-generated';
   const region = /^ArtifactKeyArn(.+)$/.exec(id)?.[1]?.replace(/([a-z])([A-Z])/g, '$1-$2').replace(/([a-z])(\d)/g, '$1-$2').toLowerCase();
   return `arn:aws:kms:${region ?? at.region}:${at.account}:key/key-artifactkey`;
 }

@@ -31,12 +31,12 @@ export function ecrRepository(key: string): ResourceSpec {
   return { userArn: key, arn: `arn:{partition}:ecr:{region}:{account}:repository/{${key}}` };
 }
 
-/** A Lambda function named by the configuration key (name or ARN), with its versions and aliases when named. */
+/** A Lambda function named by the configuration key (name, `name:qualifier` or ARN), exactly as named. */
 export function lambdaFunction(key: string): ResourceSpec[] {
-  return [
-    { userArn: key, arn: `arn:{partition}:lambda:{region}:{account}:function:{${key}}` },
-    { userArn: key, arn: `arn:{partition}:lambda:{region}:{account}:function:{${key}}:*` },
-  ];
+  // Lambda authorizes InvokeFunction on the ARN as the caller names it: unqualified for a name,
+  // with its version or alias for `name:qualifier`; CodePipeline invokes the function as the
+  // configuration names it, so that one ARN is all it needs (no `:*` for every version and alias).
+  return [{ userArn: key, arn: `arn:{partition}:lambda:{region}:{account}:function:{${key}}` }];
 }
 
 export const ECR_PUSH = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:CompleteLayerUpload', 'ecr:GetDownloadUrlForLayer', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];

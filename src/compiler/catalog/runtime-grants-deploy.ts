@@ -27,9 +27,10 @@ const CODEDEPLOY: GrantSpec = {
 const PASS_ROLE_TO_ECS_TASKS: GrantSpec = {
   sid: 'PassRoleToEcsTasks',
   actions: ['iam:PassRole'],
-  resources: ['*'],
+  // IAM passes only a role of the caller's own account, so no role outside it is left out
+  resources: ['arn:{partition}:iam::{account}:role/*'],
   condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-  comment: 'the task and execution roles are named in the task definition inside the artifact, unknown here;\nthe condition limits passing roles to ECS tasks',
+  comment: "the task and execution roles are named in the task definition inside the artifact, unknown here: any role of this account;\nthe condition limits passing them to ECS tasks",
 };
 
 const ECS_TASK_DEFINITIONS: GrantSpec[] = [
@@ -173,8 +174,8 @@ export const DEPLOY_GRANTS: Record<string, ProviderGrants> = {
       {
         sid: 'ElasticBeanstalkStorage',
         actions: ['s3:GetObject', 's3:GetBucketLocation', 's3:ListBucket', 's3:PutObject'],
-        resources: ['arn:{partition}:s3:::elasticbeanstalk-*', 'arn:{partition}:s3:::elasticbeanstalk-*/*'],
-        comment: 'Elastic Beanstalk stores application versions in its own elasticbeanstalk-<region>-<account> bucket',
+        resources: ['arn:{partition}:s3:::elasticbeanstalk-{region}-{account}', 'arn:{partition}:s3:::elasticbeanstalk-{region}-{account}/*'],
+        comment: 'Elastic Beanstalk stores application versions in its own bucket of the region and account, elasticbeanstalk-<region>-<account>',
       },
       {
         sid: 'ElasticBeanstalkScaling',
