@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fsReason, makeDirs, notWritable, OutputError, removeDirs, shownPath } from './output-path.js';
 
 /** One output file of a pipeline, its path relative to the pipeline's directory. */
@@ -44,7 +44,7 @@ export function stagePipeline(plan: StagePlan, pipeline: string, list: readonly 
     let dirs: Set<string> | undefined;
     for (const f of list) {
       const target = join(dir, f.path);
-      if ((f.path.includes('..') || pipeline.includes('..')) && relative(plan.staging, target).startsWith('..')) throw new Error(`refusing to write outside the output directory: ${f.path}`);
+      if ((f.path.includes('..') || pipeline.includes('..')) && outside(relative(plan.staging, target))) throw new Error(`refusing to write outside the output directory: ${f.path}`);
       current = join(plan.root, pipeline, f.path);
       const parent = dirname(target);
       if (parent !== dir && !(dirs ??= new Set()).has(parent)) {
@@ -217,6 +217,11 @@ export function writeOutputs(outDir: string, files: ReadonlyMap<string, readonly
 }
 
 /** An fs error is about the user's path (an OutputError naming it); anything else is a bug and stays as it is. */
+/** Whether a path relative to the staging directory leaves it: `..` or `../x` (`..x` is a name inside it). */
+function outside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+}
+
 function writeError(e: unknown, cwd: string, current: string): unknown {
   if (e instanceof OutputError) return e;
   if (typeof (e as { code?: unknown }).code === 'string') return new OutputError(`cannot write '${shownPath(cwd, current)}': ${notWritable(cwd, e, dirname(current))}`);

@@ -78,6 +78,8 @@ export const CODES = {
   PC3039: { rule: 'role-policy-without-role', severity: 'error', summary: "'role-policy: none' on a pipeline without a 'role' of yours to leave alone" },
   PC3040: { rule: 'project-mismatch', severity: 'error', summary: 'pipelines compiled together that name different projects' },
   PC3041: { rule: 'buildspec-file-settings', severity: 'warning', summary: "an inline build's reports or cache paths that its buildspec file, not pipec, decides" },
+  PC3042: { rule: 'derived-name-clash', severity: 'error', summary: 'two pipelines, or two inline builds, whose names become one CloudFormation stack name or CodeBuild project name' },
+  PC3043: { rule: 'output-directory-name', severity: 'error', summary: "a pipeline named '.' or '..', which cannot name its output directory" },
   PC4001: { rule: 'target-needs-role', severity: 'error', summary: 'the codepipeline target needs the pipeline role ARN' },
   PC4002: { rule: 'target-needs-artifact-store', severity: 'error', summary: 'the codepipeline target needs an artifact bucket' },
   PC4003: { rule: 'target-secret', severity: 'error', summary: 'a secret the codepipeline target cannot carry without writing it in plain text' },

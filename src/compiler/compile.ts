@@ -8,6 +8,7 @@ import { decodeSource, parseSource, type ParsedFile } from './parse.js';
 import { resolveArtifacts } from './artifact-defaults.js';
 import { LOCAL_RULES, RULES } from './rules/index.js';
 import type { SourceFile, Span } from './source.js';
+import { stackStem } from './stack-stem.js';
 
 /** An input file's name and raw bytes; the CLI reads them, the compiler never touches the disk. */
 export interface InputFile {
@@ -139,6 +140,9 @@ export function compileFileUnit(file: SourceFile, cross: CrossCheck = () => true
       const span = 'project' in explicit.source ? explicit.sourceAt.child('project') : explicit.shared && 'project' in explicit.shared ? explicit.sharedAt?.child('project') : undefined;
       entry.project = { name: ir.project, ...(span ? { span } : {}) };
     }
+    // A file's pipelines are written to <out>/<name>/, which '.' and '..' cannot be (CodePipeline takes both names).
+    if (entry.name === '.' || entry.name === '..')
+      diags.add('PC3043', `a pipeline named '${entry.name}' cannot have an output directory of its name (pipec writes <out>/<pipeline>/)`, entry.nameSpan, { suggestion: 'name the pipeline with at least one letter or digit' });
     const kept = cross(entry, diags);
     entry.body = take();
     if (!kept) continue;
@@ -177,15 +181,20 @@ function entriesOf(share: FileShare, parsed: ParsedFile | undefined, start: () =
 /** What the files so far hold that later ones are checked against: names, the project, paths. */
 export interface MergeState {
   names: Map<string, Span>;
+  /** The stack stem (stackStem) of each name so far, and the name it is of. */
+  stems: Map<string, { name: string; span: Span }>;
   project?: { name: string; span: Span };
   paths: Set<string>;
 }
 
 export function newMergeState(): MergeState {
-  return { names: new Map(), paths: new Set() };
+  return { names: new Map(), stems: new Map(), paths: new Set() };
 }
 
-/** The checks across files, against `state`, which they update: PC3020 (a name used twice), PC3040 (another project). */
+/**
+ * The checks across files, against `state`, which they update: PC3020 (a name used twice), PC3042
+ * (two names that become one stack name), PC3040 (another project).
+ */
 export function crossCheck(state: MergeState): CrossCheck {
   return (p, diags) => {
     const first = state.names.get(p.name);
@@ -196,6 +205,14 @@ export function crossCheck(state: MergeState): CrossCheck {
       return false;
     }
     state.names.set(p.name, p.nameSpan);
+    const stem = stackStem(p.name);
+    const same = state.stems.get(stem);
+    if (same)
+      diags.add('PC3042', `pipelines '${same.name}' and '${p.name}' would both deploy as CloudFormation stack '${stem}-pipeline' (a stack name holds only letters, digits and '-')`, p.nameSpan, {
+        notes: [{ message: `pipeline '${same.name}' named here`, span: same.span }],
+        suggestion: 'rename one of the pipelines so that they differ in more than . @ _',
+      });
+    else state.stems.set(stem, { name: p.name, span: p.nameSpan });
     if (p.project) {
       const span = p.project.span ?? p.nameSpan;
       if (!state.project) state.project = { name: p.project.name, span };
@@ -216,11 +233,15 @@ export function crossCheck(state: MergeState): CrossCheck {
 export function fitsWithout(unit: FileUnit, state: MergeState): boolean {
   if (state.paths.has(unit.file.path)) return false;
   const names = new Set<string>();
+  const stems = new Set<string>();
   let project = state.project?.name;
   for (const p of unit.pipelines) {
     if (p.incomplete) continue;
     if (state.names.has(p.name) || names.has(p.name)) return false;
     names.add(p.name);
+    const stem = stackStem(p.name);
+    if (state.stems.has(stem) || stems.has(stem)) return false;
+    stems.add(stem);
     if (p.project) {
       if (project !== undefined && project !== p.project.name) return false;
       project ??= p.project.name;

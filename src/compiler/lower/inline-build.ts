@@ -59,9 +59,14 @@ export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec:
   };
 }
 
-/** CodeBuild project names: 2..150 of letters, digits, - and _; long names keep a hash so they stay unique. */
+/**
+ * CodeBuild project names: 2..150 of letters, digits, - and _, the first a letter or digit
+ * (`[A-Za-z0-9][A-Za-z0-9\-_]{1,149}`, CreateProject; a name of pipeline `.x` starts with `pipec`);
+ * long names keep a hash so they stay unique.
+ */
 export function projectName(pipeline: string, stage: string, action: string): string {
-  const raw = `${pipeline}-${stage}-${action}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  const joined = `${pipeline}-${stage}-${action}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  const raw = /^[A-Za-z0-9]/.test(joined) ? joined : `pipec${joined}`;
   if (raw.length <= 150) return raw;
   let h = 2166136261;
   for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw.charCodeAt(i), 16777619) >>> 0;

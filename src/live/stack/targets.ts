@@ -5,7 +5,7 @@ import type { EmitFacts } from '../../targets/types.js';
 import { cloudformationTarget } from '../../targets/cloudformation/index.js';
 import type { Tag } from '../json.js';
 import { stackTags } from '../ownership.js';
-import { ARTIFACTS_FILE_STEM, artifactsStackName } from '../../targets/cloudformation/artifacts-stack.js';
+import { ARTIFACTS_FILE_STEM, artifactsStackName, pipelineStackName, regionStackName, rolesStackName } from '../../targets/cloudformation/artifacts-stack.js';
 
 /**
  * The kinds of stack a pipeline has, in deploy order: the artifact store other accounts use (when
@@ -44,7 +44,7 @@ const ORDER: Record<StackKind, number> = { artifacts: 0, region: 1, account: 2, 
 /** The CloudFormation stack name of each kind, as the stacks' headers print it in their deploy commands. */
 export function stackName(pipeline: string, kind: StackKind, region?: string): string {
   if (kind === 'artifacts') return artifactsStackName(pipeline);
-  return kind === 'pipeline' ? `${pipeline}-pipeline` : kind === 'region' ? `${pipeline}-pipeline-${region}` : `${pipeline}-pipeline-roles`;
+  return kind === 'pipeline' ? pipelineStackName(pipeline) : kind === 'region' ? regionStackName(pipeline, region ?? '') : rolesStackName(pipeline);
 }
 
 /** `eu-west-1` -> `EuWest1`, as the target names per-region parameters. */

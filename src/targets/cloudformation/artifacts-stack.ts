@@ -1,4 +1,5 @@
 import type { IrStore } from '../../compiler/ir.js';
+import { stackStem } from '../../compiler/stack-stem.js';
 import { makesKey, type StoreRefs } from './storage.js';
 import { pascalId, ref, sub, type Json, type Template } from './template.js';
 
@@ -19,7 +20,7 @@ export const ARTIFACTS_FILE_STEM = 'cloudformation.artifacts';
 
 /** The stack name of a pipeline's artifacts stack. */
 export function artifactsStackName(pipeline: string): string {
-  return `${pipeline}-pipeline-artifacts`;
+  return `${stackStem(pipeline)}-pipeline-artifacts`;
 }
 
 /**
@@ -72,7 +73,17 @@ const KEY_ARN_PATTERN = '^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$';
 
 /** The stack name of a region's support stack. */
 export function regionStackName(pipeline: string, region: string): string {
-  return `${pipeline}-pipeline-${region}`;
+  return `${stackStem(pipeline)}-pipeline-${region}`;
+}
+
+/** The stack name of a pipeline's own stack (its pipeline, roles, projects, ...). */
+export function pipelineStackName(pipeline: string): string {
+  return `${stackStem(pipeline)}-pipeline`;
+}
+
+/** The stack name of the roles a pipeline's actions assume in another account. */
+export function rolesStackName(pipeline: string): string {
+  return `${stackStem(pipeline)}-pipeline-roles`;
 }
 
 /** `ArtifactKeyArn<Region>`: the parameter a stack takes the key of another region's support stack by. */

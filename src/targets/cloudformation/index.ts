@@ -15,7 +15,7 @@ import { deployTagArgs } from '../shell.js';
 import { fitTemplates } from './template-size.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
 import { addPipelineRole } from './pipeline-role.js';
-import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, regionKeyParameter, regionKeyParameterName, regionStackName } from './artifacts-stack.js';
+import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, pipelineStackName, regionKeyParameter, regionKeyParameterName, regionStackName, rolesStackName } from './artifacts-stack.js';
 import { accountDeployNote, namedIam, stackOutput, userKeyNote, type StackInput } from './headers.js';
 
 const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
@@ -291,7 +291,7 @@ class StackSet {
     const keyOverrides = [...regionKeys].map((r) => `${regionKeyParameterName(r)}=$(${stackOutput(regionStackName(p.name, r), r, 'ArtifactKeyArn')})`);
     files.push({
       path: `cloudformation.${ext}`,
-      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, `${p.name}-pipeline`, t, p.region, [...fromArtifacts, ...keyOverrides])}${role.note ?? ''}`)),
+      content: t.render(format, header(`cloudformation.${ext}`, `Deploy: ${deploy(`cloudformation.${ext}`, pipelineStackName(p.name), t, p.region, [...fromArtifacts, ...keyOverrides])}${role.note ?? ''}`)),
     });
     if (artifacts && artifactsFile)
       files.push({ path: artifactsFile, content: artifacts.render(format, header(artifactsFile, `Deploy first: ${deploy(artifactsFile, artifactsStackName(p.name), artifacts, p.region)}`)) });
@@ -321,7 +321,7 @@ class StackSet {
           .filter((rf) => at.parameters[regionKeyParameterName(rf.region)])
           .map((rf) => ({ name: regionKeyParameterName(rf.region), output: 'ArtifactKeyArn', stack: regionStackName(p.name, rf.region), region: rf.region, file: rf.file })),
       ];
-      const run = (overrides: string[]): string => deploy(file, `${p.name}-pipeline-roles`, at, p.region, overrides);
+      const run = (overrides: string[]): string => deploy(file, rolesStackName(p.name), at, p.region, overrides);
       const how = accountDeployNote({ pipelineAccount: this.pipelineAccount as string, account: plan.account, inputs, deploy: run });
       files.push({ path: file, content: at.render(format, header(file, `${how}${userKeyNote(p, plan.account)}`)) });
     }
