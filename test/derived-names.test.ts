@@ -61,6 +61,28 @@ describe('names pipec derives from a pipeline name', () => {
     expect(header).toBe(pipelineStack?.stackName);
   });
 
+  it.each(['web', 'web--api', 'a..b', 'app-', '.x', '_x', '1app', 'my_app'])('%s: the CloudTrail trail of an S3 source has a name CreateTrail takes', (name) => {
+    const yaml = pipelineYaml(name).replace('source: codecommit:shop@main', 'source: { s3: { bucket: shop-exports, key: app.zip, poll: false } }');
+    const result = compile([{ path: 'pipeline.yml', bytes: Buffer.from(yaml) }]);
+    expect(result.diagnostics.list.filter((d) => d.severity === 'error')).toEqual([]);
+    const ir = result.pipelines[0]?.ir;
+    if (!ir) throw new Error('not compiled');
+    const { targets } = stackTargets(ir, 'eu-west-1', new Diagnostics(), 'shop');
+    const trail = /TrailName: "?([^"\s]+)/.exec(targets.find((t) => t.kind === 'pipeline')?.template ?? '')?.[1];
+    // CreateTrail: letters, digits, . _ -, starting and ending with a letter or digit, none of . _ - next to another, 3-128.
+    expect(trail).toMatch(/^(?=.{3,128}$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/);
+  });
+
+  it('gives pipelines whose names differ only in runs of . _ - trails of their own', () => {
+    const trails = ['web--api', 'web-api-'].map((name) => {
+      const yaml = pipelineYaml(name).replace('source: codecommit:shop@main', 'source: { s3: { bucket: shop-exports, key: app.zip, poll: false } }');
+      const ir = compile([{ path: 'pipeline.yml', bytes: Buffer.from(yaml) }]).pipelines[0]?.ir;
+      if (!ir) throw new Error('not compiled');
+      return /TrailName: "?([^"\s]+)/.exec(stackTargets(ir, 'eu-west-1', new Diagnostics(), 'shop').targets.find((t) => t.kind === 'pipeline')?.template ?? '')?.[1];
+    });
+    expect(new Set(trails).size).toBe(2);
+  });
+
   it('writes a pipeline whose name starts with .. into its own directory under --out', async () => {
     const dir = join(scratch, 'dots');
     const out = join(dir, 'out');

@@ -72,9 +72,22 @@ export function addSourceRules(t: Template, p: IrPipeline, sources: readonly IrA
 /** The trail that turns S3 object writes into the EventBridge events an S3 source rule matches. */
 export const TRAIL_NAME = (p: IrPipeline): string => {
   const base = p.name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100);
-  // trail names start with a letter or digit; pipeline names may not
-  return `${/^[A-Za-z0-9]/.test(base) ? '' : 'pipec-'}${base}-source-events`;
+  const name = `${/^[A-Za-z0-9]/.test(base) ? '' : 'pipec-'}${base}-source-events`;
+  if (TRAIL_NAME_RULE.test(name)) return name;
+  // A name of two '.', '_' or '-' in a row (web--api, a..b, app-): those become one '-', and the
+  // pipeline name's hash keeps apart two pipelines that would otherwise come to one trail name.
+  const joined = p.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
+  let h = 2166136261;
+  for (let i = 0; i < p.name.length; i++) h = Math.imul(h ^ p.name.charCodeAt(i), 16777619) >>> 0;
+  return `pipec-${joined ? `${joined}-` : ''}${h.toString(16).padStart(8, '0')}-source-events`;
 };
+
+/**
+ * CloudTrail's trail names (CreateTrail): letters, digits, '.', '_' and '-', starting and ending with a
+ * letter or digit, "no adjacent periods, underscores or dashes" (my-_namespace and my--namespace are
+ * not valid), 3 to 128 long.
+ */
+const TRAIL_NAME_RULE = /^(?=.{3,128}$)[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/;
 
 /** Key-policy statements that let CloudTrail encrypt the trail's log files with a key of this stack. */
 export function trailKeyStatements(p: IrPipeline): Json[] {
