@@ -29,8 +29,9 @@ beforeAll(async () => {
     jsonTemplates.push(...templatesIn(name, join(scratch, 'json', name)));
   }
   // what no example shows: a stack that makes the pipeline's role and its artifact store with its key;
-  // a pipeline without artifacts: whose actions run in other accounts (the artifacts stack)
-  for (const fixture of ['own-role-and-store', 'cross-account-own-store'])
+  // a pipeline without artifacts: whose actions run in other accounts (the artifacts stack);
+  // environments in another account and region, whose account stacks take a region stack's key ARN
+  for (const fixture of ['own-role-and-store', 'cross-account-own-store', 'cross-account-other-region'])
     for (const [format, list] of [['yaml', templates], ['json', jsonTemplates]] as const) {
       const out = join(scratch, `fixture-${fixture}-${format}`);
       const r = await runCli(['compile', join(ROOT, 'test', 'fixtures', 'stack', `${fixture}.yml`), '-t', 'cloudformation', '-o', out, '-q', '--no-color', '--cfn-format', format]);

@@ -350,3 +350,62 @@ describe('mistakes, each reported once at the line that caused it', () => {
     expect(r.found.map((f) => f.suggestion)).toEqual(["did you mean 'approval'?", "did you mean 'cache-control'?"]);
   });
 });
+
+describe('rollback-on-alarm where an environment deploys', () => {
+  const rule = (name: string, alarm: string, extra: Record<string, string> = {}) => ({
+    name,
+    ruleTypeId: { category: 'Rule', owner: 'AWS', provider: 'CloudWatchAlarm', version: '1' },
+    configuration: { AlarmName: alarm, AlarmStates: 'ALARM' },
+    ...extra,
+  });
+
+  it('reads the alarm in the environment\'s region with the role of its account: the deploy\'s role (own, or the cross-account-role convention)', () => {
+    const yaml = `${HEAD}environments:
+  - name: qa
+    account: "333333333333"
+    deploy: { s3: { bucket: "site-\${env}", extract: true } }
+    rollback-on-alarm: qa-errors
+  - name: eu
+    region: eu-west-1
+    rollback-on-alarm: eu-errors
+  - name: prod
+    account: "222222222222"
+    region: ap-southeast-2
+    role: arn:aws:iam::222222222222:role/prod-deployer
+    approval: false
+    rollback-on-alarm: [prod-5xx, prod-latency]
+`;
+    const r = compileYaml(yaml);
+    const conditions = (stage: string) => r.stages.find((s) => s.name === stage)?.onSuccess;
+    expect(action(r.stages, 'qa', 'Deploy').roleArn).toBe('arn:aws:iam::333333333333:role/pipec-deploy');
+    expect(conditions('qa')).toEqual({ conditions: [{ result: 'ROLLBACK', rules: [rule('CloudWatchAlarm', 'qa-errors', { roleArn: 'arn:aws:iam::333333333333:role/pipec-deploy' })] }] });
+    // eu inherits qa's account, so its role too, and deploys in eu-west-1
+    expect(action(r.stages, 'eu', 'Deploy').roleArn).toBe('arn:aws:iam::333333333333:role/pipec-deploy');
+    expect(conditions('eu')).toEqual({ conditions: [{ result: 'ROLLBACK', rules: [rule('CloudWatchAlarm', 'eu-errors', { roleArn: 'arn:aws:iam::333333333333:role/pipec-deploy', region: 'eu-west-1' })] }] });
+    const prod = { roleArn: 'arn:aws:iam::222222222222:role/prod-deployer', region: 'ap-southeast-2' };
+    expect(conditions('prod')).toEqual({ conditions: [{ result: 'ROLLBACK', rules: [rule('CloudWatchAlarm', 'prod-5xx', prod), rule('CloudWatchAlarm2', 'prod-latency', prod)] }] });
+  });
+
+  it('in a wave, watches each alarm in every account and region its environments deploy to, once per place', () => {
+    const yaml = `${HEAD}environments:
+  - wave: prod
+    approval: false
+    rollback-on-alarm: edge-errors
+    environments:
+      - { name: prod-a, deploy: { s3: { bucket: "site-\${env}", extract: true } } }
+      - { name: prod-b, account: "222222222222" }
+      - { name: prod-c, account: "222222222222", region: eu-west-1 }
+      - { name: prod-d, account: "222222222222", region: eu-west-1 }
+`;
+    const r = compileYaml(yaml);
+    const role = 'arn:aws:iam::222222222222:role/pipec-deploy';
+    expect(r.stages.find((s) => s.name === 'prod')?.onSuccess).toEqual({
+      conditions: [
+        {
+          result: 'ROLLBACK',
+          rules: [rule('CloudWatchAlarm', 'edge-errors'), rule('CloudWatchAlarm2', 'edge-errors', { roleArn: role }), rule('CloudWatchAlarm3', 'edge-errors', { roleArn: role, region: 'eu-west-1' })],
+        },
+      ],
+    });
+  });
+});
