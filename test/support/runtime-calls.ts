@@ -86,9 +86,14 @@ export const ACTION_CALLS: Record<string, CallTable> = {
       ? [...on('*', 'public registry login', 'ecr-public:GetAuthorizationToken', 'sts:GetServiceBearerToken'), ...on(`arn:aws:ecr-public::${a}:repository/${c.ECRRepositoryName}`, 'public push', 'ecr-public:InitiateLayerUpload', 'ecr-public:UploadLayerPart', 'ecr-public:CompleteLayerUpload', 'ecr-public:PutImage')]
       : [...on('*', 'registry login', 'ecr:GetAuthorizationToken'), ...on(repo(c.ECRRepositoryName as string, r, a), 'image push', 'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage')]),
   ],
-  'Test/DeviceFarm': (_c, _r, a) => [
-    ...on(`arn:aws:devicefarm:us-west-2:${a}:project:0b1c2d3e`, 'Device Farm test', 'devicefarm:ScheduleRun', 'devicefarm:CreateUpload', 'devicefarm:ListDevicePools'),
-    ...on(`arn:aws:devicefarm:us-west-2:${a}:run:0b1c2d3e/4f50`, 'Device Farm run', 'devicefarm:GetRun'),
+  // the project the action names (ProjectId), its uploads and runs by generated ID, the device pool it names
+  'Test/DeviceFarm': (c, _r, a) => [
+    ...on(`arn:aws:devicefarm:us-west-2:${a}:project:${c.ProjectId}`, 'Device Farm test', 'devicefarm:ScheduleRun', 'devicefarm:CreateUpload', 'devicefarm:ListDevicePools'),
+    ...on(`arn:aws:devicefarm:us-west-2:${a}:upload:${c.ProjectId}/4f50`, 'the app and test uploads', 'devicefarm:ScheduleRun', 'devicefarm:GetUpload'),
+    // a curated pool of AWS's has no account in its ARN, which the simulator cannot place (the grant names it as written)
+    ...(/:devicefarm:[a-z0-9-]+:\d{12}:/.test(c.DevicePoolArn ?? '') ? on(c.DevicePoolArn as string, 'the device pool', 'devicefarm:ScheduleRun') : []),
+    ...on(`arn:aws:devicefarm:us-west-2:${a}:run:${c.ProjectId}/4f50`, 'Device Farm run', 'devicefarm:GetRun'),
+    ...on('*', 'listing projects', 'devicefarm:ListProjects'),
   ],
   'Deploy/S3': (c, r, a) => [
     { action: 's3:PutObject', resource: `arn:aws:s3:::${c.BucketName}/${c.ObjectKey ?? 'index.html'}${c.Extract === 'true' && c.ObjectKey ? '/index.html' : ''}`, why: 'S3 deploy' },

@@ -93,13 +93,24 @@ const OTHER_GRANTS: Record<string, ProviderGrants> = {
   },
   'Test/DeviceFarm': {
     docs: [`${CODEPIPELINE_GUIDE}action-reference-DeviceFarm.html`, 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsdevicefarm.html'],
+    // Device Farm runs only in us-west-2. Resource types per call from the service authorization
+    // reference: CreateUpload and ListDevicePools take the project; ScheduleRun the project and,
+    // optionally, the device pool and the uploads; GetRun a run; GetUpload an upload; ListProjects none.
     action: [
       {
-        sid: 'DeviceFarm',
-        actions: ['devicefarm:CreateUpload', 'devicefarm:GetRun', 'devicefarm:GetUpload', 'devicefarm:ListDevicePools', 'devicefarm:ListProjects', 'devicefarm:ScheduleRun'],
-        resources: ['arn:{partition}:devicefarm:us-west-2:{account}:*'],
-        comment: 'Device Farm runs only in us-west-2; its project, device pool, run and upload ARNs use generated IDs',
+        sid: 'DeviceFarmProject',
+        actions: ['devicefarm:CreateUpload', 'devicefarm:ListDevicePools', 'devicefarm:ScheduleRun'],
+        resources: ['arn:{partition}:devicefarm:us-west-2:{account}:project:{ProjectId}'],
       },
+      {
+        sid: 'DeviceFarmRunInputs',
+        actions: ['devicefarm:ScheduleRun'],
+        resources: [{ userArn: 'DevicePoolArn' }, 'arn:{partition}:devicefarm:us-west-2:{account}:upload:{ProjectId}/*'],
+        comment: "the device pool the action names, and the project's uploads, which get their IDs when the action makes them",
+      },
+      { sid: 'DeviceFarmUploads', actions: ['devicefarm:GetUpload'], resources: ['arn:{partition}:devicefarm:us-west-2:{account}:upload:{ProjectId}/*'], comment: 'the uploads of the project, by generated ID' },
+      { sid: 'DeviceFarmRuns', actions: ['devicefarm:GetRun'], resources: ['arn:{partition}:devicefarm:us-west-2:{account}:run:{ProjectId}/*'], comment: 'the runs of the project, by generated ID' },
+      { sid: 'DeviceFarmProjects', actions: ['devicefarm:ListProjects'], resources: ['*'], comment: `devicefarm:ListProjects ${NO_RESOURCE_LEVEL}` },
     ],
   },
   'Approval/Manual': {
