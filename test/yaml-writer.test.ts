@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { commented, literalBlock, toYaml, yamlScalar } from '../src/targets/yaml-writer.js';
+
+// The rule yamlScalar followed as regular expressions, before it became one pass over the characters:
+// the two must agree on every string (the templates' bytes depend on it).
+const RESERVED = /^(y|n|yes|no|true|false|on|off|null|~|\.inf|-\.inf|\+\.inf|\.nan|=|<<)$/i;
+const PLAIN = /^[A-Za-z_./$][\w./$@%=+()'"`;&|<>*!?^~:#{}[\],\\-]*(?: [\w./$@%=+()'"`;&|<>*!?^~:#{}[\],\\-]+)*$/;
+function byRegex(text: string): string {
+  if (PLAIN.test(text) && !RESERVED.test(text) && !/: |:$| #|^\.\d/.test(text)) return text;
+  return JSON.stringify(text);
+}
+
+/** A small deterministic generator (mulberry32), so a failure names a string that can be found again. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ['y', 'N', 'yes', 'No', 'TRUE', 'false', 'On', 'oFF', 'null', 'Null', '~', '.inf', '.INF', '-.inf', '+.Inf', '.nan', '.NaN', '=', '<<', '.5', '.x', 'arn:aws:s3:::b/*', '${AWS::Region}', 'a: b', 'a:b', 'a:', 'a #b', 'a#b', '#a', '0x1F', '3.10', '-a', '@a', 'é', 'a\tb', 'a  b', ' a', 'a ', ''];
+const ALPHABET = "aZ09_./$@%=+()'\"`;&|<>*!?^~:#{}[],\\- \t\n\r\u0000\u007f\u00e9\ufeff-yesnotrulfainfq";
+
+describe('yamlScalar', () => {
+  it('agrees with the regular-expression rule on chosen and on 200,000 generated strings', () => {
+    for (const w of WORDS) expect([w, yamlScalar(w)]).toEqual([w, byRegex(w)]);
+    const next = random(14);
+    for (let i = 0; i < 200_000; i++) {
+      let s = '';
+      const n = Math.floor(next() * 8);
+      for (let j = 0; j < n; j++) s += next() < 0.1 ? (WORDS[Math.floor(next() * WORDS.length)] as string) : ALPHABET.charAt(Math.floor(next() * ALPHABET.length));
+      if (yamlScalar(s) !== byRegex(s)) expect([s, yamlScalar(s)]).toEqual([s, byRegex(s)]);
+    }
+  });
+
+  it('writes what YAML reads back as the same string', () => {
+    for (const w of WORDS) if (!w.includes('\u0000')) expect(parse(`k: ${yamlScalar(w)}`)).toEqual({ k: w });
+  });
+});
+
+describe('toYaml', () => {
+  it('writes mappings, lists, empty collections, comments, literal blocks and scalars', () => {
+    const tree = {
+      A: 'plain',
+      B: commented({ C: [1, true, null, 'x: y'], D: [], E: {} }, 'why\n\nmore'),
+      F: [{ G: 'g', H: [['i', 'j'], []] }, commented('k', 'item'), {}, [], 'two\nlines\n'],
+      I: undefined,
+      J: 'kept\n\n',
+    };
+    expect(toYaml(tree, 'head')).toBe(
+      [
+        '# head',
+        'A: plain',
+        '# why',
+        '#',
+        '# more',
+        'B:',
+        '  C:',
+        '    - 1',
+        '    - true',
+        '    - null',
+        '    - "x: y"',
+        '  D: []',
+        '  E: {}',
+        'F:',
+        '  - G: g',
+        '    H:',
+        '      -',
+        '        - i',
+        '        - j',
+        '      - []',
+        '  # item',
+        '  - k',
+        '  - {}',
+        '  - []',
+        '  - |',
+        '    two',
+        '    lines',
+        'J: |+',
+        '  kept',
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(parse(toYaml(tree))).toEqual({ A: 'plain', B: { C: [1, true, null, 'x: y'], D: [], E: {} }, F: [{ G: 'g', H: [['i', 'j'], []] }, 'k', {}, [], 'two\nlines\n'], J: 'kept\n\n' });
+    expect(toYaml({})).toBe('\n');
+  });
+
+  it('writes a literal block only for text that reads back the same', () => {
+    expect(literalBlock('a\nb', '  ')).toBe('|-\n  a\n  b');
+    expect(literalBlock('a\n\nb\n', '  ')).toBe('|\n  a\n\n  b');
+    expect(literalBlock(' a\nb', '  ')).toBeUndefined();
+    expect(literalBlock('a\r\nb', '  ')).toBeUndefined();
+    expect(literalBlock('one line', '  ')).toBeUndefined();
+  });
+});
