@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { policyChars, ROLE_POLICY_LIMIT } from '../src/targets/cloudformation/role-budget.js';
+import { commented } from '../src/targets/yaml-writer.js';
 import { runCli } from './support/cli.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -38,6 +39,30 @@ describe('the inline-policy budget of a role several pipelines share (PC4009)', 
       JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }).length,
     );
     expect(policyChars({ Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::x' } })).toBe(JSON.stringify({ Resource: 'arn:aws:s3:::x' }).length);
+  });
+
+  it('counts what JSON would write: escapes, empty and nested collections, left-out values, every intrinsic', () => {
+    const MADE = 'arn:aws:service:ap-southeast-2:123456789012:resource/pipeline-name-resource-0123456789AB';
+    const doc = {
+      Version: '2012-10-17',
+      Empty: {},
+      None: [],
+      Gone: undefined,
+      Statement: [
+        commented({ Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject', 'kms:Decrypt'], Resource: [{ 'Fn::GetAtt': ['Key', 'Arn'] }, { Ref: 'B' }, { 'Fn::ImportValue': 'x' }] }, 'why "so"'),
+        { Sid: 'B\u00e9\n"\\', Condition: { Bool: { 'aws:SecureTransport': false }, NumericLessThan: { n: 3.5 } }, Resource: [undefined, null, [[]], { 'Fn::Sub': 'arn:${AWS::Partition}:x:${AWS::Region}:${AWS::AccountId}:${Thing.Arn}/${!Literal}' }] },
+      ],
+    };
+    const filled = {
+      Version: '2012-10-17',
+      Empty: {},
+      None: [],
+      Statement: [
+        { value: { Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject', 'kms:Decrypt'], Resource: [MADE, MADE, MADE] }, comment: 'why "so"' },
+        { Sid: 'B\u00e9\n"\\', Condition: { Bool: { 'aws:SecureTransport': false }, NumericLessThan: { n: 3.5 } }, Resource: [null, null, [[]], `arn:aws:x:ap-southeast-2:123456789012:${MADE}/\${Literal}`] },
+      ],
+    };
+    expect(policyChars(doc)).toBe(JSON.stringify(filled).length);
   });
 
   it('passes while the pipelines sharing the role stay under 10,240 characters together', async () => {

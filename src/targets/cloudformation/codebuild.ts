@@ -49,11 +49,22 @@ const ECR_PUSH = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\d{12}\.dkr\.ecr
 const BUILDX_PUSH = /\bdocker\s+(?:buildx\s+)?build\b[^\n;&|]*\s--push\b/;
 const TAGS = /\s(?:-t|--tag)[\s=]+(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[a-z0-9][a-z0-9._\/-]*)/g;
 
-/** A command with the build's plain environment variables (`$REPO`, `${REPO}`) replaced by their values, as the shell will. */
-function expandVariables(command: string, project: IrProject): string {
-  const vars = new Map(project.env.filter((e) => e.type === 'PLAINTEXT').map((e) => [e.name, e.value]));
-  return command.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (m, name: string) => vars.get(name) ?? m);
+/**
+ * The build's commands (every phase's, then `finally`'s) with its plain environment variables (`$REPO`,
+ * `${REPO}`) replaced by their values, as the shell will; made once per project (two readers).
+ */
+function expandedCommands(project: IrProject): string[] {
+  let list = EXPANDED.get(project);
+  if (!list) {
+    const vars = new Map(project.env.filter((e) => e.type === 'PLAINTEXT').map((e) => [e.name, e.value]));
+    const expand = (command: string): string => (command.includes('$') ? command.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (m, name: string) => vars.get(name) ?? m) : command);
+    list = [...Object.values(project.phases).flat(), ...(project.finally ?? [])].map(expand);
+    EXPANDED.set(project, list);
+  }
+  return list;
 }
+
+const EXPANDED = new WeakMap<IrProject, string[]>();
 
 /**
  * The ECR repositories a build pushes to, as IAM resources: those `push:` names, and those its
@@ -63,8 +74,7 @@ function expandVariables(command: string, project: IrProject): string {
  */
 function pushedRepositories(project: IrProject): Json[] {
   const names = [...(project.push ?? [])];
-  for (const raw of [...Object.values(project.phases).flat(), ...(project.finally ?? [])]) {
-    const c = expandVariables(raw, project);
+  for (const c of expandedCommands(project)) {
     for (const m of c.matchAll(ECR_PUSH)) names.push(m[1] as string);
     if (BUILDX_PUSH.test(c)) for (const m of c.matchAll(TAGS)) names.push(m[1] as string);
   }
@@ -85,8 +95,8 @@ function pushedRepositories(project: IrProject): Json[] {
 export function unresolvedPushes(project: IrProject): string[] {
   if ((project.push ?? []).length > 0) return [];
   const out: string[] = [];
-  for (const raw of [...Object.values(project.phases).flat(), ...(project.finally ?? [])]) {
-    const target = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\S+)/.exec(expandVariables(raw, project))?.[1];
+  for (const c of expandedCommands(project)) {
+    const target = /\bdocker\s+(?:image\s+)?push\s+(?:--?\S+\s+)*(\S+)/.exec(c)?.[1];
     // unresolved only when the repository itself is (a variable tag, `repo:$CODEBUILD_RESOLVED_SOURCE_VERSION`, is fine)
     if (target && !ECR_IMAGE.test(target) && (target.split(/[:@]/)[0] ?? '').includes('$')) out.push(target);
   }

@@ -41,19 +41,35 @@ function holds(when: When | readonly When[] | undefined, s: GrantScope): boolean
  * (run-time variables widened to `*`, `${` kept literal for Fn::Sub); elsewhere they are as written.
  */
 function fill(template: string, s: GrantScope, asArn: boolean, item?: string): string {
-  return template.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (_m, name: string) => {
-    if (CONTEXT.has(name)) {
-      if (name === 'partition') return '${AWS::Partition}';
-      if (name === 'account') return '${AWS::AccountId}';
-      if (name === 'region') return s.region;
-      if (name === 'item') return item ?? '*';
-      const text = name === 'pipeline' ? s.pipeline : (s.project ?? '*');
-      return asArn ? arnPart(text) : text;
-    }
-    const v = Object.hasOwn(s.config, name) ? s.config[name] : undefined;
-    if (v === undefined) return '*';
-    return asArn ? arnPart(v) : v;
-  });
+  const parts = placeholders(template);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) out += placeholder(parts[i] as string, s, asArn, item) + (parts[i + 1] as string);
+  return out;
+}
+
+function placeholder(name: string, s: GrantScope, asArn: boolean, item: string | undefined): string {
+  if (CONTEXT.has(name)) {
+    if (name === 'partition') return '${AWS::Partition}';
+    if (name === 'account') return '${AWS::AccountId}';
+    if (name === 'region') return s.region;
+    if (name === 'item') return item ?? '*';
+    const text = name === 'pipeline' ? s.pipeline : (s.project ?? '*');
+    return asArn ? arnPart(text) : text;
+  }
+  const v = Object.hasOwn(s.config, name) ? s.config[name] : undefined;
+  if (v === undefined) return '*';
+  return asArn ? arnPart(v) : v;
+}
+
+/** Catalog templates split once: text, placeholder name, text, ... (the catalog is data, so this holds a fixed set). */
+const PARSED = new Map<string, readonly string[]>();
+function placeholders(template: string): readonly string[] {
+  let parts = PARSED.get(template);
+  if (!parts) {
+    parts = template.split(/\{([A-Za-z][A-Za-z0-9]*)\}/);
+    PARSED.set(template, parts);
+  }
+  return parts;
 }
 
 /** An ARN template as a template value: Fn::Sub when it names the stack's partition, account or region. */
@@ -99,12 +115,14 @@ export function renderGrants(specs: readonly GrantSpec[], s: GrantScope): Grant[
     const resources = g.resources.flatMap((r) => resourcesOf(r, s, keyConditions));
     if (actions.length === 0 || resources.length === 0) continue;
     const grant: Grant = { sid: g.sid, actions, resources };
-    const condition: Record<string, Json> = Object.assign(
-      {},
-      ...keyConditions,
-      ...Object.entries(g.condition ?? {}).map(([op, body]) => ({ [op]: Object.fromEntries(Object.entries(body).map(([k, v]) => [fill(k, s, false), fill(v, s, false)])) })),
-    );
-    if (Object.keys(condition).length > 0) grant.condition = condition;
+    if (keyConditions.length > 0 || g.condition) {
+      const condition: Record<string, Json> = Object.assign(
+        {},
+        ...keyConditions,
+        ...Object.entries(g.condition ?? {}).map(([op, body]) => ({ [op]: Object.fromEntries(Object.entries(body).map(([k, v]) => [fill(k, s, false), fill(v, s, false)])) })),
+      );
+      if (Object.keys(condition).length > 0) grant.condition = condition;
+    }
     if (g.comment) grant.comment = fill(g.comment, s, false);
     out.push(grant);
   }

@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../../compiler/diagnostics.js';
 import type { IrAction, IrPipeline } from '../../compiler/ir.js';
-import { pipelineDeclaration } from '../codepipeline.js';
+import { pipelineInputOf } from '../codepipeline.js';
 import type { StoreRefs } from './storage.js';
 import type { Json } from './template.js';
 
@@ -9,7 +9,7 @@ type Obj = Record<string, unknown>;
 /**
  * The API's lowerCamelCase declaration in CloudFormation's spelling: every key gets an upper-case
  * first letter (roleArn -> RoleArn, timeoutInMinutes -> TimeoutInMinutes); configuration keys are
- * provider keys and stay as written.
+ * provider keys and stay as written (the same object: copy it to change it).
  */
 export function toCloudFormationCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCloudFormationCase);
@@ -58,17 +58,18 @@ function artifactStore(s: StoreRefs): Json {
  * CloudFormation has. What its schema does not accept is reported (PC4005) rather than dropped.
  */
 export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: PipelineMapping): Obj {
-  const decl = toCloudFormationCase(pipelineDeclaration(p)) as Obj;
+  // The declaration the codepipeline target and the API-model rule share (read-only): the mapping copies what it changes.
+  const decl = toCloudFormationCase(pipelineInputOf(p).pipeline) as Obj;
   const stages = decl.Stages as Obj[];
   p.stages.forEach((stage, si) => {
     const s = stages[si] as Obj;
     const actions = s.Actions as Obj[];
     stage.actions.forEach((a, ai) => {
       const out = actions[ai] as Obj;
-      const config = out.Configuration as Record<string, Json>;
       const project = m.projectNames.get(a);
-      if (project !== undefined) config.ProjectName = project;
+      const config: Record<string, Json> = { ...(out.Configuration as Record<string, Json>), ...(project !== undefined ? { ProjectName: project } : {}) };
       if (Object.keys(config).length === 0) delete out.Configuration;
+      else out.Configuration = config;
       dropEmptyLists(out);
     });
     for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])

@@ -19,19 +19,37 @@ export interface RolePolicyUse {
 const FILLED: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': '123456789012', 'AWS::Region': 'ap-southeast-2', 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'pipeline-name-pipeline' };
 const MADE_ARN = 'arn:aws:service:ap-southeast-2:123456789012:resource/pipeline-name-resource-0123456789AB';
 
-/** A value of a template with its intrinsic functions replaced by text of the length CloudFormation resolves them to. */
-function filledIn(v: Json): Json {
-  if (Array.isArray(v)) return v.map(filledIn);
-  if (typeof v !== 'object' || v === null) return v;
+/** A value JSON leaves out of an object (and writes as null in a list). */
+function unwritten(v: unknown): boolean {
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol';
+}
+
+/**
+ * The length of a value's JSON (no whitespace) once its intrinsic functions are replaced by text of
+ * the length CloudFormation resolves them to, counted without building that JSON.
+ */
+function filledLength(v: Json): number {
+  if (Array.isArray(v)) {
+    let n = v.length > 0 ? v.length + 1 : 2;
+    for (const x of v) n += unwritten(x) ? 4 : filledLength(x);
+    return n;
+  }
+  if (typeof v !== 'object' || v === null) return (JSON.stringify(v) as string).length;
   const o = v as Record<string, Json>;
-  if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace(/\$\{([^}!]+)\}/g, (_, name: string) => FILLED[name] ?? MADE_ARN).replace(/\$\{!/g, '${');
-  if ('Fn::GetAtt' in o || 'Ref' in o || 'Fn::ImportValue' in o) return MADE_ARN;
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, filledIn(x)]));
+  const text = o['Fn::Sub'];
+  if (typeof text === 'string') return JSON.stringify(text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => FILLED[name] ?? MADE_ARN).replace(/\$\{!/g, '${')).length;
+  if ('Fn::GetAtt' in o || 'Ref' in o || 'Fn::ImportValue' in o) return MADE_ARN.length + 2;
+  let n = 1;
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    if (!unwritten(x)) n += JSON.stringify(k).length + 2 + filledLength(x);
+  }
+  return n === 1 ? 2 : n;
 }
 
 /** The characters IAM counts for a policy document: its JSON without whitespace outside strings, intrinsics filled in. */
 export function policyChars(doc: Json): number {
-  return JSON.stringify(filledIn(doc)).length;
+  return filledLength(doc);
 }
 
 /** Whether two places are the same text (a shared `role:` at the top of a file is one place for all its pipelines). */

@@ -166,6 +166,11 @@ export interface Grant {
   comment?: string;
 }
 
+/** A resource's identity among a statement's resources: an ARN is its own text, an intrinsic its JSON (which starts with `{`). */
+function resourceKey(r: Json): string {
+  return typeof r === 'string' ? `"${r}` : JSON.stringify(r);
+}
+
 /**
  * Collects grants into IAM statements: one per Sid and condition, actions sorted, resources
  * deduplicated in first-seen order. Grants with the same Sid but another condition (two EC2 deploys
@@ -177,7 +182,7 @@ export class PolicyBuilder {
   private readonly sids = new Map<string, number>();
 
   add(g: Grant): void {
-    const key = `${g.sid}\u0000${JSON.stringify(g.condition ?? null)}`;
+    const key = g.condition ? `${g.sid}\u0000${JSON.stringify(g.condition)}` : g.sid;
     let s = this.statements.get(key);
     if (!s) {
       const n = (this.sids.get(g.sid) ?? 0) + 1;
@@ -186,7 +191,7 @@ export class PolicyBuilder {
       this.statements.set(key, s);
     }
     for (const a of g.actions) s.actions.add(a);
-    for (const r of g.resources) s.resources.set(JSON.stringify(r), r);
+    for (const r of g.resources) s.resources.set(resourceKey(r), r);
   }
 
   addAll(grants: readonly Grant[]): void {
