@@ -166,9 +166,15 @@ export interface Grant {
   comment?: string;
 }
 
-/** A resource's identity among a statement's resources: an ARN is its own text, an intrinsic its JSON (which starts with `{`). */
-function resourceKey(r: Json): string {
-  return typeof r === 'string' ? `"${r}` : JSON.stringify(r);
+/** A statement being collected: its resources in first-seen order, each once (an ARN by its text, an intrinsic by its JSON). */
+interface Collected {
+  sid: string;
+  actions: Set<string>;
+  resources: Json[];
+  arns: Set<string>;
+  intrinsics: Set<string>;
+  condition?: Record<string, Json>;
+  comment?: string;
 }
 
 /**
@@ -178,7 +184,7 @@ function resourceKey(r: Json): string {
  * Sid numbered: merging them would put one grant's resources under the other's condition.
  */
 export class PolicyBuilder {
-  private readonly statements = new Map<string, { sid: string; actions: Set<string>; resources: Map<string, Json>; condition?: Record<string, Json>; comment?: string }>();
+  private readonly statements = new Map<string, Collected>();
   private readonly sids = new Map<string, number>();
 
   add(g: Grant): void {
@@ -187,11 +193,17 @@ export class PolicyBuilder {
     if (!s) {
       const n = (this.sids.get(g.sid) ?? 0) + 1;
       this.sids.set(g.sid, n);
-      s = { sid: n === 1 ? g.sid : `${g.sid}${n}`, actions: new Set(), resources: new Map(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
+      s = { sid: n === 1 ? g.sid : `${g.sid}${n}`, actions: new Set(), resources: [], arns: new Set(), intrinsics: new Set(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
       this.statements.set(key, s);
     }
     for (const a of g.actions) s.actions.add(a);
-    for (const r of g.resources) s.resources.set(resourceKey(r), r);
+    for (const r of g.resources) {
+      const seen = typeof r === 'string' ? s.arns : s.intrinsics;
+      const key = typeof r === 'string' ? r : JSON.stringify(r);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      s.resources.push(r);
+    }
   }
 
   addAll(grants: readonly Grant[]): void {
@@ -217,7 +229,7 @@ export class PolicyBuilder {
         Sid: s.sid,
         Effect: 'Allow',
         Action: [...s.actions].sort(),
-        Resource: [...s.resources.values()],
+        Resource: [...s.resources],
       };
       if (s.condition) st.Condition = s.condition;
       list.push(s.comment ? commented(st, s.comment) : st);
