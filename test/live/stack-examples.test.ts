@@ -7,7 +7,7 @@
 import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -215,6 +215,8 @@ describe('environments in other accounts and regions, with keys pipec makes (tes
 
   it('deploys the region stack before the account stacks, which grant the key it made by its ARN; the alarm rules read where each environment deploys; converges', { timeout: 600_000 }, async () => {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    // the AWS CLI caches the profiles' assumed-role credentials in $HOME/.aws/cli/cache: those of an earlier moto are unknown to this one
+    rmSync(join(config.dir, '.aws'), { recursive: true, force: true });
     const text = readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'cross-account-other-region.yml'), 'utf8');
     await createRoles(moto.endpoint, ['arn:aws:iam::111111111111:role/atlas-pipeline']);
     const ws = workspace({ 'pipeline.yml': text });
