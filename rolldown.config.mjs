@@ -9,14 +9,14 @@
 // The chunks are CommonJS: dist/bundle/load.js (scripts/bundle/) compiles each through vm.Script
 // with the V8 code cache the build makes for it, which Node 20 can do for scripts but not for ES
 // modules; CommonJS also starts faster than Node's ES module loader. scripts/build-bundle.mjs then
-// writes the two files Node runs (pipec.js, the package's bin, and compile-worker.js, the worker
-// threads of a large compile), which load the entries below, and the caches.
+// writes the files Node runs (pipec.js, the package's bin; compile-worker.js, the worker threads of
+// a large compile; write-worker.js, its writer thread), which load the entries below, and the caches.
 import { defineConfig } from 'rolldown';
 
 const BUNDLED = ['yaml', 'zod'];
 
 export default defineConfig({
-  input: { bin: 'dist/cli/bin.js', 'compile-worker-thread': 'dist/cli/compile-worker.js' },
+  input: { bin: 'dist/cli/bin.js', 'compile-worker-thread': 'dist/cli/compile-worker.js', 'write-worker-thread': 'dist/cli/write-worker.js' },
   platform: 'node',
   external: (id) => !id.startsWith('.') && !id.startsWith('/') && !BUNDLED.some((p) => id === p || id.startsWith(`${p}/`)),
   output: {

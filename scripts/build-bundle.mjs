@@ -1,6 +1,7 @@
 // The last step of `npm run build`, after rolldown wrote the CommonJS chunks into dist/bundle/:
-//   1. writes the files Node runs: pipec.js (the package's bin) and compile-worker.js (a worker
-//      thread of a large compile), the loader they share (load.js), all from scripts/bundle/, and a
+//   1. writes the files Node runs: pipec.js (the package's bin), compile-worker.js (a worker thread
+//      of a large compile) and write-worker.js (its writer thread), the loader they share (load.js),
+//      all from scripts/bundle/, and a
 //      package.json that makes dist/bundle/*.js CommonJS in this "type": "module" package;
 //   2. makes the V8 code cache of every chunk (`<chunk>.cache`): a fresh `node` (no NODE_OPTIONS, so
 //      no flags that V8 would hold against the cache later) loads the bundle through load.js, runs
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = join(ROOT, 'dist', 'bundle');
-const OWN = ['load.js', 'pipec.js', 'compile-worker.js'];
+const OWN = ['load.js', 'pipec.js', 'compile-worker.js', 'write-worker.js'];
 
 const fail = (message) => {
   console.error(`scripts/build-bundle.mjs: ${message}`);

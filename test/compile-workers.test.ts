@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './support/cli.js';
+import { fileTree } from './support/file-tree.js';
 // @ts-expect-error: a plain .mjs module of the benchmark, without types
 import { pipelineYaml, SHARED, writeWorkspace } from '../bench/workspace.mjs';
 
@@ -24,20 +25,7 @@ function run(args: string[], cwd: string, jobs: number, out?: string, env: Recor
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, files: out ? tree(out) : {} };
 }
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  try {
-    walk(dir);
-  } catch {}
-  return out;
-}
+const tree = fileTree;
 
 /**
  * Runs the command with one thread and with `workers` more, and expects the same result; returns it.

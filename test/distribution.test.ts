@@ -58,7 +58,7 @@ describe('the npm package', () => {
 
   it('ships only what runs: the bundle (chunks, their V8 code caches, the CommonJS marker), templates, schema, the action script, LICENSE, README', () => {
     for (const f of files) expect(f, f).toMatch(/^(dist\/bundle\/([^/]+\.js(\.cache)?|package\.json)|templates\/(init\/)?[^/]+\.hbs|schema\/pipeline\.schema\.json|action\/run\.mjs|LICENSE|README\.md|package\.json)$/);
-    for (const must of ['dist/bundle/pipec.js', 'dist/bundle/load.js', 'dist/bundle/compile-worker.js', 'dist/bundle/package.json', 'dist/bundle/model.js.cache', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'templates/init/minimal.yml.hbs', 'templates/init/_header.yml.hbs', 'LICENSE']) expect(files).toContain(must);
+    for (const must of ['dist/bundle/pipec.js', 'dist/bundle/load.js', 'dist/bundle/compile-worker.js', 'dist/bundle/write-worker.js', 'dist/bundle/package.json', 'dist/bundle/model.js.cache', 'schema/pipeline.schema.json', 'templates/buildspec.yml.hbs', 'templates/init/minimal.yml.hbs', 'templates/init/_header.yml.hbs', 'LICENSE']) expect(files).toContain(must);
   });
 
   it('declares license, repository, homepage and bugs; builds on prepack, not on install; bundled dependencies are not installed again', () => {

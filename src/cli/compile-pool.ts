@@ -7,7 +7,8 @@ import type { SourceFile } from '../compiler/source.js';
 import type { EmitOptions, Target } from '../targets/index.js';
 import { fromWire, mergeShares, taskRunner, type EmitSink, type Task, type UnitEmission, type WorkerInput, type WorkerMessage } from './compile-unit.js';
 import { UsageError } from './exit-codes.js';
-import type { OutputStage } from './output-stage.js';
+import type { OutputStage, Staged } from './output-stage.js';
+import { StageWriter } from './write-thread.js';
 
 /** The worker's entry: beside this module in dist/cli/ and in the bundle. */
 const WORKER = new URL('./compile-worker.js', import.meta.url);
@@ -28,7 +29,8 @@ export const MAX_JOBS = 64;
 export const JOBS_FLAGS = { jobs: { type: 'string', short: 'j' } } as const;
 
 export const JOBS_HELP = `  -j, --jobs N        threads to compile on (1: one thread); default: by the input's size, up to one
-                      fewer than the cores (also PIPEC_JOBS=N). Output is the same whatever the number
+                      fewer than the cores, and a large compile on one thread writes its files on a
+                      second (also PIPEC_JOBS=N). Output is the same whatever the number
 `;
 
 /** A unit made by the pool: on this thread or a worker; undefined when a worker could not send it (made again by the merge). */
@@ -69,6 +71,24 @@ export function threadCount(files: readonly SourceFile[], requested: number | un
 }
 
 /**
+ * Input from which a compile on one thread writes its files on a second one (write-thread.ts), when
+ * there are two cores or more and `--jobs 1` did not ask for one thread: the writer costs ~60 ms of
+ * CPU to start, on the other core. PIPEC_WRITER_BYTES sets it (the tests write through it with 1).
+ */
+export const WRITER_BYTES = 256 * 1024;
+
+/**
+ * Whether the files of a compile on `threads` compile threads are written by a writer thread: on one
+ * compile thread, unless the user asked for exactly one (`requested`), with two cores or more, for
+ * WRITER_BYTES of input or more. Measured on 2 cores (BENCHMARKS.md, "Writer thread"), the writes
+ * are what one thread can hand off without warming up the compiler a second time.
+ */
+export function wantsWriter(files: readonly SourceFile[], threads: number, requested: number | undefined, env: Record<string, string | undefined>, cores = availableParallelism()): boolean {
+  const least = Number(env.PIPEC_WRITER_BYTES) || WRITER_BYTES;
+  return threads === 1 && requested !== 1 && cores >= 2 && files.reduce((n, f) => n + f.text.length, 0) >= least;
+}
+
+/**
  * A file larger than this is split into parts when there are several threads (each part a run of its
  * `pipelines:` entries). PIPEC_SPLIT_BYTES sets it (the tests split every file with 1).
  */
@@ -96,7 +116,8 @@ export interface PoolResult {
  * Compiles and emits every file on `threads` threads: this one and `threads - 1` workers, each taking
  * the next task not yet taken (a shared counter), so a slow start or a large file balances out. Every
  * thread stages the files of the pipelines it emits itself (`stage`), so only diagnostics, names and
- * what was staged come back. A file's unit is undefined where a worker's could not travel as data, a
+ * what was staged come back; on one thread, `out.writer` hands the writes to a writer thread
+ * (write-thread.ts). A file's unit is undefined where a worker's could not travel as data, a
  * failed worker did not finish it, or its parts did not merge (mergeShares): the merge makes it again.
  */
 export async function compileFiles(
@@ -104,7 +125,7 @@ export async function compileFiles(
   threads: number,
   targets: readonly Target[],
   options: EmitOptions,
-  out: { stage?: OutputStage; wanted?: ReadonlySet<string>; keep: boolean },
+  out: { stage?: OutputStage; wanted?: ReadonlySet<string>; keep: boolean; writer?: boolean },
   split = SPLIT_BYTES,
 ): Promise<PoolResult> {
   const tasks = planTasks(files, threads, split);
@@ -113,14 +134,23 @@ export async function compileFiles(
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const workers = threads > 1 && existsSync(fileURLToPath(WORKER)) ? await startWorkers(threads - 1, files, tasks, counter, targets, options, out, done) : [];
   const stage = out.stage;
-  const sink: EmitSink = { keep: out.keep, ...(out.wanted ? { wanted: out.wanted } : {}), ...(stage ? { stage: (name, list) => stage.put(name, list) } : {}) };
+  // One compile thread may hand its writes to a writer thread (out.writer: see wantsWriter).
+  const writer = stage && workers.length === 0 && out.writer ? await StageWriter.start(stage) : undefined;
+  const put = writer ?? stage;
+  const sink: EmitSink = { keep: out.keep, ...(out.wanted ? { wanted: out.wanted } : {}), ...(put ? { stage: (name, list) => put.put(name, list) } : {}) };
   const run = taskRunner((k) => files[k] as SourceFile, targets, options, sink);
   try {
     for (let i = Atomics.add(counter, 0, 1); i < tasks.length; i = Atomics.add(counter, 0, 1)) done[i] = run(tasks[i] as Task);
     await Promise.all(workers.map((w) => w.done));
+  } catch (e) {
+    writer?.stop();
+    throw e;
   } finally {
     for (const w of workers) void w.worker.terminate();
   }
+  // What the writer could not stage (a write failed there or before) is not staged: as OutputStage.put's undefined on one thread.
+  const unstaged: ReadonlySet<Staged> = writer ? await writer.finish() : new Set();
+  if (unstaged.size > 0) for (const u of done) u?.emission?.forEach((e) => e.staged && unstaged.has(e.staged) && delete e.staged);
   const stagings = new Map<string, number>();
   for (const u of done)
     u?.emission?.forEach((e, i) => {

@@ -3,7 +3,7 @@ import { Diagnostics, type Diagnostic } from '../compiler/diagnostics.js';
 import { decodeSource } from '../compiler/parse.js';
 import type { SourceFile } from '../compiler/source.js';
 import { emitPipeline, emitUnit, type PipelineEmission } from './compile-unit.js';
-import { compileFiles, requestedJobs, threadCount } from './compile-pool.js';
+import { compileFiles, requestedJobs, threadCount, wantsWriter } from './compile-pool.js';
 import { checkRoleBudget, type RolePolicyUse } from '../targets/cloudformation/role-budget.js';
 import type { CliContext } from './context.js';
 import type { OutputStage, Staged } from './output-stage.js';
@@ -72,7 +72,9 @@ export async function compileWorkspace(
   const files = decoded.flatMap((d) => (d.file ? [d.file] : []));
   const wanted = flags.pipeline ? new Set(flags.pipeline as string[]) : undefined;
   const split = Number(ctx.env.PIPEC_SPLIT_BYTES) || undefined;
-  const { units, stagings } = await compileFiles(files, threadCount(files, jobs), targets, options, { ...out, ...(wanted ? { wanted } : {}) }, split);
+  const threads = threadCount(files, jobs);
+  const writer = out.stage !== undefined && wantsWriter(files, threads, jobs, ctx.env);
+  const { units, stagings } = await compileFiles(files, threads, targets, options, { ...out, ...(wanted ? { wanted } : {}), writer }, split);
 
   const state = newMergeState();
   const found: FoundPipeline[] = [];

@@ -69,6 +69,8 @@ export class OutputStage {
   /** The first write failure, in the order the pipelines are put in place; thrown by finish. */
   private failure: string | undefined;
   private closed = false;
+  /** Called before the staging directory is removed: a writer thread stops writing into it (write-thread.ts). */
+  private readonly stoppers: Array<() => void> = [];
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     this.abandon();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -180,8 +182,14 @@ export class OutputStage {
     return written;
   }
 
+  /** Registers what must stop writing into the staging directory before abandon removes it. */
+  onAbandon(stop: () => void): void {
+    this.stoppers.push(stop);
+  }
+
   /** Removes the staging directory, and the directories open made unless some pipeline is already in place. */
   abandon(swapped = false): void {
+    for (const stop of this.stoppers.splice(0)) stop();
     rmSync(this.plan.staging, { recursive: true, force: true });
     if (!swapped) removeDirs(this.made);
     this.close();
