@@ -139,3 +139,20 @@ build:
     expect(r.stderr).toContain('expected a managed policy ARN');
   });
 });
+
+describe("a build's reports", () => {
+  it('grant the report groups they go to, <project>-<report>, and no other', async () => {
+    const r = await compile(`${HEAD}build:
+  commands: [make test]
+  reports:
+    unit: { files: [reports/*.xml], format: junitxml }
+    coverage: { files: [coverage.xml], format: cobertura }
+`);
+    expect(r.stderr).toBe('');
+    const st = statements(roles(r.dir, 'codebuild.amazonaws.com')[0] as Role, 'codebuild-project');
+    expect(st.find((s) => s.Sid === 'TestReports')?.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:report-group/images-Build-Build-unit' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:codebuild:${AWS::Region}:${AWS::AccountId}:report-group/images-Build-Build-coverage' },
+    ]);
+  });
+});

@@ -31,8 +31,8 @@ export const SERVICE_ROLE_GRANTS: Readonly<Record<'codebuild-project' | 'codedep
       {
         sid: 'TestReports',
         actions: ['codebuild:BatchPutCodeCoverages', 'codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:CreateReportGroup', 'codebuild:UpdateReport'],
-        // a report named r of project p goes to report group p-r
-        resources: ['arn:{partition}:codebuild:{region}:{account}:report-group/{project}-*'],
+        // fact 'reports': the report groups of the build's `reports:` (a report named r of project p goes to report group p-r)
+        resources: [{ fact: 'reports' }],
         when: { fact: 'reports' },
       },
       // full clones (CODEBUILD_CLONE_REF): the build fetches the repository itself

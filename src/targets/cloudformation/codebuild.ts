@@ -115,7 +115,8 @@ function projectGrants(o: ProjectOptions): Grant[] {
   const facts: Record<string, Json[]> = {
     parameters: project.env.filter((e) => e.type === 'PARAMETER_STORE').map((e) => parameterResource(e.value)),
     secrets: project.env.filter((e) => e.type === 'SECRETS_MANAGER').map((e) => secretResource(e.value)),
-    reports: Object.keys(project.reports),
+    // a report named r goes to report group <project>-r, which CodeBuild creates on the first run (names are checked: PC2005)
+    reports: Object.keys(project.reports).map((r) => arn('codebuild', `report-group/${arnPart(project.name)}-${r}`)),
     'clone-repositories': o.clones.repositories.map((r) => arn('codecommit', arnPart(r))),
     'clone-codeconnections': connections('codeconnections'),
     'clone-codestar-connections': connections('codestar-connections'),
