@@ -41,6 +41,9 @@ export interface SpecDefaults {
 
 const DEFAULT_KIND: Partial<Record<Category, string>> = { Approval: 'manual', Compute: 'commands' };
 
+/** The provider kinds of each category (`s3`, `ecs`, ...), each once, in the catalog's order. */
+const KINDS_OF = Object.fromEntries(Object.entries(PROVIDERS).map(([category, list]) => [category, [...new Set(list.map((p) => p.kind))]])) as Record<Category, string[]>;
+
 /**
  * Reads `source:`, `build:`, `deploy:` ... values (macro or stage action) into a checked spec.
  * A spec with any error is not used, even when only unknown keys were left out: 'templat' must
@@ -85,7 +88,7 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
     return undefined;
   }
   const obj = spec as Record<string, unknown>;
-  const kinds = [...new Set(providers.map((p) => p.kind))];
+  const kinds = KINDS_OF[category];
   let present = Object.keys(obj).filter((k) => kinds.includes(k));
   // `connection:` is both a kind and the ARN setting of github/bitbucket/...: beside another kind it is that setting.
   if (present.length > 1) present = present.filter((k) => !present.some((o) => o !== k && providerByKind(category, o)?.fields.some((f) => f.name === k)));

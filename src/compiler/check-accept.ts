@@ -171,9 +171,10 @@ function typed(zod: Internals, kind: string): Reader | undefined {
     case 'optional': {
       const innerSchema = def.innerType as z.ZodType;
       const inner = readerOf(innerSchema);
+      const defaulted = internals(innerSchema).optin === 'defaulted';
       return (v) => {
         if (v !== undefined) return inner(v);
-        if (internals(innerSchema).optin !== 'defaulted') return undefined;
+        if (!defaulted) return undefined;
         // A substituting inner schema that fails on absence yields undefined, its issues dropped.
         const r = inner(undefined);
         return r === REFUSED ? undefined : r;
@@ -212,6 +213,8 @@ interface Property {
   /** zod's optin/optout rungs of the property's schema. */
   optin: string | undefined;
   optionalOut: boolean;
+  /** Optional in and out: absent, the key contributes nothing, whatever its schema makes of undefined. */
+  skipAbsent: boolean;
 }
 
 /**
@@ -231,14 +234,16 @@ function objectReader(zod: Internals): Reader | undefined {
     .filter((key) => key !== '__proto__')
     .map((key) => {
       const s = internals(shape[key] as z.ZodType);
-      return { key, read: readerOf(shape[key] as z.ZodType), optin: s.optin, optionalOut: s.optout === 'optional' };
+      return { key, read: readerOf(shape[key] as z.ZodType), optin: s.optin, optionalOut: s.optout === 'optional', skipAbsent: s.optin === 'optional' && s.optout === 'optional' };
     });
   return (v) => {
     if (!isObject(v)) return REFUSED;
     const out: Record<string, unknown> = {};
     for (const p of props) {
-      const present = p.key in v;
-      const r = p.read(v[p.key]);
+      const value = v[p.key];
+      const present = value !== undefined || p.key in v;
+      if (!present && p.skipAbsent) continue;
+      const r = p.read(value);
       if (p.optin !== undefined && p.optionalOut) {
         // An absent optional key's problems are ignored, and it contributes nothing.
         if (r === REFUSED) {

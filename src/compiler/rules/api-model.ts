@@ -14,36 +14,45 @@ type Step = string | number;
 
 /**
  * A field of the CreatePipeline input with its model limits, and the fields below it, found once
- * (not by a path string per value, as a walk by API_FIELDS keys would build).
+ * (not by a path string per value, as a walk by API_FIELDS keys would build). Every node has every
+ * property, so the walk reads nodes of one shape.
  */
 interface FieldNode {
   field: ApiField;
   path: string;
   /** Precompiled `pattern`: the whole value must match (`.` takes any character). */
-  re?: RegExp;
+  re: RegExp | undefined;
   /** An action (`pipeline.stages[].actions[]`) or a condition (`....conditions[]`), which are skipped when invalid. */
-  kind?: 'action' | 'condition';
-  /** Members, items, map keys and values: made on first use; null where the model has no such field. */
-  below: Map<string, FieldNode | null>;
+  kind: 'action' | 'condition' | undefined;
+  /** Members by name, made on first use; null where the model has no such field. */
+  members: Map<string, FieldNode | null>;
+  /** Items (`[]`), map keys (`{key}`) and values (`{value}`), the same way. */
+  parts: Map<string, FieldNode | null>;
 }
 
 const ROOTS = new Map<string, FieldNode | null>();
 
-/** The node for `path`, made once; null when the model has no field there. */
-function nodeAt(parent: Map<string, FieldNode | null>, path: string, step: string): FieldNode | null {
-  let node = parent.get(step);
+/**
+ * The node `step` below the node at `parentPath` (a root when there is none), found in `below`, made
+ * once; null when the model has no field there. Its path (`parentPath` + `joiner` + `step`) is
+ * spelled only when it is made, not per value.
+ */
+function nodeAt(below: Map<string, FieldNode | null>, step: string, parentPath = '', joiner = ''): FieldNode | null {
+  let node = below.get(step);
   if (node === undefined) {
+    const path = `${parentPath}${joiner}${step}`;
     const field = API_FIELDS[path];
     node = field
       ? {
           field,
           path,
-          ...(field.pattern ? { re: new RegExp(`^(?:${field.pattern})$`, 's') } : {}),
-          ...(path === 'pipeline.stages[].actions[]' ? { kind: 'action' as const } : path.endsWith('.conditions[]') ? { kind: 'condition' as const } : {}),
-          below: new Map(),
+          re: field.pattern ? new RegExp(`^(?:${field.pattern})$`, 's') : undefined,
+          kind: path === 'pipeline.stages[].actions[]' ? 'action' : path.endsWith('.conditions[]') ? 'condition' : undefined,
+          members: new Map(),
+          parts: new Map(),
         }
       : null;
-    parent.set(step, node);
+    below.set(step, node);
   }
   return node;
 }
@@ -186,19 +195,19 @@ export const apiModel: Rule = (p, diags) => {
       for (const k in value) {
         if (!Object.hasOwn(value, k)) continue;
         steps.push(k);
-        visit(nodeAt(node.below, `${node.path}.${k}`, k), (value as Record<string, unknown>)[k]);
+        visit(nodeAt(node.members, k, node.path, '.'), (value as Record<string, unknown>)[k]);
         steps.pop();
       }
     } else if (type === 'list' && Array.isArray(value)) {
-      const item = nodeAt(node.below, `${node.path}[]`, '[]');
+      const item = nodeAt(node.parts, '[]', node.path);
       for (let i = 0; i < value.length; i++) {
         steps.push(i);
         visit(item, value[i]);
         steps.pop();
       }
     } else if (type === 'map' && typeof value === 'object' && value !== null) {
-      const key = nodeAt(node.below, `${node.path}{key}`, '{key}');
-      const val = nodeAt(node.below, `${node.path}{value}`, '{value}');
+      const key = nodeAt(node.parts, '{key}', node.path);
+      const val = nodeAt(node.parts, '{value}', node.path);
       for (const k in value) {
         if (!Object.hasOwn(value, k)) continue;
         steps.push(k);
@@ -212,7 +221,7 @@ export const apiModel: Rule = (p, diags) => {
     // Without a role the codepipeline target reports PC4001 and the cloudformation target makes one.
     const value = k === 'pipeline' && !p.roleArn ? withoutRole(input[k] as Record<string, unknown>) : input[k];
     steps.push(k);
-    visit(nodeAt(ROOTS, k, k), value);
+    visit(nodeAt(ROOTS, k), value);
     steps.pop();
   }
 };
