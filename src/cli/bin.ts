@@ -1,11 +1,19 @@
 // The `pipec` binary's entry. The package's bin (dist/bundle/pipec.js, written by
 // scripts/bundle/) loads this module's chunk through the bundle's loader and calls `runBin`; the
 // loader is also how the build makes its V8 code cache, running `main` on the examples in-process.
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import type { CliContext } from './context.js';
 import { main } from './main.js';
 
 export { main };
+
+/**
+ * Whether `fd` is a terminal. node:tty is loaded on the first question: it loads net and the stream
+ * modules, a few ms of a cold start that a command which asks none (`pipec compile --quiet`) need not pay.
+ */
+function isatty(fd: number): boolean {
+  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+}
 
 /** Runs pipec with this process's arguments and streams, and sets the process's exit code. */
 export async function runBin(): Promise<void> {
@@ -15,7 +23,9 @@ export async function runBin(): Promise<void> {
     stdout: standardStream(1),
     stderr: standardStream(2),
     // isatty, not process.stdin.isTTY: making process.stdin opens a stream on it (a pipe's is a socket).
-    stdinIsTTY: isatty(0),
+    get stdinIsTTY() {
+      return isatty(0);
+    },
   });
 }
 
