@@ -25,6 +25,8 @@ terraform's S3 backend and pipec's apply lock rely on that. moto 5.2.1 honours t
 checks for the object and then writes it in two steps on a threaded server, so two racing
 requests can both succeed. We make the check and the write of every PutObject one step under a
 lock, as S3 guarantees.
+
+S3 bucket policies for other accounts and explicit denies of object operations: s3_access.py.
 """
 import os
 import sys
@@ -64,6 +66,9 @@ def _atomic_put_object(self, *args, **kwargs):
 s3_responses.S3Response.put_object = _atomic_put_object
 
 import codepipeline_executions  # noqa: E402  (needs the path above)
+import s3_access  # noqa: E402  (needs the path above)
+
+s3_access.install()
 
 codepipeline_executions.install()
 
