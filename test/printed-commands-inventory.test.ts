@@ -24,12 +24,12 @@ const INVENTORY: Record<string, Entry> = {
   'src/targets/cloudformation/index.ts: aws cloudformation deploy': { runs: PRINTED },
   'src/targets/cloudformation/headers.ts: aws cloudformation describe-stacks': { runs: PRINTED },
   'src/targets/cloudformation/index.ts: aws cloudformation update-stack': { not: "a pointer, for a tag whose key holds '=' (which the deploy command cannot pass): the stack's other settings are the user's" },
-  'src/live/stack/plan.ts: aws cloudformation deploy': { runs: PRINTED },
-  'src/live/stack/plan.ts: pipec compile': { runs: PRINTED },
-  // with deployCommand's 'aws cloudformation deploy': a manual account stack once the artifacts stack's outputs are known
-  'src/live/stack/apply.ts: pipec compile': { runs: PRINTED },
+  'src/live/stack/commands.ts: aws cloudformation deploy': { runs: PRINTED },
+  'src/live/stack/commands.ts: pipec compile': { runs: PRINTED },
   'src/targets/cloudformation/template-size.ts: aws cloudformation deploy': { runs: 'test/live/template-bucket.test.ts' },
   'src/live/stack/template-upload.ts: aws s3 mb': { runs: 'test/live/template-bucket.test.ts' },
+  // (compileCommand and deployCommand, of commands.ts, are what plan and apply print for a manual account stack;
+  // with --template-bucket they run verbatim in test/live/template-bucket-stacks.test.ts)
   'src/live/stack/plan.ts: aws cloudformation delete-stack': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation continue-update-rollback': { runs: PRINTED },
   'src/live/stack/plan.ts: aws cloudformation describe-stack-events': { runs: PRINTED },

@@ -7,7 +7,8 @@ import { fingerprintInputs, type InputsFingerprint } from '../live/plan-file.js'
 import { runPool } from '../live/pool.js';
 import { sdkClientProvider } from '../live/sdk-client.js';
 import type { StackClientProvider } from '../live/stack/client.js';
-import { planPipelineStacks, type StackModePlan, type StackPipeline, type StackPlan } from '../live/stack/plan.js';
+import { compileCommand } from '../live/stack/commands.js';
+import { discardKept, planPipelineStacks, type StackModePlan, type StackPipeline, type StackPlan } from '../live/stack/plan.js';
 import { STACK_PLAN_FORMAT, STACK_PLAN_FORMAT_VERSION, serializeStackPlan } from '../live/stack/plan-file.js';
 import { renderStackJson, renderStackMarkdown, renderStackText, stackCounts, stackPlanHasChanges } from '../live/stack/render.js';
 import { cloudFormationEndpoint, sdkStackClientProvider } from '../live/stack/sdk-client.js';
@@ -131,6 +132,7 @@ export async function planStacks(setup: StackSetup, flags: Record<string, unknow
       waitMs: CHANGE_SET_WAIT_MS,
       pollMs: POLL_MS,
       templatesDir: 'out',
+      compileCommand: compileCommand('out', setup.pipelines.flatMap((x) => x.targets)),
     }),
   );
   const stacks: StackPlan[] = [];
@@ -139,7 +141,10 @@ export async function planStacks(setup: StackSetup, flags: Record<string, unknow
     if (r.status === 'done') stacks.push(...r.value);
     else if (r.status === 'failed') failures.push(describeFailure(r.error, { operation: 'planning the stacks', pipeline: setup.pipelines[i]?.name ?? '', endpoint: 'CloudFormation', service: 'CloudFormation' }));
   });
-  return failures.length > 0 ? { ok: false, failures } : { ok: true, plan: { stacks } };
+  if (failures.length === 0) return { ok: true, plan: { stacks } };
+  // No plan is saved: the change sets the other pipelines' plans kept would be left behind.
+  await discardKept(stacks, setup.clients);
+  return { ok: false, failures };
 }
 
 /** `pipec plan --stack`: shows each stack's change set; with --out keeps them and saves the plan. */
@@ -169,10 +174,5 @@ export async function runStackPlan(ctx: CliContext, flags: Record<string, unknow
 
 /** Deletes the change sets a plan kept (and the empty stacks CREATE change sets made), e.g. after a cancelled apply. */
 export async function discardChangeSets(plan: StackModePlan, clients: StackClientProvider): Promise<void> {
-  for (const p of plan.stacks) {
-    if (!p.changeSetId) continue;
-    const client = await clients.forLocation({ region: p.target.region, ...(p.profile ? { profile: p.profile } : {}) });
-    await client.deleteChangeSet(p.changeSetId).catch(() => undefined);
-    if (p.action === 'create' && p.planned === null && p.stackId) await client.deleteStack(p.stackId).catch(() => undefined);
-  }
+  await discardKept(plan.stacks, clients);
 }

@@ -86,7 +86,8 @@ export function describeFailure(e: unknown, call: CallContext): AwsFailure {
     return new AwsFailure(`no AWS credentials found (${message}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE or --profile`, 'credentials', e);
   if (/region is missing/i.test(message)) return new AwsFailure('no AWS region: pass --region, set AWS_REGION, or set a region in your AWS profile', 'region', e);
   if (BAD_CREDENTIALS.has(name)) return new AwsFailure(`AWS rejected the credentials (${name}): ${message}`, 'credentials', e);
-  if (DENIED.has(name) || err.$metadata?.httpStatusCode === 403) return new AwsFailure(`access denied for ${what}: ${message}`, 'denied', e);
+  // A refusal without a body (S3's answer to HEAD) reaches the SDK as 'UnknownError': say what it was.
+  if (DENIED.has(name) || err.$metadata?.httpStatusCode === 403) return new AwsFailure(`access denied for ${what}: ${message && message !== 'UnknownError' ? message : 'Forbidden (HTTP 403)'}`, 'denied', e);
   if (THROTTLING.has(name)) {
     const attempts = err.$metadata?.attempts;
     return new AwsFailure(

@@ -16,6 +16,7 @@ import { Diagnostics } from '../../src/compiler/diagnostics.js';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { examples } from '../support/targets.js';
+import { wideBuilds } from '../support/big-pipelines.js';
 import { createRoles, XACCT_PIPELINE, workspace } from './support.js';
 
 let moto: Moto;
@@ -131,14 +132,17 @@ function runHeader(entry: { command: string; account?: string; reads: Read[] }, 
   return sh(`${assigned}${entry.command}`, dir, entry.account);
 }
 
-/** Deploys every stack of a workspace's pipelines by the commands their headers print, in the printed order, and checks each stack. */
-async function deployByHeaders(text: string, ws: ReturnType<typeof workspace>): Promise<void> {
+/**
+ * Deploys every stack of a workspace's pipelines by the commands their headers print, in the
+ * printed order, and checks each stack. `flags` go to compile and to the final plan (--template-bucket).
+ */
+async function deployByHeaders(text: string, ws: ReturnType<typeof workspace>, flags: string[] = []): Promise<void> {
   for (const arn of ownTopics(text)) {
     const [, , , region, , topic] = arn.split(':');
     expect(sh(`aws sns create-topic --region ${region} --name ${topic}`, ws.dir).code).toBe(0);
   }
   await createRoles(moto.endpoint, ownRoles(text));
-  expect(runBin(['compile', '-t', 'cloudformation', '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
+  expect(runBin(['compile', '-t', 'cloudformation', ...flags, '-o', 'out'], { cwd: ws.dir }).code).toBe(0);
   for (const pipeline of readdirSync(join(ws.dir, 'out'))) {
     const dir = join(ws.dir, 'out', pipeline);
     const { order, commands } = headers(dir);
@@ -166,7 +170,7 @@ async function deployByHeaders(text: string, ws: ReturnType<typeof workspace>): 
     }
   }
   // so plan --stack finds them this project's, and finds nothing to change
-  const plan = runBin(['plan', '--stack', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'], { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
+  const plan = runBin(['plan', '--stack', ...flags, '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'], { cwd: ws.dir, env: { ...moto.env, AWS_CONFIG_FILE: join(config.dir, 'config') }, timeoutMs: 300_000 });
   expect(plan.stdout + plan.stderr).not.toContain('--adopt');
   expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   expect(plan.stdout).toMatch(/Plan: 0 stacks to create, 0 to update, \d+ unchanged\./);
@@ -263,6 +267,35 @@ describe('what apply --stack prints to run in another account once a region stac
       const next = pipec(['apply', '--stack', '--auto-approve', '--no-color', '--account-profile', '222222222222=prod', '--account-profile', '333333333333=test']);
       expect(next.code, next.stdout + next.stderr).toBe(0);
       expect(next.stdout).toContain('✓ stack "atlas-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('the deploy commands of stacks over 51,200 bytes (--template-bucket), run verbatim in the printed order', () => {
+  // pipeline bigwide: its account stack (account 222222222222), region stack (eu-west-1) and pipeline stack are all over the inline limit
+  it('upload each template through its region\'s bucket, with the credentials of the stack\'s account, once the bucket policy lets that account', { timeout: 900_000 }, async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': wideBuilds() });
+    try {
+      expect(sh('aws s3 mb s3://acme-templates --region us-east-1 && aws s3 mb s3://acme-templates-eu --region eu-west-1', ws.dir).code).toBe(0);
+      // what the account stack's header says the bucket must allow that account
+      const grant = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::acme-templates/pipec/*' };
+      expect(sh(`aws s3api put-bucket-policy --bucket acme-templates --policy '${JSON.stringify({ Version: '2012-10-17', Statement: [grant] })}'`, ws.dir).code).toBe(0);
+      await deployByHeaders(wideBuilds(), ws, ['--template-bucket', 'acme-templates', '--template-bucket', 'eu-west-1=acme-templates-eu']);
+      const { commands } = headers(join(ws.dir, 'out', 'bigwide'));
+      expect([...commands.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, c]) => [file, /--s3-bucket (\S+) --s3-prefix (\S+)/.exec(c.command)?.slice(1)])).toEqual([
+        ['cloudformation.account-222222222222.yml', ['acme-templates', 'pipec/bigwide-pipeline-roles']],
+        ['cloudformation.eu-west-1.yml', ['acme-templates-eu', 'pipec/bigwide-pipeline-eu-west-1']],
+        ['cloudformation.yml', ['acme-templates', 'pipec/bigwide-pipeline']],
+      ]);
+      expect(readFileSync(join(ws.dir, 'out', 'bigwide', 'cloudformation.account-222222222222.yml'), 'utf8')).toContain(
+        '# The AWS CLI puts this template into bucket acme-templates with the credentials of account 222222222222, and CloudFormation reads it with them: if the bucket is another account\'s, its bucket policy must allow arn:aws:iam::222222222222:root s3:PutObject and s3:GetObject on arn:aws:s3:::acme-templates/pipec/*.',
+      );
+      // the AWS CLI put each template under its --s3-prefix
+      const keys = `${sh('aws s3 ls --recursive s3://acme-templates', ws.dir).stdout}${sh('aws s3 ls --recursive s3://acme-templates-eu', ws.dir).stdout}`;
+      for (const prefix of ['pipec/bigwide-pipeline-roles/', 'pipec/bigwide-pipeline-eu-west-1/', 'pipec/bigwide-pipeline/']) expect(keys).toContain(prefix);
     } finally {
       ws.cleanup();
     }

@@ -3,7 +3,8 @@ import { progressPrinter } from '../../src/cli/stack-apply.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { applyStackPlan } from '../../src/live/stack/apply.js';
 import type { LiveStack, StackClient, StackEvent } from '../../src/live/stack/client.js';
-import { planPipelineStacks, stackCommand, type StackPlan } from '../../src/live/stack/plan.js';
+import { stackCommand } from '../../src/live/stack/commands.js';
+import { planPipelineStacks, type StackPlan } from '../../src/live/stack/plan.js';
 import type { StackTarget } from '../../src/live/stack/targets.js';
 
 /**

@@ -2,7 +2,7 @@
 // (CloudFormation with the resource types pipec's stacks use, stack events, rollback and change
 // set details). pipec runs as a process, as users run it, with a loopback endpoint and, for other
 // accounts, AWS profiles that assume a role there through moto's STS.
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
 import { CodePipelineClient, GetPipelineCommand, ListTagsForResourceCommand } from '@aws-sdk/client-codepipeline';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
-import { createRoles, XACCT_PIPELINE, workspace } from './support.js';
+import { createBuckets, createRoles, XACCT_PIPELINE, workspace } from './support.js';
 
 let moto: Moto;
 let config: ReturnType<typeof workspace>;
@@ -169,6 +169,79 @@ describe('a stack that fails', () => {
       const p = pipec(['plan', '--stack'], ws.dir);
       expect(p.code).toBe(1);
       expect(p.stderr).toContain('stack storefront-edge-pipeline failed to create and was rolled back (ROLLBACK_COMPLETE); CloudFormation can only delete it: aws cloudformation delete-stack --region us-east-1 --stack-name storefront-edge-pipeline');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('a stack that fails on update, or a support stack that fails', () => {
+  it('an update that fails: its failing resource and reason, the rollback to the stack as it was, exit 1; fixed, it applies', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': example('minimal') });
+    try {
+      expect(pipec(['apply', '--stack', '--auto-approve'], ws.dir).code).toBe(0);
+      // a notification topic that does not exist (the user's own): the rule cannot be created
+      const topic = 'arn:aws:sns:us-east-1:111111111111:web-alerts';
+      ws.write({ 'pipeline.yml': `${example('minimal')}notifications: { topic: ${topic}, events: [pipeline-failed] }\n` });
+      const r = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout).toContain('web-pipeline | CREATE_FAILED | AWS::CodeStarNotifications::NotificationRule | NotificationRule');
+      expect(r.stdout).toContain('✗ stack "web-pipeline" (us-east-1): failed; the stack is UPDATE_ROLLBACK_COMPLETE (CloudFormation rolled it back)');
+      expect(r.stdout).toContain(`NotificationRule (AWS::CodeStarNotifications::NotificationRule) CREATE_FAILED: Target ${topic} does not exist`);
+      expect(r.stdout).toMatch(/Apply incomplete: .*1 failed/);
+      expect(await stackStatus('web-pipeline')).toBe('UPDATE_ROLLBACK_COMPLETE');
+      // the stack is as before: the change is still to make, and once the topic exists it applies
+      const again = pipec(['plan', '--stack', '--detailed-exitcode'], ws.dir);
+      expect(again.code, again.stdout + again.stderr).toBe(2);
+      expect(again.stdout).toContain('+ NotificationRule AWS::CodeStarNotifications::NotificationRule');
+      // a plan not saved deletes the UPDATE change set it read
+      const client = cfn();
+      expect((await client.send(new ListChangeSetsCommand({ StackName: 'web-pipeline' }))).Summaries ?? []).toEqual([]);
+      client.destroy();
+      await fetch(`${moto.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=0' },
+        body: new URLSearchParams({ Action: 'CreateTopic', Name: 'web-alerts', Version: '2010-03-31' }),
+      });
+      const fixed = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
+      expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+      expect(await stackStatus('web-pipeline')).toBe('UPDATE_COMPLETE');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it("a region stack that fails: its failing resource and reason; the pipeline's stack is not started; exit 1", async () => {
+    await reset();
+    const text = [
+      'name: regional',
+      'role: arn:aws:iam::111111111111:role/pipeline',
+      'region: us-east-1',
+      'artifacts:',
+      '  bucket: acme-artifacts',
+      '  stores:',
+      '    eu-west-1: { bucket: taken-artifacts-eu }',
+      'source: codecommit:web-app@main',
+      'stages:',
+      '  - name: Build',
+      '    actions:',
+      '      - name: Bundle',
+      '        build: { commands: [make] }',
+      '        region: eu-west-1',
+      '',
+    ].join('\n');
+    const ws = workspace({ 'pipeline.yml': text });
+    try {
+      // the region stack's bucket name is taken (bucket names are global)
+      await createBuckets(moto.endpoint, ['taken-artifacts-eu'], 'eu-west-1');
+      const r = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/regional-pipeline-eu-west-1 \| CREATE_FAILED \| AWS::S3::Bucket \| ArtifactBucket/);
+      expect(r.stdout).toContain('✗ stack "regional-pipeline-eu-west-1" (eu-west-1): failed; the stack is ROLLBACK_COMPLETE (CloudFormation rolled it back)');
+      expect(r.stdout).toContain('ArtifactBucket (AWS::S3::Bucket) CREATE_FAILED: BucketAlreadyExists: The requested bucket name is not available.');
+      expect(r.stdout).toContain('stack "regional-pipeline" (us-east-1): not started: an earlier stack of pipeline regional did not deploy');
+      expect(await stackStatus('regional-pipeline')).toBeUndefined();
     } finally {
       ws.cleanup();
     }

@@ -11,19 +11,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_BODY_LIMIT } from '../../src/targets/cloudformation/template-size.js';
+import { manyBuilds } from '../support/big-pipelines.js';
 import { runBin } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { workspace } from './support.js';
-
-/** A pipeline of `builds` inline builds, one per component of a monorepo. */
-export function manyBuilds(builds: number, name = 'bigbuilds'): string {
-  const lines = [`name: ${name}`, 'region: us-east-1', 'source: codecommit:monorepo@main', 'stages:', '  - name: Build', '    actions:'];
-  for (let i = 0; i < builds; i++) {
-    const c = `c${String(i).padStart(2, '0')}`;
-    lines.push(`      - name: component-${c}`, '        build:', `          commands: [cd components/${c}, npm ci, npm test, npm run build]`, `          artifacts: [components/${c}/dist/**/*]`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 const BIG = manyBuilds(14);
 const STACK = 'bigbuilds-pipeline';

@@ -1,6 +1,7 @@
 import { AwsFailure, describeFailure } from '../errors.js';
 import type { StackClient, StackClientProvider, StackEvent } from './client.js';
-import { deployCommand, stackCommand, waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
+import { compileCommand, deployCommand, stackCommand } from './commands.js';
+import { discardKept, waitForChangeSet, type StackModePlan, type StackPlan } from './plan.js';
 
 export type StackOutcomeStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'timed-out' | 'skipped' | 'not-started';
 
@@ -63,7 +64,8 @@ export async function checkStackPlanHolds(plan: StackModePlan, clients: StackCli
  * account stacks, then the pipeline's), reporting stack events as they arrive and waiting (at most
  * opts.timeoutMs per stack) for each to finish. A stack that fails stops the later stacks of its
  * pipeline; so does an account stack left to the user that needs outputs made just now (its
- * command is printed with their values).
+ * command is printed with their values). The change sets of stacks not started are deleted, with
+ * the empty stacks their CREATE change sets made: nothing is left half-done in CloudFormation.
  */
 export async function applyStackPlan(plan: StackModePlan, clients: StackClientProvider, opts: StackApplyOptions): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
@@ -71,23 +73,27 @@ export async function applyStackPlan(plan: StackModePlan, clients: StackClientPr
   // pipeline -> its account stacks that wait for a user to deploy them with the outputs just made
   const awaiting = new Map<string, string[]>();
   const outputs = new Map<string, Record<string, string>>();
+  // stacks not started: their change sets (and the empty stacks CREATE change sets made) are deleted at the end
+  const unstarted: StackPlan[] = [];
   for (const p of plan.stacks) {
     const t = p.target;
     const base = { stack: t.stackName, pipeline: t.pipeline, region: t.region };
     if (stopped.has(t.pipeline)) {
       outcomes.push({ ...base, status: 'not-started', message: `not started: an earlier stack of pipeline ${t.pipeline} did not deploy` });
+      unstarted.push(p);
       continue;
     }
     if (p.action === 'manual' && p.awaiting) {
       // its parameters are known now: the command to run there; what comes after needs this stack
       const parameters = Object.fromEntries(Object.entries(t.inputs).map(([k, src]) => [k, outputs.get(src.stack)?.[src.output] ?? '']));
       const { templatesDir } = p.awaiting;
-      outcomes.push({ ...base, status: 'skipped', message: `stack ${t.stackName} belongs in account ${t.account}; run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${templatesDir}, then ${deployCommand(t, `${templatesDir}/${t.pipeline}/${t.file}`, parameters)}; then plan and apply again (or pass --account-profile ${t.account}=PROFILE)` });
+      outcomes.push({ ...base, status: 'skipped', message: `stack ${t.stackName} belongs in account ${t.account}; run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): ${compileCommand(templatesDir, plan.stacks.map((s) => s.target))}, then ${deployCommand(t, `${templatesDir}/${t.pipeline}/${t.file}`, parameters)}; then plan and apply again (or pass --account-profile ${t.account}=PROFILE)` });
       awaiting.set(t.pipeline, [...(awaiting.get(t.pipeline) ?? []), `${t.stackName} in account ${t.account}`]);
       continue;
     }
     if (awaiting.has(t.pipeline) && p.action !== 'manual') {
       outcomes.push({ ...base, status: 'not-started', message: `not started: it comes after stack ${(awaiting.get(t.pipeline) ?? []).join(' and ')}, to be deployed there first (see above)` });
+      unstarted.push(p);
       continue;
     }
     if (p.action === 'manual') {
@@ -135,6 +141,7 @@ export async function applyStackPlan(plan: StackModePlan, clients: StackClientPr
       outcomes.push({ ...base, status: 'failed', message: f.message });
     }
   }
+  await discardKept(unstarted, clients);
   return outcomes;
 }
 

@@ -39,6 +39,7 @@ const target = z.object({
   account: z.string().optional(),
   template: z.string(),
   templateUrl: z.string().optional(),
+  templateBucket: z.string().optional(),
   inputs: z.record(z.string(), z.object({ stack: z.string(), output: z.string() })),
   tags: z.array(z.object({ key: z.string(), value: z.string() })),
 });

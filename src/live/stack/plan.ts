@@ -8,7 +8,7 @@ import type { LiveStack, ResourceChange, StackClient, StackClientProvider, Stack
 import { stackPipelineDeclaration } from './declaration.js';
 import { securityChanges, type SecurityChange } from './security.js';
 import type { StackTarget } from './targets.js';
-import { deployTagArgs, shellWord } from '../../targets/shell.js';
+import { compileCommand, deployCommand, stackCommand } from './commands.js';
 
 /**
  * What plan decided for one stack:
@@ -71,6 +71,8 @@ export interface StackPlanOptions {
   pollMs: number;
   /** Where the compiled templates are written for the manual command (`<dir>/<pipeline>/<file>`). */
   templatesDir: string;
+  /** The `pipec compile` command that writes them (compileCommand; of this pipeline's stacks when not given). */
+  compileCommand?: string;
 }
 
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
@@ -81,23 +83,6 @@ export function locationOf(t: StackTarget, pipelineAccount: string | undefined, 
   const other = t.account !== undefined && t.account !== pipelineAccount;
   const profile = other ? profiles.get(t.account as string) : undefined;
   return { location: { region: t.region, ...(profile ? { profile } : {}) }, missingProfile: other && !profile };
-}
-
-/**
- * The AWS CLI command a user runs, as printed, with credentials of the stack's account (a profile
- * in AWS_PROFILE, or keys in the environment): it names no profile, so it runs verbatim.
- */
-export function deployCommand(t: StackTarget, path: string, parameters: Record<string, string> = {}): string {
-  const params = Object.entries(parameters).map(([k, v]) => shellWord(`${k}=${v}`));
-  return [
-    'aws cloudformation deploy',
-    `--region ${t.region}`,
-    `--template-file ${shellWord(path)}`,
-    `--stack-name ${t.stackName}`,
-    '--capabilities CAPABILITY_NAMED_IAM',
-    ...(params.length > 0 ? [`--parameter-overrides ${params.join(' ')}`] : []),
-    ...deployTagArgs(t.tags).args,
-  ].join(' ');
 }
 
 /** Why a live stack cannot take a change set now, with what to do; undefined when it can. */
@@ -132,11 +117,6 @@ async function blockedBy(t: StackTarget, live: LiveStack, adopt: boolean, client
   return undefined;
 }
 
-/** `aws cloudformation <command> --region R --stack-name S`, as plan and apply print it for a user to run. */
-export function stackCommand(command: string, t: Pick<StackTarget, 'region' | 'stackName'>): string {
-  return `aws cloudformation ${command} --region ${t.region} --stack-name ${t.stackName}`;
-}
-
 /**
  * The resources whose `status` event came after the stack's latest `since` event (the operation
  * that failed), newest first, one per resource; none when the events cannot be read.
@@ -161,6 +141,30 @@ function describeFailed(events: readonly StackEvent[]): string {
  */
 export async function planPipelineStacks(p: StackPipeline, clients: StackClientProvider, opts: StackPlanOptions): Promise<StackPlan[]> {
   const out: StackPlan[] = [];
+  try {
+    return await planEach(p, clients, opts, out);
+  } catch (e) {
+    // A saved plan is all or nothing: the change sets kept so far would be left in CloudFormation.
+    await discardKept(out, clients);
+    throw e;
+  }
+}
+
+/**
+ * Deletes the change sets kept for `stacks` (and the empty REVIEW_IN_PROGRESS stacks their CREATE
+ * change sets made). One that cannot be deleted is left as it is: no stack changes through it,
+ * and CloudFormation deletes a stack's other change sets when one is executed.
+ */
+export async function discardKept(stacks: readonly StackPlan[], clients: StackClientProvider): Promise<void> {
+  for (const s of stacks) {
+    if (!s.changeSetId) continue;
+    const client = await clients.forLocation({ region: s.target.region, ...(s.profile ? { profile: s.profile } : {}) });
+    await client.deleteChangeSet(s.changeSetId).catch(() => undefined);
+    if (s.action === 'create' && s.planned === null && s.stackId) await client.deleteStack(s.stackId).catch(() => undefined);
+  }
+}
+
+async function planEach(p: StackPipeline, clients: StackClientProvider, opts: StackPlanOptions, out: StackPlan[]): Promise<StackPlan[]> {
   const outputs = new Map<string, Record<string, string> | undefined>();
   for (const t of p.targets) {
     const { location, missingProfile } = locationOf(t, p.account, opts.accountProfiles);
@@ -176,7 +180,7 @@ export async function planPipelineStacks(p: StackPipeline, clients: StackClientP
         outputs.set(t.stackName, undefined);
         continue;
       }
-      out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): pipec compile -t cloudformation -o ${opts.templatesDir}, then`, command: deployCommand(t, path, parameters) });
+      out.push({ ...base, action: 'manual', parameters, reason: `stack ${t.stackName} belongs in account ${t.account}; pass --account-profile ${t.account}=PROFILE to deploy it from here, or run, with credentials of account ${t.account} (AWS_PROFILE or keys in the environment): ${opts.compileCommand ?? compileCommand(opts.templatesDir, p.targets)}, then`, command: deployCommand(t, path, parameters) });
       outputs.set(t.stackName, undefined);
       continue;
     }
@@ -208,12 +212,18 @@ async function planWithChangeSet(t: StackTarget, client: StackClient, live: Live
     if (e instanceof AwsFailure && NO_CHANGES.test(e.message)) return { ...base, parameters, action: 'no-op', stackId: live?.stackId as string };
     throw e;
   }
-  const cs = await waitForChangeSet(client, created.id, opts);
   const cleanup = async () => {
     await client.deleteChangeSet(created.id);
     // A CREATE change set made the stack (REVIEW_IN_PROGRESS); without the change set it is an empty shell.
     if (type === 'CREATE' && !live) await client.deleteStack(created.stackId);
   };
+  let cs: Awaited<ReturnType<typeof waitForChangeSet>>;
+  try {
+    cs = await waitForChangeSet(client, created.id, opts);
+  } catch (e) {
+    await cleanup().catch(() => undefined);
+    throw e;
+  }
   if (cs.status === 'FAILED') {
     await cleanup();
     if (NO_CHANGES.test(cs.statusReason ?? '')) return { ...base, parameters, action: 'no-op', stackId: created.stackId };

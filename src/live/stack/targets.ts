@@ -6,6 +6,7 @@ import { cloudformationTarget } from '../../targets/cloudformation/index.js';
 import type { Tag } from '../json.js';
 import { stackTags } from '../ownership.js';
 import { ARTIFACTS_FILE_STEM, artifactsStackName, pipelineStackName, regionStackName, rolesStackName } from '../../targets/cloudformation/artifacts-stack.js';
+import { overInlineLimit, templateBucketFor } from '../../targets/cloudformation/template-size.js';
 
 /**
  * The kinds of stack a pipeline has, in deploy order: the artifact store other accounts use (when
@@ -33,6 +34,8 @@ export interface StackTarget {
   template: string;
   /** Where CloudFormation reads the template when it is too large to pass inline (uploaded by stack mode to --template-bucket). */
   templateUrl?: string;
+  /** The bucket of --template-bucket for a template over CloudFormation's inline limit (its region's). */
+  templateBucket?: string;
   /** Parameters without a default, filled from earlier stacks' outputs. */
   inputs: Record<string, ParameterSource>;
   /** Stack tags (propagated by CloudFormation to the resources that take tags): the pipeline's tags, managed-by: pipec and pipec:project, as pipeline mode tags its pipelines. */
@@ -77,7 +80,8 @@ export function stackTargets(p: IrPipeline, defaultRegion: string, diags: Diagno
     const kind: StackKind | undefined = f.path === 'cloudformation.yml' ? 'pipeline' : f.path === `${ARTIFACTS_FILE_STEM}.yml` ? 'artifacts' : account ? 'account' : other ? 'region' : undefined;
     if (!kind) continue;
     const stackRegion = kind === 'region' ? (other as string) : region;
-    targets.push({ pipeline: p.name, kind, file: f.path, stackName: stackName(p.name, kind, stackRegion), region: stackRegion, ...(account ? { account } : {}), template: f.content, inputs: {}, tags });
+    const bucket = overInlineLimit(f.content) ? templateBucketFor(templateBuckets, stackRegion, region) : undefined;
+    targets.push({ pipeline: p.name, kind, file: f.path, stackName: stackName(p.name, kind, stackRegion), region: stackRegion, ...(account ? { account } : {}), template: f.content, ...(bucket ? { templateBucket: bucket } : {}), inputs: {}, tags });
   }
   targets.sort((a, b) => ORDER[a.kind] - ORDER[b.kind] || a.file.localeCompare(b.file));
   const unwired: string[] = [];

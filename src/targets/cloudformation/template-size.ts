@@ -51,13 +51,30 @@ export function fitTemplates(files: OutputFile[], p: IrPipeline, diags: Diagnost
         `stack ${f.path} of pipeline '${p.name}' is ${size.toLocaleString('en-US')} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT.toLocaleString('en-US')} bytes of template inline, a larger one only from an S3 bucket`,
         p.span,
         {
-          suggestion: `name a bucket${region ? ` in ${region}` : ''} for the template: --template-bucket BUCKET${region && region !== p.region ? ` as --template-bucket ${region}=BUCKET` : ''} (compile, validate, plan --stack and apply --stack take it); or split the pipeline into smaller ones`,
+          suggestion: `name a bucket${region ? ` in ${region}` : ''} for the template: --template-bucket ${region && region !== p.region ? `${region}=BUCKET` : 'BUCKET'} (compile, validate, plan --stack and apply --stack take it); or split the pipeline into smaller ones`,
         },
       );
       return f;
     }
     // The deploy command of the header (a YAML comment, or Metadata.pipec in JSON): upload through the bucket.
     const command = new RegExp(`(aws cloudformation deploy (?:--region \\S+ )?--template-file ${escape(f.path)} --stack-name (\\S+))`);
-    return { path: f.path, content: f.content.replace(command, (all, _c: string, stack: string) => `${all} --s3-bucket ${shellWord(bucket)} --s3-prefix ${shellWord(`pipec/${stack}`)}`) };
+    const content = f.content.replace(command, (all, _c: string, stack: string) => `${all} --s3-bucket ${shellWord(bucket)} --s3-prefix ${shellWord(`pipec/${stack}`)}`);
+    const account = /^cloudformation\.account-(\d{12})\./.exec(f.path)?.[1];
+    return { path: f.path, content: account ? withBucketNote(content, bucketNote(bucket, account)) : content };
   });
+}
+
+/**
+ * What an account stack's header says of its bucket: the AWS CLI puts the template there with
+ * the credentials of that account, and CloudFormation reads it with them, so a bucket of another
+ * account must grant both in its bucket policy.
+ */
+function bucketNote(bucket: string, account: string): string {
+  return `The AWS CLI puts this template into bucket ${bucket} with the credentials of account ${account}, and CloudFormation reads it with them: if the bucket is another account's, its bucket policy must allow arn:aws:iam::${account}:root s3:PutObject and s3:GetObject on arn:aws:s3:::${bucket}/pipec/*.`;
+}
+
+/** The header with `note` after its deploy command: a comment line in YAML, the next Metadata.pipec entry in JSON. */
+function withBucketNote(content: string, note: string): string {
+  if (content.startsWith('#')) return content.replace(/^#.*aws cloudformation deploy .*$/m, (line) => `${line}\n# ${note}`);
+  return content.replace(/"(?:[^"\\]|\\.)*aws cloudformation deploy (?:[^"\\]|\\.)*"/, (entry) => `${entry},${JSON.stringify(note)}`);
 }
