@@ -19,7 +19,7 @@ export const WIDE_PIPELINE_ROLE = 'arn:aws:iam::111111111111:role/bigwide-pipeli
  * Pipeline `bigwide` in us-east-1 of account 111111111111, each of whose three stacks is over the
  * inline limit: `count` builds that run in eu-west-1 (their CodeBuild projects are in the region
  * stack, cloudformation.eu-west-1.yml) and `count` tests that run in account 222222222222 (theirs
- * are in the account stack), then six builds in us-east-1 (the pipeline stack's projects). Both stores name keys of their own, as other accounts read them.
+ * are in the account stack), then eight builds in us-east-1 (the pipeline stack's projects). Both stores name keys of their own, as other accounts read them.
  */
 export function wideBuilds(count = 16): string {
   const lines = [
@@ -43,6 +43,6 @@ export function wideBuilds(count = 16): string {
   lines.push('  - name: Verify', '    actions:');
   for (const c of components) lines.push(`      - name: scan-${c}`, '        test:', `          commands: [cd components/${c}, scan --strict .]`, `        inputs: [bundle-${c}]`, `        role: ${WIDE_SCAN_ROLE}`);
   lines.push('  - name: Package', '    actions:');
-  for (const c of components.slice(0, 6)) lines.push(`      - name: package-${c}`, '        build:', `          commands: [cd components/${c}, npm pack]`, `          artifacts: [components/${c}/*.tgz]`, `        inputs: [bundle-${c}]`);
+  for (const c of components.slice(0, 8)) lines.push(`      - name: package-${c}`, '        build:', `          commands: [cd components/${c}, npm pack]`, `          artifacts: [components/${c}/*.tgz]`, `        inputs: [bundle-${c}]`);
   return `${lines.join('\n')}\n`;
 }
