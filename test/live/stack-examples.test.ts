@@ -16,12 +16,15 @@ import { Diagnostics } from '../../src/compiler/diagnostics.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { examples } from '../support/targets.js';
+import { pipelineStackName, regionStackName, rolesStackName } from '../../src/targets/cloudformation/artifacts-stack.js';
+import { cloudformationTarget } from '../../src/targets/cloudformation/index.js';
 import { createRoles, workspace } from './support.js';
 
 let moto: Moto;
 let config: ReturnType<typeof workspace>;
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const PROFILES = ['--account-profile', '222222222222=prod', '--account-profile', '333333333333=test'];
+const PROFILE_OF: Record<string, string> = { '222222222222': 'prod', '333333333333': 'test' };
+const PROFILES = Object.entries(PROFILE_OF).flatMap(([account, profile]) => ['--account-profile', `${account}=${profile}`]);
 
 beforeAll(async () => {
   moto = await startMoto({ multiAccount: true });
@@ -58,12 +61,127 @@ function pipelinesOf(text: string) {
   const diags = new Diagnostics();
   const compiled = compile([{ path: 'pipeline.yml', bytes: new TextEncoder().encode(text) }], diags).pipelines;
   expect(diags.hasErrors()).toBe(false);
-  return compiled.map(({ ir }) => ({ name: ir.name, role: ir.roleArn, region: ir.region ?? 'us-east-1', regions: Object.keys(ir.regionStores).filter((r) => r !== (ir.region ?? 'us-east-1')), topic: ir.notifications?.topicArn }));
+  return compiled.map(({ ir }) => {
+    // the accounts of its account stacks, as the cloudformation target writes them (cloudformation.account-<id>.yml)
+    const files = cloudformationTarget.emit(ir, new Diagnostics(), { cfnFormat: 'yaml', targets: ['cloudformation'] });
+    const accounts = files.flatMap((f) => /^cloudformation\.account-(\d{12})\.yml$/.exec(f.path)?.[1] ?? []).sort();
+    return { name: ir.name, role: ir.roleArn, region: ir.region ?? 'us-east-1', regions: Object.keys(ir.regionStores).filter((r) => r !== (ir.region ?? 'us-east-1')), topic: ir.notifications?.topicArn, accounts };
+  });
+}
+
+/** A CloudFormation client of a region, in the pipeline's account or (through its profile) in another. */
+function cfnClient(region: string, account?: string): CloudFormationClient {
+  if (!account) return new CloudFormationClient({ endpoint: moto.endpoint, region, credentials });
+  return new CloudFormationClient({ endpoint: moto.endpoint, region, profile: PROFILE_OF[account] as string });
+}
+
+/** The account a stack is in, read through that account's profile (or the pipeline account's keys); undefined when there is no such stack. */
+async function stackAccount(stack: string, region: string, account?: string): Promise<string | undefined> {
+  const cfn = cfnClient(region, account);
+  try {
+    const got = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
+    const s = got.Stacks?.[0];
+    return s && s.StackStatus !== 'DELETE_COMPLETE' ? s.StackId?.split(':')[4] : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    cfn.destroy();
+  }
 }
 
 interface Outcomes {
   summary: { ok: boolean };
   stacks: Array<{ stack: string; region: string; status: string; stackStatus?: string }>;
+}
+
+/**
+ * One pipeline file through stack mode's whole life: apply (every stack CREATE_COMPLETE, each
+ * account stack in its account), the pipelines tagged managed-by: pipec, (when `equalsPipelineMode`)
+ * a pipeline-mode plan with no change (the stack's pipeline equals codepipeline.json), a second
+ * plan empty, a changed pipeline.yml's change set and convergence, and every stack deleted
+ * (pipeline, account, then region stacks: the reverse of the deploy order) and deployed again.
+ */
+async function stackLife(text: string, equalsPipelineMode: boolean): Promise<void> {
+  const pipelines = pipelinesOf(text);
+  for (const p of pipelines) if (p.topic) await createTopic(p.topic);
+  // the pipelines' roles ('role:'), which the user owns: the stacks attach the pipelines' policies to them
+  await createRoles(moto.endpoint, pipelines.flatMap((p) => (p.role ? [p.role] : [])));
+  const ws = workspace({ 'pipeline.yml': text });
+  try {
+    // all stacks reach CREATE_COMPLETE
+    const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    const outcomes = JSON.parse(apply.stdout) as Outcomes;
+    expect(outcomes.stacks.length).toBeGreaterThanOrEqual(pipelines.length);
+    for (const s of outcomes.stacks) expect([s.stack, s.status, s.stackStatus]).toEqual([s.stack, 'created', 'CREATE_COMPLETE']);
+    // each account stack is in its account, through that account's profile, and not in the pipeline's
+    for (const p of pipelines)
+      for (const account of p.accounts) {
+        expect(await stackAccount(rolesStackName(p.name), p.region, account), `${rolesStackName(p.name)} in ${account}`).toBe(account);
+        expect(await stackAccount(rolesStackName(p.name), p.region), `${rolesStackName(p.name)} is not in the pipeline's account`).toBeUndefined();
+      }
+
+    // the pipelines carry managed-by: pipec, so pipeline mode sees them as pipec's
+    const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: pipelines[0]?.region ?? 'us-east-1', credentials });
+    for (const p of pipelines) {
+      const got = await cp.send(new GetPipelineCommand({ name: p.name }));
+      const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+      expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
+    }
+
+    if (equalsPipelineMode) {
+      // pipeline mode sees the pipeline the stack made as this project's and equal to
+      // codepipeline.json: the same role ('role:'), stores and keys (an alias as its ARN) and
+      // change detection (PollForSourceChanges false where EventBridge starts the pipeline)
+      const modePlan = await pipec(['plan', '--format', 'json', '--detailed-exitcode'], ws.dir);
+      const planned = JSON.parse(modePlan.stdout) as { pipelines: Array<{ name: string; action: string; changes: unknown[] }> };
+      expect(planned.pipelines.map((p) => p.name).sort()).toEqual(pipelines.map((p) => p.name).sort());
+      for (const p of planned.pipelines) expect([p.name, p.action, p.changes], modePlan.stderr).toEqual([p.name, 'no-op', []]);
+      expect(modePlan.code, modePlan.stderr).toBe(0);
+    }
+
+    // a second plan is empty
+    const again = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+    expect(again.stdout + again.stderr).toMatch(/No changes\. (The stack matches|All \d+ stacks match) the configuration\./);
+    expect(again.code).toBe(0);
+
+    // a changed pipeline.yml: a new tag shows on the pipeline's change set, and converges
+    const doc = parseDocument(text);
+    doc.setIn(['tags', 'pipec-test'], 'changed');
+    ws.write({ 'pipeline.yml': doc.toString() });
+    const changed = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+    expect(changed.code, changed.stdout + changed.stderr).toBe(2);
+    expect(changed.stdout).toMatch(/~ Pipeline AWS::CodePipeline::Pipeline \((.*, )?Tags(, .*)?\)/);
+    const update = await pipec(['apply', '--stack', '--auto-approve', ...PROFILES], ws.dir);
+    expect(update.code, update.stdout + update.stderr).toBe(0);
+    const got = await cp.send(new GetPipelineCommand({ name: pipelines[0]?.name as string }));
+    const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
+    expect(tags.tags).toContainEqual({ key: 'pipec-test', value: 'changed' });
+    cp.destroy();
+    const converged = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+    expect(converged.code, converged.stdout).toBe(0);
+
+    // delete every stack (the pipeline's first, then the accounts' and the regions' support stacks) and deploy again
+    for (const p of pipelines) {
+      const stacks: Array<[string, string, string | undefined]> = [[p.region, pipelineStackName(p.name), undefined], ...p.accounts.map((a): [string, string, string] => [p.region, rolesStackName(p.name), a]), ...p.regions.map((r): [string, string, undefined] => [r, regionStackName(p.name, r), undefined])];
+      for (const [region, stack, account] of stacks) {
+        const cfn = cfnClient(region, account);
+        const exists = await cfn.send(new DescribeStacksCommand({ StackName: stack })).then(
+          () => true,
+          () => false,
+        );
+        if (exists) await cfn.send(new DeleteStackCommand({ StackName: stack }));
+        cfn.destroy();
+      }
+    }
+    const redeploy = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
+    expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
+    for (const s of (JSON.parse(redeploy.stdout) as Outcomes).stacks) expect([s.stack, s.stackStatus]).toEqual([s.stack, expect.stringMatching(/^(CREATE|UPDATE)_COMPLETE$/)]);
+    const last = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
+    expect(last.code, last.stdout + last.stderr).toBe(0);
+  } finally {
+    ws.cleanup();
+  }
 }
 
 describe('every example, deployed as stacks', () => {
@@ -72,78 +190,18 @@ describe('every example, deployed as stacks', () => {
       name,
       async () => {
         await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
-        const text = readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8');
-        const pipelines = pipelinesOf(text);
-        for (const p of pipelines) if (p.topic) await createTopic(p.topic);
-        // the pipelines' roles ('role:'), which the user owns: the stacks attach the pipelines' policies to them
-        await createRoles(moto.endpoint, pipelines.flatMap((p) => (p.role ? [p.role] : [])));
-        const ws = workspace({ 'pipeline.yml': text });
-        try {
-          // all stacks reach CREATE_COMPLETE
-          const apply = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
-          expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-          const outcomes = JSON.parse(apply.stdout) as Outcomes;
-          expect(outcomes.stacks.length).toBeGreaterThanOrEqual(pipelines.length);
-          for (const s of outcomes.stacks) expect([s.stack, s.status, s.stackStatus]).toEqual([s.stack, 'created', 'CREATE_COMPLETE']);
-
-          // the pipelines carry managed-by: pipec, so pipeline mode sees them as pipec's
-          const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: pipelines[0]?.region ?? 'us-east-1', credentials });
-          for (const p of pipelines) {
-            const got = await cp.send(new GetPipelineCommand({ name: p.name }));
-            const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
-            expect(tags.tags).toContainEqual({ key: 'managed-by', value: 'pipec' });
-          }
-
-          // pipeline mode sees the pipeline the stack made as this project's and equal to
-          // codepipeline.json: the same role ('role:'), stores and keys (an alias as its ARN) and
-          // change detection (PollForSourceChanges false where EventBridge starts the pipeline)
-          const modePlan = await pipec(['plan', '--format', 'json', '--detailed-exitcode'], ws.dir);
-          const planned = JSON.parse(modePlan.stdout) as { pipelines: Array<{ name: string; action: string; changes: unknown[] }> };
-          expect(planned.pipelines.map((p) => p.name).sort()).toEqual(pipelines.map((p) => p.name).sort());
-          for (const p of planned.pipelines) expect([p.name, p.action, p.changes], modePlan.stderr).toEqual([p.name, 'no-op', []]);
-          expect(modePlan.code, modePlan.stderr).toBe(0);
-
-          // a second plan is empty
-          const again = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
-          expect(again.stdout + again.stderr).toMatch(/No changes\. (The stack matches|All \d+ stacks match) the configuration\./);
-          expect(again.code).toBe(0);
-
-          // a changed pipeline.yml: a new tag shows on the pipeline's change set, and converges
-          const doc = parseDocument(text);
-          doc.setIn(['tags', 'pipec-test'], 'changed');
-          ws.write({ 'pipeline.yml': doc.toString() });
-          const changed = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
-          expect(changed.code, changed.stdout + changed.stderr).toBe(2);
-          expect(changed.stdout).toMatch(/~ Pipeline AWS::CodePipeline::Pipeline \((.*, )?Tags(, .*)?\)/);
-          const update = await pipec(['apply', '--stack', '--auto-approve', ...PROFILES], ws.dir);
-          expect(update.code, update.stdout + update.stderr).toBe(0);
-          const got = await cp.send(new GetPipelineCommand({ name: pipelines[0]?.name as string }));
-          const tags = await cp.send(new ListTagsForResourceCommand({ resourceArn: got.metadata?.pipelineArn as string }));
-          expect(tags.tags).toContainEqual({ key: 'pipec-test', value: 'changed' });
-          cp.destroy();
-          const converged = await pipec(['plan', '--stack', '--detailed-exitcode', ...PROFILES], ws.dir);
-          expect(converged.code, converged.stdout).toBe(0);
-
-          // delete the pipeline's stacks (pipeline first, then the regions' support stacks) and deploy again
-          for (const p of pipelines) {
-            for (const [region, stack] of [[p.region, `${p.name}-pipeline`], ...p.regions.map((r) => [r, `${p.name}-pipeline-${r}`])] as Array<[string, string]>) {
-              const cfn = new CloudFormationClient({ endpoint: moto.endpoint, region, credentials });
-              const exists = await cfn.send(new DescribeStacksCommand({ StackName: stack })).then(
-                () => true,
-                () => false,
-              );
-              if (exists) await cfn.send(new DeleteStackCommand({ StackName: stack }));
-              cfn.destroy();
-            }
-          }
-          const redeploy = await pipec(['apply', '--stack', '--auto-approve', '--format', 'json', ...PROFILES], ws.dir);
-          expect(redeploy.code, redeploy.stdout + redeploy.stderr).toBe(0);
-        } finally {
-          ws.cleanup();
-        }
+        await stackLife(readFileSync(join(ROOT, 'examples', name, 'pipeline.yml'), 'utf8'), true);
       },
       600_000,
     );
+});
+
+describe('a pipeline whose stack makes its own role and store (test/fixtures/stack/own-role-and-store.yml)', () => {
+  // codepipeline.json cannot be made for it (no role: PC4001, no store: PC4002): stack mode alone deploys it
+  it('deploys, converges, and deploys again after its stack is deleted', { timeout: 600_000 }, async () => {
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    await stackLife(readFileSync(join(ROOT, 'test', 'fixtures', 'stack', 'own-role-and-store.yml'), 'utf8'), false);
+  });
 });
 
 describe('a pipeline with no artifacts: whose build and deploy run in other accounts (test/fixtures/stack/cross-account-own-store.yml)', () => {

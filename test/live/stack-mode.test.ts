@@ -81,6 +81,8 @@ describe('plan --stack / apply --stack on one pipeline', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('web-pipeline | CREATE_COMPLETE | AWS::CodePipeline::Pipeline | Pipeline');
     expect(r.stdout).toContain('✓ stack "web-pipeline" (us-east-1): created (CREATE_COMPLETE)');
+    // not a terminal: no spinner, no control characters
+    expect(r.stdout).not.toMatch(/[\r\x1b⠋⠙]/);
     expect(await stackStatus('web-pipeline')).toBe('CREATE_COMPLETE');
     const cp = new CodePipelineClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
     const got = await cp.send(new GetPipelineCommand({ name: 'web' }));
@@ -175,6 +177,56 @@ describe('a stack that fails', () => {
   });
 });
 
+/** Pipeline regional, whose build `action` runs in eu-west-1, where its region stack makes the store `bucket`. */
+function regional(bucket: string, action: string): string {
+  return [
+    'name: regional',
+    'role: arn:aws:iam::111111111111:role/pipeline',
+    'region: us-east-1',
+    'artifacts:',
+    '  bucket: acme-artifacts',
+    '  stores:',
+    `    eu-west-1: { bucket: ${bucket} }`,
+    'source: codecommit:web-app@main',
+    'stages:',
+    '  - name: Build',
+    '    actions:',
+    `      - name: ${action}`,
+    '        build: { commands: [make] }',
+    '        region: eu-west-1',
+    '',
+  ].join('\n');
+}
+
+describe('a change that replaces and removes resources', () => {
+  it('shows the replacement and the removal in the stack they happen in, and converges', async () => {
+    await reset();
+    const ws = workspace({ 'pipeline.yml': regional('regional-artifacts-eu', 'Bundle') });
+    try {
+      expect(pipec(['apply', '--stack', '--auto-approve'], ws.dir).code).toBe(0);
+      // the store's bucket gets another name (a create-only property) and the build another name
+      ws.write({ 'pipeline.yml': regional('regional-artifacts-eu-2', 'Package') });
+      const r = pipec(['plan', '--stack', '--detailed-exitcode', '--no-color'], ws.dir);
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      const region = r.stdout.slice(r.stdout.indexOf('~ stack "regional-pipeline-eu-west-1" (eu-west-1): update'), r.stdout.indexOf('stack "regional-pipeline" (us-east-1)'));
+      expect(region).toContain('± ArtifactBucket AWS::S3::Bucket (BucketName) replaced');
+      expect(region).toContain('- BuildBundleProject AWS::CodeBuild::Project');
+      expect(region).toContain('+ BuildPackageProject AWS::CodeBuild::Project');
+      // and the pipeline's own fields that change with them
+      expect(r.stdout).toContain('~ stack "regional-pipeline" (us-east-1): update');
+      expect(r.stdout).toContain('pipeline "regional":');
+      expect(r.stdout).toContain('- action "Bundle" (AWS/CodeBuild/1)');
+      expect(r.stdout).toContain('+ action "Package" (AWS/CodeBuild/1)');
+      const a = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
+      expect(a.code, a.stdout + a.stderr).toBe(0);
+      const again = pipec(['plan', '--stack', '--detailed-exitcode', '--no-color'], ws.dir);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
 describe('a stack that fails on update, or a support stack that fails', () => {
   it('an update that fails: its failing resource and reason, the rollback to the stack as it was, exit 1; fixed, it applies', async () => {
     await reset();
@@ -214,24 +266,7 @@ describe('a stack that fails on update, or a support stack that fails', () => {
 
   it("a region stack that fails: its failing resource and reason; the pipeline's stack is not started; exit 1", async () => {
     await reset();
-    const text = [
-      'name: regional',
-      'role: arn:aws:iam::111111111111:role/pipeline',
-      'region: us-east-1',
-      'artifacts:',
-      '  bucket: acme-artifacts',
-      '  stores:',
-      '    eu-west-1: { bucket: taken-artifacts-eu }',
-      'source: codecommit:web-app@main',
-      'stages:',
-      '  - name: Build',
-      '    actions:',
-      '      - name: Bundle',
-      '        build: { commands: [make] }',
-      '        region: eu-west-1',
-      '',
-    ].join('\n');
-    const ws = workspace({ 'pipeline.yml': text });
+    const ws = workspace({ 'pipeline.yml': regional('taken-artifacts-eu', 'Bundle') });
     try {
       // the region stack's bucket name is taken (bucket names are global)
       await createBuckets(moto.endpoint, ['taken-artifacts-eu'], 'eu-west-1');
