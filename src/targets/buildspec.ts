@@ -1,7 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostics } from '../compiler/diagnostics.js';
 import type { IrAction, IrBuildArtifact, IrPipeline, IrProject, IrStage } from '../compiler/ir.js';
-import { TemplateError, templateSet, type TemplateSet, type UserTemplates } from './templates.js';
+import { join } from 'node:path';
+import { BUILDSPEC_TEMPLATE_FILES, buildspecText } from './buildspec-text.js';
+import { SHIPPED_TEMPLATES, TemplateError, templateSet, type TemplateSet, type UserTemplates } from './templates.js';
 import type { EmitOptions, OutputFile, Target } from './types.js';
 
 /** The template every buildspec is rendered from; a file of this name in `--templates DIR` replaces it. */
@@ -105,10 +107,17 @@ export function buildspecView(p: IrPipeline, stage: IrStage, action: IrAction, p
   };
 }
 
-/** Renders one action's buildspec; throws TemplateError when a template fails. */
+/**
+ * Renders one action's buildspec: with Handlebars when `--templates DIR` replaces the template or one
+ * of its partials, else as code (buildspec-text.ts, the same text). Throws TemplateError when a template fails.
+ */
 export function renderBuildspec(p: IrPipeline, stage: IrStage, action: IrAction, project: IrProject, templates: TemplateSet): { text: string; file: string; user: boolean } {
-  return templates.render(BUILDSPEC_TEMPLATE, buildspecView(p, stage, action, project));
+  const view = buildspecView(p, stage, action, project);
+  if (templates.allShipped(BUILDSPEC_TEMPLATE_FILES)) return { text: buildspecText(view), file: SHIPPED_BUILDSPEC, user: false };
+  return templates.render(BUILDSPEC_TEMPLATE, view);
 }
+
+const SHIPPED_BUILDSPEC = join(SHIPPED_TEMPLATES, BUILDSPEC_TEMPLATE);
 
 /** The file a buildspec is written to, relative to the pipeline's output directory. */
 export function buildspecPath(stage: IrStage, action: IrAction): string {

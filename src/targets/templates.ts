@@ -57,7 +57,7 @@ function loadHandlebars(compiler: boolean): Handlebars {
 
 /** Renders named templates, the user's text when they gave one (`--templates DIR`), else pipec's own; reads no file. */
 export class TemplateSet {
-  private readonly env: HandlebarsEnv;
+  private handlebarsEnv: HandlebarsEnv | undefined;
   private readonly compiled = new Map<string, { fn: TemplateFn; file: string; user: boolean }>();
   private partialsLoaded = false;
   /** No template of the user's: every one is pipec's own, compiled at build time. */
@@ -65,9 +65,21 @@ export class TemplateSet {
 
   constructor(private readonly user: UserTemplates = {}) {
     this.precompiled = Object.keys(user).length === 0;
-    this.env = loadHandlebars(!this.precompiled).create();
-    this.env.registerHelper('yaml', (v: unknown) => yamlScalar(String(v)));
-    this.env.registerHelper('json', (v: unknown) => JSON.stringify(v));
+  }
+
+  /** Handlebars, loaded when a template is first rendered with it. */
+  private get env(): HandlebarsEnv {
+    if (!this.handlebarsEnv) {
+      this.handlebarsEnv = loadHandlebars(!this.precompiled).create();
+      this.handlebarsEnv.registerHelper('yaml', (v: unknown) => yamlScalar(String(v)));
+      this.handlebarsEnv.registerHelper('json', (v: unknown) => JSON.stringify(v));
+    }
+    return this.handlebarsEnv;
+  }
+
+  /** Whether every one of these templates is pipec's own (none replaced by the user's). */
+  allShipped(files: readonly string[]): boolean {
+    return files.every((f) => !Object.hasOwn(this.user, f));
   }
 
   /** A template's text and where it comes from. */
