@@ -96,6 +96,30 @@ describe('StageWriter', { timeout: 60_000 }, () => {
     expect(readdirSync(scratch).filter((n) => n.includes('stopped'))).toEqual([]);
   });
 
+  it('more than 4 MB not written yet: put waits for the writer, and everything is written once', async () => {
+    const out = join(scratch, 'big');
+    const stage = OutputStage.open(out, scratch);
+    const writer = (await StageWriter.start(stage, ENTRY)) as StageWriter;
+    const big = Array.from({ length: 48 }, (_, i): [string, StagedFile[]] => [`p${i}`, files({ 'a.json': String(i).repeat(1 << 20) })]);
+    const staged = big.map(([name, list]) => writer.put(name, list) as Staged);
+    expect((await writer.finish()).size).toBe(0);
+    stage.finish(new Map(big.map(([name], i) => [name, staged[i] as Staged])));
+    expect(readdirSync(out)).toHaveLength(48);
+    expect(readFileSync(join(out, 'p47', 'a.json'), 'utf8')).toBe('47'.repeat(1 << 20));
+  });
+
+  it('a writer that stopped while put waits for it: put gives up after a while, and finish stages the rest here', async () => {
+    const out = join(scratch, 'dead');
+    const stage = OutputStage.open(out, scratch);
+    const writer = (await StageWriter.start(stage, ENTRY)) as StageWriter;
+    await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const big = Array.from({ length: 24 }, (_, i): [string, StagedFile[]] => [`p${i}`, files({ 'a.json': 'x'.repeat(1 << 20) })]);
+    const staged = big.map(([name, list]) => writer.put(name, list) as Staged);
+    expect((await writer.finish()).size).toBe(0);
+    stage.finish(new Map(big.map(([name], i) => [name, staged[i] as Staged])));
+    expect(readdirSync(out)).toHaveLength(24);
+  });
+
   it('a writer that stops unexpectedly: what it had not staged is staged on this thread', async () => {
     const out = join(scratch, 'crashed');
     const stage = OutputStage.open(out, scratch);

@@ -6,9 +6,13 @@ import type { OutputStage, Staged, StagedFile, StagePlan } from './output-stage.
 /** The writer thread's entry: beside this module in dist/cli/ and in the bundle. */
 const WRITER = new URL('./write-worker.js', import.meta.url);
 
-/** Slots of the control array the two threads share: STOP set by this thread, BUSY by the writer while it writes a pipeline. */
+/**
+ * Slots of the control array the two threads share: STOP set by this thread, BUSY by the writer while
+ * it writes a pipeline, BATCHES the batches the writer has answered (after it posted their answers).
+ */
 export const STOP = 0;
 export const BUSY = 1;
+export const BATCHES = 2;
 
 /** What the writer thread is given: where files go, the control array, and the port it answers on. */
 export interface WriterInput {
@@ -32,6 +36,22 @@ export type WriteRequest = { batch: WriteItem[] } | { end: true };
  * (a system call on each side), and 1,000 of them cost more than the writes of a small pipeline.
  */
 const BATCH_BYTES = 256 * 1024;
+
+/**
+ * Bytes of files handed over and not yet written (held here until then, and in the message queue) past which `put` waits for the writer: a slow disk
+ * would otherwise keep every file of the run in memory (one thread writes each as it is made). It is
+ * the writer then that the run waits for anyway. A writer that makes no progress for STALL_MS is left
+ * behind (finish stages what it did not), so a writer that died cannot hang the run.
+ */
+const MAX_IN_FLIGHT = 4 * 1024 * 1024;
+const STALL_MS = 5000;
+
+/**
+ * The writer's young generation, in MiB: what it receives dies as soon as it is written, so a small
+ * one is collected often and cheaply, where V8's default (up to 3 x 16 MiB) would add its size to the
+ * process's peak memory.
+ */
+const YOUNG_MB = 4;
 
 /** What staging a pipeline did: whether its directory already held exactly its files, or the failure (OutputError's message), or nothing (a write before it failed, or the run stopped). */
 export type WriteReply = { id: number; unchanged: boolean } | { id: number; failure: string } | { id: number; skipped: true };
@@ -59,6 +79,11 @@ export class StageWriter {
   private next = 0;
   private batch: WriteItem[] = [];
   private batchBytes = 0;
+  /** Bytes of each batch sent, in order, from the first the writer has not answered. */
+  private inFlight: number[] = [];
+  private inFlightBytes = 0;
+  private answered = 0;
+  private stalled = false;
   private readonly pending = new Map<number, Pending>();
   private readonly failed = new Set<Staged>();
   private failure: string | undefined;
@@ -84,9 +109,9 @@ export class StageWriter {
     if (!existsSync(fileURLToPath(entry))) return undefined;
     const { Worker, MessageChannel, receiveMessageOnPort } = await import('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
-    const control = new Int32Array(new SharedArrayBuffer(8));
+    const control = new Int32Array(new SharedArrayBuffer(12));
     const input: WriterInput = { plan: stage.plan, control, replies: port2 };
-    const worker = new Worker(entry, { workerData: input, transferList: [port2], stdout: false, stderr: false });
+    const worker = new Worker(entry, { workerData: input, transferList: [port2], stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } });
     return new StageWriter(stage, worker, port1, control, receiveMessageOnPort);
   }
 
@@ -103,11 +128,27 @@ export class StageWriter {
     return staged;
   }
 
-  /** Hands the batch so far to the writer. */
+  /** Hands the batch so far to the writer; first waits while too much is not written yet (MAX_IN_FLIGHT). */
   private send(): void {
-    if (this.batch.length > 0) this.worker.postMessage({ batch: this.batch } satisfies WriteRequest);
+    if (this.batch.length === 0) return;
+    this.settle();
+    while (!this.stalled && this.inFlightBytes + this.batchBytes > MAX_IN_FLIGHT) {
+      const seen = this.answered;
+      if (Atomics.wait(this.control, BATCHES, seen, STALL_MS) === 'timed-out' && Atomics.load(this.control, BATCHES) === seen) this.stalled = true;
+      this.settle();
+    }
+    this.worker.postMessage({ batch: this.batch } satisfies WriteRequest);
+    this.inFlight.push(this.batchBytes);
+    this.inFlightBytes += this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
+  }
+
+  /** Counts the batches the writer has answered since, and takes their answers (which it posted first). */
+  private settle(): void {
+    const done = Atomics.load(this.control, BATCHES);
+    for (; this.answered < done; this.answered++) this.inFlightBytes -= this.inFlight.shift() ?? 0;
+    this.drain();
   }
 
   /**

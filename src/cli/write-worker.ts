@@ -2,11 +2,12 @@
 // into the staging directory, in the order they come, and answers on its port what staging did. It
 // loads the stage's code only, none of the compiler. After the first failure it writes nothing more
 // (OutputStage.put's rule); once the main thread sets STOP (the run is being abandoned) it writes
-// nothing more either, and BUSY tells the main thread when a pipeline's writes are under way.
+// nothing more either, and BUSY tells the main thread when a pipeline's writes are under way; BATCHES
+// counts the batches answered, which the main thread waits on when too much is not written yet.
 import { parentPort, workerData } from 'node:worker_threads';
 import { OutputError } from './output-path.js';
 import { stagePipeline } from './output-stage.js';
-import { BUSY, STOP, type WriteItem, type WriteReply, type WriteRequest, type WriterInput } from './write-thread.js';
+import { BATCHES, BUSY, STOP, type WriteItem, type WriteReply, type WriteRequest, type WriterInput } from './write-thread.js';
 
 const { plan, control, replies } = workerData as WriterInput;
 let failed = false;
@@ -24,8 +25,11 @@ parentPort?.on('message', (m: WriteRequest) => {
   try {
     for (const item of m.batch) stage(item);
   } finally {
+    // The answers first: the main thread takes them once it sees the count go up.
     replies.postMessage(answers);
     answers = [];
+    Atomics.add(control, BATCHES, 1);
+    Atomics.notify(control, BATCHES);
   }
 });
 
