@@ -217,6 +217,7 @@ describe('a change that replaces and removes resources', () => {
       expect(r.stdout).toContain('pipeline "regional":');
       expect(r.stdout).toContain('- action "Bundle" (AWS/CodeBuild/1)');
       expect(r.stdout).toContain('+ action "Package" (AWS/CodeBuild/1)');
+      expect(r.stdout).not.toContain('- artifactStores');
       const a = pipec(['apply', '--stack', '--auto-approve'], ws.dir);
       expect(a.code, a.stdout + a.stderr).toBe(0);
       const again = pipec(['plan', '--stack', '--detailed-exitcode', '--no-color'], ws.dir);

@@ -54,6 +54,9 @@ export function stackPipelineDeclaration(template: string, name: string, live: J
   const resource = Object.values(tree.Resources ?? {}).find((r) => r.Type === 'AWS::CodePipeline::Pipeline');
   if (!resource) return undefined;
   const props = Object.fromEntries(Object.entries(resource.Properties ?? {}).filter(([k]) => !CFN_ONLY.has(k)));
-  const declaration = { ...(camel(props) as JsonObject), name };
+  const declaration: JsonObject = { ...(camel(props) as JsonObject), name };
+  // The template lists ArtifactStores as {Region, ArtifactStore}; the API keys them by region.
+  if (Array.isArray(declaration.artifactStores))
+    declaration.artifactStores = Object.fromEntries((declaration.artifactStores as JsonObject[]).map((x) => [String(x.region), x.artifactStore as Json])) as JsonObject;
   return resolve(declaration, live) as JsonObject;
 }
