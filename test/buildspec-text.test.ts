@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArtifactView, BuildspecView, KeyValue } from '../src/targets/buildspec.js';
 import { buildspecText } from '../src/targets/buildspec-text.js';
 import { TemplateSet } from '../src/targets/templates.js';
-
-/** A small deterministic generator (mulberry32), so a failing view can be made again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './support/mutate.js';
 
 // Texts that YAML writes plain, quoted or escaped: the template's scalars go through the yaml helper.
 const TEXTS = ['npm ci', 'make test', 'echo "a: b"', '', 'yes', 'out/**/*', '- x', '#{codepipeline.PipelineExecutionId}', 'a\tb', 'ünïcode', '${SECRET}', 'x: ', '.5', 'key', 'ci/npm:token', 'reports/*.xml'];
@@ -48,7 +38,7 @@ function view(next: () => number): BuildspecView {
 describe('buildspecText', () => {
   it("writes what Handlebars renders from pipec's own buildspec templates, for 3,000 generated views", () => {
     const handlebars = new TemplateSet();
-    const next = random(7);
+    const next = prng(7);
     for (let i = 0; i < 3000; i++) {
       const v = view(next);
       const expected = handlebars.render('buildspec.yml.hbs', v).text;

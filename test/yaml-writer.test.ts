@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { commented, literalBlock, toYaml, yamlScalar } from '../src/targets/yaml-writer.js';
+import { prng } from './support/mutate.js';
 
 // The rule yamlScalar followed as regular expressions, before it became one pass over the characters:
 // the two must agree on every string (the templates' bytes depend on it).
@@ -11,24 +12,13 @@ function byRegex(text: string): string {
   return JSON.stringify(text);
 }
 
-/** A small deterministic generator (mulberry32), so a failure names a string that can be found again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = ['y', 'N', 'yes', 'No', 'TRUE', 'false', 'On', 'oFF', 'null', 'Null', '~', '.inf', '.INF', '-.inf', '+.Inf', '.nan', '.NaN', '=', '<<', '.5', '.x', 'arn:aws:s3:::b/*', '${AWS::Region}', 'a: b', 'a:b', 'a:', 'a #b', 'a#b', '#a', '0x1F', '3.10', '-a', '@a', 'é', 'a\tb', 'a  b', ' a', 'a ', ''];
 const ALPHABET = "aZ09_./$@%=+()'\"`;&|<>*!?^~:#{}[],\\- \t\n\r\u0000\u007f\u00e9\ufeff-yesnotrulfainfq";
 
 describe('yamlScalar', () => {
   it('agrees with the regular-expression rule on chosen and on 200,000 generated strings', () => {
     for (const w of WORDS) expect([w, yamlScalar(w)]).toEqual([w, byRegex(w)]);
-    const next = random(14);
+    const next = prng(14);
     for (let i = 0; i < 200_000; i++) {
       let s = '';
       const n = Math.floor(next() * 8);
