@@ -3,6 +3,7 @@ import type { IrBuildArtifact, IrProject } from '../ir.js';
 import type { ExAction, ExPipeline, ExStage } from '../model.js';
 import { envVars, writtenEnv } from './env.js';
 import { lowerPermissions } from './permissions.js';
+import { shortHash } from '../short-hash.js';
 
 const COMPUTE_TYPES = {
   small: 'BUILD_GENERAL1_SMALL',
@@ -68,8 +69,6 @@ export function projectName(pipeline: string, stage: string, action: string): st
   const joined = `${pipeline}-${stage}-${action}`.replace(/[^A-Za-z0-9_-]/g, '-');
   const raw = /^[A-Za-z0-9]/.test(joined) ? joined : `pipec${joined}`;
   if (raw.length <= 150) return raw;
-  let h = 2166136261;
-  for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw.charCodeAt(i), 16777619) >>> 0;
-  return `${raw.slice(0, 141)}-${h.toString(16).padStart(8, '0')}`;
+  return `${raw.slice(0, 141)}-${shortHash(raw)}`;
 }
 

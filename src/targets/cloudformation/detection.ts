@@ -1,5 +1,6 @@
 import type { IrAction, IrPipeline } from '../../compiler/ir.js';
 import { denyInsecureTransport } from './storage.js';
+import { shortHash } from '../../compiler/short-hash.js';
 import { arn, arnPart, getAtt, PolicyBuilder, ref, roleProperties, serviceTrust, sub, subText, type Json, type Template } from './template.js';
 
 /** The pipeline's ARN (the resource has no Arn attribute; its Ref is the name). */
@@ -77,9 +78,7 @@ export const TRAIL_NAME = (p: IrPipeline): string => {
   // A name of two '.', '_' or '-' in a row (web--api, a..b, app-): those become one '-', and the
   // pipeline name's hash keeps apart two pipelines that would otherwise come to one trail name.
   const joined = p.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 100);
-  let h = 2166136261;
-  for (let i = 0; i < p.name.length; i++) h = Math.imul(h ^ p.name.charCodeAt(i), 16777619) >>> 0;
-  return `pipec-${joined ? `${joined}-` : ''}${h.toString(16).padStart(8, '0')}-source-events`;
+  return `pipec-${joined ? `${joined}-` : ''}${shortHash(p.name)}-source-events`;
 };
 
 /**
