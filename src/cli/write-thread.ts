@@ -53,6 +53,9 @@ const STALL_MS = 5000;
  */
 const YOUNG_MB = 4;
 
+/** Atomics.waitAsync (Node 16 and later; not in the ES2023 lib's types). */
+const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
+
 /** What staging a pipeline did: whether its directory already held exactly its files, or the failure (OutputError's message), or nothing (a write before it failed, or the run stopped). */
 export type WriteReply = { id: number; unchanged: boolean } | { id: number; failure: string } | { id: number; skipped: true };
 
@@ -83,7 +86,10 @@ export class StageWriter {
   private inFlight: number[] = [];
   private inFlightBytes = 0;
   private answered = 0;
+  /** Batches posted to the writer. */
+  private sent = 0;
   private stalled = false;
+  private gone = false;
   private readonly pending = new Map<number, Pending>();
   private readonly failed = new Set<Staged>();
   private failure: string | undefined;
@@ -99,7 +105,10 @@ export class StageWriter {
     this.exited = new Promise((resolve) => {
       // An error is the writer stopping (finish stages what it had not done); the listener keeps it from ending the process.
       worker.on('error', () => undefined);
-      worker.on('exit', () => resolve());
+      worker.on('exit', () => {
+        this.gone = true;
+        resolve();
+      });
     });
     stage.onAbandon(() => this.stop());
   }
@@ -138,6 +147,7 @@ export class StageWriter {
       this.settle();
     }
     this.worker.postMessage({ batch: this.batch } satisfies WriteRequest);
+    this.sent++;
     this.inFlight.push(this.batchBytes);
     this.inFlightBytes += this.batchBytes;
     this.batch = [];
@@ -158,7 +168,12 @@ export class StageWriter {
   async finish(): Promise<ReadonlySet<Staged>> {
     this.send();
     this.worker.postMessage({ end: true } satisfies WriteRequest);
-    await this.exited;
+    // Every batch answered, or the writer gone. Not its exit: a thread that ends tears its heap down
+    // first, which this one need not wait for (the writer ends by itself, having written everything).
+    for (let seen = Atomics.load(this.control, BATCHES); seen < this.sent && !this.gone; seen = Atomics.load(this.control, BATCHES)) {
+      const wait = waitAsync(this.control, BATCHES, seen);
+      if (wait.async) await Promise.race([wait.value, this.exited]);
+    }
     this.drain();
     // Not answered: the writer stopped. Staged here, in order, as one thread would have.
     for (const [, p] of [...this.pending].sort(([a], [b]) => a - b)) {
