@@ -1,5 +1,6 @@
 import { API_FIELDS, type ApiField } from '../api-limits.js';
 import type { IrAction, IrCondition, IrPipeline, IrRule, IrStage } from '../ir.js';
+import type { Diagnostics } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { pipelineInputOf } from '../../targets/codepipeline.js';
 import type { Rule } from './types.js';
@@ -12,6 +13,17 @@ interface Place {
 
 type Step = string | number;
 
+/** What the walk does with a value, by its field's type (a number: one comparison, not string ones, per value). */
+const STRUCTURE = 0;
+const LIST = 1;
+const MAP = 2;
+const SCALAR = 3;
+
+/** Nodes the walk skips when the IR element they were made from had errors (reported already). */
+const PLAIN = 0;
+const ACTION = 1;
+const CONDITION = 2;
+
 /**
  * A field of the CreatePipeline input with its model limits, and the fields below it, found once
  * (not by a path string per value, as a walk by API_FIELDS keys would build). Every node has every
@@ -20,10 +32,19 @@ type Step = string | number;
 interface FieldNode {
   field: ApiField;
   path: string;
+  /** STRUCTURE, LIST, MAP or SCALAR (the model's `type`). */
+  walk: number;
+  /** Whether the model limits the value at all (enum, lengths, counts, pattern): values of other fields are not looked at. */
+  limited: boolean;
   /** Precompiled `pattern`: the whole value must match (`.` takes any character). */
   re: RegExp | undefined;
-  /** An action (`pipeline.stages[].actions[]`) or a condition (`....conditions[]`), which are skipped when invalid. */
-  kind: 'action' | 'condition' | undefined;
+  /** An action (`pipeline.stages[].actions[]`) or a condition (`....conditions[]`), which are skipped when invalid; PLAIN otherwise. */
+  kind: number;
+  /**
+   * The last string found without a problem here. `problem` depends on the node and the value only, and
+   * the same values come again and again (categories, owners, providers, versions).
+   */
+  fine: string | undefined;
   /** Members by name, made on first use; null where the model has no such field. */
   members: Map<string, FieldNode | null>;
   /** Items (`[]`), map keys (`{key}`) and values (`{value}`), the same way. */
@@ -34,26 +55,31 @@ const ROOTS = new Map<string, FieldNode | null>();
 
 /**
  * The node `step` below the node at `parentPath` (a root when there is none), found in `below`, made
- * once; null when the model has no field there. Its path (`parentPath` + `joiner` + `step`) is
- * spelled only when it is made, not per value.
+ * once; null when the model has no field there.
  */
 function nodeAt(below: Map<string, FieldNode | null>, step: string, parentPath = '', joiner = ''): FieldNode | null {
-  let node = below.get(step);
-  if (node === undefined) {
-    const path = `${parentPath}${joiner}${step}`;
-    const field = API_FIELDS[path];
-    node = field
-      ? {
-          field,
-          path,
-          re: field.pattern ? new RegExp(`^(?:${field.pattern})$`, 's') : undefined,
-          kind: path === 'pipeline.stages[].actions[]' ? 'action' : path.endsWith('.conditions[]') ? 'condition' : undefined,
-          members: new Map(),
-          parts: new Map(),
-        }
-      : null;
-    below.set(step, node);
-  }
+  const node = below.get(step);
+  return node === undefined ? makeNode(below, step, parentPath, joiner) : node;
+}
+
+/** nodeAt's first visit: its path (`parentPath` + `joiner` + `step`) is spelled here only, not per value. */
+function makeNode(below: Map<string, FieldNode | null>, step: string, parentPath: string, joiner: string): FieldNode | null {
+  const path = `${parentPath}${joiner}${step}`;
+  const field = API_FIELDS[path];
+  const node: FieldNode | null = field
+    ? {
+        field,
+        path,
+        walk: field.type === 'structure' ? STRUCTURE : field.type === 'list' ? LIST : field.type === 'map' ? MAP : SCALAR,
+        limited: field.enum !== undefined || field.min !== undefined || field.max !== undefined || field.pattern !== undefined,
+        re: field.pattern ? new RegExp(`^(?:${field.pattern})$`, 's') : undefined,
+        kind: path === 'pipeline.stages[].actions[]' ? ACTION : path.endsWith('.conditions[]') ? CONDITION : PLAIN,
+        fine: undefined,
+        members: new Map(),
+        parts: new Map(),
+      }
+    : null;
+  below.set(step, node);
   return node;
 }
 
@@ -162,6 +188,18 @@ function fieldName(steps: readonly Step[]): string {
   return String(named ?? 'value');
 }
 
+/** One walk over one pipeline's input: what a problem's place and the check against earlier diagnostics need. */
+class Walk {
+  /** The path into the input: members, indexes and map keys. Copied only for a problem's place. */
+  readonly steps: Step[] = [];
+  /** Places of the errors reported so far, made at the first problem. */
+  reported: Set<string> | undefined = undefined;
+  constructor(
+    readonly p: IrPipeline,
+    readonly diags: Diagnostics,
+  ) {}
+}
+
 /**
  * Every field pipec writes into CreatePipeline's input is held to the API model's limits (lengths,
  * counts, patterns, enums: src/compiler/api-limits.ts, generated from botocore's model). Most are
@@ -170,61 +208,101 @@ function fieldName(steps: readonly Step[]): string {
  */
 export const apiModel: Rule = (p, diags) => {
   const input = pipelineInputOf(p);
-  let reported: Set<string> | undefined;
-  /** The path into the input: members, indexes and map keys. Copied only for a problem's place. */
-  const steps: Step[] = [];
-  const check = (node: FieldNode, value: unknown): void => {
-    const wrong = problem(node, value);
-    if (!wrong) return;
-    const place = locate(p, steps);
-    const key = `${place.span.file.path}:${place.span.start}`;
-    reported ??= new Set(diags.list.filter((d) => d.severity === 'error' && d.span).map((d) => `${d.span?.file.path}:${d.span?.start}`));
-    if (reported.has(key)) return;
-    reported.add(key);
-    diags.add('PC3034', `${place.owner}: ${fieldName(steps)} ${wrong} (CodePipeline API, ${node.field.shape})`, place.span);
-  };
-  const visit = (node: FieldNode | null, value: unknown): void => {
-    if (!node || value === undefined) return;
-    // An action whose spec had errors (reported already) is written only so the rest can be checked.
-    if (node.kind === 'action' && p.stages[steps[2] as number]?.actions[steps[4] as number]?.invalid) return;
-    // So is a condition one of whose rules had errors.
-    if (node.kind === 'condition' && conditionOf(p.stages[steps[2] as number], steps[3])?.incomplete) return;
-    check(node, value);
-    const type = node.field.type;
-    if (type === 'structure' && typeof value === 'object' && value !== null) {
-      for (const k in value) {
-        if (!Object.hasOwn(value, k)) continue;
-        steps.push(k);
-        visit(nodeAt(node.members, k, node.path, '.'), (value as Record<string, unknown>)[k]);
-        steps.pop();
-      }
-    } else if (type === 'list' && Array.isArray(value)) {
-      const item = nodeAt(node.parts, '[]', node.path);
-      for (let i = 0; i < value.length; i++) {
-        steps.push(i);
-        visit(item, value[i]);
-        steps.pop();
-      }
-    } else if (type === 'map' && typeof value === 'object' && value !== null) {
-      const key = nodeAt(node.parts, '{key}', node.path);
-      const val = nodeAt(node.parts, '{value}', node.path);
-      for (const k in value) {
-        if (!Object.hasOwn(value, k)) continue;
-        steps.push(k);
-        visit(key, k);
-        visit(val, (value as Record<string, unknown>)[k]);
-        steps.pop();
-      }
-    }
-  };
+  const w = new Walk(p, diags);
   for (const k in input) {
     // Without a role the codepipeline target reports PC4001 and the cloudformation target makes one.
     const value = k === 'pipeline' && !p.roleArn ? withoutRole(input[k] as Record<string, unknown>) : input[k];
-    steps.push(k);
-    visit(nodeAt(ROOTS, k), value);
-    steps.pop();
+    w.steps.push(k);
+    const node = nodeAt(ROOTS, k);
+    if (node && value !== undefined) visit(w, node, value);
+    w.steps.pop();
   }
 };
+
+/** Checks one value and what is below it. */
+function visit(w: Walk, node: FieldNode, value: unknown): void {
+  if (node.kind !== PLAIN && skipped(w, node)) return;
+  if (node.limited && (node.fine === undefined || value !== node.fine)) check(w, node, value);
+  switch (node.walk) {
+    case STRUCTURE:
+      if (typeof value === 'object' && value !== null) visitMembers(w, node, value as Record<string, unknown>);
+      break;
+    case LIST:
+      if (Array.isArray(value)) visitItems(w, node, value);
+      break;
+    case MAP:
+      if (typeof value === 'object' && value !== null) visitEntries(w, node, value as Record<string, unknown>);
+      break;
+  }
+}
+
+function visitMembers(w: Walk, node: FieldNode, value: Record<string, unknown>): void {
+  const steps = w.steps;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const member = nodeAt(node.members, k, node.path, '.');
+    const v = value[k];
+    if (member === null || v === undefined) continue;
+    steps.push(k);
+    visit(w, member, v);
+    steps.pop();
+  }
+}
+
+function visitItems(w: Walk, node: FieldNode, value: readonly unknown[]): void {
+  const item = nodeAt(node.parts, '[]', node.path);
+  if (item === null) return;
+  const steps = w.steps;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (v === undefined) continue;
+    steps.push(i);
+    visit(w, item, v);
+    steps.pop();
+  }
+}
+
+function visitEntries(w: Walk, node: FieldNode, value: Record<string, unknown>): void {
+  const key = nodeAt(node.parts, '{key}', node.path);
+  const val = nodeAt(node.parts, '{value}', node.path);
+  const steps = w.steps;
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    steps.push(k);
+    if (key !== null) visit(w, key, k);
+    const v = value[k];
+    if (val !== null && v !== undefined) visit(w, val, v);
+    steps.pop();
+  }
+}
+
+/** An action whose spec had errors (reported already) is written only so the rest can be checked; so is a condition one of whose rules had errors. */
+function skipped(w: Walk, node: FieldNode): boolean {
+  const steps = w.steps;
+  const stage = w.p.stages[steps[2] as number];
+  if (node.kind === ACTION) return !!stage?.actions[steps[4] as number]?.invalid;
+  return !!conditionOf(stage, steps[3])?.incomplete;
+}
+
+/** Reports the value's problem, if it has one; remembers a string without one. */
+function check(w: Walk, node: FieldNode, value: unknown): void {
+  const wrong = problem(node, value);
+  if (wrong === undefined) {
+    if (typeof value === 'string') node.fine = value;
+    return;
+  }
+  report(w, node, wrong);
+}
+
+function report(w: Walk, node: FieldNode, wrong: string): void {
+  const { p, diags, steps } = w;
+  const place = locate(p, steps);
+  const key = `${place.span.file.path}:${place.span.start}`;
+  w.reported ??= new Set(diags.list.filter((d) => d.severity === 'error' && d.span).map((d) => `${d.span?.file.path}:${d.span?.start}`));
+  if (w.reported.has(key)) return;
+  w.reported.add(key);
+  diags.add('PC3034', `${place.owner}: ${fieldName(steps)} ${wrong} (CodePipeline API, ${node.field.shape})`, place.span);
+}
 
 /** The declaration without its `roleArn` (a shallow copy: the input is shared with the codepipeline target). */
 function withoutRole(declaration: Record<string, unknown>): Record<string, unknown> {

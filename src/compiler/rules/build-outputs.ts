@@ -10,6 +10,8 @@ export const buildOutputs: Rule = (p, diags) => {
     for (const a of stage.actions) {
       const project = a.project;
       if (!project || project.buildspecPath) continue;
+      // One output and no per-output files: nothing to say (the usual build).
+      if (a.outputs.length <= 1 && !project.outputArtifacts) continue;
       const names = a.outputs.map((o) => o.name);
       const perOutput = project.outputArtifacts;
       if (perOutput) {

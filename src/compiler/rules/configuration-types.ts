@@ -1,5 +1,8 @@
 import type { Field, JsonShape } from '../catalog/index.js';
 import { choices, didYouMean } from '../suggest.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { IrAction } from '../ir.js';
+import { factsOf } from './provider-facts.js';
 import type { Rule } from './types.js';
 
 /** Whether a value is resolved only when the pipeline runs (`#{Build.VERSION}`), so its text cannot be checked now. */
@@ -28,13 +31,13 @@ function allowedOf(f: Field & { values: Record<string, string> }): string[] {
 }
 
 /** What is wrong with one configuration value of a typed field, if anything. */
-function fieldProblem(f: Field, value: string): { message: string; suggestion?: string } | undefined {
+export function fieldProblem(f: Field, value: string): { message: string; suggestion?: string } | undefined {
   switch (f.type) {
     case 'string':
       if (!f.pattern || patternOf(f as Field & { pattern: string }).test(value)) return undefined;
       return { message: `'${f.key}' must be ${f.patternName ?? `text matching ${f.pattern}`}, not '${value.length > 60 ? value.slice(0, 60) + '...' : value}'` };
     case 'bool':
-      return /^(true|false)$/i.test(value) ? undefined : { message: `'${f.key}' must be true or false, not '${value}'` };
+      return value === 'true' || value === 'false' || /^(true|false)$/i.test(value) ? undefined : { message: `'${f.key}' must be true or false, not '${value}'` };
     case 'int': {
       if (!/^-?[0-9]+$/.test(value)) return { message: `'${f.key}' must be a whole number, not '${value}'` };
       const n = Number(value);
@@ -92,18 +95,29 @@ export const configurationTypes: Rule = (p, diags) => {
     for (const a of stage.actions) {
       const c = a.catalog;
       if (!c || c.customProvider || a.invalid) continue;
-      for (const f of c.fields) {
+      const facts = factsOf(c);
+      // Only the fields a check can refuse: fieldProblem finds nothing wrong with a value of the others.
+      const typed = facts.typed;
+      for (let i = 0; i < typed.length; i++) {
+        const f = typed[i] as Field;
         const value = a.configuration[f.key];
-        if (value === undefined || resolvedLater(value)) continue;
-        const problem = fieldProblem(f, value);
-        if (problem)
-          diags.add('PC3012', `action '${a.name}': ${problem.message}`, a.configSpans[f.key] ?? a.span, problem.suggestion ? { suggestion: problem.suggestion } : {});
+        if (value !== undefined && !resolvedLater(value)) checkField(a, f, value, diags);
       }
-      for (const [key, shape] of Object.entries(c.json ?? {})) {
+      const json = facts.json;
+      for (let i = 0; i < json.length; i++) {
+        const [key, shape] = json[i] as [string, JsonShape];
         const value = a.configuration[key];
-        if (value === undefined || resolvedLater(value)) continue;
-        const problem = jsonProblem(key, shape, value);
-        if (problem) diags.add('PC3012', `action '${a.name}': ${problem}`, a.configSpans[key] ?? a.span);
+        if (value !== undefined && !resolvedLater(value)) checkJson(a, key, shape, value, diags);
       }
     }
 };
+
+function checkField(a: IrAction, f: Field, value: string, diags: Diagnostics): void {
+  const problem = fieldProblem(f, value);
+  if (problem) diags.add('PC3012', `action '${a.name}': ${problem.message}`, a.configSpans[f.key] ?? a.span, problem.suggestion ? { suggestion: problem.suggestion } : {});
+}
+
+function checkJson(a: IrAction, key: string, shape: JsonShape, value: string, diags: Diagnostics): void {
+  const problem = jsonProblem(key, shape, value);
+  if (problem) diags.add('PC3012', `action '${a.name}': ${problem}`, a.configSpans[key] ?? a.span);
+}

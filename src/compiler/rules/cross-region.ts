@@ -20,14 +20,20 @@ export const crossRegion: Rule = (p, diags) => {
       }
       if (a.region !== p.region) used.add(a.region);
     }
-  for (const region of [...used].sort())
-    if (!p.regionStores[region])
-      diags.add('PC3016', `actions run in ${region}, which has no artifact store`, p.spans.artifacts ?? p.span, {
-        suggestion: `add it under 'artifacts: { stores: { ${region}: bucket-in-${region} } }'`,
-      });
-  const extra = Object.keys(p.regionStores).filter((r) => r !== p.region);
-  if (extra.length > 0 && !p.region)
+  if (used.size > 0)
+    for (const region of [...used].sort())
+      if (!p.regionStores[region])
+        diags.add('PC3016', `actions run in ${region}, which has no artifact store`, p.spans.artifacts ?? p.span, {
+          suggestion: `add it under 'artifacts: { stores: { ${region}: bucket-in-${region} } }'`,
+        });
+  if (!p.region && hasOtherKey(p.regionStores, p.region))
     diags.add('PC3016', "'artifacts.stores' names per-region stores, but the pipeline's own region is not set", p.spans.artifacts ?? p.span, { suggestion: "set 'region:'" });
   if (p.region && p.regionStores[p.region] && p.store)
     diags.add('PC3016', `the store for the pipeline's region ${p.region} is given twice ('artifacts.bucket' and 'artifacts.stores.${p.region}')`, p.spans.artifacts ?? p.span);
 };
+
+/** Whether `o` has a key other than `except` (without listing its keys). */
+function hasOtherKey(o: object, except: string | undefined): boolean {
+  for (const k in o) if (Object.hasOwn(o, k) && k !== except) return true;
+  return false;
+}

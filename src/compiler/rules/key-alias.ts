@@ -17,17 +17,18 @@ export const keyAlias: Rule = (p, diags) => {
   const home = p.account ?? accountOf(p.roleArn);
   if (!home) return;
   const storeFor = (region: string | undefined): IrStore | undefined => (region && region !== p.region ? p.regionStores[region] : (p.store ?? (p.region ? p.regionStores[p.region] : undefined)));
-  const reported = new Set<IrStore>();
+  let reported: Set<IrStore> | undefined;
   for (const stage of p.stages)
     for (const a of stage.actions) {
+      if (!a.roleArn) continue;
       const account = accountOf(a.roleArn);
       if (!account || account === home) continue;
       const store = storeFor(a.region);
       const key = store?.kmsKey;
-      if (!store || !key || reported.has(store)) continue;
+      if (!store || !key || reported?.has(store)) continue;
       const alias = isAlias(key);
       if (!alias && !isBareId(key)) continue;
-      reported.add(store);
+      (reported ??= new Set()).add(store);
       const region = a.region ?? p.region ?? '<region>';
       const why = alias
         ? `is named by alias ('${key}'); another account cannot resolve an alias`

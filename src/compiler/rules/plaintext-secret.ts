@@ -1,4 +1,5 @@
-import type { IrEnvVar } from '../ir.js';
+import type { Diagnostics } from '../diagnostics.js';
+import type { IrAction, IrEnvVar } from '../ir.js';
 import type { Rule } from './types.js';
 
 const SECRET_NAME = /(secret|token|password|passwd|pwd|api_?key|private_?key|access_?key|credential)/i;
@@ -17,28 +18,33 @@ export function looksSecret(name: string, value: string): boolean {
  * secret; `{ secret: ... }` and `{ parameter: ... }` keep it out of every output.
  */
 export const plaintextSecret: Rule = (p, diags) => {
-  const look = (vars: readonly IrEnvVar[] | undefined, action: string, raw = false): void => {
-    for (const v of vars ?? [])
-      if (v.type === 'PLAINTEXT' && !v.plaintext && looksSecret(v.name, v.value))
-        diags.add('PC3027', `'${v.name}' of action '${action}' looks like a secret written in plain text; pipec writes no output that holds it`, v.span, {
-          redact: true,
-          suggestion: raw
-            ? `keep it in Secrets Manager or Parameter Store ("type": "SECRETS_MANAGER" or "PARAMETER_STORE"), or use the typed form, where '{ plaintext: ... }' states that a value is not a secret`
-            : `use '${v.name}: { secret: secret-id:json-key }' (Secrets Manager) or '{ parameter: /path }' (Parameter Store); if it is not a secret, say so: '${v.name}: { plaintext: ... }'`,
-        });
-  };
   for (const stage of p.stages)
     for (const a of stage.actions) {
-      look(a.project?.env, a.name);
-      look(a.environmentVariables, a.name);
+      const projectEnv = a.project?.env;
+      if (projectEnv) look(projectEnv, a.name, false, diags);
+      if (a.environmentVariables) look(a.environmentVariables, a.name, false, diags);
       const envKey = a.catalog?.env;
-      if (!a.project && a.raw && envKey !== undefined && a.configuration[envKey]) {
-        try {
-          const list = JSON.parse(a.configuration[envKey]) as Array<{ name: string; value: string; type?: string }>;
-          look(list.map((e) => ({ name: String(e.name), value: String(e.value), type: (e.type ?? 'PLAINTEXT') as IrEnvVar['type'], span: a.configSpans[envKey] ?? a.span })), a.name, true);
-        } catch {
-          // A raw EnvironmentVariables value that is not JSON is reported by the configuration-types rule.
-        }
-      }
+      if (!a.project && a.raw && envKey !== undefined && a.configuration[envKey]) lookRaw(a, envKey, diags);
     }
 };
+
+function look(vars: readonly IrEnvVar[], action: string, raw: boolean, diags: Diagnostics): void {
+  for (const v of vars)
+    if (v.type === 'PLAINTEXT' && !v.plaintext && looksSecret(v.name, v.value))
+      diags.add('PC3027', `'${v.name}' of action '${action}' looks like a secret written in plain text; pipec writes no output that holds it`, v.span, {
+        redact: true,
+        suggestion: raw
+          ? `keep it in Secrets Manager or Parameter Store ("type": "SECRETS_MANAGER" or "PARAMETER_STORE"), or use the typed form, where '{ plaintext: ... }' states that a value is not a secret`
+          : `use '${v.name}: { secret: secret-id:json-key }' (Secrets Manager) or '{ parameter: /path }' (Parameter Store); if it is not a secret, say so: '${v.name}: { plaintext: ... }'`,
+      });
+}
+
+/** A raw action's environment variables, which are JSON text in its configuration. */
+function lookRaw(a: IrAction, envKey: string, diags: Diagnostics): void {
+  try {
+    const list = JSON.parse(a.configuration[envKey] as string) as Array<{ name: string; value: string; type?: string }>;
+    look(list.map((e) => ({ name: String(e.name), value: String(e.value), type: (e.type ?? 'PLAINTEXT') as IrEnvVar['type'], span: a.configSpans[envKey] ?? a.span })), a.name, true, diags);
+  } catch {
+    // A raw EnvironmentVariables value that is not JSON is reported by the configuration-types rule.
+  }
+}
