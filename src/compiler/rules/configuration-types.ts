@@ -105,9 +105,9 @@ export const configurationTypes: Rule = (p, diags) => {
       }
       const json = facts.json;
       for (let i = 0; i < json.length; i++) {
-        const [key, shape] = json[i] as [string, JsonShape];
-        const value = a.configuration[key];
-        if (value !== undefined && !resolvedLater(value)) checkJson(a, key, shape, value, diags);
+        const entry = json[i] as [string, JsonShape];
+        const value = a.configuration[entry[0]];
+        if (value !== undefined && !resolvedLater(value)) checkJson(a, entry[0], entry[1], value, diags);
       }
     }
 };
