@@ -10,6 +10,7 @@ import type { OutputStage, Staged } from './output-stage.js';
 import { directoryProject } from './project.js';
 import { readInputs } from './io.js';
 import { inputPaths, readStdinInput, selectPipelines } from './pipeline-input.js';
+import { tuneV8ForLargeCompile } from './v8-tuning.js';
 import type { EmitOptions, OutputFile, Target } from '../targets/index.js';
 
 /** What `compile` and `validate` get: the report, and each selected pipeline's files when nothing failed. */
@@ -74,6 +75,7 @@ export async function compileWorkspace(
   const split = Number(ctx.env.PIPEC_SPLIT_BYTES) || undefined;
   const threads = threadCount(files, jobs);
   const writer = out.stage !== undefined && wantsWriter(files, threads, jobs, ctx.env);
+  tuneV8ForLargeCompile(files, threads, ctx.env);
   const { units, stagings } = await compileFiles(files, threads, targets, options, { ...out, ...(wanted ? { wanted } : {}), writer }, split);
 
   const state = newMergeState();
