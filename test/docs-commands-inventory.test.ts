@@ -63,6 +63,8 @@ const INVENTORY: Record<string, Entry> = {
   'BENCHMARKS.md: node bench/profile.mjs': { not: BENCH },
   'BENCHMARKS.md: node bench/phases.mjs': { not: BENCH },
   'BENCHMARKS.md: node bench/phases.mjs --rules --dist': { not: BENCH },
+  'BENCHMARKS.md: node bench/phases.mjs --rules --rounds 3': { not: BENCH },
+  'BENCHMARKS.md: node --single-threaded': { not: BENCH },
   'BENCHMARKS.md: node pipec.js': { not: BENCH },
   // docs/ci.md
   'docs/ci.md: pipec validate --format github': { runs: OFFLINE },
