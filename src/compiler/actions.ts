@@ -89,7 +89,8 @@ function readSpecValue(diags: Diagnostics, kind: ActionKind, spec: unknown, span
   }
   const obj = spec as Record<string, unknown>;
   const kinds = KINDS_OF[category];
-  let present = Object.keys(obj).filter((k) => kinds.includes(k));
+  let present: string[] = [];
+  for (const k of Object.keys(obj)) if (kinds.includes(k)) present.push(k);
   // `connection:` is both a kind and the ARN setting of github/bitbucket/...: beside another kind it is that setting.
   if (present.length > 1) present = present.filter((k) => !present.some((o) => o !== k && providerByKind(category, o)?.fields.some((f) => f.name === k)));
   if (present.length > 1) {
@@ -181,9 +182,10 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
   const inner = obj[providerKind];
   let ok = true;
   if (inner !== undefined && typeof inner === 'object' && inner !== null && !Array.isArray(inner)) {
-    for (const [k, v] of Object.entries(inner)) {
-      flat[k] = v;
-      places.set(k, span.child(providerKind).child(k));
+    const innerAt = span.child(providerKind);
+    for (const k of Object.keys(inner)) {
+      flat[k] = (inner as Record<string, unknown>)[k];
+      places.set(k, innerAt.child(k));
     }
   } else if (inner !== undefined && inner !== null) {
     const target = p.customProvider ? 'provider' : p.primary;
@@ -208,8 +210,9 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
   } else if (p.customProvider) {
     flat.provider = providerKind;
   }
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k of Object.keys(obj)) {
     if (k === providerKind) continue;
+    const v = obj[k];
     if (Object.hasOwn(flat, k)) {
       diags.add('PC2008', `'${k}' is given twice, beside '${providerKind}' and inside it`, span.child(k));
       ok = false;
@@ -218,8 +221,15 @@ function flatten(diags: Diagnostics, obj: Record<string, unknown>, providerKind:
     flat[k] = v;
     places.set(k, span.child(k));
   }
-  if (p.fields.some((f) => f.key === 'ConnectionArn') && flat.connection === undefined && defaults.connection) flat.connection = defaults.connection;
+  if (flat.connection === undefined && defaults.connection && takesConnection(p)) flat.connection = defaults.connection;
   return ok ? [flat, new Built(span.node(), places)] : undefined;
+}
+
+/** Providers with a CodeStar connection setting (`ConnectionArn`), which a file's or pipeline's `connection:` fills in. */
+const CONNECTION_PROVIDERS: ReadonlySet<Provider> = new Set(Object.values(PROVIDERS).flatMap((list) => list.filter((p) => p.fields.some((f) => f.key === 'ConnectionArn'))));
+
+function takesConnection(p: Provider): boolean {
+  return CONNECTION_PROVIDERS.has(p);
 }
 
 /** Source providers with a `kind:location` shorthand, in the catalog's order. */
@@ -262,7 +272,7 @@ function readShorthand(diags: Diagnostics, text: string, span: Place, defaults: 
     }
     if (form.name) flat[form.name] = name;
     if (form.ref && (ref || !form.optionalRef)) flat[form.ref] = ref;
-    if (p.fields.some((f) => f.key === 'ConnectionArn')) {
+    if (takesConnection(p)) {
       if (!defaults.connection) {
         diags.add('PC2003', `source '${text}' needs a CodeStar connection ARN`, span, {
           suggestion: "set 'connection: arn:aws:codestar-connections:...' at the top of the file or the pipeline, or use the long form { " + kind + ': ..., connection: ... }',

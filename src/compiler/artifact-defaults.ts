@@ -37,9 +37,7 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
       let inputs = action.inputs;
       if (!inputs) {
         inputs = defaultInputs(spec, previous, sources);
-        const named = namedArtifacts(spec);
-        const given = inputs;
-        if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && given.some((i) => previous.includes(i) && !named.has(i))) skippedBuild(diags, action, empty, previous);
+        if (spec.category === 'Deploy' && !spec.invalid && empty.length > 0 && readsPastBuild(spec, inputs, previous)) skippedBuild(diags, action, empty, previous);
       }
       let actionSpec = action.spec;
       const primary = inputs[0];
@@ -55,10 +53,19 @@ export function resolveArtifacts(ex: ExPipeline, diags: Diagnostics): ResolvedPi
       previous = produced;
       empty = [];
     }
-    empty.push(...actions.filter((a) => specs.get(a)?.category === 'Build' && !specs.get(a)?.invalid && (a.outputs?.length ?? 0) === 0));
+    for (const a of actions) {
+      const spec = specs.get(a);
+      if (spec?.category === 'Build' && !spec.invalid && (a.outputs?.length ?? 0) === 0) empty.push(a);
+    }
     return actions.every((a, i) => a === stage.actions[i]) ? stage : { ...stage, actions };
   });
   return { pipeline: { ...ex, stages }, specs };
+}
+
+/** Some default input of a deploy is what the stage before produced, and no setting of it names that artifact. */
+function readsPastBuild(spec: ReadSpec, inputs: readonly string[], previous: readonly string[]): boolean {
+  const named = namedArtifacts(spec);
+  return inputs.some((i) => previous.includes(i) && !named.has(i));
 }
 
 /**

@@ -44,30 +44,33 @@ function desugarPipeline(input: PipelineInput, diags: Diagnostics): ExPipeline {
   // Checked once every stage is read: a group's mistakes are its own and leave the pipeline's rules running.
   const written = (read['deployment-groups'] ?? []).map((group, i) => ({ group, at: at.child('deployment-groups').child(i) }));
   const deploymentGroups = readDeploymentGroups([...written, ...ctx.deploymentGroups], diags);
-  return {
-    name: read.name ?? '(unnamed)',
-    ...(incomplete ? { incomplete } : {}),
-    ...(settings.role !== undefined ? { role: settings.role } : {}),
-    ...(settings['role-policy'] !== undefined ? { rolePolicy: settings['role-policy'] } : {}),
-    ...(settings.region !== undefined ? { region: settings.region } : {}),
-    ...(settings.account !== undefined ? { account: settings.account } : {}),
-    ...(settings.connection !== undefined ? { connection: settings.connection } : {}),
-    ...(settings.project !== undefined ? { project: settings.project } : {}),
-    ...(artifacts !== undefined ? { artifacts } : {}),
-    ...(Object.keys(ctx.stores).length > 0 ? { addedStores: ctx.stores } : {}),
-    type,
-    ...(execution !== undefined ? { execution } : {}),
-    ...(read.variables !== undefined ? { variables: read.variables } : {}),
-    ...(triggers !== undefined ? { triggers } : {}),
-    ...(read.notifications !== undefined ? { notifications: inWrittenOrder(read.notifications, input.written.notifications) } : {}),
-    ...(read.permissions !== undefined ? { permissions: read.permissions } : {}),
-    ...(read['managed-policies'] !== undefined ? { managedPolicies: read['managed-policies'] } : {}),
-    ...(Object.keys(tags).length > 0 ? { tags } : {}),
-    ...(deploymentGroups.length > 0 ? { deploymentGroups } : {}),
-    stages,
-    source: input.written,
-    sourceAt: at,
-    ...(file ? { shared: file.written, sharedAt: file.at } : {}),
-    span,
-  };
+  // Optional keys set one by one, in the order the model has always listed them (no object per absent key).
+  const ex = { name: read.name ?? '(unnamed)' } as ExPipeline;
+  if (incomplete) ex.incomplete = incomplete;
+  if (settings.role !== undefined) ex.role = settings.role;
+  if (settings['role-policy'] !== undefined) ex.rolePolicy = settings['role-policy'];
+  if (settings.region !== undefined) ex.region = settings.region;
+  if (settings.account !== undefined) ex.account = settings.account;
+  if (settings.connection !== undefined) ex.connection = settings.connection;
+  if (settings.project !== undefined) ex.project = settings.project;
+  if (artifacts !== undefined) ex.artifacts = artifacts;
+  if (Object.keys(ctx.stores).length > 0) ex.addedStores = ctx.stores;
+  ex.type = type;
+  if (execution !== undefined) ex.execution = execution;
+  if (read.variables !== undefined) ex.variables = read.variables;
+  if (triggers !== undefined) ex.triggers = triggers;
+  if (read.notifications !== undefined) ex.notifications = inWrittenOrder(read.notifications, input.written.notifications);
+  if (read.permissions !== undefined) ex.permissions = read.permissions;
+  if (read['managed-policies'] !== undefined) ex.managedPolicies = read['managed-policies'];
+  if (Object.keys(tags).length > 0) ex.tags = tags;
+  if (deploymentGroups.length > 0) ex.deploymentGroups = deploymentGroups;
+  ex.stages = stages;
+  ex.source = input.written;
+  ex.sourceAt = at;
+  if (file) {
+    ex.shared = file.written;
+    ex.sharedAt = file.at;
+  }
+  ex.span = span;
+  return ex;
 }

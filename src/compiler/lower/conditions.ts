@@ -2,7 +2,7 @@ import { ruleByKind, RULES } from '../catalog/index.js';
 import { check } from '../check.js';
 import type { Diagnostics } from '../diagnostics.js';
 import type { IrCondition, IrRule } from '../ir.js';
-import { RAW_RULE, RULE_COMMANDS, providerSchema, ruleSchema } from '../schema/actions.js';
+import { RAW_RULE, RULE_COMMANDS, providerSchema, ruleSchema, type RuleCommonRead } from '../schema/actions.js';
 import type { Condition } from '../schema/pipeline.js';
 import { madeAt, type Place } from '../positions.js';
 import { choices, didYouMean } from '../suggest.js';
@@ -18,7 +18,26 @@ export function lowerCondition(c: Condition, span: Place, diags: Diagnostics): I
     const rule = lowerRule(r, span.child('rules').child(i), diags, i);
     if (rule) rules.push(rule);
   });
-  return { ...(c.result ? { result: CONDITION_RESULTS[c.result] } : {}), rules, span, ...(rules.length < c.rules.length ? { incomplete: true } : {}) };
+  const out: Partial<IrCondition> = {};
+  if (c.result) out.result = CONDITION_RESULTS[c.result];
+  out.rules = rules;
+  out.span = span;
+  if (rules.length < c.rules.length) out.incomplete = true;
+  return out as IrCondition;
+}
+
+/** A rule's IR, its optional keys set one by one in the order the IR has always listed them. */
+function irRule(span: Place, inputs: IrRule['inputs'], common: RuleCommonRead, name: string, provider: string, version: string, configuration: Record<string, string>, commands: string[] | undefined): IrRule {
+  const rule: Partial<IrRule> = { span, inputs };
+  if (common.role) rule.roleArn = common.role;
+  if (common.region) rule.region = common.region;
+  if (common.timeout !== undefined) rule.timeoutInMinutes = common.timeout;
+  rule.name = name;
+  rule.provider = provider;
+  rule.version = version;
+  rule.configuration = configuration;
+  if (commands) rule.commands = commands;
+  return rule as IrRule;
 }
 
 const RULE_KINDS = [...RULES.map((r) => r.kind), 'rule'];
@@ -38,17 +57,10 @@ function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: numbe
   const common = check(diags, ruleSchema(kind), obj, 'rule', span);
   if (!common) return undefined;
   const inputs = common.inputs === undefined ? [] : (Array.isArray(common.inputs) ? common.inputs : [common.inputs]).map((name) => ({ name, span: span.child('inputs') }));
-  const base = {
-    span,
-    inputs,
-    ...(common.role ? { roleArn: common.role } : {}),
-    ...(common.region ? { region: common.region } : {}),
-    ...(common.timeout !== undefined ? { timeoutInMinutes: common.timeout } : {}),
-  };
   if (kind === 'rule') {
     const raw = check(diags, RAW_RULE(), obj.rule, 'rule', span.child('rule'));
     if (!raw) return undefined;
-    return { ...base, name: (common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`), provider: raw.provider, version: raw.version ?? '1', configuration: { ...(raw.configuration ?? {}) }, ...(raw.commands ? { commands: raw.commands } : {}) };
+    return irRule(span, inputs, common, common.name ?? `${raw.provider}${index > 0 ? index + 1 : ''}`, raw.provider, raw.version ?? '1', { ...(raw.configuration ?? {}) }, raw.commands ? raw.commands : undefined);
   }
   const rp = ruleByKind(kind);
   if (!rp) return undefined;
@@ -56,7 +68,7 @@ function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: numbe
   if (rp.commands) {
     const cmds = check(diags, RULE_COMMANDS(), obj.commands, 'commands', span.child('commands'));
     if (cmds === undefined) return undefined;
-    return { ...base, name, provider: rp.provider, version: rp.version, configuration: {}, commands: Array.isArray(cmds) ? cmds : [cmds] };
+    return irRule(span, inputs, common, name, rp.provider, rp.version, {}, Array.isArray(cmds) ? cmds : [cmds]);
   }
   const settings = obj[kind];
   let flat: object;
@@ -79,6 +91,6 @@ function lowerRule(value: unknown, span: Place, diags: Diagnostics, index: numbe
     }
     else configuration[f.key] = String(v);
   }
-  return { ...base, name, provider: rp.provider, version: rp.version, configuration };
+  return irRule(span, inputs, common, name, rp.provider, rp.version, configuration, undefined);
 }
 

@@ -24,40 +24,67 @@ function isPerOutput(v: BuildArtifacts): v is Record<string, Files> {
 /** The default CodeBuild image for inline builds. */
 export const DEFAULT_IMAGE = 'aws/codebuild/standard:7.0';
 
-/** The CodeBuild project an inline build (`build: { commands: ... }`) defines. */
+/** A `string | string[]` setting as a list (none: empty). */
+function lines(v: string | string[] | undefined): string[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function artifactOf(v: Files): IrBuildArtifact {
+  if (typeof v === 'string' || Array.isArray(v)) return { files: lines(v) };
+  const out: IrBuildArtifact = { files: lines(v.files) };
+  if (v['base-directory']) out.baseDirectory = v['base-directory'];
+  if (v['discard-paths'] !== undefined) out.discardPaths = v['discard-paths'];
+  return out;
+}
+
+function reportsOf(written: NonNullable<InlineBuild['reports']>): IrProject['reports'] {
+  const reports: IrProject['reports'] = {};
+  for (const name of Object.keys(written)) {
+    const r = written[name] as NonNullable<InlineBuild['reports']>[string];
+    const report: IrProject['reports'][string] = { files: lines(r.files) };
+    if (r.format) report.format = r.format.toUpperCase();
+    if (r['base-directory']) report.baseDirectory = r['base-directory'];
+    reports[name] = report;
+  }
+  return reports;
+}
+
+/**
+ * The CodeBuild project an inline build (`build: { commands: ... }`) defines. (Optional keys are
+ * set one by one, in the order the IR has always listed them: a literal of conditional spreads is
+ * many times the work to run and for V8 to optimise, once per action.)
+ */
 export function inlineProject(ex: ExPipeline, stage: ExStage, a: ExAction, spec: ReadSpec, b: InlineBuild): IrProject {
-  const lines = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const env = envVars(b.env ?? {}, writtenEnv(spec));
-  const artifactOf = (v: Files): IrBuildArtifact =>
-    typeof v === 'string' || Array.isArray(v)
-      ? { files: lines(v) }
-      : { files: lines(v.files), ...(v['base-directory'] ? { baseDirectory: v['base-directory'] } : {}), ...(v['discard-paths'] !== undefined ? { discardPaths: v['discard-paths'] } : {}) };
   // `artifacts: { Name: files, ... }`: files per output artifact (the outputs are named after the keys)
   const perOutput = b.artifacts !== undefined && isPerOutput(b.artifacts) ? b.artifacts : undefined;
   const artifacts = b.artifacts === undefined || isPerOutput(b.artifacts) ? undefined : artifactOf(b.artifacts);
-  const reports: IrProject['reports'] = {};
-  for (const [name, r] of Object.entries(b.reports ?? {}))
-    reports[name] = { files: lines(r.files), ...(r.format ? { format: r.format.toUpperCase() } : {}), ...(r['base-directory'] ? { baseDirectory: r['base-directory'] } : {}) };
+  const reports = b.reports === undefined ? {} : reportsOf(b.reports);
   const buildPermissions = lowerPermissions(b.permissions, b['managed-policies']);
-  return {
+  const project: IrProject = {
     name: b.project ?? projectName(ex.name, stage.name, a.name),
     image: b.image ?? DEFAULT_IMAGE,
     computeType: COMPUTE_TYPES[b.compute ?? 'small'],
     privileged: b.privileged ?? false,
-    ...(b.timeout !== undefined ? { timeoutInMinutes: b.timeout } : {}),
-    env,
-    phases: { install: lines(b.install), preBuild: lines(b['pre-build']), build: lines(b.commands), postBuild: lines(b['post-build']) },
-    runtimes: b.runtimes ?? {},
-    ...(artifacts ? { artifacts } : {}),
-    ...(perOutput ? { outputArtifacts: Object.fromEntries(Object.entries(perOutput).map(([k, v]) => [k, artifactOf(v)])) } : {}),
-    ...(b.finally ? { finally: lines(b.finally) } : {}),
-    ...(b.exports ? { exportedVariables: b.exports } : {}),
-    reports,
-    cache: lines(b.cache),
-    ...(b.buildspec ? { buildspecPath: b.buildspec } : {}),
-    ...(b.push !== undefined ? { push: lines(b.push) } : {}),
-    ...(buildPermissions ? { permissions: buildPermissions } : {}),
-  };
+  } as IrProject;
+  if (b.timeout !== undefined) project.timeoutInMinutes = b.timeout;
+  project.env = env;
+  project.phases = { install: lines(b.install), preBuild: lines(b['pre-build']), build: lines(b.commands), postBuild: lines(b['post-build']) };
+  project.runtimes = b.runtimes ?? {};
+  if (artifacts) project.artifacts = artifacts;
+  if (perOutput) {
+    const outputArtifacts: Record<string, IrBuildArtifact> = {};
+    for (const k of Object.keys(perOutput)) outputArtifacts[k] = artifactOf(perOutput[k] as Files);
+    project.outputArtifacts = outputArtifacts;
+  }
+  if (b.finally) project.finally = lines(b.finally);
+  if (b.exports) project.exportedVariables = b.exports;
+  project.reports = reports;
+  project.cache = lines(b.cache);
+  if (b.buildspec) project.buildspecPath = b.buildspec;
+  if (b.push !== undefined) project.push = lines(b.push);
+  if (buildPermissions) project.permissions = buildPermissions;
+  return project;
 }
 
 /**

@@ -15,36 +15,34 @@ export function lowerPipeline(ex: ExPipeline, specs: Map<ExAction, ReadSpec>, di
   const src = ex.source;
   const sharedSpan = (k: string): Span | undefined => (k in src ? ex.sourceAt.key(k) : ex.sharedAt ? ex.sharedAt.key(k) : undefined);
   const { store, regionStores } = lowerArtifacts(ex.artifacts, sharedArtifacts(ex));
-  const ir: IrPipeline = {
-    name: ex.name,
-    span: ex.span,
-    ...(ex.role ? { roleArn: ex.role } : {}),
-    ...(ex.rolePolicy === 'none' ? { rolePolicy: 'none' as const } : {}),
-    ...(ex.region ? { region: ex.region } : {}),
-    ...(ex.account ? { account: ex.account } : {}),
-    ...(ex.project ? { project: ex.project } : {}),
-    pipelineType: ex.type,
-    ...(ex.execution ? { executionMode: ex.execution } : {}),
-    ...(store ? { store } : {}),
-    regionStores,
-    variables: lowerVariables(ex),
-    triggers: [],
-    stages: ex.stages.map((s) => lowerStage(ex, s, specs, diags)),
-    tags: Object.entries(ex.tags ?? {})
-      .map(([key, value]) => ({ key, value }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    spans: {
-      role: sharedSpan('role'),
-      rolePolicy: sharedSpan('role-policy'),
-      artifacts: sharedSpan('artifacts'),
-      type: sharedSpan('type'),
-      execution: sharedSpan('execution'),
-      region: sharedSpan('region'),
-      variables: sharedSpan('variables'),
-      triggers: sharedSpan('triggers'),
-      tags: sharedSpan('tags'),
-      project: sharedSpan('project'),
-    },
+  // Optional keys set one by one, in the order the IR has always listed them (no object per absent key).
+  const ir = { name: ex.name, span: ex.span } as IrPipeline;
+  if (ex.role) ir.roleArn = ex.role;
+  if (ex.rolePolicy === 'none') ir.rolePolicy = 'none';
+  if (ex.region) ir.region = ex.region;
+  if (ex.account) ir.account = ex.account;
+  if (ex.project) ir.project = ex.project;
+  ir.pipelineType = ex.type;
+  if (ex.execution) ir.executionMode = ex.execution;
+  if (store) ir.store = store;
+  ir.regionStores = regionStores;
+  ir.variables = lowerVariables(ex);
+  ir.triggers = [];
+  ir.stages = ex.stages.map((s) => lowerStage(ex, s, specs, diags));
+  ir.tags = Object.entries(ex.tags ?? {})
+    .map(([key, value]) => ({ key, value }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  ir.spans = {
+    role: sharedSpan('role'),
+    rolePolicy: sharedSpan('role-policy'),
+    artifacts: sharedSpan('artifacts'),
+    type: sharedSpan('type'),
+    execution: sharedSpan('execution'),
+    region: sharedSpan('region'),
+    variables: sharedSpan('variables'),
+    triggers: sharedSpan('triggers'),
+    tags: sharedSpan('tags'),
+    project: sharedSpan('project'),
   };
   ir.triggers = lowerTriggers(ex, ir, diags);
   if (ex.notifications !== undefined) ir.notifications = lowerNotifications(ex, ex.notifications);

@@ -15,6 +15,8 @@ const OWN_KEYS = new Map<string, Set<string>>();
 for (const p of Object.values(PROVIDERS).flat())
   for (const f of p.fields) if ((MACRO_COMMON as readonly string[]).includes(f.name)) OWN_KEYS.set(p.kind, (OWN_KEYS.get(p.kind) ?? new Set()).add(f.name));
 
+const COMMON_KEYS: ReadonlySet<string> = new Set(MACRO_COMMON);
+
 /**
  * Separates the action keys a macro value may carry (name, role, region, ...) from the provider settings;
  * `at` is where the value was written, and the places of both parts point into it.
@@ -25,14 +27,17 @@ export function splitMacroValue(value: unknown, at: Place): { spec: unknown; com
   const common: Record<string, unknown> = {};
   const specKeys = new Map<string, Place>();
   const commonKeys = new Map<string, Place>();
-  const settings = new Set(
-    Object.keys(value).flatMap((k) => {
-      const inner = value[k];
-      return isObj(inner) ? [...(OWN_KEYS.get(k) ?? [])].filter((f) => !(f in inner)) : [];
-    }),
-  );
-  for (const [k, v] of Object.entries(value)) {
-    if ((MACRO_COMMON as readonly string[]).includes(k) && !settings.has(k)) {
+  // The action keys that are a provider's own setting here (see OWN_KEYS); seldom any.
+  let settings: Set<string> | undefined;
+  for (const k of Object.keys(value)) {
+    const own = OWN_KEYS.get(k);
+    const inner = value[k];
+    if (own === undefined || !isObj(inner)) continue;
+    for (const f of own) if (!(f in inner)) (settings ??= new Set()).add(f);
+  }
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    if (COMMON_KEYS.has(k) && !settings?.has(k)) {
       common[k] = v;
       commonKeys.set(k, at.child(k));
     } else {
@@ -53,22 +58,20 @@ export function macroAction(macro: string, name: string, kind: ActionKind, value
   const { spec, common, specAt, commonAt } = splitMacroValue(value, span);
   const inputs = common.inputs;
   const outputs = common.outputs;
-  return {
-    name: typeof common.name === 'string' ? common.name : name,
-    kind,
-    spec,
-    ...(inputs !== undefined ? { inputs: Array.isArray(inputs) ? inputs.map(String) : [String(inputs)] } : {}),
-    ...(outputs !== undefined ? { outputs: Array.isArray(outputs) ? outputs.map(String) : [String(outputs)] } : {}),
-    ...(typeof common.role === 'string' ? { role: common.role } : {}),
-    ...(typeof common.region === 'string' ? { region: common.region } : {}),
-    ...(typeof common.namespace === 'string' ? { namespace: common.namespace } : {}),
-    runOrder: 1,
-    source: common,
-    sourceAt: commonAt,
-    specAt,
-    span,
-    macro,
-  };
+  // Optional keys set one by one, in the order the model has always listed them (no object per absent key).
+  const action = { name: typeof common.name === 'string' ? common.name : name, kind, spec } as ExAction;
+  if (inputs !== undefined) action.inputs = Array.isArray(inputs) ? inputs.map(String) : [String(inputs)];
+  if (outputs !== undefined) action.outputs = Array.isArray(outputs) ? outputs.map(String) : [String(outputs)];
+  if (typeof common.role === 'string') action.role = common.role;
+  if (typeof common.region === 'string') action.region = common.region;
+  if (typeof common.namespace === 'string') action.namespace = common.namespace;
+  action.runOrder = 1;
+  action.source = common;
+  action.sourceAt = commonAt;
+  action.specAt = specAt;
+  action.span = span;
+  action.macro = macro;
+  return action;
 }
 
 /** Builds a stage that a macro wrote. */

@@ -67,17 +67,15 @@ export function readStage(value: unknown, span: Place, diags: Diagnostics): ExSt
     inWrittenOrder(stage['on-success'], value['on-success']),
     inWrittenOrder(stage['on-failure'], value['on-failure']),
   ];
-  return {
-    name,
-    actions,
-    ...(beforeEntry !== undefined ? { beforeEntry } : {}),
-    ...(onSuccess !== undefined ? { onSuccess } : {}),
-    ...(onFailure !== undefined ? { onFailure } : {}),
-    ...(stage['disable-inbound'] !== undefined ? { disableInbound: stage['disable-inbound'] } : {}),
-    source,
-    sourceAt: at,
-    span,
-  };
+  const out: ExStage = { name, actions } as ExStage;
+  if (beforeEntry !== undefined) out.beforeEntry = beforeEntry;
+  if (onSuccess !== undefined) out.onSuccess = onSuccess;
+  if (onFailure !== undefined) out.onFailure = onFailure;
+  if (stage['disable-inbound'] !== undefined) out.disableInbound = stage['disable-inbound'];
+  out.source = source;
+  out.sourceAt = at;
+  out.span = span;
+  return out;
 }
 
 /** Reads one action of a stage; `stepOrder` is set for actions in `steps:`, whose order is their place. */
@@ -106,23 +104,25 @@ function readAction(value: unknown, span: Place, diags: Diagnostics, stepOrder: 
   if (!a || a.name === undefined) return undefined;
   if (stepOrder !== undefined && a['run-order'] !== undefined)
     diags.add('PC2008', "'run-order' is set by the action's place in 'steps'; remove it, or use 'actions' to number actions yourself", span.key('run-order'));
-  const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? [...v] : [v]);
-  const inputs = list(a.inputs);
-  const outputs = list(a.outputs);
-  return {
-    name: a.name,
-    kind,
-    spec: obj[kind],
-    ...(inputs ? { inputs } : {}),
-    ...(outputs ? { outputs } : {}),
-    ...(a.namespace !== undefined ? { namespace: a.namespace } : {}),
-    ...(a.role !== undefined ? { role: a.role } : {}),
-    ...(a.region !== undefined ? { region: a.region } : {}),
-    ...(a.timeout !== undefined ? { timeout: a.timeout } : {}),
-    runOrder: stepOrder ?? a['run-order'] ?? 1,
-    source: obj,
-    sourceAt: span,
-    specAt: span.child(kind),
-    span,
-  };
+  const inputs = listOf(a.inputs);
+  const outputs = listOf(a.outputs);
+  // Optional keys set one by one, in the order the model has always listed them (no object per absent key).
+  const action = { name: a.name, kind, spec: obj[kind] } as ExAction;
+  if (inputs) action.inputs = inputs;
+  if (outputs) action.outputs = outputs;
+  if (a.namespace !== undefined) action.namespace = a.namespace;
+  if (a.role !== undefined) action.role = a.role;
+  if (a.region !== undefined) action.region = a.region;
+  if (a.timeout !== undefined) action.timeout = a.timeout;
+  action.runOrder = stepOrder ?? a['run-order'] ?? 1;
+  action.source = obj;
+  action.sourceAt = span;
+  action.specAt = span.child(kind);
+  action.span = span;
+  return action;
+}
+
+/** `inputs:` or `outputs:` as a new list. */
+function listOf(v: string | string[] | undefined): string[] | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? [...v] : [v];
 }
