@@ -20,6 +20,39 @@ export function commented<T>(value: T, comment: string): T {
 }
 
 /**
+ * A value written the same wherever it appears (a constant parameter, a service's trust policy, the
+ * tags every resource of a template carries): its YAML is made once per place and depth and reused,
+ * not walked again. JSON writes the value (toJSON). Trees that other code reads (policy documents,
+ * whose size is counted) do not hold one.
+ */
+export class Fixed {
+  /** The text after `key:` and of a list item `- ...`, by depth. */
+  private readonly afterKey: string[] = [];
+  private readonly asItem: string[] = [];
+
+  constructor(readonly value: unknown) {}
+
+  toJSON(): unknown {
+    return this.value;
+  }
+
+  /** The text after `key:` at `depth` (the key's). */
+  textAfterKey(depth: number): string {
+    return (this.afterKey[depth] ??= emitAfterKey('', this.value, depth));
+  }
+
+  /** The text of the value as a list item at `depth`. */
+  textAsItem(depth: number): string {
+    return (this.asItem[depth] ??= emitItem('', this.value, depth));
+  }
+}
+
+/** Wraps a value that is written many times the same way (see {@link Fixed}). */
+export function fixed<T>(value: T): T {
+  return new Fixed(value) as unknown as T;
+}
+
+/**
  * The characters a plain scalar may hold besides single spaces: letters, digits and
  * `_./$@%=+()'"\`;&|<>*!?^~:#{}[],\-`; it starts with a letter, `_`, `.`, `/` or `$`. Anything else
  * (a tab, a control character, anything outside ASCII, a leading `-` or digit) is written quoted.
@@ -91,7 +124,7 @@ export function literalBlock(text: string, indent: string): string | undefined {
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Commented);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Commented) && !(v instanceof Fixed);
 }
 
 /** Whether a mapping has a key (a key whose value is undefined counts, as it does for Object.keys). */
@@ -100,89 +133,121 @@ function hasKeys(map: Record<string, unknown>): boolean {
   return false;
 }
 
-/** The text written so far; each line ends in a newline. */
-interface Out {
-  text: string;
+// The text is appended to a local string passed down and returned (a rope V8 flattens once, when the
+// file is written): no object per document, no intermediate "prefix" strings per line.
+
+/** Indentation of each depth (two spaces a level), and the same with the list dash in its last two columns. */
+const PADS: string[] = [''];
+const DASHES: string[] = ['- '];
+function pad(depth: number): string {
+  while (PADS.length <= depth) PADS.push(`${PADS[PADS.length - 1]}  `);
+  return PADS[depth] as string;
+}
+function dash(depth: number): string {
+  while (DASHES.length <= depth) DASHES.push(`${pad(DASHES.length)}- `);
+  return DASHES[depth] as string;
 }
 
-/** A value after `prefix` ("key:" or "-", with its indentation), on that line or, for a mapping, on the lines after it. */
-function emitValue(out: Out, v: unknown, indent: string, prefix: string): void {
-  if (isMap(v)) {
-    if (hasKeys(v)) {
-      out.text += `${prefix}\n`;
-      emitMap(out, v, `${indent}  `, false);
-    } else out.text += `${prefix} {}\n`;
-    return;
+/** `key:` for each mapping key seen (the templates use a few hundred keys, each many times); bounded. */
+const KEYS = new Map<string, string>();
+function keyText(k: string): string {
+  let t = KEYS.get(k);
+  if (t === undefined) {
+    t = `${yamlScalar(k)}:`;
+    if (KEYS.size < 4096) KEYS.set(k, t);
+  }
+  return t;
+}
+
+function comment(s: string, text: string, indent: string): string {
+  if (!text.includes('\n')) return text ? `${s}${indent}# ${text}\n` : `${s}${indent}#\n`;
+  for (const line of text.split('\n')) s += line ? `${indent}# ${line}\n` : `${indent}#\n`;
+  return s;
+}
+
+/** A value after `key:` or `-` (already written) of depth `depth`: on that line, or for a collection on the lines after it. */
+function emitValue(s: string, v: unknown, depth: number): string {
+  if (typeof v === 'string') {
+    if (v.includes('\n')) {
+      const b = literalBlock(v, pad(depth + 1));
+      if (b !== undefined) return `${s} ${b}\n`;
+    }
+    return `${s} ${yamlScalar(v)}\n`;
   }
   if (Array.isArray(v)) {
-    if (v.length === 0) out.text += `${prefix} []\n`;
-    else {
-      out.text += `${prefix}\n`;
-      for (const item of v) emitItem(out, item, indent);
-    }
-    return;
+    if (v.length === 0) return `${s} []\n`;
+    s += '\n';
+    for (let i = 0; i < v.length; i++) s = emitItem(s, v[i], depth);
+    return s;
   }
-  if (typeof v === 'string') {
-    const b = literalBlock(v, `${indent}  `);
-    out.text += `${prefix} ${b ?? yamlScalar(v)}\n`;
-    return;
-  }
-  out.text += `${prefix} ${scalar(v)}\n`;
+  if (isMap(v)) return hasKeys(v) ? emitMap(`${s}\n`, v, depth + 1, false) : `${s} {}\n`;
+  return `${s} ${scalar(v)}\n`;
 }
 
-function comment(out: Out, text: string, indent: string): void {
-  for (const line of text.split('\n')) out.text += line ? `${indent}# ${line}\n` : `${indent}#\n`;
-}
-
-function emitItem(out: Out, raw: unknown, indent: string): void {
+/** A list item at depth `depth` ("- " in that depth's indentation). */
+function emitItem(s: string, raw: unknown, depth: number): string {
+  if (raw instanceof Fixed) return s + raw.textAsItem(depth);
   let item = raw;
   if (item instanceof Commented) {
-    comment(out, item.comment, indent);
+    s = comment(s, item.comment, pad(depth));
     item = item.value;
+    if (item instanceof Fixed) return s + item.textAsItem(depth);
   }
-  if (isMap(item) && hasKeys(item)) {
+  if (Array.isArray(item)) {
+    if (item.length > 0) {
+      s += `${pad(depth)}-\n`;
+      for (let i = 0; i < item.length; i++) s = emitItem(s, item[i], depth + 1);
+      return s;
+    }
+  } else if (isMap(item) && hasKeys(item)) {
     // "- firstKey: ..." with the other keys aligned under it
-    emitMap(out, item, `${indent}  `, true);
-    return;
+    return emitMap(s, item, depth + 1, true);
   }
-  if (Array.isArray(item) && item.length > 0) {
-    out.text += `${indent}-\n`;
-    const inner = `${indent}  `;
-    for (const x of item) emitItem(out, x, inner);
-    return;
-  }
-  emitValue(out, item, indent, `${indent}-`);
+  return emitValue(`${s}${pad(depth)}-`, item, depth);
 }
 
-/** Writes a mapping's keys at `indent`; as a list item (`dash`), its first key goes on the "- " line. */
-function emitMap(out: Out, map: Record<string, unknown>, indent: string, dash: boolean): void {
-  let lead = dash ? `${indent.slice(2)}- ` : indent;
+/** Writes a mapping's keys at depth `depth`; as a list item (`asItem`), its first key goes on the "- " line. */
+function emitMap(s: string, map: Record<string, unknown>, depth: number, asItem: boolean): string {
+  const indent = pad(depth);
+  let lead = asItem ? dash(depth - 1) : indent;
   for (const k in map) {
     let v = map[k];
     if (v === undefined) continue;
     if (v instanceof Commented) {
-      comment(out, v.comment, indent);
+      s = comment(s, v.comment, indent);
       v = v.value;
     }
-    const key = yamlScalar(k);
-    if (Array.isArray(v) && v.length > 0) {
-      out.text += `${lead}${key}:\n`;
-      const inner = `${indent}  `;
-      for (const item of v) emitItem(out, item, inner);
-    } else emitValue(out, v, indent, `${lead}${key}:`);
+    s = emitAfterKey(`${s}${lead}${keyText(k)}`, v, depth);
     lead = indent;
   }
+  return s;
+}
+
+/** The value of a key of depth `depth` after its `key:`: a list's items on the lines after it, one level deeper. */
+function emitAfterKey(s: string, v: unknown, depth: number): string {
+  if (Array.isArray(v)) {
+    if (v.length > 0) {
+      s += '\n';
+      for (let i = 0; i < v.length; i++) s = emitItem(s, v[i], depth + 1);
+      return s;
+    }
+  } else if (v instanceof Fixed) return s + v.textAfterKey(depth);
+  return emitValue(s, v, depth);
 }
 
 /** A mapping as a YAML document, with an optional header comment; keys keep their insertion order. */
 export function toYaml(tree: Record<string, unknown>, header?: string): string {
-  const out: Out = { text: '' };
-  if (header) comment(out, header, '');
-  emitMap(out, tree, '', false);
-  return out.text || '\n';
+  const s = emitMap(header ? comment('', header, '') : '', tree, 0, false);
+  return s || '\n';
 }
 
 /** The same tree as JSON (two-space indented, or with `indent` 0 on one line); comments are dropped. */
 export function toJson(tree: unknown, indent = 2): string {
-  return JSON.stringify(tree, (_k, v: unknown) => (v instanceof Commented ? v.value : v), indent || undefined) + '\n';
+  return JSON.stringify(tree, (_k, v: unknown) => unwrap(v), indent || undefined) + '\n';
+}
+
+/** What JSON writes for a value: a comment dropped; a Fixed's value (JSON calls toJSON before the replacer, so only under a comment). */
+function unwrap(v: unknown): unknown {
+  const inner = v instanceof Commented ? v.value : v;
+  return inner instanceof Fixed ? inner.value : inner;
 }

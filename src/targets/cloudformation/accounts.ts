@@ -5,6 +5,7 @@ import { actionGrants, ruleGrants, type PermissionContext } from './permissions.
 import { artifactsParameters, regionKeyParameter } from './artifacts-stack.js';
 import { storeGrants, userKeyGrant, userKeyId, type StoreRefs } from './storage.js';
 import { getAtt, pascalId, PolicyBuilder, ref, sub, type Json, Template } from './template.js';
+import { fixed } from '../yaml-writer.js';
 
 /** The account of an IAM role ARN. */
 export function accountOf(roleArn: string | undefined): string | undefined {
@@ -147,12 +148,12 @@ function sortRegions(regions: Iterable<string | undefined>): Array<string | unde
 }
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_PARAMETER = {
+export const LOG_RETENTION_PARAMETER = fixed({
   Type: 'Number',
   Description: 'days to keep CodeBuild logs',
   Default: 30,
   AllowedValues: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
-};
+});
 
 /** PC4007: an image push whose repository pipec cannot tell, so the build's role gets no ECR push permission for it. */
 export function unknownPush(diags: Diagnostics, a: IrAction, target: string): void {

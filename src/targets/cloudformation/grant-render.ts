@@ -22,18 +22,32 @@ const CONTEXT = new Set(['partition', 'account', 'region', 'pipeline', 'project'
 /** Whether every test holds for this scope. */
 function holds(when: When | readonly When[] | undefined, s: GrantScope): boolean {
   if (!when) return true;
-  const list: readonly When[] = Array.isArray(when) ? when : [when as When];
-  return list.every((w) => {
-    if (w.fact !== undefined && (s.facts?.[w.fact]?.length ?? 0) === 0) return false;
-    if (w.key === undefined) return true;
-    const v = Object.hasOwn(s.config, w.key) ? s.config[w.key] : undefined;
-    if (w.present !== undefined && (v !== undefined) !== w.present) return false;
-    if (w.in && !w.in.includes(v ?? null)) return false;
-    if (w.notIn && v !== undefined && w.notIn.includes(v)) return false;
-    if (w.matches !== undefined && (v === undefined || !new RegExp(w.matches).test(v))) return false;
-    if (w.notMatches !== undefined && v !== undefined && new RegExp(w.notMatches).test(v)) return false;
-    return true;
-  });
+  if (!Array.isArray(when)) return holdsOne(when as When, s);
+  for (const w of when as readonly When[]) if (!holdsOne(w, s)) return false;
+  return true;
+}
+
+function holdsOne(w: When, s: GrantScope): boolean {
+  if (w.fact !== undefined && (s.facts?.[w.fact]?.length ?? 0) === 0) return false;
+  if (w.key === undefined) return true;
+  const v = Object.hasOwn(s.config, w.key) ? s.config[w.key] : undefined;
+  if (w.present !== undefined && (v !== undefined) !== w.present) return false;
+  if (w.in && !w.in.includes(v ?? null)) return false;
+  if (w.notIn && v !== undefined && w.notIn.includes(v)) return false;
+  if (w.matches !== undefined && (v === undefined || !regex(w.matches).test(v))) return false;
+  if (w.notMatches !== undefined && v !== undefined && regex(w.notMatches).test(v)) return false;
+  return true;
+}
+
+/** The catalog's patterns compiled once each (none has the g or y flag, so test() keeps no state). */
+const REGEXES = new Map<string, RegExp>();
+function regex(source: string): RegExp {
+  let r = REGEXES.get(source);
+  if (!r) {
+    r = new RegExp(source);
+    REGEXES.set(source, r);
+  }
+  return r;
 }
 
 /**
@@ -110,10 +124,14 @@ export function renderGrants(specs: readonly GrantSpec[], s: GrantScope): Grant[
   const out: Grant[] = [];
   for (const g of specs) {
     if (!holds(g.when, s)) continue;
-    const actions = g.actions.flatMap((a) => (typeof a === 'string' ? [a] : holds(a.when, s) ? [a.action] : []));
+    const actions: string[] = [];
+    for (const a of g.actions) if (typeof a === 'string') actions.push(a);
+    else if (holds(a.when, s)) actions.push(a.action);
+    if (actions.length === 0) continue;
     const keyConditions: Array<Record<string, Json>> = [];
-    const resources = g.resources.flatMap((r) => resourcesOf(r, s, keyConditions));
-    if (actions.length === 0 || resources.length === 0) continue;
+    const resources: Json[] = [];
+    for (const r of g.resources) for (const x of resourcesOf(r, s, keyConditions)) resources.push(x);
+    if (resources.length === 0) continue;
     const grant: Grant = { sid: g.sid, actions, resources };
     if (keyConditions.length > 0 || g.condition) {
       const condition: Record<string, Json> = Object.assign(

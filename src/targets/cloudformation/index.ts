@@ -14,11 +14,12 @@ import { stackTags } from '../../live/ownership.js';
 import { deployTagArgs } from '../shell.js';
 import { fitTemplates } from './template-size.js';
 import { getAtt, pascalId, PolicyBuilder, ref, userArn, type Json, Template } from './template.js';
+import { fixed } from '../yaml-writer.js';
 import { addPipelineRole } from './pipeline-role.js';
 import { ARTIFACTS_FILE_STEM, artifactsParameterNames, artifactsParameters, artifactsStackName, needsArtifactsStack, pipelineStackName, regionKeyParameter, regionKeyParameterName, regionStackName, rolesStackName } from './artifacts-stack.js';
 import { accountDeployNote, namedIam, stackOutput, userKeyNote, type StackInput } from './headers.js';
 
-const RETENTION_PARAMETER = { Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 };
+const RETENTION_PARAMETER = fixed({ Type: 'Number', Description: 'days to keep pipeline artifacts before the bucket expires them', Default: 90, MinValue: 1 });
 
 /** Where an action's AWS resources live: the pipeline's stack, a region's support stack, or a target account's stack. */
 interface Placement {

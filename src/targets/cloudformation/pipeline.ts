@@ -1,5 +1,5 @@
 import type { Diagnostics } from '../../compiler/diagnostics.js';
-import type { IrAction, IrPipeline } from '../../compiler/ir.js';
+import type { IrAction, IrPipeline, IrStage } from '../../compiler/ir.js';
 import { pipelineInputOf } from '../codepipeline.js';
 import type { StoreRefs } from './storage.js';
 import type { Json } from './template.js';
@@ -15,9 +15,10 @@ export function toCloudFormationCase(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCloudFormationCase);
   if (typeof value !== 'object' || value === null) return value;
   const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'configuration') out.Configuration = v;
-    else out[pascalKey(k)] = toCloudFormationCase(v);
+  const o = value as Obj;
+  for (const k in o) {
+    if (k === 'configuration') out.Configuration = o[k];
+    else out[pascalKey(k)] = toCloudFormationCase(o[k]);
   }
   return out;
 }
@@ -32,9 +33,38 @@ function pascalKey(k: string): string {
   return p;
 }
 
-/** Empty artifact lists mean nothing in a template; leaving them out keeps it short. */
-function dropEmptyLists(o: Obj): void {
-  for (const [k, v] of Object.entries(o)) if (Array.isArray(v) && v.length === 0) delete o[k];
+/**
+ * One action of the declaration in CloudFormation's spelling: empty artifact lists left out (they mean
+ * nothing in a template; leaving them out keeps it short), ProjectName set to the project the stack
+ * defines (`project`), and an empty Configuration left out.
+ */
+function cloudFormationAction(a: Obj, project: Json | undefined): Obj {
+  const out: Obj = {};
+  let configured = false;
+  for (const k in a) {
+    const v = a[k];
+    if (k === 'configuration') {
+      configured = true;
+      const config: Record<string, Json> = project !== undefined ? { ...(v as Obj), ProjectName: project } : { ...(v as Obj) };
+      for (const _ in config) {
+        out.Configuration = config;
+        break;
+      }
+    } else if (!Array.isArray(v) || v.length > 0) out[pascalKey(k)] = toCloudFormationCase(v);
+  }
+  if (!configured && project !== undefined) out.Configuration = { ProjectName: project };
+  return out;
+}
+
+/** One stage of the declaration in CloudFormation's spelling, its actions as {@link cloudFormationAction} writes them. */
+function cloudFormationStage(s: Obj, stage: IrStage, projectNames: Map<IrAction, Json>): Obj {
+  const out: Obj = {};
+  for (const k in s) {
+    const v = s[k];
+    if (k === 'actions') out.Actions = (v as Obj[]).map((a, i) => cloudFormationAction(a, projectNames.get(stage.actions[i] as IrAction)));
+    else out[pascalKey(k)] = toCloudFormationCase(v);
+  }
+  return out;
 }
 
 export interface PipelineMapping {
@@ -59,19 +89,13 @@ function artifactStore(s: StoreRefs): Json {
  */
 export function pipelineProperties(p: IrPipeline, diags: Diagnostics, m: PipelineMapping): Obj {
   // The declaration the codepipeline target and the API-model rule share (read-only): the mapping copies what it changes.
-  const decl = toCloudFormationCase(pipelineInputOf(p).pipeline) as Obj;
-  const stages = decl.Stages as Obj[];
-  p.stages.forEach((stage, si) => {
-    const s = stages[si] as Obj;
-    const actions = s.Actions as Obj[];
-    stage.actions.forEach((a, ai) => {
-      const out = actions[ai] as Obj;
-      const project = m.projectNames.get(a);
-      const config: Record<string, Json> = { ...(out.Configuration as Record<string, Json>), ...(project !== undefined ? { ProjectName: project } : {}) };
-      if (Object.keys(config).length === 0) delete out.Configuration;
-      else out.Configuration = config;
-      dropEmptyLists(out);
-    });
+  const api = pipelineInputOf(p).pipeline as Obj;
+  const decl: Obj = {};
+  for (const k in api) {
+    const v = api[k];
+    decl[pascalKey(k)] = k === 'stages' ? (v as Obj[]).map((s, si) => cloudFormationStage(s, p.stages[si] as IrStage, m.projectNames)) : toCloudFormationCase(v);
+  }
+  p.stages.forEach((stage) => {
     for (const c of [stage.beforeEntry, stage.onSuccess, stage.onFailure?.condition])
       for (const r of c?.rules ?? [])
         if (r.timeoutInMinutes !== undefined)

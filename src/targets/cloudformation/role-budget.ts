@@ -24,6 +24,15 @@ function unwritten(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
 }
 
+/** The length of a string's JSON text: its length and two quotes when nothing in it is escaped (the usual case), else JSON's own. */
+function jsonStringLength(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return (JSON.stringify(text) as string).length;
+  }
+  return text.length + 2;
+}
+
 /**
  * The length of a value's JSON (no whitespace) once its intrinsic functions are replaced by text of
  * the length CloudFormation resolves them to, counted without building that JSON.
@@ -34,15 +43,16 @@ function filledLength(v: Json): number {
     for (const x of v) n += unwritten(x) ? 4 : filledLength(x);
     return n;
   }
+  if (typeof v === 'string') return jsonStringLength(v);
   if (typeof v !== 'object' || v === null) return (JSON.stringify(v) as string).length;
   const o = v as Record<string, Json>;
   const text = o['Fn::Sub'];
-  if (typeof text === 'string') return JSON.stringify(text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => FILLED[name] ?? MADE_ARN).replace(/\$\{!/g, '${')).length;
+  if (typeof text === 'string') return jsonStringLength(text.includes('${') ? text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => FILLED[name] ?? MADE_ARN).replace(/\$\{!/g, '${') : text);
   if ('Fn::GetAtt' in o || 'Ref' in o || 'Fn::ImportValue' in o) return MADE_ARN.length + 2;
   let n = 1;
   for (const k of Object.keys(o)) {
     const x = o[k];
-    if (!unwritten(x)) n += JSON.stringify(k).length + 2 + filledLength(x);
+    if (!unwritten(x)) n += jsonStringLength(k) + 2 + filledLength(x);
   }
   return n === 1 ? 2 : n;
 }

@@ -1,5 +1,5 @@
 import type { IrPermissions } from '../../compiler/ir.js';
-import { commented, toJson, toYaml } from '../yaml-writer.js';
+import { commented, fixed, toJson, toYaml } from '../yaml-writer.js';
 
 /** Any JSON-like value of a template (intrinsic functions included). */
 export type Json = unknown;
@@ -81,6 +81,9 @@ export class Template {
   readonly resources: Record<string, Json> = {};
   readonly outputs: Record<string, Json> = {};
   private readonly ids = new Set<string>();
+  /** The Tags value of each shape, made once per template: every taggable resource shares it. */
+  private listTags: Json;
+  private mapTags: Json;
 
   /** `tags`: the pipeline's tags, written on every taggable resource of the template. */
   constructor(
@@ -111,9 +114,22 @@ export class Template {
       body.DeletionPolicy = deletion;
       body.UpdateReplacePolicy = deletion;
     }
-    body.Properties = 'Tags' in properties ? properties : { ...properties, ...tagsProperty(type, this.tags) };
+    // the builders pass a fresh object each: Tags joins it (last, as a spread would put it) rather than a copy
+    if (!('Tags' in properties)) {
+      const tags = this.tagsOf(type);
+      if (tags !== undefined) properties.Tags = tags;
+    }
+    body.Properties = properties;
     this.resources[id] = opts.comment ? commented(body, opts.comment) : body;
     return id;
+  }
+
+  /** The Tags property's value for a resource of `type`, as {@link tagsProperty} makes it; undefined for none. */
+  private tagsOf(type: string): Json {
+    const shape = TAGGABLE[type];
+    if (!shape || this.tags.length === 0) return undefined;
+    if (shape === 'map') return (this.mapTags ??= fixed(tagsProperty(type, this.tags).Tags));
+    return (this.listTags ??= fixed(tagsProperty(type, this.tags).Tags));
   }
 
   parameter(id: string, body: Record<string, Json>): string {
@@ -172,6 +188,8 @@ interface Collected {
   actions: Set<string>;
   resources: Json[];
   arns: Set<string>;
+  /** Fn::Sub resources by their text (most of them), other intrinsics by their JSON. */
+  subs: Set<string>;
   intrinsics: Set<string>;
   condition?: Record<string, Json>;
   comment?: string;
@@ -193,13 +211,14 @@ export class PolicyBuilder {
     if (!s) {
       const n = (this.sids.get(g.sid) ?? 0) + 1;
       this.sids.set(g.sid, n);
-      s = { sid: n === 1 ? g.sid : `${g.sid}${n}`, actions: new Set(), resources: [], arns: new Set(), intrinsics: new Set(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
+      s = { sid: n === 1 ? g.sid : `${g.sid}${n}`, actions: new Set(), resources: [], arns: new Set(), subs: new Set(), intrinsics: new Set(), ...(g.condition ? { condition: g.condition } : {}), ...(g.comment ? { comment: g.comment } : {}) };
       this.statements.set(key, s);
     }
     for (const a of g.actions) s.actions.add(a);
     for (const r of g.resources) {
-      const seen = typeof r === 'string' ? s.arns : s.intrinsics;
-      const key = typeof r === 'string' ? r : JSON.stringify(r);
+      const text = typeof r === 'string' ? r : subOnly(r);
+      const seen = text === undefined ? s.intrinsics : typeof r === 'string' ? s.arns : s.subs;
+      const key = text ?? JSON.stringify(r);
       if (seen.has(key)) continue;
       seen.add(key);
       s.resources.push(r);
@@ -238,13 +257,31 @@ export class PolicyBuilder {
   }
 }
 
-/** A trust policy that lets one AWS service assume the role. */
-export function serviceTrust(service: string): Json {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
-  };
+/** The text of a resource that is `{ 'Fn::Sub': text }` and nothing else; undefined for any other value. */
+function subOnly(r: Json): string | undefined {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return undefined;
+  let text: unknown;
+  for (const k in r as Record<string, Json>) {
+    if (k !== 'Fn::Sub' || text !== undefined) return undefined;
+    text = (r as Record<string, Json>)[k];
+  }
+  return typeof text === 'string' ? text : undefined;
 }
+
+/** A trust policy that lets one AWS service assume the role (one per service, its text made once). */
+export function serviceTrust(service: string): Json {
+  let trust = TRUSTS.get(service);
+  if (trust === undefined) {
+    trust = fixed({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+    });
+    TRUSTS.set(service, trust);
+  }
+  return trust;
+}
+
+const TRUSTS = new Map<string, Json>();
 
 /** An IAM role with one inline policy. */
 export function roleProperties(trust: Json, policyName: string, policy: PolicyBuilder, extra: Record<string, Json> = {}): Record<string, Json> {
