@@ -65,6 +65,8 @@ const INVENTORY: Record<string, Entry> = {
   'BENCHMARKS.md: node bench/phases.mjs --rules --dist': { not: BENCH },
   'BENCHMARKS.md: node bench/phases.mjs --rules --rounds 3': { not: BENCH },
   'BENCHMARKS.md: node --single-threaded': { not: BENCH },
+  'BENCHMARKS.md: node --single-threaded bench/phases.mjs --rounds 1 --count 250': { not: BENCH },
+  'BENCHMARKS.md: node --single-threaded bench/emit.mjs --count 250 --rounds 2': { not: BENCH },
   'BENCHMARKS.md: node pipec.js': { not: BENCH },
   // docs/ci.md
   'docs/ci.md: pipec validate --format github': { runs: OFFLINE },
