@@ -100,6 +100,39 @@ async function resetMoto(endpoint) {
   if (!bucket.ok) throw new Error(`CreateBucket: HTTP ${bucket.status}`);
 }
 
+/**
+ * What each pipeline bench-0000 .. bench-<count-1> relies on, as a user's account has it: pipeline mode
+ * makes neither, and apply refuses a pipeline that could not run (src/live/preflight.ts):
+ *   - the EventBridge rule that starts it on pushes to its CodeCommit repository (any branch, so the
+ *     'main' and 'next' workspaces both match);
+ *   - the CodeBuild projects of its build and two tests (the names pipec gives inline builds).
+ */
+async function makeDependencies(endpoint, count) {
+  const call = async (service, target, body) => {
+    const res = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, authorization: `AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0` },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${target}: HTTP ${res.status}: ${await res.text()}`);
+  };
+  const one = async (i) => {
+    const name = `bench-${String(i).padStart(4, '0')}`;
+    const pattern = { source: ['aws.codecommit'], 'detail-type': ['CodeCommit Repository State Change'], resources: [`arn:aws:codecommit:us-east-1:${ACCOUNT}:${name}`] };
+    await call('events', 'AWSEvents.PutRule', { Name: `${name}-source`, EventPattern: JSON.stringify(pattern) });
+    await call('events', 'AWSEvents.PutTargets', { Rule: `${name}-source`, Targets: [{ Id: 'pipeline', Arn: `arn:aws:codepipeline:us-east-1:${ACCOUNT}:${name}`, RoleArn: ROLE }] });
+    for (const project of [`${name}-Build-Build`, `${name}-Test-lint`, `${name}-Test-unit`])
+      await call('codebuild', 'CodeBuild_20161006.CreateProject', {
+        name: project,
+        source: { type: 'CODEPIPELINE', location: 'codepipeline' }, // moto wants a location on both, AWS on neither
+        artifacts: { type: 'CODEPIPELINE', location: 'codepipeline' },
+        environment: { type: 'LINUX_CONTAINER', image: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL' },
+        serviceRole: ROLE,
+      });
+  };
+  for (let i = 0; i < count; i += 32) await Promise.all(Array.from({ length: Math.min(32, count - i) }, (_, k) => one(i + k)));
+}
+
 /** User + system CPU time of a live process in ms, from /proc (undefined where there is none). */
 function processCpuMs(pid) {
   const stat = `/proc/${pid}/stat`;
@@ -162,6 +195,7 @@ export async function measurePlanApply({ quick = false, log = (s) => process.std
     for (const c of [1, 8, 32]) {
       log(`plan-apply: 200 pipelines at concurrency ${c}`);
       await resetMoto(moto.endpoint);
+      await makeDependencies(moto.endpoint, 200);
       const j = ['-j', String(c)];
       const create = timePipec(['apply', '--auto-approve', ...j], main, moto);
       const noChange = medianRun(reps, () => timePipec(['plan', '--detailed-exitcode', ...j], main, moto, 0));
@@ -173,6 +207,7 @@ export async function measurePlanApply({ quick = false, log = (s) => process.std
     for (const n of [50, 200, 800]) {
       log(`plan-apply: no-change plan of ${n} pipelines`);
       await resetMoto(moto.endpoint);
+      await makeDependencies(moto.endpoint, n);
       const dir = writeWorkspace(n, 'main');
       timePipec(['apply', '--auto-approve', '-j', '32'], dir, moto);
       const r = medianRun(reps, () => timePipec(['plan', '--detailed-exitcode', '-j', '8'], dir, moto, 0));
