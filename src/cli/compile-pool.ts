@@ -85,7 +85,12 @@ export const WRITER_BYTES = 256 * 1024;
  */
 export function wantsWriter(files: readonly SourceFile[], threads: number, requested: number | undefined, env: Record<string, string | undefined>, cores = availableParallelism()): boolean {
   const least = Number(env.PIPEC_WRITER_BYTES) || WRITER_BYTES;
-  return threads === 1 && requested !== 1 && cores >= 2 && files.reduce((n, f) => n + f.text.length, 0) >= least;
+  return threads === 1 && requested !== 1 && cores >= 2 && inputBytes(files) >= least;
+}
+
+/** The size of a compile's input: its files' YAML, in UTF-16 code units (what the thresholds here count). */
+export function inputBytes(files: readonly SourceFile[]): number {
+  return files.reduce((n, f) => n + f.text.length, 0);
 }
 
 /**

@@ -15,9 +15,10 @@
 // chunks, node:worker_threads) is compiled from its source.
 import { createRequire } from 'node:module';
 import type { SourceFile } from '../compiler/source.js';
+import { inputBytes, WRITER_BYTES } from './compile-pool.js';
 
-/** Input (bytes of YAML) from which a compile sets LARGE_COMPILE_V8_FLAGS; the writer thread's threshold too. */
-export const TUNE_BYTES = 256 * 1024;
+/** Input (bytes of YAML) from which a compile sets LARGE_COMPILE_V8_FLAGS: the writer thread's default threshold. */
+export const TUNE_BYTES = WRITER_BYTES;
 
 /** The V8 flags of a large compile: TurboFan's inlining budget per optimised function (default 920). */
 export const LARGE_COMPILE_V8_FLAGS = '--max-inlined-bytecode-size-cumulative=200';
@@ -31,7 +32,7 @@ let tuned = false;
  */
 export function tuneV8ForLargeCompile(files: readonly SourceFile[], threads: number, env: Record<string, string | undefined>): boolean {
   if (tuned || threads !== 1 || env.PIPEC_V8_TUNING === '0') return false;
-  if (files.reduce((n, f) => n + f.text.length, 0) < TUNE_BYTES) return false;
+  if (inputBytes(files) < TUNE_BYTES) return false;
   tuned = true;
   (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(LARGE_COMPILE_V8_FLAGS);
   return true;
